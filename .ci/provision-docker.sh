@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Makes a Docker engine with Compose v2 and buildx answer on /var/run/docker.sock,
+# on a Debian bookworm machine with no registry but Debian's and npm's.
+# Idempotent: does nothing when an engine already answers.
+set -euo pipefail
+
+log() { printf '[provision-docker] %s\n' "$*" >&2; }
+
+if docker info >/dev/null 2>&1; then
+  log "a Docker engine already answers"
+else
+  if ! command -v dockerd >/dev/null 2>&1; then
+    log "installing docker.io and debootstrap from Debian"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io debootstrap iptables >/dev/null
+  fi
+  command -v debootstrap >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+  log "starting dockerd"
+  nohup dockerd >/var/log/dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  docker info >/dev/null 2>&1 || { log "dockerd did not answer within 60 s; see /var/log/dockerd.log"; exit 1; }
+fi
+
+# Compose v2 and buildx: bookworm's are too old or missing; trixie's need only libc.
+if ! docker compose version >/dev/null 2>&1 || ! docker buildx version >/dev/null 2>&1; then
+  log "installing docker-compose and docker-buildx from Debian trixie"
+  tmp=$(mktemp -d)
+  mkdir -p "$tmp/etc/apt/sources.list.d" "$tmp/state/lists/partial" "$tmp/cache/archives/partial"
+  cat >"$tmp/etc/apt/sources.list.d/trixie.sources" <<SRC
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  apt_opts=(-o "Dir::Etc::SourceList=/dev/null" -o "Dir::Etc::SourceParts=$tmp/etc/apt/sources.list.d"
+    -o "Dir::State::Lists=$tmp/state/lists" -o "Dir::Cache=$tmp/cache" -o "Dir::State::status=/var/lib/dpkg/status")
+  apt-get "${apt_opts[@]}" update -qq
+  (cd "$tmp" && apt-get "${apt_opts[@]}" download docker-compose docker-buildx)
+  dpkg -i --force-depends "$tmp"/*.deb >/dev/null
+  rm -rf "$tmp"
+fi
+docker compose version >&2
+docker buildx version >&2

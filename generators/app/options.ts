@@ -1,0 +1,179 @@
+/**
+ * Every answer the generator needs, declared once: its flag, its prompt, its default
+ * and its parser. The flags, the prompts, `.yo-rc.json` and `--help` are all derived
+ * from this table, so a prompt can never exist without a flag.
+ *
+ * Defaults for the daemon follow mod_wsgi-express 5.0.2 (`src/server/__init__.py`,
+ * `start-server` options) except `processes`, which express leaves at 1: two processes
+ * keep serving while one restarts (reload, maximum-requests, crash).
+ */
+import { basename } from 'node:path';
+import { formatEntry, parseEntry } from './entry.js';
+import type { ProjectFacts } from './detect.js';
+import {
+  BASE_SUITES,
+  type BaseSuite,
+  formatStaticMappings,
+  parseAptPackages,
+  parseBase,
+  parseInteger,
+  parseProjectName,
+  parseStaticMappings,
+  suggestProjectName,
+} from './validators.js';
+
+/** The answers as stored in `.yo-rc.json`: plain JSON, already validated and normalised. */
+export interface Answers {
+  /** WSGI entry point, see `entry.ts` */
+  entry: string;
+  /** image, Compose project and service name */
+  name: string;
+  /** host port `compose.yaml` publishes (container port is always 8080) */
+  port: number;
+  /** `WSGIDaemonProcess processes=` */
+  processes: number;
+  /** `WSGIDaemonProcess threads=` */
+  threads: number;
+  /** `WSGIDaemonProcess maximum-requests=`; 0 = never recycle */
+  maximumRequests: number;
+  /** `WSGIDaemonProcess request-timeout=`, seconds */
+  requestTimeout: number;
+  /** `WSGIDaemonProcess graceful-timeout=`, seconds */
+  gracefulTimeout: number;
+  /** `WSGIDaemonProcess queue-timeout=`, seconds */
+  queueTimeout: number;
+  /** static URL mappings, `/url=dir` */
+  static: string[];
+  /** extra Debian packages for the image */
+  aptPackages: string[];
+  /** Debian release of the base image */
+  base: BaseSuite;
+}
+
+/** What parsers and defaults may look at. */
+export interface AnswerContext {
+  /** the project root (the generator's destination) */
+  root: string;
+  facts: ProjectFacts;
+}
+
+interface FieldBase<K extends keyof Answers> {
+  key: K;
+  /** CLI flag without `--` */
+  flag: string;
+  /** shown in `--help` and used as the prompt message */
+  description: string;
+  /** whether the interactive run asks it (flags exist for every field either way) */
+  prompt: 'input' | 'select' | false;
+  choices?: readonly string[];
+  /** true for repeatable / comma-separated list flags */
+  list?: boolean;
+  defaultValue(ctx: AnswerContext): Answers[K] | undefined;
+  parse(raw: unknown, ctx: AnswerContext): Answers[K];
+  /** how the stored value is shown as a prompt default */
+  format?(value: Answers[K]): string;
+}
+
+export type Field = { [K in keyof Answers]: FieldBase<K> }[keyof Answers];
+
+const integer = <K extends keyof Answers>(
+  key: K,
+  flag: string,
+  description: string,
+  fallback: number,
+  min: number,
+  max: number,
+  prompt: FieldBase<K>['prompt'] = 'input',
+) =>
+  ({
+    key,
+    flag,
+    description: `${description} (${min}-${max}, default ${fallback})`,
+    prompt,
+    defaultValue: () => fallback,
+    parse: (raw: unknown) => parseInteger(`--${flag}`, raw, min, max),
+  }) as unknown as FieldBase<K>;
+
+export const FIELDS: readonly Field[] = [
+  {
+    key: 'entry',
+    flag: 'entry',
+    description: 'WSGI entry point: module:callable, module:factory() or path/to/app.wsgi (detected for Django and Flask)',
+    prompt: 'input',
+    defaultValue: ctx => firstValidEntry(ctx),
+    parse: (raw, ctx) => formatEntry(parseEntry(raw, ctx.root)),
+  },
+  {
+    key: 'name',
+    flag: 'name',
+    description: 'Project name: Docker image, Compose project and service (default: the directory name)',
+    prompt: 'input',
+    defaultValue: ctx => suggestProjectName(basename(ctx.root)) || 'app',
+    parse: raw => parseProjectName(raw),
+  },
+  integer('port', 'port', 'Host port compose.yaml publishes on 127.0.0.1', 8000, 1, 65535),
+  integer('processes', 'processes', 'mod_wsgi daemon processes', 2, 1, 64),
+  integer('threads', 'threads', 'Threads per daemon process', 5, 1, 256),
+  integer('maximumRequests', 'maximum-requests', 'Requests before a daemon process is recycled, 0 = never', 0, 0, 10_000_000, false),
+  integer('requestTimeout', 'request-timeout', 'Seconds a request may run before its daemon process is restarted', 60, 1, 86_400, false),
+  integer('gracefulTimeout', 'graceful-timeout', 'Seconds a recycled daemon process waits for active requests', 15, 0, 3_600, false),
+  integer('queueTimeout', 'queue-timeout', 'Seconds a request may wait for a free daemon thread before a 504', 45, 1, 3_600, false),
+  {
+    key: 'static',
+    flag: 'static',
+    description: 'Static files served by Apache, URL=directory, repeatable (e.g. --static /static=static)',
+    prompt: 'input',
+    list: true,
+    defaultValue: () => [],
+    parse: (raw, ctx) => formatStaticMappings(parseStaticMappings(raw, ctx.root)),
+    format: value => value.join(','),
+  },
+  {
+    key: 'aptPackages',
+    flag: 'apt-packages',
+    description: 'Extra Debian packages for the image, comma-separated (e.g. python3-flask,libpq5); the virtualenv sees them',
+    prompt: 'input',
+    list: true,
+    defaultValue: () => [],
+    parse: raw => parseAptPackages(raw),
+    format: value => value.join(','),
+  },
+  {
+    key: 'base',
+    flag: 'base',
+    description: `Debian release of the image: ${BASE_SUITES.join(' (Python 3.13, mod_wsgi 5.0) or ')} (Python 3.11, mod_wsgi 4.9)`,
+    prompt: 'select',
+    choices: BASE_SUITES,
+    defaultValue: () => 'trixie' as const,
+    parse: raw => parseBase(raw),
+  },
+];
+
+/**
+ * Merges the sources of answers and validates each, in the order flags > answers
+ * (prompt or `.yo-rc.json`) > defaults.
+ * @throws InputError for the first invalid or missing value
+ */
+export function resolveAnswers(
+  flags: Partial<Record<keyof Answers, unknown>>,
+  given: Partial<Record<keyof Answers, unknown>>,
+  ctx: AnswerContext,
+): Answers {
+  const answers: Partial<Record<keyof Answers, unknown>> = {};
+  for (const field of FIELDS) {
+    const raw = flags[field.key] ?? given[field.key] ?? field.defaultValue(ctx);
+    answers[field.key] = (field.parse as (raw: unknown, ctx: AnswerContext) => unknown)(raw, ctx);
+  }
+  return answers as Answers;
+}
+
+function firstValidEntry(ctx: AnswerContext): string | undefined {
+  for (const candidate of ctx.facts.entryCandidates) {
+    try {
+      return formatEntry(parseEntry(candidate, ctx.root));
+    } catch {
+      // A candidate the parser rejects (e.g. a module file named my-app.py) is no candidate.
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,161 @@
+/**
+ * The one typed view every template renders from. Templates hold no logic beyond
+ * mustache sections, so everything they show is computed here, already in the form the
+ * target file needs (absolute container paths, space-joined package lists, booleans
+ * for optional blocks).
+ */
+import type { ProjectFacts } from './detect.js';
+import { parseEntry } from './entry.js';
+import type { Answers } from './options.js';
+import type { BaseSuite } from './validators.js';
+import { parseStaticMappings } from './validators.js';
+
+/** Where the project lives inside the image. */
+export const APP_DIR = '/srv/app';
+/** The virtualenv mod_wsgi uses as `python-home`. */
+export const VENV_DIR = '/opt/venv';
+/** Apache listens here inside the container: a high port, so Apache needs no root at all. */
+export const CONTAINER_PORT = 8080;
+/** uid/gid of the image's `app` user (docker init uses 10001 too). */
+export const APP_UID = 10001;
+
+/** What each supported Debian release ships (Debian package versions). */
+export const BASE_RELEASES: Record<BaseSuite, { image: string; python: string; modWsgi: string }> = {
+  trixie: { image: 'debian:trixie-slim', python: '3.13', modWsgi: '5.0.2' },
+  bookworm: { image: 'debian:bookworm-slim', python: '3.11', modWsgi: '4.9.4' },
+};
+
+export interface StaticAlias {
+  /** URL prefix without trailing slash, e.g. `/static` */
+  url: string;
+  /** absolute directory inside the container */
+  path: string;
+}
+
+export interface ViewModel {
+  generatorVersion: string;
+  name: string;
+  hostPort: number;
+  containerPort: number;
+  appUid: number;
+  baseImage: string;
+  baseSuite: BaseSuite;
+  pythonVersion: string;
+  modWsgiVersion: string;
+  appDir: string;
+  venvDir: string;
+  processes: number;
+  threads: number;
+  maximumRequests: number;
+  requestTimeout: number;
+  gracefulTimeout: number;
+  queueTimeout: number;
+  /** seconds `docker stop` waits before SIGKILL: the daemon's graceful-timeout plus 5 s for Apache to drain */
+  stopGracePeriod: number;
+  /** the entry as the user typed it */
+  entryText: string;
+  /** true when the generator writes `docker/app.wsgi` (callable entries); false for the user's own script */
+  generatedScript: boolean;
+  entryModule: string;
+  entryCallable: string;
+  entryFactory: boolean;
+  /** absolute path of the WSGI script file in the container (`WSGIScriptAlias` target) */
+  wsgiScript: string;
+  /** its directory, for the `<Directory>` grant */
+  wsgiScriptDir: string;
+  /** its file name, for the `<Files>` grant */
+  wsgiScriptFile: string;
+  /** `python-path=` of the daemon: the directory holding the entry's top package */
+  pythonPath: string;
+  staticAliases: StaticAlias[];
+  hasStaticAliases: boolean;
+  /** space-separated extra Debian packages, '' for none */
+  aptPackages: string;
+  hasAptPackages: boolean;
+  requirementsTxt: boolean;
+  pyprojectDependencies: boolean;
+  wheelhouse: boolean;
+  /** default of the `PIP_FIND_LINKS` build arg: the copied wheelhouse, or '' */
+  pipFindLinks: string;
+  /** any Python dependencies to pip-install into the virtualenv */
+  installsPythonDeps: boolean;
+  django: boolean;
+  djangoSettingsModule: string;
+  /** Django with `STATIC_ROOT`: run collectstatic at build time */
+  collectstatic: boolean;
+  /** container paths the dev bind mount must not hide (build-time output such as collectstatic's) */
+  devPreservedPaths: string[];
+  hasDevPreservedPaths: boolean;
+  frameworkLabel: string;
+}
+
+/**
+ * Builds the view from validated answers and the detected project.
+ * @param answers - validated answers (see `resolveAnswers`)
+ * @param facts - what `detectProject` found
+ * @param root - the project root, to resolve the entry and static directories
+ * @param generatorVersion - this package's version, stamped into generated files
+ */
+export function toViewModel(answers: Answers, facts: ProjectFacts, root: string, generatorVersion: string): ViewModel {
+  const entry = parseEntry(answers.entry, root);
+  const release = BASE_RELEASES[answers.base];
+  const container = (rel: string) => (rel === '.' ? APP_DIR : `${APP_DIR}/${rel}`);
+  const wsgiScript = entry.kind === 'script' ? container(entry.path) : `${APP_DIR}/docker/app.wsgi`;
+  const slash = wsgiScript.lastIndexOf('/');
+
+  const aliases: StaticAlias[] = parseStaticMappings(answers.static, root).map(m => ({ url: m.url, path: container(m.dir) }));
+  const djangoStatic = facts.djangoStatic;
+  const collectstatic = djangoStatic !== undefined;
+  if (djangoStatic && !aliases.some(a => a.url === djangoStatic.url)) {
+    aliases.push({ url: djangoStatic.url, path: container(djangoStatic.root) });
+  }
+  // Longer prefixes first, so /static/admin is matched before /static.
+  aliases.sort((a, b) => b.url.length - a.url.length || a.url.localeCompare(b.url));
+
+  const preserved = collectstatic ? [container(djangoStatic.root)] : [];
+  const django = facts.djangoSettingsModule !== undefined;
+  return {
+    generatorVersion,
+    name: answers.name,
+    hostPort: answers.port,
+    containerPort: CONTAINER_PORT,
+    appUid: APP_UID,
+    baseImage: release.image,
+    baseSuite: answers.base,
+    pythonVersion: release.python,
+    modWsgiVersion: release.modWsgi,
+    appDir: APP_DIR,
+    venvDir: VENV_DIR,
+    processes: answers.processes,
+    threads: answers.threads,
+    maximumRequests: answers.maximumRequests,
+    requestTimeout: answers.requestTimeout,
+    gracefulTimeout: answers.gracefulTimeout,
+    queueTimeout: answers.queueTimeout,
+    stopGracePeriod: answers.gracefulTimeout + 5,
+    entryText: answers.entry,
+    generatedScript: entry.kind === 'callable',
+    entryModule: entry.kind === 'callable' ? entry.module : '',
+    entryCallable: entry.kind === 'callable' ? entry.callable : '',
+    entryFactory: entry.kind === 'callable' && entry.factory,
+    wsgiScript,
+    wsgiScriptDir: wsgiScript.slice(0, slash),
+    wsgiScriptFile: wsgiScript.slice(slash + 1),
+    pythonPath: entry.kind === 'callable' ? container(entry.moduleRoot) : APP_DIR,
+    staticAliases: aliases,
+    hasStaticAliases: aliases.length > 0,
+    aptPackages: answers.aptPackages.join(' '),
+    hasAptPackages: answers.aptPackages.length > 0,
+    requirementsTxt: facts.requirementsTxt,
+    pyprojectDependencies: facts.pyprojectDependencies,
+    wheelhouse: facts.wheelhouse,
+    pipFindLinks: facts.wheelhouse ? '/tmp/wheelhouse' : '',
+    installsPythonDeps: facts.requirementsTxt || facts.pyprojectDependencies,
+    django,
+    djangoSettingsModule: facts.djangoSettingsModule ?? '',
+    collectstatic,
+    devPreservedPaths: preserved,
+    hasDevPreservedPaths: preserved.length > 0,
+    frameworkLabel: django ? 'Django' : facts.framework === 'flask' ? 'Flask' : 'WSGI',
+  };
+}
