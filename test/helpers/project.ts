@@ -1,0 +1,38 @@
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import helpers from 'yeoman-test';
+import WsgiApacheGenerator from '../../generators/app/index.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
+const GENERATOR_PATH = join(REPO_ROOT, 'generators', 'app', 'index.ts');
+
+/**
+ * A throw-away project on disk (detection reads the real disk, as it does for users).
+ * @param source - a fixture name under test/fixtures, and/or files to write (path -> content)
+ * @returns the project's absolute path
+ */
+export function makeProject(source: { fixture?: string; files?: Record<string, string> } = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wsgi-apache-project-'));
+  if (source.fixture) cpSync(join(FIXTURES, source.fixture), dir, { recursive: true });
+  for (const [path, content] of Object.entries(source.files ?? {})) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), content);
+  }
+  return dir;
+}
+
+/**
+ * Runs the app generator (the TypeScript class, through yeoman-test) inside `projectDir`, never building.
+ * yeoman-test forces every overwrite by default; `askOnConflict` restores yo's real behaviour, the
+ * conflict prompt (`action`: write / skip / ...).
+ */
+export function runGenerator(projectDir: string, options: Record<string, unknown> = {}, askOnConflict = false) {
+  const conflicts = askOnConflict ? { force: false } : {};
+  return helpers
+    .run(WsgiApacheGenerator, { namespace: 'wsgi-apache:app', resolved: GENERATOR_PATH }, conflicts)
+    .cd(projectDir)
+    .withOptions({ 'skip-build': true, ...conflicts, ...options });
+}
