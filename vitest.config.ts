@@ -16,6 +16,9 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          // Ryuk's image cannot be pulled without a registry; the tests clean up after themselves.
+          env: { TESTCONTAINERS_RYUK_DISABLED: process.env.TESTCONTAINERS_RYUK_DISABLED ?? 'true' },
           pool: 'forks',
           fileParallelism: false,
           testTimeout: 600_000,

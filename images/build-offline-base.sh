@@ -4,9 +4,12 @@
 # The generated Dockerfile then builds unchanged: `FROM debian:trixie-slim` finds the
 # local image and nothing is pulled.
 #
+# It first tries `docker pull` (the official image, when a registry answers) and only
+# then builds from Debian's archive; NO_PULL=1 skips the pull (air-gapped machines).
+#
 # Usage: images/build-offline-base.sh [suite ...]   (default: trixie)
 #        DEBIAN_MIRROR=http://mirror.example/debian images/build-offline-base.sh bookworm
-# Needs: root, debootstrap, a Docker engine.
+# Needs: a Docker engine; for the fallback also root and debootstrap.
 set -euo pipefail
 
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -17,6 +20,10 @@ for suite in "${suites[@]}"; do
   tag="debian:${suite}-slim"
   if docker image inspect "$tag" >/dev/null 2>&1; then
     echo "[offline-base] $tag already present" >&2
+    continue
+  fi
+  if [ "${NO_PULL:-0}" != 1 ] && docker pull -q "$tag" >/dev/null 2>&1; then
+    echo "[offline-base] pulled $tag" >&2
     continue
   fi
   root=$(mktemp -d)

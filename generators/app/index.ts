@@ -31,8 +31,8 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
   #prompted: RawAnswers = {};
   #view!: ViewModel;
 
-  constructor(args: string[], options: WsgiApacheOptions) {
-    super(args, options);
+  constructor(args?: string[], options?: WsgiApacheOptions) {
+    super(args, options as WsgiApacheOptions);
     this.argument('directory', {
       type: String,
       required: false,

@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,8 @@ const GENERATOR_PATH = join(REPO_ROOT, 'generators', 'app', 'index.ts');
  */
 export function makeProject(source: { fixture?: string; files?: Record<string, string> } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'wsgi-apache-project-'));
+  // mkdtemp makes 0700; a real project is 0755, readable by the dev container's host uid.
+  chmodSync(dir, 0o755);
   if (source.fixture) cpSync(join(FIXTURES, source.fixture), dir, { recursive: true });
   for (const [path, content] of Object.entries(source.files ?? {})) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
@@ -34,5 +36,6 @@ export function runGenerator(projectDir: string, options: Record<string, unknown
   return helpers
     .run(WsgiApacheGenerator, { namespace: 'wsgi-apache:app', resolved: GENERATOR_PATH }, conflicts)
     .cd(projectDir)
-    .withOptions({ 'skip-build': true, ...conflicts, ...options });
+    // yeoman-test types options as the base generator's; ours are the flags of FIELDS.
+    .withOptions({ 'skip-build': true, ...conflicts, ...options } as unknown as Record<string, never>);
 }

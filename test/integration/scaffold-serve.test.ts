@@ -1,0 +1,98 @@
+/**
+ * End to end, as a newcomer does it: scaffold a plain WSGI app with flags only, then
+ * `docker compose up` the generated files (production shape, then with the development
+ * override), and talk to the app on 127.0.0.1.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeProject, runGenerator } from '../helpers/project.js';
+import { freePort, pollUntil } from '../helpers/net.js';
+
+const NAME = 'wsgi-apache-e2e-plain';
+const CONTAINER = `${NAME}-1`;
+
+async function up(dir: string, files: string[], port: number): Promise<StartedDockerComposeEnvironment> {
+  return new DockerComposeEnvironment(dir, files)
+    .withBuild()
+    .withEnvironment({ PUBLISH_PORT: String(port) })
+    .withWaitStrategy(CONTAINER, Wait.forHealthCheck())
+    .withStartupTimeout(120_000)
+    .up();
+}
+
+describe('scaffold a plain WSGI app and serve it with docker compose', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true, name: NAME, static: ['/static=static'] });
+  });
+
+  describe('production shape: compose.yaml alone', () => {
+    let stack: StartedDockerComposeEnvironment | undefined;
+    let port: number;
+    beforeAll(async () => {
+      port = await freePort();
+      stack = await up(dir, ['compose.yaml'], port);
+    });
+    afterAll(async () => {
+      await stack?.down({ removeVolumes: true, timeout: 30_000 });
+    });
+
+    it('answers 200 with the app body on 127.0.0.1', async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toBe('Hello from plain WSGI\n');
+      expect(response.headers.get('server')).toBe('Apache');
+    });
+
+    it('serves static files through Apache with their content type', async () => {
+      const response = await fetch(`http://127.0.0.1:${port}/static/site.css`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/css');
+      expect(await response.text()).toBe(readFileSync(join(dir, 'static/site.css'), 'utf8'));
+    });
+
+    it('passes apache2ctl -t inside the image', async () => {
+      const result = await stack!.getContainer(CONTAINER).exec(['apache2ctl', '-t']);
+      expect(result.output).toContain('Syntax OK');
+      expect(result.exitCode).toBe(0);
+    });
+
+    it('runs the app as the unprivileged app user in daemon processes, Apache as PID 1', async () => {
+      const whoami = (await (await fetch(`http://127.0.0.1:${port}/whoami`)).json()) as { uid: number; pid: number };
+      expect(whoami.uid).toBe(10001);
+      expect(whoami.pid).not.toBe(1);
+      const ps = await stack!.getContainer(CONTAINER).exec(['cat', '/proc/1/cmdline']);
+      expect(ps.output.replaceAll('\0', ' ')).toMatch(/^\/usr\/sbin\/apache2 -DFOREGROUND/);
+    });
+
+    it('does not reload on edits: no bind mount, reload off', async () => {
+      const env = await stack!.getContainer(CONTAINER).exec(['sh', '-c', 'echo "$WSGI_RELOAD_ON_CHANGES"; mount | grep -c " /srv/app " || true']);
+      expect(env.output.trim().split('\n')).toEqual(['0', '0']);
+    });
+  });
+
+  describe('development shape: compose.yaml + compose.override.yaml', () => {
+    let stack: StartedDockerComposeEnvironment | undefined;
+    let port: number;
+    beforeAll(async () => {
+      port = await freePort();
+      stack = await up(dir, ['compose.yaml', 'compose.override.yaml'], port);
+    });
+    afterAll(async () => {
+      writeFileSync(join(dir, 'hello.py'), readFileSync(join(dir, 'hello.py'), 'utf8').replace('Hello, edited', 'Hello from plain WSGI'));
+      await stack?.down({ removeVolumes: true, timeout: 30_000 });
+    });
+
+    it('serves the bind-mounted source and shows an edit on a later request', async () => {
+      const first = await fetch(`http://127.0.0.1:${port}/`);
+      expect(await first.text()).toBe('Hello from plain WSGI\n');
+      const source = join(dir, 'hello.py');
+      writeFileSync(source, readFileSync(source, 'utf8').replace('Hello from plain WSGI', 'Hello, edited'));
+      const edited = await pollUntil(`http://127.0.0.1:${port}/`, (status, body) => status === 200 && body === 'Hello, edited\n', 15_000);
+      expect(edited.body).toBe('Hello, edited\n');
+    });
+  });
+});
