@@ -2,7 +2,7 @@
  * `yo wsgi-apache`: adds an Apache httpd + mod_wsgi (daemon mode) Docker stack to an
  * existing Python WSGI project. Phases only; the work lives in the modules beside it.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { buildImage, DockerUnavailableError } from '../lib/docker-build.js';
@@ -104,6 +104,9 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
       if (template === null || template === undefined) throw new Error(`template ${file.template} is missing from the package`);
       this.fs.write(this.destinationPath(file.destination), renderTemplate(template, this.#view));
     }
+    // The development shape bind-mounts these from the host; a missing one would be
+    // created by the Docker engine as root and be unwritable for the host user.
+    for (const { dir } of this.#view.dataDirs) mkdirSync(this.destinationPath(dir), { recursive: true });
   }
 
   async end(): Promise<void> {

@@ -16,6 +16,7 @@ import {
   formatStaticMappings,
   parseAptPackages,
   parseBase,
+  parseDataDirs,
   parseInteger,
   parseProjectName,
   parseStaticMappings,
@@ -44,6 +45,8 @@ export interface Answers {
   queueTimeout: number;
   /** static URL mappings, `/url=dir` */
   static: string[];
+  /** directories the app writes at run time, project-relative */
+  dataDirs: string[];
   /** extra Debian packages for the image */
   aptPackages: string[];
   /** Debian release of the base image */
@@ -126,6 +129,16 @@ export const FIELDS: readonly Field[] = [
     list: true,
     defaultValue: () => [],
     parse: (raw, ctx) => formatStaticMappings(parseStaticMappings(raw, ctx.root)),
+    format: value => value.join(','),
+  },
+  {
+    key: 'dataDirs',
+    flag: 'data-dir',
+    description: 'Directory the app writes at run time (uploads, Flask instance/), repeatable: owned by the app user, a named volume in compose.yaml',
+    prompt: 'input',
+    list: true,
+    defaultValue: () => [],
+    parse: (raw, ctx) => parseDataDirs(raw, ctx.root),
     format: value => value.join(','),
   },
   {

@@ -168,3 +168,23 @@ export function isFile(path: string): boolean {
     return false;
   }
 }
+
+/**
+ * Directories the app writes at run time (uploads, Flask's `instance/`), `--data-dir DIR`
+ * (repeatable). They need not exist yet. Restricted to plain path characters because
+ * they are written unquoted into the Dockerfile and YAML.
+ * @returns project-relative POSIX paths
+ * @throws InputError for the project root itself, a path outside it, or unusual characters
+ */
+export function parseDataDirs(raw: unknown, root: string): string[] {
+  const dirs: string[] = [];
+  for (const item of toList(raw)) {
+    if (!/^[A-Za-z0-9._/-]+$/.test(item)) {
+      throw new InputError('--data-dir', `"${item}" has characters other than letters, digits, ".", "_", "-" and "/"`, 'rename the directory or pick another');
+    }
+    const dir = projectRelative('--data-dir', root, item);
+    if (dir === '.') throw new InputError('--data-dir', 'the project root itself cannot be a data directory', 'name a subdirectory such as instance or media');
+    if (!dirs.includes(dir)) dirs.push(dir);
+  }
+  return dirs;
+}

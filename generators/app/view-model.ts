@@ -32,6 +32,16 @@ export interface StaticAlias {
   path: string;
 }
 
+/** A directory the app writes: owned by the app user, a named volume in production, the host folder in development. */
+export interface DataDir {
+  /** project-relative, e.g. `instance` */
+  dir: string;
+  /** absolute inside the container */
+  path: string;
+  /** compose named-volume name, e.g. `data-instance` */
+  volume: string;
+}
+
 export interface ViewModel {
   generatorVersion: string;
   name: string;
@@ -83,6 +93,8 @@ export interface ViewModel {
   djangoSettingsModule: string;
   /** Django with `STATIC_ROOT`: run collectstatic at build time */
   collectstatic: boolean;
+  dataDirs: DataDir[];
+  hasDataDirs: boolean;
   /** container paths the dev bind mount must not hide (build-time output such as collectstatic's) */
   devPreservedPaths: string[];
   hasDevPreservedPaths: boolean;
@@ -112,6 +124,11 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
   // Longer prefixes first, so /static/admin is matched before /static.
   aliases.sort((a, b) => b.url.length - a.url.length || a.url.localeCompare(b.url));
 
+  const dataDirs = answers.dataDirs.map(dir => ({
+    dir,
+    path: container(dir),
+    volume: `data-${dir.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`,
+  }));
   const preserved = collectstatic ? [container(djangoStatic.root)] : [];
   const django = facts.djangoSettingsModule !== undefined;
   return {
@@ -154,6 +171,8 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
     django,
     djangoSettingsModule: facts.djangoSettingsModule ?? '',
     collectstatic,
+    dataDirs,
+    hasDataDirs: dataDirs.length > 0,
     devPreservedPaths: preserved,
     hasDevPreservedPaths: preserved.length > 0,
     frameworkLabel: django ? 'Django' : facts.framework === 'flask' ? 'Flask' : 'WSGI',

@@ -51,6 +51,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       gracefulTimeout: 15,
       queueTimeout: 45,
       static: ['/static=static'],
+      dataDirs: [],
       aptPackages: [],
       base: 'trixie',
     });
@@ -207,13 +208,48 @@ describe('detection', () => {
   });
 });
 
+describe('--data-dir', () => {
+  it('makes a run-time directory the app user\'s, a named volume in production and the host folder in development', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true, name: 'files', 'data-dir': ['instance', 'media/uploads'] });
+    expect(read(dir, 'Dockerfile')).toContain('RUN install -d -o "${APP_UID}" -g "${APP_GID}" /srv/app/instance /srv/app/media/uploads');
+    const prod = parseYaml(read(dir, 'compose.yaml'));
+    expect(prod.services.files.volumes).toEqual(['data-instance:/srv/app/instance', 'data-media-uploads:/srv/app/media/uploads']);
+    expect(Object.keys(prod.volumes)).toEqual(['data-instance', 'data-media-uploads']);
+    const dev = parseYaml(read(dir, 'compose.override.yaml')).services.files;
+    expect(dev.volumes).toEqual(['.:/srv/app', './instance:/srv/app/instance', './media/uploads:/srv/app/media/uploads']);
+    const ignored = read(dir, '.dockerignore').split('\n');
+    expect(ignored).toContain('instance');
+    expect(ignored).toContain('media/uploads');
+    // Created on the host, so the engine does not create a root-owned one for the bind mount.
+    expect(readdirSync(join(dir, 'media'))).toEqual(['uploads']);
+  });
+
+  it('rejects the project root and paths outside it', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await expect(runGenerator(dir, { yes: true, 'data-dir': '.' })).rejects.toThrow(/--data-dir: the project root itself/);
+    await expect(runGenerator(dir, { yes: true, 'data-dir': '../up' })).rejects.toThrow(/--data-dir: "..\/up" is outside the project/);
+    await expect(runGenerator(dir, { yes: true, 'data-dir': 'my data' })).rejects.toThrow(/--data-dir: "my data" has characters/);
+  });
+});
+
 describe('prompts and re-runs', () => {
   it('asks each question, with detected defaults, when neither flags nor .yo-rc.json answer it', async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     const asked: Record<string, unknown> = {};
     await runGenerator(dir)
       .withAnswers(
-        { entry: 'hello:application', name: 'prompted', port: '8123', processes: '4', threads: '2', static: '/static=static', aptPackages: '', base: 'trixie' },
+        {
+          entry: 'hello:application',
+          name: 'prompted',
+          port: '8123',
+          processes: '4',
+          threads: '2',
+          static: '/static=static',
+          dataDirs: '',
+          aptPackages: '',
+          base: 'trixie',
+        },
         { throwOnMissingAnswer: true, callback: (answer, { question }) => ((asked[question.name!] = question.default), answer) },
       );
     expect(asked).toMatchObject({ entry: 'hello:application', port: 8000, processes: 2, threads: 5, base: 'trixie' });

@@ -16,7 +16,7 @@ function listTemplates(dir = TEMPLATES): string[] {
   );
 }
 
-/** A view with every optional part switched on: Django + static + pip deps + wheelhouse + apt packages. */
+/** A view with every optional part switched on: Django + static + pip deps + wheelhouse + apt packages + data dirs. */
 function fullView(): ViewModel {
   const root = makeProject({
     files: {
@@ -30,7 +30,11 @@ function fullView(): ViewModel {
     },
   });
   const facts = detectProject(root);
-  const answers = resolveAnswers({ static: ['/media=media'], aptPackages: ['python3-django'] }, {}, { root, facts });
+  const answers = resolveAnswers(
+    { static: ['/media=media'], aptPackages: ['python3-django'], dataDirs: ['uploads'] },
+    {},
+    { root, facts },
+  );
   return toViewModel(answers, facts, root, '0.0.0-test');
 }
 

@@ -1,0 +1,63 @@
+import Docker from 'dockerode';
+import { freePort, pollUntil } from './net.js';
+
+export interface RunningContainer {
+  id: string;
+  baseUrl: string;
+  remove(): Promise<void>;
+}
+
+/**
+ * `docker run -d -p 127.0.0.1:<free port>:8080 -e ... image`, through dockerode, then waits
+ * until Apache answers anything (any status: a broken app still answers 500).
+ * @throws Error when nothing answers within 30 s (the container is removed first)
+ */
+export async function runImage(image: string, env: Record<string, string> = {}): Promise<RunningContainer> {
+  const docker = new Docker();
+  const port = await freePort();
+  const container = await docker.createContainer({
+    Image: image,
+    Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
+    ExposedPorts: { '8080/tcp': {} },
+    HostConfig: { PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
+  });
+  const remove = async () => {
+    await container.remove({ force: true }).catch(() => undefined);
+  };
+  try {
+    await container.start();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await pollUntil(`${baseUrl}/`, () => true, 30_000);
+    return { id: container.id, baseUrl, remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}
+
+/** Runs the image to completion with `env` and returns its exit code and combined output. */
+export async function runToExit(image: string, env: Record<string, string>): Promise<{ exitCode: number; output: string }> {
+  const docker = new Docker();
+  const container = await docker.createContainer({ Image: image, Env: Object.entries(env).map(([k, v]) => `${k}=${v}`) });
+  try {
+    await container.start();
+    const { StatusCode } = (await container.wait()) as { StatusCode: number };
+    const logs = await container.logs({ stdout: true, stderr: true });
+    // Multiplexed stream frames: 8-byte headers before each chunk.
+    let output = '';
+    for (let i = 0; i + 8 <= logs.length; ) {
+      const size = logs.readUInt32BE(i + 4);
+      output += logs.subarray(i + 8, i + 8 + size).toString();
+      i += 8 + size;
+    }
+    return { exitCode: StatusCode, output };
+  } finally {
+    await container.remove({ force: true }).catch(() => undefined);
+  }
+}
+
+/** Removes images by tag, ignoring ones that are already gone. */
+export async function removeImages(...tags: string[]): Promise<void> {
+  const docker = new Docker();
+  for (const tag of tags) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+}

@@ -1,0 +1,152 @@
+/**
+ * Checks that a running stack serves under concurrent load. Each check throws an Error
+ * whose message says what was wrong (errors, 5xx, wrong bodies, serialised requests,
+ * missing daemon processes), so a broken stack fails with a reason, not a timeout.
+ */
+import autocannon from 'autocannon';
+
+export interface LoadOptions {
+  /** base URL, e.g. http://127.0.0.1:8000 */
+  baseUrl: string;
+  path: string;
+  /** concurrent connections (keep-alive) */
+  connections: number;
+  /** total requests */
+  amount: number;
+  /** a body is correct when this holds; wrong ones count as mismatches */
+  verifyBody?: (body: string) => boolean;
+  /** per-request timeout, seconds */
+  timeoutSeconds?: number;
+}
+
+export interface LoadReport {
+  path: string;
+  connections: number;
+  /** completed responses */
+  requests: number;
+  /** wall time, seconds */
+  durationSeconds: number;
+  requestsPerSecond: number;
+  /** latency percentiles, milliseconds */
+  p50: number;
+  p99: number;
+  max: number;
+  /** connection errors, including timeouts */
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  status5xx: number;
+  mismatches: number;
+}
+
+/** Runs a bounded autocannon load (count-bounded, and at most 120 s). */
+export async function runLoad(options: LoadOptions): Promise<LoadReport> {
+  const start = performance.now();
+  let lastResponse = start;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: options.baseUrl + options.path,
+        connections: options.connections,
+        amount: options.amount,
+        duration: 120,
+        timeout: options.timeoutSeconds ?? 30,
+        verifyBody: options.verifyBody ? (body: unknown) => options.verifyBody!(String(body ?? '')) : undefined,
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    // autocannon ends a run on its next 1-second tick; time the load to its last response.
+    instance.on('response', () => {
+      lastResponse = performance.now();
+    });
+  });
+  const durationSeconds = (lastResponse - start) / 1000;
+  // requests.total leaves out the last partial second; the status-class counters do not.
+  const completed = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
+  return {
+    path: options.path,
+    connections: options.connections,
+    requests: completed,
+    durationSeconds,
+    requestsPerSecond: completed / durationSeconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    max: result.latency.max,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    non2xx: result.non2xx,
+    status5xx: result['5xx'],
+    mismatches: result.mismatches,
+  };
+}
+
+/**
+ * @throws Error listing every problem: transport errors, timeouts, non-2xx and 5xx
+ *   responses, wrong bodies, or fewer responses than requested
+ */
+export function assertCleanLoad(report: LoadReport, expectedRequests: number): void {
+  const problems: string[] = [];
+  if (report.errors > 0) problems.push(`${report.errors} transport errors (${report.timeouts} timeouts)`);
+  if (report.status5xx > 0) problems.push(`${report.status5xx} responses with a 5xx status`);
+  else if (report.non2xx > 0) problems.push(`${report.non2xx} responses with a non-2xx status`);
+  if (report.mismatches > 0) problems.push(`${report.mismatches} responses with a wrong body`);
+  if (report.requests < expectedRequests) problems.push(`only ${report.requests} of ${expectedRequests} requests completed`);
+  if (problems.length > 0) {
+    throw new Error(`load on ${report.path} with ${report.connections} connections failed: ${problems.join('; ')}`);
+  }
+}
+
+export interface ConcurrencyReport {
+  /** wall time for all requests, milliseconds */
+  elapsedMs: number;
+  /** distinct daemon process ids that answered */
+  pids: number[];
+  /** distinct (pid, thread) pairs that answered */
+  threads: number;
+  uids: number[];
+}
+
+/**
+ * Sends 2 x processes x threads requests at once to `whoamiPath?sleep=sleepMs` (an
+ * endpoint answering JSON `{pid, thread, uid}` after sleeping). With real concurrency
+ * they finish in about two sleeps; one at a time they would take 2 x P x T sleeps.
+ * @throws Error when they take 3 sleeps or more (requests are being serialised), when
+ *   fewer than `processes` daemon processes answered, or when a request failed
+ */
+export async function checkConcurrency(
+  baseUrl: string,
+  whoamiPath: string,
+  processes: number,
+  threads: number,
+  sleepMs = 300,
+): Promise<ConcurrencyReport> {
+  const count = 2 * processes * threads;
+  const start = performance.now();
+  const answers = await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const response = await fetch(`${baseUrl}${whoamiPath}?sleep=${sleepMs}&n=${i}`, { signal: AbortSignal.timeout(60_000) });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`concurrency probe: ${whoamiPath} answered HTTP ${response.status}: ${text.slice(0, 300)}`);
+      return JSON.parse(text) as { pid: number; thread: number; uid: number };
+    }),
+  );
+  const elapsedMs = performance.now() - start;
+  const pids = [...new Set(answers.map(a => a.pid))].sort((a, b) => a - b);
+  const report = {
+    elapsedMs,
+    pids,
+    threads: new Set(answers.map(a => `${a.pid}/${a.thread}`)).size,
+    uids: [...new Set(answers.map(a => a.uid))],
+  };
+  const limit = 3 * sleepMs;
+  if (elapsedMs >= limit) {
+    throw new Error(
+      `concurrency: ${count} requests sleeping ${sleepMs} ms took ${Math.round(elapsedMs)} ms (limit ${limit} ms); ` +
+        `expected ${processes} processes x ${threads} threads in parallel, saw ${pids.length} processes and ${report.threads} threads`,
+    );
+  }
+  if (pids.length < processes) {
+    throw new Error(`concurrency: expected ${processes} daemon processes, only ${pids.length} answered (pids ${pids.join(', ')})`);
+  }
+  return report;
+}

@@ -1,0 +1,80 @@
+/**
+ * The same image, started with plain `docker run`, is tuned by its environment (no
+ * rebuild), and deliberately broken stacks make the checks fail with a message that
+ * says what is wrong.
+ */
+import { chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildImage } from '../../generators/lib/docker-build.js';
+import { containerLogs } from '../helpers/compose.js';
+import { removeImages, runImage, runToExit, type RunningContainer } from '../helpers/docker-run.js';
+import { makeProject, runGenerator } from '../helpers/project.js';
+import { assertCleanLoad, checkConcurrency, runLoad } from '../helpers/stack-checks.js';
+
+const IMAGE = 'wsgi-apache-it-runtime:latest';
+const UNREADABLE_IMAGE = 'wsgi-apache-it-unreadable:latest';
+const running: RunningContainer[] = [];
+
+async function start(image: string, env: Record<string, string> = {}): Promise<RunningContainer> {
+  const container = await runImage(image, env);
+  running.push(container);
+  return container;
+}
+
+beforeAll(async () => {
+  // Built through dockerode's classic builder API, as `yo wsgi-apache` does at the end.
+  const dir = makeProject({ fixture: 'plain-wsgi' });
+  await runGenerator(dir, { yes: true, name: 'wsgi-apache-it-runtime', processes: '2', threads: '5' });
+  await buildImage({ context: dir, tag: IMAGE });
+});
+
+afterAll(async () => {
+  await Promise.all(running.map(container => container.remove()));
+  await removeImages(IMAGE, UNREADABLE_IMAGE);
+});
+
+describe('one image, tuned at run time', () => {
+  it('runs the generated 2 processes x 5 threads by default', async () => {
+    const { baseUrl } = await start(IMAGE);
+    const report = await checkConcurrency(baseUrl, '/whoami', 2, 5);
+    expect(report.pids).toHaveLength(2);
+  });
+
+  it('runs 3 processes x 4 threads when WSGI_PROCESSES / WSGI_THREADS say so', async () => {
+    const { baseUrl } = await start(IMAGE, { WSGI_PROCESSES: '3', WSGI_THREADS: '4' });
+    const report = await checkConcurrency(baseUrl, '/whoami', 3, 4);
+    expect(report.pids).toHaveLength(3);
+  });
+
+  it('refuses an invalid tunable at start with one clear line', async () => {
+    const zero = await runToExit(IMAGE, { WSGI_THREADS: '0' });
+    expect(zero.exitCode).toBe(1);
+    expect(zero.output.trim()).toBe('wsgi-apache: invalid configuration: WSGI_THREADS=0 is out of range; set WSGI_THREADS to a number from 1 to 256');
+    const word = await runToExit(IMAGE, { WSGI_PROCESSES: 'two' });
+    expect(word.exitCode).toBe(1);
+    expect(word.output.trim()).toBe(
+      'wsgi-apache: invalid configuration: WSGI_PROCESSES="two" is not a whole number; set WSGI_PROCESSES to a number from 1 to 64',
+    );
+  });
+});
+
+describe('broken stacks fail the checks, saying why', () => {
+  it('one process with one thread: the concurrency check reports serialised requests', async () => {
+    const { baseUrl } = await start(IMAGE, { WSGI_PROCESSES: '1', WSGI_THREADS: '1' });
+    await expect(checkConcurrency(baseUrl, '/whoami', 2, 5)).rejects.toThrow(
+      /concurrency: 20 requests sleeping 300 ms took \d+ ms \(limit 900 ms\); expected 2 processes x 5 threads in parallel, saw 1 processes and 1 threads/,
+    );
+  });
+
+  it('a daemon user that cannot read the app: the load check reports 5xx, the log says why', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true, name: 'wsgi-apache-it-unreadable' });
+    chmodSync(join(dir, 'hello.py'), 0o600);
+    await buildImage({ context: dir, tag: UNREADABLE_IMAGE });
+    const { baseUrl, id } = await start(UNREADABLE_IMAGE);
+    const report = await runLoad({ baseUrl, path: '/', connections: 8, amount: 200, verifyBody: body => body === 'Hello from plain WSGI\n' });
+    expect(() => assertCleanLoad(report, 200)).toThrow(/load on \/ with 8 connections failed: \d+ responses with a 5xx status; \d+ responses with a wrong body/);
+    expect(containerLogs(id, 100)).toMatch(/PermissionError: \[Errno 13\] Permission denied: '\/srv\/app\/hello\.py'/);
+  });
+});
