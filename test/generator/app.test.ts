@@ -208,6 +208,30 @@ describe('detection', () => {
   });
 });
 
+describe('building the image at the end', () => {
+  it('without a reachable Docker engine, says so in one line and leaves a complete project', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    const previous = process.env.DOCKER_HOST;
+    process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
+    const lines: string[] = [];
+    try {
+      await runGenerator(dir, { yes: true, name: 'nodocker', 'skip-build': false }).onGenerator(generator => {
+        const log = generator.log;
+        const recording = Object.assign((message?: string) => (lines.push(String(message)), log.call(generator, message)), log);
+        Object.defineProperty(generator, 'log', { value: recording });
+      });
+    } finally {
+      if (previous === undefined) delete process.env.DOCKER_HOST;
+      else process.env.DOCKER_HOST = previous;
+    }
+    const notBuilt = lines.filter(line => line.startsWith('Image not built'));
+    expect(notBuilt).toHaveLength(1);
+    expect(notBuilt[0]).toMatch(/^Image not built: no Docker engine answered \(.*\); the project is complete, build it later with docker compose build\.$/);
+    expect(notBuilt[0]).not.toContain('\n');
+    for (const file of ALL_FILES) expect(readFileSync(join(dir, file), 'utf8').length).toBeGreaterThan(0);
+  });
+});
+
 describe('--data-dir', () => {
   it('makes a run-time directory the app user\'s, a named volume in production and the host folder in development', async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
