@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 
 /**
- * The integration suite builds FROM debian:<suite>-slim. Here no registry is reachable,
+ * The integration suite builds FROM debian:trixie-slim and debian:bookworm-slim. Here no registry is reachable,
  * so the image must already exist locally (.ci/run makes it with
  * images/build-offline-base.sh); say so plainly instead of failing inside a build.
  */
@@ -12,12 +12,14 @@ export default function setup(): () => void {
   } catch {
     throw new Error('integration tests need a Docker engine: run `sudo bash .ci/provision-docker.sh` (or start Docker)');
   }
-  try {
-    execFileSync('docker', ['image', 'inspect', 'debian:trixie-slim'], { stdio: 'ignore' });
-  } catch {
-    throw new Error(
-      'debian:trixie-slim is not available locally: `docker pull debian:trixie-slim`, or without a registry `sudo images/build-offline-base.sh trixie`',
-    );
+  for (const base of ['debian:trixie-slim', 'debian:bookworm-slim']) {
+    try {
+      execFileSync('docker', ['image', 'inspect', base], { stdio: 'ignore' });
+    } catch {
+      throw new Error(
+        `${base} is not available locally: \`docker pull ${base}\`, or without a registry \`sudo images/build-offline-base.sh trixie bookworm\``,
+      );
+    }
   }
   return teardown;
 }

@@ -96,3 +96,33 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
     });
   });
 });
+
+describe('the bookworm alternative (Python 3.11, mod_wsgi 4.9)', () => {
+  const name = 'wsgi-apache-e2e-bookworm';
+  let stack: StartedDockerComposeEnvironment | undefined;
+  let port: number;
+  beforeAll(async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true, name, base: 'bookworm' });
+    port = await freePort();
+    stack = await new DockerComposeEnvironment(dir, 'compose.yaml')
+      .withBuild()
+      .withEnvironment({ PUBLISH_PORT: String(port) })
+      .withWaitStrategy(`${name}-1`, Wait.forHealthCheck())
+      .withStartupTimeout(120_000)
+      .up();
+  });
+  afterAll(async () => {
+    await stack?.down({ removeVolumes: true, timeout: 30_000 });
+  });
+
+  it('builds FROM debian:bookworm-slim and serves the app with mod_wsgi 4.9', async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    expect(await response.text()).toBe('Hello from plain WSGI\n');
+    const container = stack!.getContainer(`${name}-1`);
+    const check = await container.exec(['apache2ctl', '-t']);
+    expect(check.exitCode).toBe(0);
+    const version = await container.exec(['sh', '-c', 'python3 --version; ls /usr/lib/apache2/modules/ | grep mod_wsgi.so-']);
+    expect(version.output).toMatch(/Python 3\.11\.\d+\s+mod_wsgi\.so-3\.11/);
+  });
+});
