@@ -48,5 +48,5 @@ export async function composeUp(
 
 /** The last `lines` lines of a container's stdout and stderr, interleaved as `docker logs` shows them. */
 export function containerLogs(containerId: string, lines = 200): string {
-  return execFileSync('sh', ['-c', `docker logs --tail ${lines} ${containerId} 2>&1`], { encoding: 'utf8' });
+  return execFileSync('sh', ['-c', `docker logs --tail ${lines} ${containerId} 2>&1`], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
 }

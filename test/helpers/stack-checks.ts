@@ -11,8 +11,10 @@ export interface LoadOptions {
   path: string;
   /** concurrent connections (keep-alive) */
   connections: number;
-  /** total requests */
-  amount: number;
+  /** total requests; leave out to run for `durationSeconds` instead (autocannon lets amount win) */
+  amount?: number;
+  /** how long to run when no `amount` is given, and the bound on any run; default 120 */
+  durationSeconds?: number;
   /** a body is correct when this holds; wrong ones count as mismatches */
   verifyBody?: (body: string) => boolean;
   /** per-request timeout, seconds */
@@ -39,7 +41,7 @@ export interface LoadReport {
   mismatches: number;
 }
 
-/** Runs a bounded autocannon load (count-bounded, and at most 120 s). */
+/** Runs a bounded autocannon load: `amount` requests (within 120 s), or `durationSeconds` of load. */
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const start = performance.now();
   let lastResponse = start;
@@ -49,7 +51,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
         url: options.baseUrl + options.path,
         connections: options.connections,
         amount: options.amount,
-        duration: 120,
+        duration: options.durationSeconds ?? 120,
         timeout: options.timeoutSeconds ?? 30,
         verifyBody: options.verifyBody ? (body: unknown) => options.verifyBody!(String(body ?? '')) : undefined,
       },

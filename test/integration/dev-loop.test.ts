@@ -1,0 +1,123 @@
+/**
+ * The development loop on the generated development shape: edits reload, a reload
+ * under load fails no request, a broken file gives a 500 and recovers, and what the app
+ * writes into the bind mount belongs to the developer.
+ */
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StartedDockerComposeEnvironment } from 'testcontainers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeBuild, composeUp, containerLogs } from '../helpers/compose.js';
+import { freePort, pollUntil } from '../helpers/net.js';
+import { makeProject, runGenerator } from '../helpers/project.js';
+import { runLoad } from '../helpers/stack-checks.js';
+import { DEV_UID, ownProjectAsDeveloper } from './fixtures.js';
+
+/** Rewrites a file as editors do (new content, new mtime). */
+function edit(path: string, from: string | RegExp, to: string): void {
+  const before = readFileSync(path, 'utf8');
+  const after = before.replace(from, to);
+  if (after === before) throw new Error(`edit of ${path} changed nothing`);
+  writeFileSync(path, after);
+}
+
+async function startDev(fixture: string, name: string, flags: Record<string, unknown>, env: Record<string, string> = {}) {
+  const dir = makeProject({ fixture });
+  await runGenerator(dir, { yes: true, name, ...flags });
+  composeBuild(dir);
+  ownProjectAsDeveloper(dir);
+  const port = await freePort();
+  const stack = await composeUp(dir, name, 'development', {
+    PUBLISH_PORT: String(port),
+    UID: String(DEV_UID),
+    GID: String(DEV_UID),
+    ...env,
+  });
+  return { dir, stack, baseUrl: `http://127.0.0.1:${port}`, containerId: stack.getContainer(`${name}-1`).getId() };
+}
+
+describe('plain WSGI app in the development shape', () => {
+  let stack: StartedDockerComposeEnvironment | undefined;
+  let dir: string;
+  let baseUrl: string;
+  let containerId: string;
+  beforeAll(async () => {
+    ({ dir, stack, baseUrl, containerId } = await startDev('plain-wsgi', 'wsgi-apache-it-devloop', {}));
+  });
+  afterAll(async () => {
+    await stack?.down({ removeVolumes: true, timeout: 30_000 });
+  });
+
+  it('fails no request while edits restart the daemon processes under load', async () => {
+    const source = join(dir, 'hello.py');
+    const versions = ['Hello from plain WSGI\n', 'Hello v1\n', 'Hello v2\n', 'Hello v3\n'];
+    const load = runLoad({
+      baseUrl,
+      path: '/',
+      connections: 64,
+      durationSeconds: 9,
+      verifyBody: body => versions.includes(body),
+    });
+    for (let i = 1; i < versions.length; i++) {
+      await new Promise(resolve => setTimeout(resolve, 2_000));
+      edit(source, versions[i - 1].trim(), versions[i].trim());
+    }
+    const report = await load;
+    console.log(
+      `[reload under load] ${report.requests} requests in ${report.durationSeconds.toFixed(1)} s over 64 connections, 3 reloads: ` +
+        `${report.errors} errors, ${report.non2xx} non-2xx, ${report.mismatches} wrong bodies, p99 ${report.p99} ms, max ${report.max} ms`,
+    );
+    expect(report.requests).toBeGreaterThan(2_000);
+    expect({ errors: report.errors, non2xx: report.non2xx, wrongBodies: report.mismatches }).toEqual({ errors: 0, non2xx: 0, wrongBodies: 0 });
+    // Three reloads happened: the last version is served, by fresh daemon processes.
+    await pollUntil(`${baseUrl}/`, (status, body) => body === versions.at(-1), 10_000);
+    expect(containerLogs(containerId, 1_000_000).match(/Change detected to "\/srv\/app\/hello\.py"/g)?.length).toBe(3);
+  });
+
+  it('a syntax error gives a 500 with the traceback in the log, and fixing the file recovers', async () => {
+    const source = join(dir, 'hello.py');
+    const good = readFileSync(source, 'utf8');
+    writeFileSync(source, `${good}\ndef broken(:\n`);
+    await pollUntil(`${baseUrl}/`, status => status === 500, 15_000);
+    expect(containerLogs(containerId, 200)).toMatch(/File "\/srv\/app\/hello\.py", line \d+[\s\S]*SyntaxError: /);
+    writeFileSync(source, good.replace(/Hello v\d/, 'Hello, fixed'));
+    const fixed = await pollUntil(`${baseUrl}/`, (status, body) => status === 200 && body === 'Hello, fixed\n', 15_000);
+    expect(fixed.status).toBe(200);
+  });
+
+  it('touching the WSGI script restarts the daemon processes, as mod_wsgi documents', async () => {
+    const before = (await (await fetch(`${baseUrl}/whoami`)).json()) as { pid: number };
+    const script = join(dir, 'docker/app.wsgi');
+    writeFileSync(script, readFileSync(script, 'utf8'));
+    await pollUntil(`${baseUrl}/whoami`, (_, body) => !body.includes(`"pid": ${before.pid},`), 15_000);
+  });
+});
+
+describe('Flask app in the development shape', () => {
+  let stack: StartedDockerComposeEnvironment | undefined;
+  let dir: string;
+  let baseUrl: string;
+  beforeAll(async () => {
+    ({ dir, stack, baseUrl } = await startDev(
+      'flask-factory',
+      'wsgi-apache-it-devflask',
+      { entry: 'shop:create_app()', 'apt-packages': 'python3-flask', 'data-dir': 'instance', static: ['/static=shop/static'] },
+      { WSGI_RELOAD_EXTRA_FILES: 'shop/templates/*.html' },
+    ));
+  });
+  afterAll(async () => {
+    await stack?.down({ removeVolumes: true, timeout: 30_000 });
+  });
+
+  it('reloads an edited module and an edited template listed in WSGI_RELOAD_EXTRA_FILES', async () => {
+    edit(join(dir, 'shop/__init__.py'), '"kettle", ', '"kettle", "jug", ');
+    await pollUntil(`${baseUrl}/`, (_, body) => body.includes('<li>jug</li>'), 15_000);
+    edit(join(dir, 'shop/templates/index.html'), '<h1>Shop</h1>', '<h1>Tea shop</h1>');
+    await pollUntil(`${baseUrl}/`, (_, body) => body.includes('<h1>Tea shop</h1>'), 15_000);
+  });
+
+  it('files the app writes into the bind mount belong to the developer, not root', () => {
+    const database = statSync(join(dir, 'instance/shop.sqlite3'));
+    expect({ uid: database.uid, gid: database.gid }).toEqual({ uid: DEV_UID, gid: DEV_UID });
+  });
+});
