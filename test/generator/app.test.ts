@@ -94,7 +94,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
   });
 
   it('starts Apache as PID 1 after removing a stale pid file', () => {
-    expect(read(dir, 'docker/start-apache')).toMatch(/rm -f "\$\{APACHE_PID_FILE\}" "\$\{APACHE_RUN_DIR\}\/reloader-state.json"\nexec \/usr\/sbin\/apache2 -DFOREGROUND/);
+    expect(read(dir, 'docker/start-apache')).toMatch(/rm -f "\$\{APACHE_PID_FILE\}" "\$\{APACHE_RUN_DIR\}\/reloader\/state.json"\nexec \/usr\/sbin\/apache2 -DFOREGROUND/);
   });
 
   it('writes compose.yaml as the production shape and the override as development', () => {
