@@ -15,6 +15,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   { template: 'Dockerfile.mustache', destination: 'Dockerfile' },
   { template: 'compose.yaml.mustache', destination: 'compose.yaml' },
   { template: 'compose.override.yaml.mustache', destination: 'compose.override.yaml' },
+  { template: 'compose.watch.yaml.mustache', destination: 'compose.watch.yaml' },
   // npm drops .dockerignore-like dot-files from packages, so the template has no dot.
   { template: 'dockerignore.mustache', destination: '.dockerignore' },
   { template: 'DOCKER.md.mustache', destination: 'DOCKER.md' },
@@ -22,6 +23,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   { template: 'docker/envvars.mustache', destination: 'docker/envvars' },
   { template: 'docker/start-apache.mustache', destination: 'docker/start-apache' },
   { template: 'docker/app.wsgi.mustache', destination: 'docker/app.wsgi', when: view => view.generatedScript },
+  { template: 'docker/debug.wsgi.mustache', destination: 'docker/debug.wsgi' },
   { template: 'docker/reloader.py.mustache', destination: 'docker/reloader.py' },
   { template: 'docker/healthcheck.py.mustache', destination: 'docker/healthcheck.py' },
 ];

@@ -97,6 +97,8 @@ export interface ViewModel {
   hasDataDirs: boolean;
   /** container paths the dev bind mount must not hide (build-time output such as collectstatic's) */
   devPreservedPaths: string[];
+  /** the same, relative to the project root (Compose Watch ignores them) */
+  devPreservedDirs: string[];
   hasDevPreservedPaths: boolean;
   frameworkLabel: string;
 }
@@ -129,7 +131,8 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
     path: container(dir),
     volume: `data-${dir.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`,
   }));
-  const preserved = collectstatic ? [container(djangoStatic.root)] : [];
+  const preservedDirs = collectstatic ? [djangoStatic.root] : [];
+  const preserved = preservedDirs.map(container);
   const django = facts.djangoSettingsModule !== undefined;
   return {
     generatorVersion,
@@ -174,6 +177,7 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
     dataDirs,
     hasDataDirs: dataDirs.length > 0,
     devPreservedPaths: preserved,
+    devPreservedDirs: preservedDirs,
     hasDevPreservedPaths: preserved.length > 0,
     frameworkLabel: django ? 'Django' : facts.framework === 'flask' ? 'Flask' : 'WSGI',
   };

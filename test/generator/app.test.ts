@@ -11,9 +11,11 @@ const ALL_FILES = [
   'DOCKER.md',
   'Dockerfile',
   'compose.override.yaml',
+  'compose.watch.yaml',
   'compose.yaml',
   'docker/apache2.conf',
   'docker/app.wsgi',
+  'docker/debug.wsgi',
   'docker/envvars',
   'docker/healthcheck.py',
   'docker/reloader.py',
@@ -63,11 +65,11 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
 
   it('configures daemon mode with the static Alias before WSGIScriptAlias', () => {
     const conf = read(dir, 'docker/apache2.conf');
-    expect(conf).toMatch(/^WSGIDaemonProcess hello \\$/m);
+    expect(conf).toMatch(/^<IfDefine !WSGI_DEBUG_MODE>\n\s+# Daemon mode[^\n]*\n\s+WSGIRestrictEmbedded On\n\s+WSGIDaemonProcess hello \\$/m);
     expect(conf).toMatch(/processes=\$\{WSGI_PROCESSES\} threads=\$\{WSGI_THREADS\}/);
     expect(conf).toMatch(/python-home=\/opt\/venv python-path=\/srv\/app home=\/srv\/app/);
-    expect(conf).toMatch(/^WSGIProcessGroup hello$/m);
-    expect(conf).toMatch(/^WSGIApplicationGroup %\{GLOBAL\}$/m);
+    expect(conf).toMatch(/^\s+WSGIProcessGroup hello$/m);
+    expect(conf).toMatch(/^\s+WSGIApplicationGroup %\{GLOBAL\}$/m);
     expect(conf).toMatch(/^ServerTokens Prod$/m);
     expect(conf).toMatch(/^ErrorLog \/proc\/self\/fd\/2$/m);
     expect(conf).toMatch(/^CustomLog \/proc\/self\/fd\/1 /m);
@@ -86,7 +88,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(dockerfile).toMatch(/^STOPSIGNAL SIGWINCH$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
     expect(dockerfile).toMatch(/^LABEL org\.opencontainers\.image\.title="hello"/m);
-    expect(dockerfile).toMatch(/^USER \$\{APP_UID\}:\$\{APP_GID\}$/m);
+    expect(dockerfile).toMatch(/^USER \$\{APP_UID\}$/m);
     expect(dockerfile).toMatch(/^CMD \["\/bin\/sh", "\/usr\/local\/bin\/start-apache"\]$/m);
     expect(dockerfile).toMatch(/ENV WSGI_PROCESSES=2 \\\n\s+WSGI_THREADS=5 /);
     // apt before the app copy, so code edits keep the system layer cached.
@@ -94,7 +96,36 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
   });
 
   it('starts Apache as PID 1 after removing a stale pid file', () => {
-    expect(read(dir, 'docker/start-apache')).toMatch(/rm -f "\$\{APACHE_PID_FILE\}" "\$\{APACHE_RUN_DIR\}\/reloader\/state.json"\nexec \/usr\/sbin\/apache2 -DFOREGROUND/);
+    expect(read(dir, 'docker/start-apache')).toMatch(
+      /rm -f "\$\{APACHE_PID_FILE\}" "\$\{APACHE_RUN_DIR\}\/reloader\/state.json"\n(#[^\n]*\n)*exec \/usr\/sbin\/apache2 -DFOREGROUND \$WSGI_APACHE_MODE_ARGS "\$@"$/m,
+    );
+  });
+
+  it('has a debug mode like mod_wsgi-express --debug-mode: one process, one thread, embedded, post-mortem pdb', () => {
+    const conf = read(dir, 'docker/apache2.conf');
+    expect(conf).toMatch(/<IfDefine WSGI_DEBUG_MODE>[\s\S]*WSGIRestrictStdin Off[\s\S]*WSGIScriptAlias \/ \/srv\/app\/docker\/debug\.wsgi application-group=%\{GLOBAL\}\n<\/IfDefine>/);
+    const envvars = read(dir, 'docker/envvars');
+    expect(envvars).toContain('WSGI_APACHE_MODE_ARGS="-X -DWSGI_DEBUG_MODE"');
+    expect(envvars).toContain('export MOD_WSGI_DEBUG_MODE=true');
+    expect(envvars).toMatch(/if \[ -n "\$WSGI_APACHE_MODE_ARGS" \]; then\n\s+APACHE_THREADS_PER_CHILD=1\n\s+APACHE_MAX_REQUEST_WORKERS=1/);
+    const debug = read(dir, 'docker/debug.wsgi');
+    expect(debug).toContain('from hello import application as application');
+    expect(debug).toContain('debugger = pdb.Pdb(stdin=sys.__stdin__, stdout=sys.__stdout__)');
+    // Nothing in the production shape switches it on.
+    expect(read(dir, 'compose.yaml')).not.toMatch(/WSGI_DEBUG|WSGI_RELOAD/);
+  });
+
+  it('offers Compose Watch as the alternative to the bind mount', () => {
+    const watch = parseYaml(read(dir, 'compose.watch.yaml')).services.hello;
+    expect(watch.environment.WSGI_RELOAD_ON_CHANGES).toBe('1');
+    expect(watch.volumes).toBeUndefined();
+    expect(watch.develop.watch[0]).toEqual({
+      action: 'sync',
+      path: '.',
+      target: '/srv/app',
+      ignore: ['.git/', '.venv/', 'venv/', '__pycache__/'],
+    });
+    expect(watch.develop.watch[1]).toEqual({ action: 'rebuild', path: 'Dockerfile' });
   });
 
   it('writes compose.yaml as the production shape and the override as development', () => {

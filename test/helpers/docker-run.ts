@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import Docker from 'dockerode';
 import { freePort, pollUntil } from './net.js';
 
@@ -60,4 +61,52 @@ export async function runToExit(image: string, env: Record<string, string>): Pro
 export async function removeImages(...tags: string[]): Promise<void> {
   const docker = new Docker();
   for (const tag of tags) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+}
+
+export interface InteractiveContainer extends RunningContainer {
+  /** writes to the container's stdin (as a terminal user would type) */
+  type(text: string): void;
+  /** everything the container printed so far, stdout and stderr */
+  output(): string;
+}
+
+/**
+ * Like {@link runImage}, with stdin open and attached (`docker run -i`), for tools that
+ * talk to a terminal, such as pdb.
+ */
+export async function runInteractive(image: string, env: Record<string, string> = {}): Promise<InteractiveContainer> {
+  const docker = new Docker();
+  const port = await freePort();
+  const container = await docker.createContainer({
+    Image: image,
+    Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
+    ExposedPorts: { '8080/tcp': {} },
+    OpenStdin: true,
+    StdinOnce: false,
+    AttachStdin: true,
+    AttachStdout: true,
+    AttachStderr: true,
+    HostConfig: { PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
+  });
+  const remove = async () => {
+    await container.remove({ force: true }).catch(() => undefined);
+  };
+  try {
+    const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
+    let text = '';
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        text += chunk.toString();
+        done();
+      },
+    });
+    docker.modem.demuxStream(stream, sink, sink);
+    await container.start();
+    const baseUrl = `http://127.0.0.1:${port}`;
+    await pollUntil(`${baseUrl}/`, () => true, 30_000);
+    return { id: container.id, baseUrl, remove, type: input => stream.write(input), output: () => text };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
 }

@@ -3,6 +3,7 @@
  * under load fails no request, a broken file gives a 500 and recovers, and what the app
  * writes into the bind mount belongs to the developer.
  */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartedDockerComposeEnvironment } from 'testcontainers';
@@ -119,5 +120,38 @@ describe('Flask app in the development shape', () => {
   it('files the app writes into the bind mount belong to the developer, not root', () => {
     const database = statSync(join(dir, 'instance/shop.sqlite3'));
     expect({ uid: database.uid, gid: database.gid }).toEqual({ uid: DEV_UID, gid: DEV_UID });
+  });
+});
+
+describe('Compose Watch instead of the bind mount', () => {
+  const name = 'wsgi-apache-it-watch';
+  let dir: string;
+  let watcher: ChildProcess | undefined;
+  let baseUrl: string;
+  const composeArgs = ['compose', '-f', 'compose.yaml', '-f', 'compose.watch.yaml'];
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true, name });
+    composeBuild(dir);
+    const port = await freePort();
+    env = { ...process.env, PUBLISH_PORT: String(port) };
+    baseUrl = `http://127.0.0.1:${port}`;
+    watcher = spawn('docker', [...composeArgs, 'watch'], { cwd: dir, env, stdio: 'ignore' });
+    await pollUntil(`${baseUrl}/`, status => status === 200, 60_000);
+  });
+  afterAll(() => {
+    watcher?.kill('SIGINT');
+    execFileSync('docker', [...composeArgs, 'down', '-v', '-t', '10'], { cwd: dir, env, stdio: 'ignore' });
+  });
+
+  it('syncs a saved file into the container and the reload monitor serves the new code', async () => {
+    edit(join(dir, 'hello.py'), 'Hello from plain WSGI', 'Hello through Compose Watch');
+    const reloaded = await pollUntil(`${baseUrl}/`, (_, body) => body === 'Hello through Compose Watch\n', 20_000);
+    expect(reloaded.status).toBe(200);
+    // The sync copied into the image's own /srv/app: no bind mount is involved.
+    const mounts = execFileSync('docker', ['inspect', '-f', '{{len .Mounts}}', `${name}-${name}-1`], { encoding: 'utf8' });
+    expect(mounts.trim()).toBe('0');
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage } from '../../generators/lib/docker-build.js';
 import { containerLogs } from '../helpers/compose.js';
-import { removeImages, runImage, runToExit, type RunningContainer } from '../helpers/docker-run.js';
+import { removeImages, runImage, runInteractive, runToExit, type RunningContainer } from '../helpers/docker-run.js';
 import { makeProject, runGenerator } from '../helpers/project.js';
 import { assertCleanLoad, checkConcurrency, runLoad } from '../helpers/stack-checks.js';
 
@@ -78,3 +78,46 @@ describe('broken stacks fail the checks, saying why', () => {
     expect(containerLogs(id, 100)).toMatch(/PermissionError: \[Errno 13\] Permission denied: '\/srv\/app\/hello\.py'/);
   });
 });
+
+describe('debug mode (development only)', () => {
+  it('WSGI_DEBUG_MODE=1 serves from exactly one process and one thread, and tells the app', async () => {
+    const { baseUrl } = await start(IMAGE, { WSGI_DEBUG_MODE: '1' });
+    const startedAt = performance.now();
+    const answers = (await Promise.all(
+      [0, 1, 2].map(async () => (await fetch(`${baseUrl}/whoami?sleep=300`)).json()),
+    )) as { pid: number; thread: number; debug_mode: string | null }[];
+    const elapsed = performance.now() - startedAt;
+    // Embedded in Apache's only process (-X), which is PID 1; one thread, so one at a time.
+    expect(new Set(answers.map(a => a.pid))).toEqual(new Set([1]));
+    expect(new Set(answers.map(a => a.thread)).size).toBe(1);
+    expect(elapsed).toBeGreaterThanOrEqual(900);
+    expect(answers[0].debug_mode).toBe('true');
+  });
+
+  it('WSGI_DEBUGGER=1 opens pdb post-mortem on the terminal attached to the container', async () => {
+    const container = await runInteractive(IMAGE, { WSGI_DEBUGGER: '1' });
+    running.push(container);
+    const response = fetch(`${container.baseUrl}/boom`);
+    await waitFor(() => container.output().includes('(Pdb)'), 15_000, () => container.output());
+    expect(container.output()).toContain('RuntimeError: boom, the answer was 42');
+    container.type('p answer * 10\n');
+    await waitFor(() => container.output().includes('420'), 10_000, () => container.output());
+    container.type('c\n');
+    expect((await response).status).toBe(500);
+  });
+
+  it('the production image runs daemon mode, reload and debug off, when nothing is set', async () => {
+    const { baseUrl } = await start(IMAGE);
+    const whoami = (await (await fetch(`${baseUrl}/whoami`)).json()) as { pid: number; debug_mode: string | null };
+    expect(whoami.pid).not.toBe(1);
+    expect(whoami.debug_mode).toBeNull();
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; output:\n${describe().slice(-2000)}`);
+    await new Promise(resolve => setTimeout(resolve, 50));
+  }
+}

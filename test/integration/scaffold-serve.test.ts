@@ -68,9 +68,16 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
       expect(ps.output.replaceAll('\0', ' ')).toMatch(/^\/usr\/sbin\/apache2 -DFOREGROUND/);
     });
 
-    it('does not reload on edits: no bind mount, reload off', async () => {
-      const env = await stack!.getContainer(CONTAINER).exec(['sh', '-c', 'echo "$WSGI_RELOAD_ON_CHANGES"; mount | grep -c " /srv/app " || true']);
-      expect(env.output.trim().split('\n')).toEqual(['0', '0']);
+    it('starts with reload and debug off: no bind mount, daemon mode, no MOD_WSGI_DEBUG_MODE', async () => {
+      const env = await stack!.getContainer(CONTAINER).exec([
+        'sh',
+        '-c',
+        'echo "reload=$WSGI_RELOAD_ON_CHANGES debug=${WSGI_DEBUG_MODE:-unset} debugger=${WSGI_DEBUGGER:-unset}"; mount | grep -c " /srv/app " || true',
+      ]);
+      expect(env.output.trim().split('\n')).toEqual(['reload=0 debug=unset debugger=unset', '0']);
+      const whoami = (await (await fetch(`http://127.0.0.1:${port}/whoami`)).json()) as { pid: number; debug_mode: string | null };
+      expect(whoami.debug_mode).toBeNull();
+      expect(whoami.pid).not.toBe(1);
     });
   });
 
