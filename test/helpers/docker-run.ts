@@ -14,6 +14,19 @@ export interface RunningContainer {
  * @throws Error when nothing answers within 30 s (the container is removed first)
  */
 export async function runImage(image: string, env: Record<string, string> = {}): Promise<RunningContainer> {
+  return startPublished(image, env, {}, async () => undefined);
+}
+
+/**
+ * Creates and starts a container publishing 8080 on 127.0.0.1, runs `beforeStart` on it
+ * (e.g. to attach), and waits for Apache to answer. Removes the container on failure.
+ */
+async function startPublished<T>(
+  image: string,
+  env: Record<string, string>,
+  extra: Partial<Docker.ContainerCreateOptions>,
+  beforeStart: (container: Docker.Container) => Promise<T>,
+): Promise<RunningContainer & { attached: T }> {
   const docker = new Docker();
   const port = await freePort();
   const container = await docker.createContainer({
@@ -21,15 +34,17 @@ export async function runImage(image: string, env: Record<string, string> = {}):
     Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
     ExposedPorts: { '8080/tcp': {} },
     HostConfig: { PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
+    ...extra,
   });
   const remove = async () => {
     await container.remove({ force: true }).catch(() => undefined);
   };
   try {
+    const attached = await beforeStart(container);
     await container.start();
     const baseUrl = `http://127.0.0.1:${port}`;
     await pollUntil(`${baseUrl}/`, () => true, 30_000);
-    return { id: container.id, baseUrl, remove };
+    return { id: container.id, baseUrl, remove, attached };
   } catch (error) {
     await remove();
     throw error;
@@ -75,38 +90,22 @@ export interface InteractiveContainer extends RunningContainer {
  * talk to a terminal, such as pdb.
  */
 export async function runInteractive(image: string, env: Record<string, string> = {}): Promise<InteractiveContainer> {
-  const docker = new Docker();
-  const port = await freePort();
-  const container = await docker.createContainer({
-    Image: image,
-    Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
-    ExposedPorts: { '8080/tcp': {} },
-    OpenStdin: true,
-    StdinOnce: false,
-    AttachStdin: true,
-    AttachStdout: true,
-    AttachStderr: true,
-    HostConfig: { PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
-  });
-  const remove = async () => {
-    await container.remove({ force: true }).catch(() => undefined);
-  };
-  try {
-    const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
-    let text = '';
-    const sink = new Writable({
-      write(chunk, _encoding, done) {
-        text += chunk.toString();
-        done();
-      },
-    });
-    docker.modem.demuxStream(stream, sink, sink);
-    await container.start();
-    const baseUrl = `http://127.0.0.1:${port}`;
-    await pollUntil(`${baseUrl}/`, () => true, 30_000);
-    return { id: container.id, baseUrl, remove, type: input => stream.write(input), output: () => text };
-  } catch (error) {
-    await remove();
-    throw error;
-  }
+  let text = '';
+  const started = await startPublished(
+    image,
+    env,
+    { OpenStdin: true, StdinOnce: false, AttachStdin: true, AttachStdout: true, AttachStderr: true },
+    async container => {
+      const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
+      const sink = new Writable({
+        write(chunk, _encoding, done) {
+          text += chunk.toString();
+          done();
+        },
+      });
+      container.modem.demuxStream(stream, sink, sink);
+      return stream;
+    },
+  );
+  return { ...started, type: input => started.attached.write(input), output: () => text };
 }
