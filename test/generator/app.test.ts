@@ -72,7 +72,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(conf).toMatch(/^\s+WSGIApplicationGroup %\{GLOBAL\}$/m);
     expect(conf).toMatch(/^ServerTokens Prod$/m);
     expect(conf).toMatch(/^ErrorLog \/proc\/self\/fd\/2$/m);
-    expect(conf).toMatch(/^CustomLog \/proc\/self\/fd\/1 /m);
+    expect(conf).toMatch(/<IfDefine !WSGI_ACCESS_LOG_OFF>\n\s+CustomLog \/proc\/self\/fd\/1 \$\{APACHE_ACCESS_LOG_FORMAT\}\n<\/IfDefine>/);
     const alias = conf.indexOf('Alias /static /srv/app/static');
     const script = conf.indexOf('WSGIScriptAlias / /srv/app/docker/app.wsgi process-group=hello application-group=%{GLOBAL}');
     expect(alias).toBeGreaterThan(0);
@@ -97,7 +97,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
 
   it('starts Apache as PID 1 after removing a stale pid file', () => {
     expect(read(dir, 'docker/start-apache')).toMatch(
-      /rm -f "\$\{APACHE_PID_FILE\}" "\$\{APACHE_RUN_DIR\}\/reloader\/state.json"\n(#[^\n]*\n)*exec \/usr\/sbin\/apache2 -DFOREGROUND \$WSGI_APACHE_MODE_ARGS "\$@"$/m,
+      /rm -f "\$\{APACHE_PID_FILE\}" "\$\{APACHE_RUN_DIR\}\/reloader\/state.json"\n(#[^\n]*\n)*exec \/usr\/sbin\/apache2 -DFOREGROUND \$APACHE_ARGUMENTS "\$@"$/m,
     );
   });
 
@@ -105,9 +105,9 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     const conf = read(dir, 'docker/apache2.conf');
     expect(conf).toMatch(/<IfDefine WSGI_DEBUG_MODE>[\s\S]*WSGIRestrictStdin Off[\s\S]*WSGIScriptAlias \/ \/srv\/app\/docker\/debug\.wsgi application-group=%\{GLOBAL\}\n<\/IfDefine>/);
     const envvars = read(dir, 'docker/envvars');
-    expect(envvars).toContain('WSGI_APACHE_MODE_ARGS="-X -DWSGI_DEBUG_MODE"');
+    expect(envvars).toContain('APACHE_ARGUMENTS="-X -DWSGI_DEBUG_MODE"');
     expect(envvars).toContain('export MOD_WSGI_DEBUG_MODE=true');
-    expect(envvars).toMatch(/if \[ -n "\$WSGI_APACHE_MODE_ARGS" \]; then\n\s+APACHE_THREADS_PER_CHILD=1\n\s+APACHE_MAX_REQUEST_WORKERS=1/);
+    expect(envvars).toMatch(/if \[ "\$WSGI_DEBUG_MODE" = 1 \]; then\n\s+APACHE_THREADS_PER_CHILD=1\n\s+APACHE_MAX_REQUEST_WORKERS=1/);
     const debug = read(dir, 'docker/debug.wsgi');
     expect(debug).toContain('from hello import application as application');
     expect(debug).toContain('debugger = pdb.Pdb(stdin=sys.__stdin__, stdout=sys.__stdout__)');
@@ -142,6 +142,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     const dev = parseYaml(read(dir, 'compose.override.yaml')).services.hello;
     expect(dev.volumes).toEqual(['.:/srv/app']);
     expect(dev.environment.WSGI_RELOAD_ON_CHANGES).toBe('1');
+    expect(dev.environment.WSGI_ENVIRONMENT).toBe('development');
     expect(dev.user).toBe('${UID:-1000}:${GID:-1000}');
   });
 

@@ -81,7 +81,7 @@ describe('broken stacks fail the checks, saying why', () => {
 
 describe('debug mode (development only)', () => {
   it('WSGI_DEBUG_MODE=1 serves from exactly one process and one thread, and tells the app', async () => {
-    const { baseUrl } = await start(IMAGE, { WSGI_DEBUG_MODE: '1' });
+    const { baseUrl } = await start(IMAGE, { WSGI_ENVIRONMENT: 'development', WSGI_DEBUG_MODE: '1' });
     const startedAt = performance.now();
     const answers = (await Promise.all(
       [0, 1, 2].map(async () => (await fetch(`${baseUrl}/whoami?sleep=300`)).json()),
@@ -95,7 +95,7 @@ describe('debug mode (development only)', () => {
   });
 
   it('WSGI_DEBUGGER=1 opens pdb post-mortem on the terminal attached to the container', async () => {
-    const container = await runInteractive(IMAGE, { WSGI_DEBUGGER: '1' });
+    const container = await runInteractive(IMAGE, { WSGI_ENVIRONMENT: 'development', WSGI_DEBUGGER: '1' });
     running.push(container);
     const response = fetch(`${container.baseUrl}/boom`);
     await waitFor(() => container.output().includes('(Pdb)'), 15_000, () => container.output());
@@ -111,6 +111,22 @@ describe('debug mode (development only)', () => {
     const whoami = (await (await fetch(`${baseUrl}/whoami`)).json()) as { pid: number; debug_mode: string | null };
     expect(whoami.pid).not.toBe(1);
     expect(whoami.debug_mode).toBeNull();
+  });
+
+  it('in production, development features are ignored with a warning unless forced', async () => {
+    const ignored = await start(IMAGE, { WSGI_DEBUG_MODE: '1', WSGI_RELOAD_ON_CHANGES: '1' });
+    const whoami = (await (await fetch(`${ignored.baseUrl}/whoami`)).json()) as { pid: number; debug_mode: string | null };
+    expect(whoami.pid).not.toBe(1);
+    expect(whoami.debug_mode).toBeNull();
+    const log = containerLogs(ignored.id, 100);
+    expect(log).toContain('wsgi-apache: WSGI_RELOAD_ON_CHANGES=1 ignored: WSGI_ENVIRONMENT=production (set WSGI_FORCE_DEVELOPMENT_FEATURES=1 to force it)');
+    expect(log).toContain('wsgi-apache: WSGI_DEBUG_MODE=1 ignored: WSGI_ENVIRONMENT=production');
+    expect(log).not.toContain('Starting change monitor');
+
+    const forced = await start(IMAGE, { WSGI_DEBUG_MODE: '1', WSGI_FORCE_DEVELOPMENT_FEATURES: '1' });
+    const debug = (await (await fetch(`${forced.baseUrl}/whoami`)).json()) as { pid: number; debug_mode: string | null };
+    expect(debug).toMatchObject({ pid: 1, debug_mode: 'true' });
+    expect(containerLogs(forced.id, 100)).toContain('wsgi-apache: WARNING: WSGI_DEBUG_MODE=1 is forced on in production (WSGI_FORCE_DEVELOPMENT_FEATURES=1)');
   });
 });
 
