@@ -71,7 +71,11 @@ export async function buildImage(options: BuildOptions): Promise<string> {
   return imageId;
 }
 
-/** A tar stream of `context`, leaving out what its `.dockerignore` names (Dockerfile is always kept). */
+/**
+ * A tar stream of `context`, leaving out what its `.dockerignore` names. Dockerfile and
+ * .dockerignore are always sent, as the docker CLI does: the engine needs both, and
+ * removes them from what COPY sees when .dockerignore lists them.
+ */
 export function packContext(context: string): ReturnType<typeof tar.pack> {
   let rules = '';
   try {
@@ -83,7 +87,7 @@ export function packContext(context: string): ReturnType<typeof tar.pack> {
   return tar.pack(context, {
     ignore: (name: string) => {
       const rel = relative(context, name).split(sep).join('/');
-      return rel !== '' && rel !== 'Dockerfile' && ignore.ignores(rel);
+      return rel !== '' && rel !== 'Dockerfile' && rel !== '.dockerignore' && ignore.ignores(rel);
     },
   });
 }

@@ -13,8 +13,12 @@ export interface RunningContainer {
  * until Apache answers anything (any status: a broken app still answers 500).
  * @throws Error when nothing answers within 30 s (the container is removed first)
  */
-export async function runImage(image: string, env: Record<string, string> = {}): Promise<RunningContainer> {
-  return startPublished(image, env, {}, async () => undefined);
+export async function runImage(
+  image: string,
+  env: Record<string, string> = {},
+  hostConfig: Docker.HostConfig = {},
+): Promise<RunningContainer> {
+  return startPublished(image, env, { HostConfig: hostConfig }, async () => undefined);
 }
 
 /**
@@ -33,8 +37,8 @@ async function startPublished<T>(
     Image: image,
     Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
     ExposedPorts: { '8080/tcp': {} },
-    HostConfig: { PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
     ...extra,
+    HostConfig: { ...extra.HostConfig, PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
   });
   const remove = async () => {
     await container.remove({ force: true }).catch(() => undefined);

@@ -1,0 +1,239 @@
+/**
+ * The production promise: the image stops without dropping accepted requests, comes
+ * back after a kill, survives recycling and crashes, runs read-only with no
+ * capabilities, keeps secrets out, keeps its data, and answers only what it should.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildImage } from '../../generators/lib/docker-build.js';
+import { composeBuild, containerLogs } from '../helpers/compose.js';
+import { removeImages, runImage, type RunningContainer } from '../helpers/docker-run.js';
+import { freePort, pollUntil } from '../helpers/net.js';
+import { makeProject, runGenerator } from '../helpers/project.js';
+import { assertCleanLoad, checkConcurrency, runLoad } from '../helpers/stack-checks.js';
+
+const IMAGE = 'wsgi-apache-it-production:latest';
+const CANARY_IMAGE = 'wsgi-apache-it-canary:latest';
+const docker = new Docker();
+const running: RunningContainer[] = [];
+const hello = (body: string) => body === 'Hello from plain WSGI\n';
+
+async function start(env: Record<string, string> = {}, hostConfig: Docker.HostConfig = {}): Promise<RunningContainer> {
+  const container = await runImage(IMAGE, env, hostConfig);
+  running.push(container);
+  return container;
+}
+
+beforeAll(async () => {
+  const dir = makeProject({ fixture: 'plain-wsgi' });
+  await runGenerator(dir, { yes: true, name: 'wsgi-apache-it-production', static: ['/static=static'] });
+  await buildImage({ context: dir, tag: IMAGE });
+});
+
+afterAll(async () => {
+  await Promise.all(running.map(container => container.remove()));
+  await removeImages(IMAGE, CANARY_IMAGE);
+});
+
+describe('stopping and restarting', () => {
+  it('docker stop under load: every request accepted before the stop completes', async () => {
+    const { id, baseUrl } = await start();
+    type Outcome = { started: number; ok: boolean; detail: string };
+    const outcomes: Outcome[] = [];
+    let stopIssued = Number.POSITIVE_INFINITY;
+    const begin = performance.now();
+    // 64 keep-alive clients, each sending requests that take 200 ms in the app, until the
+    // server is gone; the time each request started decides whether it counts.
+    const client = async () => {
+      while (performance.now() - begin < 15_000) {
+        const started = performance.now();
+        try {
+          const response = await fetch(`${baseUrl}/whoami?sleep=200`, { signal: AbortSignal.timeout(30_000) });
+          await response.text();
+          outcomes.push({ started, ok: response.status === 200, detail: `HTTP ${response.status}` });
+        } catch (error) {
+          outcomes.push({ started, ok: false, detail: String((error as Error).cause ?? error) });
+          if (started > stopIssued) return;
+        }
+      }
+    };
+    const clients = Array.from({ length: 64 }, client);
+    await new Promise(resolve => setTimeout(resolve, 2_000));
+    stopIssued = performance.now();
+    await docker.getContainer(id).stop({ t: 30 });
+    const stopSeconds = (performance.now() - stopIssued) / 1000;
+    await Promise.all(clients);
+    // 100 ms margin: a request sent just before the stop may still be on its way in.
+    const accepted = outcomes.filter(o => o.started < stopIssued - 100);
+    const failed = accepted.filter(o => !o.ok);
+    console.log(
+      `[docker stop under load] ${accepted.length} requests accepted before the stop, ${failed.length} failed; ` +
+        `stop took ${stopSeconds.toFixed(1)} s; ${outcomes.length - accepted.length} sent around or after it`,
+    );
+    expect(accepted.length).toBeGreaterThan(64);
+    expect(failed).toEqual([]);
+    const state = (await docker.getContainer(id).inspect()).State;
+    expect(state.ExitCode).toBe(0); // graceful exit, not SIGKILL (137)
+    expect(stopSeconds).toBeLessThan(30);
+    expect(containerLogs(id, 20)).toContain('caught SIGWINCH, shutting down gracefully');
+  });
+
+  it('after docker kill, docker start brings it back (the stale pid file does not block Apache)', async () => {
+    const { id, baseUrl } = await start();
+    const container = docker.getContainer(id);
+    await container.kill();
+    await container.start();
+    const port = (await container.inspect()).NetworkSettings.Ports['8080/tcp']![0].HostPort;
+    const url = `http://127.0.0.1:${port}/`;
+    expect(baseUrl).toBe(`http://127.0.0.1:${port}`);
+    const back = await pollUntil(url, status => status === 200, 20_000);
+    expect(back.body).toBe('Hello from plain WSGI\n');
+  });
+
+  it('maximum-requests recycling under load fails no request', async () => {
+    const { baseUrl } = await start({ WSGI_MAXIMUM_REQUESTS: '100' });
+    const before = await checkConcurrency(baseUrl, '/whoami', 2, 5, 100);
+    const report = await runLoad({ baseUrl, path: '/', connections: 64, amount: 3_000, verifyBody: hello });
+    console.log(`[maximum-requests=100 under load] ${report.requests} requests, ${report.errors} errors, ${report.non2xx} non-2xx`);
+    assertCleanLoad(report, 3_000);
+    const after = await checkConcurrency(baseUrl, '/whoami', 2, 5, 100);
+    // 3,000 requests at 100 per process: the processes were replaced many times over.
+    expect(after.pids.filter(pid => before.pids.includes(pid))).toEqual([]);
+  });
+
+  it('a daemon process that crashes is restarted and the container keeps serving', async () => {
+    const { baseUrl, id } = await start();
+    const before = await checkConcurrency(baseUrl, '/whoami', 2, 5, 100);
+    const crash = await fetch(`${baseUrl}/crash`);
+    expect(crash.status).toBeGreaterThanOrEqual(500);
+    const report = await runLoad({ baseUrl, path: '/', connections: 64, amount: 2_000, verifyBody: hello });
+    console.log(`[after a daemon crash] ${report.requests} requests, ${report.errors} errors, ${report.non2xx} non-2xx`);
+    assertCleanLoad(report, 2_000);
+    const after = await checkConcurrency(baseUrl, '/whoami', 2, 5, 100);
+    expect(after.pids).toHaveLength(2);
+    expect(after.pids).not.toEqual(before.pids);
+    expect((await docker.getContainer(id).inspect()).State.Running).toBe(true);
+  });
+});
+
+describe('hardening', () => {
+  it('runs with a read-only root filesystem, no capabilities and no-new-privileges', async () => {
+    const { baseUrl } = await start(
+      {},
+      { ReadonlyRootfs: true, Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=64m' }, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'] },
+    );
+    const report = await runLoad({ baseUrl, path: '/', connections: 64, amount: 2_000, verifyBody: hello });
+    assertCleanLoad(report, 2_000);
+    const whoami = await checkConcurrency(baseUrl, '/whoami', 2, 5);
+    expect(whoami.uids).toEqual([10001]);
+  });
+
+  it('says little, refuses TRACE, lists no directories, serves no server-status, bounds headers and bodies', async () => {
+    const { baseUrl } = await start({ APACHE_LIMIT_REQUEST_BODY: '1024' });
+    const home = await fetch(`${baseUrl}/`);
+    expect(home.headers.get('server')).toBe('Apache');
+    const trace = await fetch(`${baseUrl}/`, { method: 'TRACE' }).catch(error => error as Error);
+    // Node's fetch refuses to send TRACE itself; ask Apache directly over a socket instead.
+    expect(trace).toBeInstanceOf(Error);
+    expect(await rawRequest(baseUrl, 'TRACE / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 405 /);
+    const missing = await fetch(`${baseUrl}/static/missing.css`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).not.toMatch(/Apache\/2|Server at/);
+    const listing = await fetch(`${baseUrl}/static/`);
+    expect([403, 404]).toContain(listing.status);
+    expect(await listing.text()).not.toContain('Index of');
+    const status = await (await fetch(`${baseUrl}/server-status`)).text();
+    expect(status).not.toContain('Apache Server Status');
+    const bigHeader = await fetch(`${baseUrl}/`, { headers: { 'X-Big': 'x'.repeat(10_000) } });
+    expect(bigHeader.status).toBe(400);
+    const bigBody = await fetch(`${baseUrl}/`, { method: 'POST', body: 'x'.repeat(2_048) });
+    expect(bigBody.status).toBe(413);
+  });
+
+  it('keeps .env, .git and virtualenvs out of the image (canary), with BuildKit and the classic builder', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    writeFileSync(join(dir, '.env'), 'SECRET_TOKEN=canary-7f3a9c\n');
+    writeFileSync(join(dir, '.env.production'), 'SECRET_TOKEN=canary-7f3a9c\n');
+    mkdirSync(join(dir, '.git'));
+    writeFileSync(join(dir, '.git', 'config'), '[core]\n# canary-7f3a9c\n');
+    mkdirSync(join(dir, '.venv', 'lib'), { recursive: true });
+    writeFileSync(join(dir, '.venv', 'lib', 'canary.py'), '# canary-7f3a9c\n');
+    await runGenerator(dir, { yes: true, name: 'wsgi-apache-it-canary' });
+    const search = ['sh', '-c', 'grep -rl canary-7f3a9c / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null; ls -A /srv/app'];
+    composeBuild(dir);
+    const viaBuildKit = execFileSync('docker', ['run', '--rm', '--entrypoint', '', CANARY_IMAGE, ...search], { encoding: 'utf8' });
+    await buildImage({ context: dir, tag: CANARY_IMAGE });
+    const viaClassic = execFileSync('docker', ['run', '--rm', '--entrypoint', '', CANARY_IMAGE, ...search], { encoding: 'utf8' });
+    for (const listing of [viaBuildKit, viaClassic]) {
+      expect(listing).not.toContain('canary-7f3a9c');
+      expect(listing.trim().split('\n').sort()).toEqual(['docker', 'hello.py', 'static']);
+    }
+  });
+
+  it('a --data-dir lives on a named volume: written by the daemon user, kept across down and up', async () => {
+    const dir = makeProject({ fixture: 'flask-factory' });
+    const name = 'wsgi-apache-it-data';
+    await runGenerator(dir, { yes: true, name, entry: 'shop:create_app()', 'apt-packages': 'python3-flask', 'data-dir': 'instance' });
+    const port = await freePort();
+    const env = { ...process.env, PUBLISH_PORT: String(port) };
+    const compose = (...args: string[]) => execFileSync('docker', ['compose', '-f', 'compose.yaml', ...args], { cwd: dir, env, stdio: 'pipe' });
+    try {
+      composeBuild(dir);
+      compose('up', '-d', '--wait');
+      const added = await fetch(`http://127.0.0.1:${port}/products`, { method: 'POST', body: new URLSearchParams({ name: 'samovar' }) });
+      expect(added.status).toBe(201);
+      compose('down');
+      compose('up', '-d', '--wait');
+      const page = await pollUntil(`http://127.0.0.1:${port}/`, status => status === 200, 20_000);
+      expect(page.body).toContain('<li>samovar</li>');
+      const owner = compose('exec', '-T', name, 'stat', '-c', '%U', '/srv/app/instance/shop.sqlite3').toString().trim();
+      expect(owner).toBe('app');
+    } finally {
+      compose('down', '-v', '-t', '10');
+    }
+  });
+});
+
+describe('run-time tunables', () => {
+  it('APACHE_ACCESS_LOG_FORMAT=json writes one JSON object per request; off writes none', async () => {
+    const json = await start({ APACHE_ACCESS_LOG_FORMAT: 'json' });
+    await fetch(`${json.baseUrl}/whoami?x=1`);
+    const line = containerLogs(json.id, 50)
+      .split('\n')
+      .find(entry => entry.includes('"path":"/whoami"'));
+    expect(JSON.parse(line!)).toMatchObject({ method: 'GET', path: '/whoami', query: '?x=1', status: 200 });
+    const off = await start({ APACHE_ACCESS_LOG_FORMAT: 'off' });
+    await fetch(`${off.baseUrl}/whoami`);
+    expect(containerLogs(off.id, 50)).not.toContain('/whoami');
+  });
+
+  it('WSGI_TRUSTED_PROXY_HEADERS lets the app see the client behind a trusted load balancer', async () => {
+    const forwarded = { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https' };
+    const plain = await start();
+    expect(await (await fetch(`${plain.baseUrl}/whoami`, { headers: forwarded })).json()).toMatchObject({ scheme: 'http' });
+    const trusted = await start({
+      WSGI_TRUSTED_PROXY_HEADERS: 'X-Forwarded-For X-Forwarded-Proto',
+      WSGI_TRUSTED_PROXIES: '172.16.0.0/12 192.168.0.0/16 10.0.0.0/8',
+    });
+    expect(await (await fetch(`${trusted.baseUrl}/whoami`, { headers: forwarded })).json()).toMatchObject({
+      remote_addr: '203.0.113.7',
+      scheme: 'https',
+    });
+  });
+});
+
+/** Sends raw bytes and returns the first line of the answer (for methods fetch will not send). */
+async function rawRequest(baseUrl: string, request: string): Promise<string> {
+  const { connect } = await import('node:net');
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    let data = '';
+    socket.on('data', chunk => (data += chunk.toString()));
+    socket.on('end', () => resolve(data.split('\r\n')[0]));
+    socket.on('error', reject);
+  });
+}
