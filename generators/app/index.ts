@@ -40,7 +40,8 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
     });
     for (const field of FIELDS) {
       // Lists keep every repetition of the flag; yeoman would otherwise String() the array.
-      this.option(field.flag, { type: field.list ? (toList as unknown as StringConstructor) : String, description: field.description });
+      const type = field.boolean ? Boolean : field.list ? (toList as unknown as StringConstructor) : String;
+      this.option(field.flag, { type, description: field.description });
     }
     this.option('yes', { type: Boolean, alias: 'y', description: 'Ask nothing: use flags, then .yo-rc.json, then detected values and defaults' });
     this.option('skip-build', { type: Boolean, description: 'Do not build the image at the end (no Docker engine needed)' });
@@ -73,7 +74,7 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
     const questions = FIELDS.filter(field => field.prompt && flags[field.key] === undefined).map(field => {
       const fallback = field.defaultValue(ctx) as never;
       return {
-        type: field.prompt as 'input' | 'select',
+        type: field.prompt as 'input' | 'select' | 'confirm',
         name: field.key,
         message: field.description,
         default: fallback === undefined ? undefined : field.format ? field.format(fallback) : fallback,
@@ -132,7 +133,7 @@ See DOCKER.md for tuning and the files written.`);
     const flags: RawAnswers = {};
     for (const field of FIELDS) {
       const value = this.options[field.flag];
-      const empty = value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+      const empty = value === undefined || value === '' || value === false || (Array.isArray(value) && value.length === 0);
       if (!empty) flags[field.key] = value;
     }
     return flags;

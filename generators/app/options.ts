@@ -51,6 +51,8 @@ export interface Answers {
   aptPackages: string[];
   /** Debian release of the base image */
   base: BaseSuite;
+  /** also write Kubernetes manifests for the same image */
+  kubernetes: boolean;
 }
 
 /** What parsers and defaults may look at. */
@@ -67,10 +69,12 @@ interface FieldBase<K extends keyof Answers> {
   /** shown in `--help` and used as the prompt message */
   description: string;
   /** whether the interactive run asks it (flags exist for every field either way) */
-  prompt: 'input' | 'select' | false;
+  prompt: 'input' | 'select' | 'confirm' | false;
   choices?: readonly string[];
   /** true for repeatable / comma-separated list flags */
   list?: boolean;
+  /** true for on/off flags (`--kubernetes`) */
+  boolean?: boolean;
   defaultValue(ctx: AnswerContext): Answers[K] | undefined;
   parse(raw: unknown, ctx: AnswerContext): Answers[K];
   /** how the stored value is shown as a prompt default */
@@ -159,6 +163,15 @@ export const FIELDS: readonly Field[] = [
     choices: BASE_SUITES,
     defaultValue: () => 'trixie' as const,
     parse: raw => parseBase(raw),
+  },
+  {
+    key: 'kubernetes',
+    flag: 'kubernetes',
+    description: 'Also write Kubernetes manifests (Deployment, Service, ConfigMap) for the same image',
+    prompt: 'confirm',
+    boolean: true,
+    defaultValue: () => false,
+    parse: raw => raw === true || raw === 'true',
   },
 ];
 

@@ -101,6 +101,29 @@ export interface ViewModel {
   devPreservedDirs: string[];
   hasDevPreservedPaths: boolean;
   frameworkLabel: string;
+  /** write the Kubernetes manifests */
+  kubernetes: boolean;
+  kube: KubernetesSizing;
+}
+
+/**
+ * Kubernetes sizing derived from the daemon configuration. A daemon process runs Python
+ * code one thread at a time (the GIL), so it can use about one core: CPU is requested at
+ * half a core per process and limited to one core per process. Memory: 128 MiB per
+ * Python process plus 64 MiB for Apache, limit twice that.
+ */
+export interface KubernetesSizing {
+  replicas: number;
+  cpuRequest: string;
+  cpuLimit: string;
+  memoryRequest: string;
+  memoryLimit: string;
+  /** preStop sleep, seconds: endpoints are removed from the Service before Apache stops */
+  preStopSeconds: number;
+  /** preStop + graceful-timeout (Apache drains) + 5 s margin */
+  terminationGracePeriodSeconds: number;
+  /** requested size of each data-directory volume claim */
+  dataVolumeSize: string;
 }
 
 /**
@@ -180,5 +203,17 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
     devPreservedDirs: preservedDirs,
     hasDevPreservedPaths: preserved.length > 0,
     frameworkLabel: django ? 'Django' : facts.framework === 'flask' ? 'Flask' : 'WSGI',
+    kubernetes: answers.kubernetes,
+    kube: {
+      // One writer per ReadWriteOnce data volume; stateless apps get two replicas.
+      replicas: dataDirs.length > 0 ? 1 : 2,
+      cpuRequest: `${answers.processes * 500}m`,
+      cpuLimit: `${answers.processes * 1000}m`,
+      memoryRequest: `${64 + answers.processes * 128}Mi`,
+      memoryLimit: `${2 * (64 + answers.processes * 128)}Mi`,
+      preStopSeconds: 5,
+      terminationGracePeriodSeconds: 5 + answers.gracefulTimeout + 5,
+      dataVolumeSize: '1Gi',
+    },
   };
 }

@@ -56,6 +56,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       dataDirs: [],
       aptPackages: [],
       base: 'trixie',
+      kubernetes: false,
     });
   });
 
@@ -305,6 +306,7 @@ describe('prompts and re-runs', () => {
           dataDirs: '',
           aptPackages: '',
           base: 'trixie',
+          kubernetes: false,
         },
         { throwOnMissingAnswer: true, callback: (answer, { question }) => ((asked[question.name!] = question.default), answer) },
       );

@@ -31,7 +31,7 @@ function fullView(): ViewModel {
   });
   const facts = detectProject(root);
   const answers = resolveAnswers(
-    { static: ['/media=media'], aptPackages: ['python3-django'], dataDirs: ['uploads'] },
+    { static: ['/media=media'], aptPackages: ['python3-django'], dataDirs: ['uploads'], kubernetes: true },
     {},
     { root, facts },
   );
@@ -40,17 +40,33 @@ function fullView(): ViewModel {
 
 type Token = [string, string, number, number, Token[]?];
 
-/** Every variable or section name used, with the view object it must be looked up in. */
-function checkTokens(tokens: Token[], scope: Record<string, unknown>, template: string, problems: string[]): void {
+/** Resolves a mustache name (`a` or `a.b.c`) the way mustache does: innermost scope first. */
+function lookup(stack: Record<string, unknown>[], name: string): { found: boolean; value?: unknown } {
+  const [head, ...rest] = name.split('.');
+  for (let i = stack.length - 1; i >= 0; i--) {
+    if (head in stack[i]) {
+      let value: unknown = stack[i][head];
+      for (const part of rest) {
+        if (typeof value !== 'object' || value === null || !(part in value)) return { found: false };
+        value = (value as Record<string, unknown>)[part];
+      }
+      return { found: true, value };
+    }
+  }
+  return { found: false };
+}
+
+/** Every variable or section name used must resolve in the view (or the section item it is in). */
+function checkTokens(tokens: Token[], stack: Record<string, unknown>[], template: string, problems: string[]): void {
   for (const [type, name, , , children] of tokens) {
     if (!['name', '&', '#', '^'].includes(type)) continue;
-    if (name !== '.' && !(name in scope)) problems.push(`${template}: {{${name}}} is not in the view model`);
+    const { found, value } = name === '.' ? { found: true, value: undefined } : lookup(stack, name);
+    if (!found) problems.push(`${template}: {{${name}}} is not in the view model`);
     if (!children) continue;
-    const value = scope[name];
     if (Array.isArray(value) && type === '#') {
-      for (const item of value) checkTokens(children, typeof item === 'object' ? item : {}, template, problems);
+      for (const item of value) checkTokens(children, [...stack, typeof item === 'object' ? item : {}], template, problems);
     } else {
-      checkTokens(children, scope, template, problems);
+      checkTokens(children, stack, template, problems);
     }
   }
 }
@@ -65,7 +81,7 @@ describe('templates', () => {
     const problems: string[] = [];
     for (const template of listTemplates()) {
       const tokens = Mustache.parse(readFileSync(join(TEMPLATES, template), 'utf8')) as Token[];
-      checkTokens(tokens, view, template, problems);
+      checkTokens(tokens, [view], template, problems);
     }
     expect(problems).toEqual([]);
   });
