@@ -137,6 +137,10 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(service.build.context).toBe('.');
     expect(service.ports).toEqual(['${PUBLISH_ADDRESS:-127.0.0.1}:${PUBLISH_PORT:-8000}:8080']);
     expect(service.restart).toBe('unless-stopped');
+    expect(service.read_only).toBe(true);
+    expect(service.tmpfs).toEqual(['/tmp']);
+    expect(service.cap_drop).toEqual(['ALL']);
+    expect(service.security_opt).toEqual(['no-new-privileges:true']);
     expect(service.stop_grace_period).toBe('20s');
     expect(service.volumes).toBeUndefined();
     expect(service.environment.WSGI_RELOAD_ON_CHANGES).toBeUndefined();
