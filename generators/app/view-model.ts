@@ -16,6 +16,12 @@ export const APP_DIR = '/srv/app';
 export const VENV_DIR = '/opt/venv';
 /** Apache listens here inside the container: a high port, so Apache needs no root at all. */
 export const CONTAINER_PORT = 8080;
+/**
+ * The mod_wsgi daemon process group. Fixed and short: display-name=%{GROUP} overwrites
+ * argv[0] (`/usr/sbin/apache2`, 17 bytes), so `(wsgi:app)` stays whole where a project
+ * name would be cut off.
+ */
+export const PROCESS_GROUP = 'app';
 /** uid/gid of the image's `app` user (docker init uses 10001 too). */
 export const APP_UID = 10001;
 
@@ -45,6 +51,8 @@ export interface DataDir {
 export interface ViewModel {
   generatorVersion: string;
   name: string;
+  /** `WSGIDaemonProcess` / `WSGIProcessGroup` name */
+  processGroup: string;
   hostPort: number;
   containerPort: number;
   appUid: number;
@@ -160,6 +168,7 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
   return {
     generatorVersion,
     name: answers.name,
+    processGroup: PROCESS_GROUP,
     hostPort: answers.port,
     containerPort: CONTAINER_PORT,
     appUid: APP_UID,

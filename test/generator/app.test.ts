@@ -66,16 +66,16 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
 
   it('configures daemon mode with the static Alias before WSGIScriptAlias', () => {
     const conf = read(dir, 'docker/apache2.conf');
-    expect(conf).toMatch(/^<IfDefine !WSGI_DEBUG_MODE>\n\s+# Daemon mode[^\n]*\n\s+WSGIRestrictEmbedded On\n\s+WSGIDaemonProcess hello \\$/m);
+    expect(conf).toMatch(/^<IfDefine !WSGI_DEBUG_MODE>\n\s+# Daemon mode[^\n]*\n\s+WSGIRestrictEmbedded On\n(\s+#[^\n]*\n)*\s+WSGIDaemonProcess app \\$/m);
     expect(conf).toMatch(/processes=\$\{WSGI_PROCESSES\} threads=\$\{WSGI_THREADS\}/);
     expect(conf).toMatch(/python-home=\/opt\/venv python-path=\/srv\/app home=\/srv\/app/);
-    expect(conf).toMatch(/^\s+WSGIProcessGroup hello$/m);
+    expect(conf).toMatch(/^\s+WSGIProcessGroup app$/m);
     expect(conf).toMatch(/^\s+WSGIApplicationGroup %\{GLOBAL\}$/m);
     expect(conf).toMatch(/^ServerTokens Prod$/m);
     expect(conf).toMatch(/^ErrorLog \/proc\/self\/fd\/2$/m);
     expect(conf).toMatch(/<IfDefine !WSGI_ACCESS_LOG_OFF>\n\s+CustomLog \/proc\/self\/fd\/1 \$\{APACHE_ACCESS_LOG_FORMAT\}\n<\/IfDefine>/);
     const alias = conf.indexOf('Alias /static /srv/app/static');
-    const script = conf.indexOf('WSGIScriptAlias / /srv/app/docker/app.wsgi process-group=hello application-group=%{GLOBAL}');
+    const script = conf.indexOf('WSGIScriptAlias / /srv/app/docker/app.wsgi process-group=app application-group=%{GLOBAL}');
     expect(alias).toBeGreaterThan(0);
     expect(script).toBeGreaterThan(alias);
   });
@@ -224,7 +224,7 @@ describe('detection', () => {
     const dir = makeProject({ files: { 'deploy/site.wsgi': 'def application(e, s):\n    pass\n' } });
     await runGenerator(dir, { yes: true, name: 'site', entry: 'deploy/site.wsgi' });
     const conf = read(dir, 'docker/apache2.conf');
-    expect(conf).toContain('WSGIScriptAlias / /srv/app/deploy/site.wsgi process-group=site');
+    expect(conf).toContain('WSGIScriptAlias / /srv/app/deploy/site.wsgi process-group=app');
     expect(conf).toMatch(/<Directory \/srv\/app\/deploy>\n\s+<Files site\.wsgi>/);
     expect(readdirSync(join(dir, 'docker'))).not.toContain('app.wsgi');
   });

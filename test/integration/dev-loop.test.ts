@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeBuild, composeUp, containerLogs } from '../helpers/compose.js';
 import { freePort, pollUntil } from '../helpers/net.js';
 import { makeProject, runGenerator } from '../helpers/project.js';
-import { runLoad } from '../helpers/stack-checks.js';
+import { runLoad } from '../../generators/lib/stack-checks.js';
 import { DEV_UID, ownProjectAsDeveloper } from './fixtures.js';
 
 /** Rewrites a file as editors do (new content, new mtime). */
@@ -70,8 +70,12 @@ describe('plain WSGI app in the development shape', () => {
     );
     expect(report.requests).toBeGreaterThan(2_000);
     expect({ errors: report.errors, non2xx: report.non2xx, wrongBodies: report.mismatches }).toEqual({ errors: 0, non2xx: 0, wrongBodies: 0 });
-    // Three reloads happened: the last version is served, by fresh daemon processes.
+    // Three reloads happened, and every daemon process was restarted, not only the watcher:
+    // once the rolling restart has finished, 40 requests at once all get the last version.
     await pollUntil(`${baseUrl}/`, (status, body) => body === versions.at(-1), 10_000);
+    await new Promise(resolve => setTimeout(resolve, 3_000));
+    const bodies = await Promise.all(Array.from({ length: 40 }, async () => (await fetch(`${baseUrl}/`)).text()));
+    expect(new Set(bodies)).toEqual(new Set([versions.at(-1)]));
     expect(containerLogs(containerId, 1_000_000).match(/Change detected to "\/srv\/app\/hello\.py"/g)?.length).toBe(3);
   });
 

@@ -7,7 +7,7 @@ import type { StartedDockerComposeEnvironment } from 'testcontainers';
 import { composeBuild, composeUp, containerLogs, type Shape } from '../helpers/compose.js';
 import { freePort } from '../helpers/net.js';
 import { makeProject, runGenerator } from '../helpers/project.js';
-import { assertCleanLoad, checkConcurrency, type LoadReport, runLoad } from '../helpers/stack-checks.js';
+import { assertCleanLoad, checkConcurrency, type LoadReport, runLoad } from '../../generators/lib/stack-checks.js';
 import { DEV_UID, FIXTURE_CASES, ownProjectAsDeveloper } from './fixtures.js';
 
 const PROCESSES = 2;

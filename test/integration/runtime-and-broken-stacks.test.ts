@@ -10,7 +10,7 @@ import { buildImage } from '../../generators/lib/docker-build.js';
 import { containerLogs } from '../helpers/compose.js';
 import { removeImages, runImage, runInteractive, runToExit, type RunningContainer } from '../helpers/docker-run.js';
 import { makeProject, runGenerator } from '../helpers/project.js';
-import { assertCleanLoad, checkConcurrency, runLoad } from '../helpers/stack-checks.js';
+import { assertCleanLoad, checkConcurrency, runLoad } from '../../generators/lib/stack-checks.js';
 
 const IMAGE = 'wsgi-apache-it-runtime:latest';
 const UNREADABLE_IMAGE = 'wsgi-apache-it-unreadable:latest';

@@ -1,7 +1,8 @@
 /**
- * Checks that a running stack serves under concurrent load. Each check throws an Error
- * whose message says what was wrong (errors, 5xx, wrong bodies, serialised requests,
- * missing daemon processes), so a broken stack fails with a reason, not a timeout.
+ * Checks that a running stack serves under concurrent load, shared by the project's own
+ * test suite and `yo wsgi-apache:check`. Each check throws an Error whose message says
+ * what was wrong (errors, 5xx, wrong bodies, serialised requests, missing daemon
+ * processes), so a broken stack fails with a reason, not a timeout.
  */
 import autocannon from 'autocannon';
 
@@ -9,6 +10,10 @@ export interface LoadOptions {
   /** base URL, e.g. http://127.0.0.1:8000 */
   baseUrl: string;
   path: string;
+  /** more paths, requested in turn after `path` */
+  morePaths?: string[];
+  /** overall request rate cap, requests per second (default: as fast as it goes) */
+  rate?: number;
   /** concurrent connections (keep-alive) */
   connections: number;
   /** total requests; leave out to run for `durationSeconds` instead (autocannon lets amount win) */
@@ -29,10 +34,13 @@ export interface LoadReport {
   /** wall time, seconds */
   durationSeconds: number;
   requestsPerSecond: number;
-  /** latency percentiles, milliseconds */
+  /** latency percentiles of every response, milliseconds (0.1 ms resolution) */
   p50: number;
+  p95: number;
   p99: number;
   max: number;
+  /** responses per HTTP status */
+  statusCodes: Record<string, number>;
   /** connection errors, including timeouts */
   errors: number;
   timeouts: number;
@@ -45,6 +53,8 @@ export interface LoadReport {
 export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   const start = performance.now();
   let lastResponse = start;
+  const latencies: number[] = [];
+  const paths = [options.path, ...(options.morePaths ?? [])];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
@@ -54,12 +64,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
         duration: options.durationSeconds ?? 120,
         timeout: options.timeoutSeconds ?? 30,
         verifyBody: options.verifyBody ? (body: unknown) => options.verifyBody!(String(body ?? '')) : undefined,
+        ...(paths.length > 1 ? { requests: paths.map(path => ({ method: 'GET' as const, path })) } : {}),
+        ...(options.rate ? { overallRate: options.rate } : {}),
       },
       (error, done) => (error ? reject(error) : resolve(done)),
     );
     // autocannon ends a run on its next 1-second tick; time the load to its last response.
-    instance.on('response', () => {
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, responseTime: number) => {
       lastResponse = performance.now();
+      latencies.push(Math.round(responseTime * 10) / 10);
     });
   });
   const durationSeconds = (lastResponse - start) / 1000;
@@ -71,9 +84,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     requests: completed,
     durationSeconds,
     requestsPerSecond: completed / durationSeconds,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    max: result.latency.max,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+    max: latencies.reduce((highest, value) => Math.max(highest, value), 0),
+    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat?.count ?? 0])),
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
@@ -151,4 +166,11 @@ export async function checkConcurrency(
     throw new Error(`concurrency: expected ${processes} daemon processes, only ${pids.length} answered (pids ${pids.join(', ')})`);
   }
   return report;
+}
+
+/** The p-th percentile (nearest rank) of `values`, 0 for none. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }

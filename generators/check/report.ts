@@ -1,0 +1,76 @@
+/**
+ * The check's result, as JSON (`--json`) and as a terminal table, and the pass/fail
+ * verdict against the thresholds.
+ */
+import type { LoadReport } from '../lib/stack-checks.js';
+
+export interface CheckReport {
+  project: string;
+  shape: 'production' | 'development';
+  /** the daemon configuration in force in the container */
+  config: { processes: number; threads: number };
+  load: { paths: string[]; durationSeconds: number; connections: number; rate: number | null };
+  requests: number;
+  requestsPerSecond: number;
+  /** milliseconds */
+  latency: { p50: number; p95: number; p99: number; max: number };
+  /** responses per HTTP status code */
+  statusCodes: Record<string, number>;
+  /** connection errors and timeouts (no HTTP response at all) */
+  transportErrors: number;
+  timeouts: number;
+  /** (transport errors + 5xx) / requests sent, percent */
+  errorRatePercent: number;
+  /** distinct mod_wsgi daemon processes seen in the container during the load */
+  daemonProcesses: number;
+  /** peaks from the Docker stats API during the load */
+  peakMemoryBytes: number;
+  /** percent of one core */
+  peakCpuPercent: number;
+  thresholds: { maxErrorRatePercent: number; maxP99Ms: number | null };
+  passed: boolean;
+  /** why it failed, one line each */
+  failures: string[];
+}
+
+export interface Thresholds {
+  maxErrorRatePercent: number;
+  maxP99Ms?: number;
+}
+
+/** Judges a load report against the thresholds. @returns one line per failed threshold */
+export function judge(load: LoadReport, thresholds: Thresholds): { errorRatePercent: number; failures: string[] } {
+  const sent = load.requests + load.errors;
+  const errorRatePercent = sent === 0 ? 100 : ((load.errors + load.status5xx) / sent) * 100;
+  const failures: string[] = [];
+  if (load.requests === 0) failures.push('no request got a response');
+  if (errorRatePercent > thresholds.maxErrorRatePercent) {
+    failures.push(
+      `error rate ${errorRatePercent.toFixed(2)} % (${load.errors} transport errors, ${load.status5xx} 5xx of ${sent}) is above --max-error-rate ${thresholds.maxErrorRatePercent} %`,
+    );
+  }
+  if (thresholds.maxP99Ms !== undefined && load.p99 > thresholds.maxP99Ms) {
+    failures.push(`p99 latency ${load.p99} ms is above --max-p99 ${thresholds.maxP99Ms} ms`);
+  }
+  return { errorRatePercent, failures };
+}
+
+/** The report as a two-column table for the terminal. */
+export function formatTable(report: CheckReport): string {
+  const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  const rows: [string, string][] = [
+    ['project / shape', `${report.project} / ${report.shape}`],
+    ['processes x threads', `${report.config.processes} x ${report.config.threads}`],
+    ['load', `${report.load.paths.join(', ')} for ${report.load.durationSeconds} s, ${report.load.connections} connections${report.load.rate ? `, ${report.load.rate} req/s cap` : ''}`],
+    ['requests', `${report.requests} (${report.requestsPerSecond.toFixed(1)} req/s)`],
+    ['latency p50 / p95 / p99 / max', `${report.latency.p50} / ${report.latency.p95} / ${report.latency.p99} / ${report.latency.max} ms`],
+    ['status codes', Object.entries(report.statusCodes).map(([code, count]) => `${code}: ${count}`).join(', ') || 'none'],
+    ['transport errors (timeouts)', `${report.transportErrors} (${report.timeouts})`],
+    ['error rate', `${report.errorRatePercent.toFixed(2)} % (max ${report.thresholds.maxErrorRatePercent} %)`],
+    ['daemon processes seen', String(report.daemonProcesses)],
+    ['peak memory / CPU', `${mib(report.peakMemoryBytes)} / ${report.peakCpuPercent.toFixed(0)} % of one core`],
+    ['result', report.passed ? 'PASS' : `FAIL: ${report.failures.join('; ')}`],
+  ];
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `  ${label.padEnd(width)}  ${value}`).join('\n');
+}

@@ -1,0 +1,44 @@
+import type Docker from 'dockerode';
+
+export interface StatsPeaks {
+  /** highest memory in use seen, bytes (page cache excluded where the engine reports it) */
+  peakMemoryBytes: number;
+  /** highest CPU seen, percent of one core */
+  peakCpuPercent: number;
+}
+
+/**
+ * Follows a container's Docker stats stream (one sample a second) and keeps the peaks.
+ * @returns `stop()`, which ends the stream and gives the peaks seen so far
+ */
+export async function followStats(container: Docker.Container): Promise<{ stop(): StatsPeaks }> {
+  const peaks: StatsPeaks = { peakMemoryBytes: 0, peakCpuPercent: 0 };
+  const stream = (await container.stats({ stream: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+  let buffered = '';
+  stream.on('data', (chunk: Buffer) => {
+    buffered += chunk.toString();
+    let newline: number;
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline);
+      buffered = buffered.slice(newline + 1);
+      if (line.trim()) record(JSON.parse(line) as Docker.ContainerStats, peaks);
+    }
+  });
+  stream.on('error', () => undefined);
+  return {
+    stop: () => {
+      stream.destroy();
+      return { ...peaks };
+    },
+  };
+}
+
+function record(sample: Docker.ContainerStats, peaks: StatsPeaks): void {
+  const memory = sample.memory_stats;
+  const cache = (memory?.stats as Record<string, number> | undefined)?.inactive_file ?? (memory?.stats as Record<string, number> | undefined)?.cache ?? 0;
+  if (memory?.usage) peaks.peakMemoryBytes = Math.max(peaks.peakMemoryBytes, memory.usage - cache);
+  const cpuDelta = sample.cpu_stats.cpu_usage.total_usage - sample.precpu_stats.cpu_usage.total_usage;
+  const systemDelta = (sample.cpu_stats.system_cpu_usage ?? 0) - (sample.precpu_stats.system_cpu_usage ?? 0);
+  const cpus = sample.cpu_stats.online_cpus ?? sample.cpu_stats.cpu_usage.percpu_usage?.length ?? 1;
+  if (cpuDelta > 0 && systemDelta > 0) peaks.peakCpuPercent = Math.max(peaks.peakCpuPercent, (cpuDelta / systemDelta) * cpus * 100);
+}

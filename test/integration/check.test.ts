@@ -1,0 +1,128 @@
+/**
+ * `yo wsgi-apache:check` on scaffolded fixtures: a healthy stack passes with a full
+ * report, a slow or crashing one fails with the reason, bad input fails in one line.
+ */
+import { createServer, type Server } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import helpers from 'yeoman-test';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import CheckGenerator from '../../generators/check/index.js';
+import type { CheckReport } from '../../generators/check/report.js';
+import { removeImages } from '../helpers/docker-run.js';
+import { makeProject, runGenerator } from '../helpers/project.js';
+
+const NAME = 'wsgi-apache-it-check';
+const CHECK_PATH = fileURLToPath(new URL('../../generators/check/index.ts', import.meta.url));
+
+function check(dir: string, options: Record<string, unknown>) {
+  return helpers
+    .run(CheckGenerator, { namespace: 'wsgi-apache:check', resolved: CHECK_PATH })
+    .cd(dir)
+    .withOptions({ duration: '3', warmup: '1', connections: '32', ...options } as unknown as Record<string, never>);
+}
+
+/** Runs the check with --json and returns what it printed on stdout, parsed. */
+async function checkJson(dir: string, options: Record<string, unknown>): Promise<{ report?: CheckReport; error?: Error }> {
+  const written: string[] = [];
+  const spy = vi.spyOn(process.stdout, 'write').mockImplementation(chunk => (written.push(String(chunk)), true));
+  try {
+    await check(dir, { ...options, json: true });
+    return { report: JSON.parse(written.join('')) as CheckReport };
+  } catch (error) {
+    const text = written.join('');
+    return { report: text ? (JSON.parse(text) as CheckReport) : undefined, error: error as Error };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
+describe('yo wsgi-apache:check', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true, name: NAME, static: ['/static=static'] });
+  });
+  afterAll(async () => {
+    await removeImages(`${NAME}:latest`);
+  });
+
+  it('passes a healthy stack and reports every field as JSON', async () => {
+    const { report, error } = await checkJson(dir, { path: ['/', '/whoami'] });
+    expect(error).toBeUndefined();
+    expect(report).toMatchObject({
+      project: NAME,
+      shape: 'production',
+      config: { processes: 2, threads: 5 },
+      load: { paths: ['/', '/whoami'], durationSeconds: 3, connections: 32, rate: null },
+      transportErrors: 0,
+      errorRatePercent: 0,
+      daemonProcesses: 2,
+      passed: true,
+      failures: [],
+    });
+    expect(report!.requests).toBeGreaterThan(500);
+    expect(report!.requestsPerSecond).toBeGreaterThan(100);
+    expect(report!.statusCodes).toEqual({ 200: report!.requests });
+    const { p50, p95, p99, max } = report!.latency;
+    expect(p50).toBeLessThanOrEqual(p95);
+    expect(p95).toBeLessThanOrEqual(p99);
+    expect(p99).toBeLessThanOrEqual(max);
+    expect(report!.peakMemoryBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(report!.peakCpuPercent).toBeGreaterThan(0);
+  });
+
+  it('fails a slow app on --max-p99, saying so', async () => {
+    const { report, error } = await checkJson(dir, { path: ['/whoami?sleep=300'], 'max-p99': '100', connections: '8' });
+    expect(report!.passed).toBe(false);
+    expect(report!.failures).toEqual([expect.stringMatching(/^p99 latency \d+(\.\d)? ms is above --max-p99 100 ms$/)]);
+    expect(report!.latency.p99).toBeGreaterThanOrEqual(300);
+    expect(error?.message).toMatch(/^check failed: p99 latency \d+(\.\d)? ms is above --max-p99 100 ms\n--- last container log lines ---\n/);
+  });
+
+  it('fails a crashing app on its error rate and shows the container log', async () => {
+    const { report, error } = await checkJson(dir, { path: ['/crash'], connections: '4', duration: '2' });
+    expect(report!.passed).toBe(false);
+    expect(report!.failures[0]).toMatch(/^error rate \d+\.\d+ % \(\d+ transport errors, \d+ 5xx of \d+\) is above --max-error-rate 0 %$/);
+    expect(error?.message).toMatch(/--- last container log lines ---\n[\s\S]*(daemon process|Truncated|segmentation|died)/i);
+  });
+
+  describe('bad input: one line with the fix', () => {
+    it('not a scaffolded project', async () => {
+      await expect(check(makeProject({ fixture: 'plain-wsgi' }), {})).rejects.toThrow(
+        /the current directory: .* is not a project scaffolded by yo wsgi-apache .*Fix: run yo wsgi-apache there first/,
+      );
+    });
+
+    it('a path that 404s during warm-up', async () => {
+      await expect(check(dir, { path: ['/static/missing.css'] })).rejects.toThrow(
+        /--path: \/static\/missing\.css answered 404 during warm-up\. Fix: pass a path the app serves/,
+      );
+    });
+
+    it('a busy port', async () => {
+      const server: Server = await new Promise(resolve => {
+        const s = createServer();
+        s.listen(0, '127.0.0.1', () => resolve(s));
+      });
+      const port = (server.address() as { port: number }).port;
+      try {
+        await expect(check(dir, { port: String(port) })).rejects.toThrow(
+          new RegExp(`--port: port ${port} on 127\\.0\\.0\\.1 is already in use\\. Fix: pass a free port`),
+        );
+      } finally {
+        server.close();
+      }
+    });
+
+    it('Docker unreachable', async () => {
+      const previous = process.env.DOCKER_HOST;
+      process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
+      try {
+        await expect(check(dir, {})).rejects.toThrow(/^Docker: no Docker engine answered \(.*\)\. Fix: start Docker \(or set DOCKER_HOST/);
+      } finally {
+        if (previous === undefined) delete process.env.DOCKER_HOST;
+        else process.env.DOCKER_HOST = previous;
+      }
+    });
+  });
+});
