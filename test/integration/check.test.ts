@@ -2,6 +2,7 @@
  * `yo wsgi-apache:check` on scaffolded fixtures: a healthy stack passes with a full
  * report, a slow or crashing one fails with the reason, bad input fails in one line.
  */
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import helpers from 'yeoman-test';
@@ -84,6 +85,27 @@ describe('yo wsgi-apache:check', () => {
     expect(report!.passed).toBe(false);
     expect(report!.failures[0]).toMatch(/^error rate \d+\.\d+ % \(\d+ transport errors, \d+ 5xx of \d+\) is above --max-error-rate 0 %$/);
     expect(error?.message).toMatch(/--- last container log lines ---\n[\s\S]*(daemon process|Truncated|segmentation|died)/i);
+  });
+
+  it('Ctrl-C during the load removes everything the check started', async () => {
+    const script = fileURLToPath(new URL('./support/run-check.mjs', import.meta.url));
+    const child = spawn(process.execPath, [script, dir, '--duration', '60', '--warmup', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', chunk => (stderr += chunk));
+    const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
+    const ours = () =>
+      execFileSync('docker', ['ps', '-a', '--filter', `label=com.docker.compose.service=${NAME}`, '--format', '{{.Names}}'], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean);
+    const deadline = Date.now() + 120_000;
+    while (ours().length === 0) {
+      if (Date.now() > deadline) throw new Error(`the check never started its container; stderr:\n${stderr}`);
+      await new Promise(resolve => setTimeout(resolve, 500));
+    }
+    await new Promise(resolve => setTimeout(resolve, 8_000)); // healthy and under load by now
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(ours()).toEqual([]);
   });
 
   describe('bad input: one line with the fix', () => {
