@@ -12,6 +12,7 @@ import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } 
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { followStats } from '../lib/container-stats.js';
 import { buildImage, DockerUnavailableError } from '../lib/docker-build.js';
+import { demuxDockerStream } from '../lib/docker-streams.js';
 import { InputError } from '../lib/input-error.js';
 import { freePort } from '../lib/net.js';
 import { runLoad } from '../lib/stack-checks.js';
@@ -215,18 +216,7 @@ async function exec(container: Docker.Container, command: string[]): Promise<str
     stream.on('end', resolve);
     stream.on('error', reject);
   });
-  return demux(Buffer.concat(chunks));
-}
-
-/** Docker's multiplexed stream: an 8-byte header (type, 0, 0, 0, size) before each chunk. */
-function demux(buffer: Buffer): string {
-  let text = '';
-  for (let i = 0; i + 8 <= buffer.length; ) {
-    const size = buffer.readUInt32BE(i + 4);
-    text += buffer.subarray(i + 8, i + 8 + size).toString();
-    i += 8 + size;
-  }
-  return text;
+  return demuxDockerStream(Buffer.concat(chunks));
 }
 
 /** The processes x threads in force: the container's WSGI_PROCESSES / WSGI_THREADS. */
@@ -243,7 +233,7 @@ async function countDaemonProcesses(container: Docker.Container): Promise<number
 
 async function containerLogTail(container: Docker.Container, lines: number): Promise<string> {
   const logs = (await container.logs({ stdout: true, stderr: true, tail: lines })) as unknown as Buffer;
-  return demux(logs);
+  return demuxDockerStream(logs);
 }
 
 async function portIsFree(port: number): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import Docker from 'dockerode';
+import { demuxDockerStream } from '../../generators/lib/docker-streams.js';
 import { freePort, pollUntil } from './net.js';
 
 export interface RunningContainer {
@@ -63,14 +64,7 @@ export async function runToExit(image: string, env: Record<string, string>): Pro
     await container.start();
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
     const logs = await container.logs({ stdout: true, stderr: true });
-    // Multiplexed stream frames: 8-byte headers before each chunk.
-    let output = '';
-    for (let i = 0; i + 8 <= logs.length; ) {
-      const size = logs.readUInt32BE(i + 4);
-      output += logs.subarray(i + 8, i + 8 + size).toString();
-      i += 8 + size;
-    }
-    return { exitCode: StatusCode, output };
+    return { exitCode: StatusCode, output: demuxDockerStream(logs) };
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
   }
