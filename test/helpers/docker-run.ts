@@ -107,3 +107,25 @@ export async function runInteractive(image: string, env: Record<string, string> 
   );
   return { ...started, type: input => started.attached.write(input), output: () => text };
 }
+
+/**
+ * Starts containers with {@link runImage} / {@link runInteractive} and remembers them, so
+ * one `removeAll()` in `afterAll` cleans up whatever a test file started, even after a
+ * failed assertion.
+ */
+export class ContainerTracker {
+  readonly #started: RunningContainer[] = [];
+
+  track<T extends RunningContainer>(container: T): T {
+    this.#started.push(container);
+    return container;
+  }
+
+  async run(image: string, env: Record<string, string> = {}, hostConfig: Docker.HostConfig = {}): Promise<RunningContainer> {
+    return this.track(await runImage(image, env, hostConfig));
+  }
+
+  async removeAll(): Promise<void> {
+    await Promise.all(this.#started.splice(0).map(container => container.remove()));
+  }
+}

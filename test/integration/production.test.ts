@@ -10,7 +10,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage } from '../../generators/lib/docker-build.js';
 import { composeBuild, containerLogs } from '../helpers/compose.js';
-import { removeImages, runImage, type RunningContainer } from '../helpers/docker-run.js';
+import { ContainerTracker, removeImages, type RunningContainer } from '../helpers/docker-run.js';
 import { freePort, pollUntil } from '../helpers/net.js';
 import { makeProject, runGenerator } from '../helpers/project.js';
 import { assertCleanLoad, checkConcurrency, runLoad } from '../../generators/lib/stack-checks.js';
@@ -18,13 +18,11 @@ import { assertCleanLoad, checkConcurrency, runLoad } from '../../generators/lib
 const IMAGE = 'wsgi-apache-it-production:latest';
 const CANARY_IMAGE = 'wsgi-apache-it-canary:latest';
 const docker = new Docker();
-const running: RunningContainer[] = [];
+const containers = new ContainerTracker();
 const hello = (body: string) => body === 'Hello from plain WSGI\n';
 
-async function start(env: Record<string, string> = {}, hostConfig: Docker.HostConfig = {}): Promise<RunningContainer> {
-  const container = await runImage(IMAGE, env, hostConfig);
-  running.push(container);
-  return container;
+function start(env: Record<string, string> = {}, hostConfig: Docker.HostConfig = {}): Promise<RunningContainer> {
+  return containers.run(IMAGE, env, hostConfig);
 }
 
 beforeAll(async () => {
@@ -34,7 +32,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(running.map(container => container.remove()));
+  await containers.removeAll();
   await removeImages(IMAGE, CANARY_IMAGE);
 });
 

@@ -8,19 +8,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage } from '../../generators/lib/docker-build.js';
 import { containerLogs } from '../helpers/compose.js';
-import { removeImages, runImage, runInteractive, runToExit, type RunningContainer } from '../helpers/docker-run.js';
+import { ContainerTracker, removeImages, runInteractive, runToExit } from '../helpers/docker-run.js';
 import { makeProject, runGenerator } from '../helpers/project.js';
 import { assertCleanLoad, checkConcurrency, runLoad } from '../../generators/lib/stack-checks.js';
 
 const IMAGE = 'wsgi-apache-it-runtime:latest';
 const UNREADABLE_IMAGE = 'wsgi-apache-it-unreadable:latest';
-const running: RunningContainer[] = [];
-
-async function start(image: string, env: Record<string, string> = {}): Promise<RunningContainer> {
-  const container = await runImage(image, env);
-  running.push(container);
-  return container;
-}
+const containers = new ContainerTracker();
+const start = (image: string, env: Record<string, string> = {}) => containers.run(image, env);
 
 beforeAll(async () => {
   // Built through dockerode's classic builder API, as `yo wsgi-apache` does at the end.
@@ -30,7 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(running.map(container => container.remove()));
+  await containers.removeAll();
   await removeImages(IMAGE, UNREADABLE_IMAGE);
 });
 
@@ -95,8 +90,7 @@ describe('debug mode (development only)', () => {
   });
 
   it('WSGI_DEBUGGER=1 opens pdb post-mortem on the terminal attached to the container', async () => {
-    const container = await runInteractive(IMAGE, { WSGI_ENVIRONMENT: 'development', WSGI_DEBUGGER: '1' });
-    running.push(container);
+    const container = containers.track(await runInteractive(IMAGE, { WSGI_ENVIRONMENT: 'development', WSGI_DEBUGGER: '1' }));
     const response = fetch(`${container.baseUrl}/boom`);
     await waitFor(() => container.output().includes('(Pdb)'), 15_000, () => container.output());
     expect(container.output()).toContain('RuntimeError: boom, the answer was 42');
