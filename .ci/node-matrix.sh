@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The type check and the unit tests on more Node versions than the machine's: by default
+# the oldest supported one (20.17.0), 22 and 24 (NODE_MATRIX="20.17.0 22 24"; a major or an
+# exact version each), each installed into a temporary prefix from the npm registry's `node`
+# package, which ships the official binary. The package supports ^20.17.0 || >=22.9.0; the
+# machine's Node (20) runs the whole suite through `npm test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+root=$(mktemp -d /tmp/node-matrix.XXXXXX)
+trap 'rm -rf "$root"' EXIT
+for major in ${NODE_MATRIX:-20.17.0 22 24}; do
+  prefix="$root/node$major"
+  mkdir -p "$prefix"
+  start=$(date +%s)
+  npm install --prefix "$prefix" --no-save --no-audit --no-fund --loglevel=error "node@$major"
+  bin="$prefix/node_modules/node/bin"
+  # Resolved through PATH, as vitest's workers and every `node` child below will resolve it.
+  version=$(PATH="$bin:$PATH" node --version)
+  [[ $version == "v$major" || $version == "v$major."* ]] || { echo "[node-matrix] node@$major: \`node\` on PATH is $version, not from $bin" >&2; exit 1; }
+  echo "[node-matrix] Node $version installed in $(( $(date +%s) - start )) s"
+  start=$(date +%s)
+  # The Node under test first on PATH: vitest's workers and any `node` child use it too.
+  PATH="$bin:$PATH" node node_modules/typescript/bin/tsc -p tsconfig.json --noEmit
+  PATH="$bin:$PATH" node node_modules/vitest/vitest.mjs run --project unit
+  echo "[node-matrix] Node $version: type check and unit tests passed in $(( $(date +%s) - start )) s"
+done
