@@ -13,6 +13,7 @@ const ALL_FILES = [
   'compose.override.yaml',
   'compose.watch.yaml',
   'compose.yaml',
+  'docker/access-log.py',
   'docker/apache2.conf',
   'docker/app.wsgi',
   'docker/debug.wsgi',
@@ -73,7 +74,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(conf).toMatch(/^\s+WSGIApplicationGroup %\{GLOBAL\}$/m);
     expect(conf).toMatch(/^ServerTokens Prod$/m);
     expect(conf).toMatch(/^ErrorLog \/proc\/self\/fd\/2$/m);
-    expect(conf).toMatch(/<IfDefine !WSGI_ACCESS_LOG_OFF>\n\s+CustomLog \/proc\/self\/fd\/1 \$\{APACHE_ACCESS_LOG_FORMAT\}\n<\/IfDefine>/);
+    expect(conf).toMatch(/<IfDefine !WSGI_ACCESS_LOG_OFF>\n\s+CustomLog "\|\|\/usr\/bin\/python3 -I -S \/srv\/app\/docker\/access-log\.py" \$\{APACHE_ACCESS_LOG_FORMAT\}\n<\/IfDefine>/);
     const alias = conf.indexOf('Alias /static /srv/app/static');
     const script = conf.indexOf('WSGIScriptAlias / /srv/app/docker/app.wsgi process-group=app application-group=%{GLOBAL}');
     expect(alias).toBeGreaterThan(0);

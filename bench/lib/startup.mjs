@@ -1,0 +1,40 @@
+// Time from `docker run` to the first 200, per server and app (the cold start a rolling
+// deploy or an autoscaler waits for).
+import { removeContainer, startServer, waitFor200 } from './docker.mjs';
+import { imageTag } from './images.mjs';
+import { spread } from './stats.mjs';
+
+/**
+ * @typedef {object} StartupResult
+ * @property {string} variant
+ * @property {string} app
+ * @property {ReturnType<typeof spread>} seconds  create + start + first 200, seconds
+ */
+
+/**
+ * Starts the variant `times` times (a fresh container each) and polls its page every 20 ms.
+ * @param {{ variant: import('./variants.mjs').Variant, app: import('./apps.mjs').BenchApp, publishPort: number, times: number }} options
+ * @returns {Promise<StartupResult>}
+ */
+export async function measureStartup({ variant, app, publishPort, times }) {
+  const page = variant.page ?? { path: app.path };
+  const samples = [];
+  for (let i = 0; i < times; i++) {
+    const start = performance.now();
+    const container = await startServer({
+      name: `wsgi-apache-bench-start-${variant.id}-${app.id}`,
+      image: imageTag(app.id, variant.image),
+      command: variant.command(app),
+      env: variant.env,
+      containerPort: variant.containerPort,
+      publishPort,
+    });
+    try {
+      await waitFor200(`http://127.0.0.1:${publishPort}${page.path}`, 60_000, 20);
+      samples.push((performance.now() - start) / 1000);
+    } finally {
+      await removeContainer(container);
+    }
+  }
+  return { variant: variant.id, app: app.id, seconds: spread(samples) };
+}
