@@ -25,6 +25,18 @@ export default defineConfig({
           hookTimeout: 600_000,
         },
       },
+      {
+        // The product as users get it: the packed tarball under the real `yo`, and the
+        // top-level Dockerfile's image. Slow (npm install, docker build), one file at a time.
+        test: {
+          name: 'package',
+          include: ['test/package/**/*.test.ts'],
+          pool: 'forks',
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
+        },
+      },
     ],
   },
 });
