@@ -7,7 +7,7 @@
 // reversed every other round; per container a 3 s warm-up, then wrk at each connection
 // count on each network path; the container's CPU from its cgroup. Ratios are to
 // gunicorn gthread in the same round, reported as median [min-max] over rounds.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -37,6 +37,7 @@ const { values: options } = parseArgs({
     'reload-edits': { type: 'string', default: '10' },
     'reuse-images': { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'bench/results') },
+    'report-only': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -44,7 +45,18 @@ if (options.help) {
   console.log(`Usage: npm run bench -- [--rounds 3] [--seconds 8] [--warmup 3] [--connections 16,64]
   [--paths published,direct] [--apps ${APPS.map(a => a.id).join(',')}]
   [--variants ${VARIANTS.map(v => v.id).join(',')}]
-  [--startup-runs 5] [--reload-edits 10] (0 skips) [--reuse-images] [--base debian:trixie-slim] [--port 18800] [--out bench/results]`);
+  [--startup-runs 5] [--reload-edits 10] (0 skips) [--reuse-images] [--base debian:trixie-slim] [--port 18800] [--out bench/results]
+  [--report-only bench/results/DATE.json]   re-renders DATE.md and DATE.svg from the raw runs`);
+  process.exit(0);
+}
+if (options['report-only']) {
+  const file = options['report-only'];
+  const saved = JSON.parse(readFileSync(file, 'utf8'));
+  const summary = summarize(saved);
+  writeFileSync(file, JSON.stringify({ ...saved, summary }, null, 2) + '\n');
+  writeFileSync(file.replace(/\.json$/, '.md'), renderMarkdown(saved, summary));
+  writeFileSync(file.replace(/\.json$/, '.svg'), await renderChart(summary));
+  console.log(`re-rendered ${file.replace(/\.json$/, '')}.{md,json,svg}`);
   process.exit(0);
 }
 

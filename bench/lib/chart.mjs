@@ -25,6 +25,8 @@ export async function renderChart(summary, connections = 64) {
   const variantOrder = VARIANTS.map(v => v.label);
   const panel = (field, title) => ({
     facet: { column: { field: 'app', title: null, sort: APPS.map(a => a.label) }, row: { field: 'path', title: null } },
+    // hello-world runs at ~20x Django's rate: each app gets its own axis.
+    resolve: { scale: { y: 'independent' } },
     spec: {
       width: 170,
       height: 120,
