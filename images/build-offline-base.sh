@@ -30,8 +30,34 @@ for suite in "${suites[@]}"; do
   trap 'rm -rf "$root"' EXIT
   echo "[offline-base] debootstrap $suite from $mirror" >&2
   debootstrap --variant=minbase "$suite" "$root" "$mirror" >/dev/null
-  # Match the official slim image: no apt lists, no docs' caches.
-  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin
+  # Match the official slim image (debuerreotype's docker and slimify settings): apt
+  # keeps no downloaded .debs or package caches in layers, and dpkg installs no docs,
+  # man pages or translations. Without these, every `apt-get install` layer built on
+  # this base carries its .debs (about 100 MB for the generated image), which an image
+  # FROM the registry's debian:*-slim never does.
+  cat >"$root/etc/apt/apt.conf.d/docker-clean" <<'APT'
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+APT
+  echo 'Acquire::Languages "none";' >"$root/etc/apt/apt.conf.d/docker-no-languages"
+  echo 'Apt::AutoRemove::SuggestsImportant "false";' >"$root/etc/apt/apt.conf.d/docker-autoremove-suggests"
+  cat >"$root/etc/dpkg/dpkg.cfg.d/docker" <<'DPKG'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/lintian/*
+path-exclude /usr/share/linda/*
+path-exclude /usr/share/locale/*
+DPKG
+  find "$root/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete
+  find "$root/usr/share/doc" -mindepth 1 -type d -empty -delete
+  rm -rf "$root"/usr/share/man/* "$root"/usr/share/groff/* "$root"/usr/share/info/* \
+    "$root"/usr/share/lintian/* "$root"/usr/share/linda/* "$root"/usr/share/locale/*
+  rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb
   tar -C "$root" -c . | docker import --change 'CMD ["bash"]' - "$tag" >/dev/null
   rm -rf "$root"
   trap - EXIT
