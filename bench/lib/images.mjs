@@ -4,7 +4,7 @@ import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEnv } from 'yeoman-environment';
-import { buildImage, imageSize, PREFIX } from './docker.mjs';
+import { buildImage, imageSize, PREFIX, startServer } from './docker.mjs';
 import { WRK_IMAGE } from './wrk.mjs';
 
 /**
@@ -69,4 +69,21 @@ export async function buildImages({ root, baseImage, apps, kinds, log }) {
     }
   }
   return built;
+}
+
+/**
+ * Starts one variant serving one app, its port published on 127.0.0.1:publishPort.
+ * @param {{ variant: import('./variants.mjs').Variant, app: import('./apps.mjs').BenchApp, publishPort: number, purpose: string }} options
+ *   purpose: a word in the container's name (`load`, `start`)
+ * @returns {Promise<import('dockerode').Container>}
+ */
+export function startVariant({ variant, app, publishPort, purpose }) {
+  return startServer({
+    name: `${PREFIX}-${purpose}-${variant.id}-${app.id}`,
+    image: imageTag(app.id, variant.image),
+    command: variant.command(app),
+    env: variant.env,
+    containerPort: variant.containerPort,
+    publishPort,
+  });
 }

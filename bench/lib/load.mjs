@@ -1,7 +1,7 @@
 // One variant serving one app: start it, check it serves that app's page, warm it up,
 // then load it at each connection count on each network path, reading its cgroup.
-import { readCounters, removeContainer, startServer, waitFor200 } from './docker.mjs';
-import { imageTag } from './images.mjs';
+import { readCounters, removeContainer, waitFor200 } from './docker.mjs';
+import { startVariant } from './images.mjs';
 import { runWrk } from './wrk.mjs';
 
 /**
@@ -39,14 +39,7 @@ import { runWrk } from './wrk.mjs';
  */
 export async function loadVariant({ round, variant, app, publishPort, connections, paths, seconds, warmupSeconds }) {
   const page = variant.page ?? { path: app.path, verifyBody: app.verifyBody };
-  const container = await startServer({
-    name: `wsgi-apache-bench-${variant.id}-${app.id}`,
-    image: imageTag(app.id, variant.image),
-    command: variant.command(app),
-    env: variant.env,
-    containerPort: variant.containerPort,
-    publishPort,
-  });
+  const container = await startVariant({ variant, app, publishPort, purpose: 'load' });
   try {
     const publishedUrl = `http://127.0.0.1:${publishPort}${page.path}`;
     const body = await waitFor200(publishedUrl);

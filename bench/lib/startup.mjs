@@ -1,7 +1,7 @@
 // Time from `docker run` to the first 200, per server and app (the cold start a rolling
 // deploy or an autoscaler waits for).
-import { removeContainer, startServer, waitFor200 } from './docker.mjs';
-import { imageTag } from './images.mjs';
+import { removeContainer, waitFor200 } from './docker.mjs';
+import { startVariant } from './images.mjs';
 import { spread } from './stats.mjs';
 
 /**
@@ -21,14 +21,7 @@ export async function measureStartup({ variant, app, publishPort, times }) {
   const samples = [];
   for (let i = 0; i < times; i++) {
     const start = performance.now();
-    const container = await startServer({
-      name: `wsgi-apache-bench-start-${variant.id}-${app.id}`,
-      image: imageTag(app.id, variant.image),
-      command: variant.command(app),
-      env: variant.env,
-      containerPort: variant.containerPort,
-      publishPort,
-    });
+    const container = await startVariant({ variant, app, publishPort, purpose: 'start' });
     try {
       await waitFor200(`http://127.0.0.1:${publishPort}${page.path}`, 60_000, 20);
       samples.push((performance.now() - start) / 1000);
