@@ -137,8 +137,8 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
       if (this.options.json) process.stdout.write(`${JSON.stringify(this.report, null, 2)}\n`);
       else this.log(`\n${formatTable(this.report)}\n`);
       if (!this.report.passed) {
-        const logs = await containerLogTail(container, 30);
-        throw new Error(`check failed: ${this.report.failures.join('; ')}\n--- last container log lines ---\n${logs}`);
+        const logs = await containerErrorLogTail(container, 30);
+        throw new Error(`check failed: ${this.report.failures.join('; ')}\n--- last container error log lines (stderr) ---\n${logs}`);
       }
     } finally {
       process.removeListener('SIGINT', interrupted);
@@ -231,8 +231,13 @@ async function countDaemonProcesses(container: Docker.Container): Promise<number
   return listing.split('\n').filter(line => line.startsWith(`(wsgi:${PROCESS_GROUP})`)).length;
 }
 
-async function containerLogTail(container: Docker.Container, lines: number): Promise<string> {
-  const logs = (await container.logs({ stdout: true, stderr: true, tail: lines })) as unknown as Buffer;
+/**
+ * The last `lines` lines of the container's stderr: Apache's error log, where tracebacks
+ * and start-up failures go. stdout is left out: it holds the access log, whose batches
+ * (docker/access-log.py) would push the traceback out of a short tail.
+ */
+async function containerErrorLogTail(container: Docker.Container, lines: number): Promise<string> {
+  const logs = (await container.logs({ stdout: false, stderr: true, tail: lines })) as unknown as Buffer;
   return demuxDockerStream(logs);
 }
 

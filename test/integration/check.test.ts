@@ -77,7 +77,7 @@ describe('yo wsgi-apache:check', () => {
     expect(report!.passed).toBe(false);
     expect(report!.failures).toEqual([expect.stringMatching(/^p99 latency \d+(\.\d)? ms is above --max-p99 100 ms$/)]);
     expect(report!.latency.p99).toBeGreaterThanOrEqual(300);
-    expect(error?.message).toMatch(/^check failed: p99 latency \d+(\.\d)? ms is above --max-p99 100 ms\n--- last container log lines ---\n/);
+    expect(error?.message).toMatch(/^check failed: p99 latency \d+(\.\d)? ms is above --max-p99 100 ms\n--- last container error log lines \(stderr\) ---\n/);
   });
 
   it('fails an app that raises on its error rate and shows the container log', async () => {
@@ -87,7 +87,9 @@ describe('yo wsgi-apache:check', () => {
     expect(report!.failures).toEqual([
       expect.stringMatching(/^error rate 100\.00 % \(0 transport errors, \d+ 5xx of \d+\) is above --max-error-rate 0 %$/),
     ]);
-    expect(error?.message).toMatch(/--- last container log lines ---\n[\s\S]*RuntimeError: boom, the answer was 42/);
+    expect(error?.message).toMatch(/--- last container error log lines \(stderr\) ---\n[\s\S]*RuntimeError: boom, the answer was 42/);
+    // The access log (stdout) stays out of it: its batches would crowd out the traceback.
+    expect(error?.message).not.toContain('"GET /boom HTTP/1.1" 500');
   });
 
   it('Ctrl-C during the load removes everything the check started', async () => {
