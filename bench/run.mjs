@@ -25,7 +25,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: options } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '6' },
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '16,64' },
     paths: { type: 'string', default: 'published,direct' },
@@ -42,7 +42,7 @@ const { values: options } = parseArgs({
   },
 });
 if (options.help) {
-  console.log(`Usage: npm run bench -- [--rounds 3] [--seconds 8] [--warmup 3] [--connections 16,64]
+  console.log(`Usage: npm run bench -- [--rounds 3] [--seconds 6] [--warmup 3] [--connections 16,64]
   [--paths published,direct] [--apps ${APPS.map(a => a.id).join(',')}]
   [--variants ${VARIANTS.map(v => v.id).join(',')}]
   [--startup-runs 5] [--reload-edits 10] (0 skips) [--reuse-images] [--base debian:trixie-slim] [--port 18800] [--out bench/results]
