@@ -3,23 +3,19 @@
 // cached), image size, and time from `docker compose up -d` to the first 200.
 // Prints numbers; it asserts nothing. Usage: npm run build && node bench/scaffold-timings.mjs [runs]
 import { execFileSync } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEnv } from 'yeoman-environment';
+import { waitFor200 } from './lib/docker.mjs';
+import { copyFixture, scaffold } from './lib/project.mjs';
+import { spread } from './lib/stats.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.argv[2] ?? 5);
 const name = 'wsgi-apache-bench';
 const port = 18765;
-const dir = mkdtempSync(join(tmpdir(), 'wsgi-apache-bench-'));
-chmodSync(dir, 0o755);
-cpSync(join(root, 'test/fixtures/plain-wsgi'), dir, { recursive: true });
-
-const env = createEnv({ cwd: dir });
-env.register(join(root, 'dist/generators/app/index.js'), { namespace: 'wsgi-apache:app' });
-await env.run(['wsgi-apache:app', '--yes', '--skip-build', '--name', name, '--static', '/static=static']);
+const dir = copyFixture(root, 'plain-wsgi');
+await scaffold(root, dir, name, ['--static', '/static=static']);
 
 const compose = (...args) =>
   execFileSync('docker', ['compose', '-f', 'compose.yaml', ...args], {
@@ -32,7 +28,6 @@ const seconds = fn => {
   fn();
   return (performance.now() - start) / 1000;
 };
-const median = values => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const cold = seconds(() => compose('build', '--no-cache'));
 const unchanged = seconds(() => compose('build'));
@@ -45,13 +40,7 @@ const firstOk = [];
 for (let i = 0; i < runs; i++) {
   const start = performance.now();
   compose('up', '-d');
-  for (;;) {
-    try {
-      const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
-      if (response.status === 200) break;
-    } catch {}
-    await new Promise(resolve => setTimeout(resolve, 25));
-  }
+  await waitFor200(`http://127.0.0.1:${port}/`, 60_000, 25);
   firstOk.push((performance.now() - start) / 1000);
   compose('down', '-t', '20');
 }
@@ -64,4 +53,5 @@ console.log(`  build, no cache:           ${fmt(cold)} s`);
 console.log(`  build, cached, no change:  ${fmt(unchanged)} s`);
 console.log(`  build, cached, code edit:  ${fmt(codeEdit)} s`);
 console.log(`  image size:                ${(size / 1e6).toFixed(1)} MB`);
-console.log(`  compose up -d -> first 200: median ${fmt(median(firstOk))} s, min ${fmt(Math.min(...firstOk))}, max ${fmt(Math.max(...firstOk))} (n=${runs})`);
+const firstOkSpread = spread(firstOk);
+console.log(`  compose up -d -> first 200: median ${fmt(firstOkSpread.median)} s, min ${fmt(firstOkSpread.min)}, max ${fmt(firstOkSpread.max)} (n=${runs})`);

@@ -1,10 +1,9 @@
 // Builds one image per (app, server kind), every one FROM the same base, and times the
 // builds: cold (--no-cache) then cached with nothing changed.
-import { chmodSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEnv } from 'yeoman-environment';
 import { buildImage, imageSize, PREFIX, startServer } from './docker.mjs';
+import { copyFixture, scaffold } from './project.mjs';
 import { WRK_IMAGE } from './wrk.mjs';
 
 /**
@@ -19,24 +18,6 @@ import { WRK_IMAGE } from './wrk.mjs';
 
 /** The tag of an app's image of a kind. */
 export const imageTag = (app, kind) => `${PREFIX}-${kind}-${app}`;
-
-/**
- * Copies a fixture to a new temporary directory (world-readable, as a checkout is).
- * @returns {string} the directory; the caller removes it
- */
-export function copyFixture(root, fixture) {
-  const dir = mkdtempSync(join(tmpdir(), `${PREFIX}-${fixture}-`));
-  chmodSync(dir, 0o755);
-  cpSync(join(root, 'test/fixtures', fixture), dir, { recursive: true });
-  return dir;
-}
-
-/** Runs the built generator (dist/) in `dir` with flags only, as `yo wsgi-apache --yes` would. */
-export async function scaffold(root, dir, name, args) {
-  const env = createEnv({ cwd: dir, skipInstall: true });
-  env.register(join(root, 'dist/generators/app/index.js'), { namespace: 'wsgi-apache:app' });
-  await env.run(['wsgi-apache:app', '--yes', '--skip-build', '--name', name, ...args]);
-}
 
 /**
  * Builds the images the chosen apps and variants need.

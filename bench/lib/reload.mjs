@@ -2,14 +2,13 @@
 // development shape (compose.yaml + compose.override.yaml, bind mount, reload monitor)
 // and for `gunicorn --reload` serving the same bind-mounted app.
 import { execFileSync } from 'node:child_process';
-import { chownSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildImage, docker, removeContainer, waitFor200 } from './docker.mjs';
-import { copyFixture, imageTag, scaffold } from './images.mjs';
+import { imageTag } from './images.mjs';
+import { copyFixture, DEV_UID, ownAsDeveloper, scaffold } from './project.mjs';
 import { spread } from './stats.mjs';
 
-/** The uid the development shape runs as, as on a typical desktop (compose.override.yaml's UID). */
-const DEV_UID = 1000;
 const ORIGINAL = 'Hello from plain WSGI';
 
 /**
@@ -20,21 +19,32 @@ const ORIGINAL = 'Hello from plain WSGI';
  */
 
 /**
- * Saves hello.py `edits` times (temporary file + rename, as editors save) and polls the
- * page every 10 ms until it shows the new text; 1.5 s between edits.
- * @returns {Promise<{ seconds: number[], failedRequests: number }>}
+ * Saves the plain fixture's hello.py `edits` times and polls `url` every 10 ms until it
+ * shows the new text, then restores the file.
+ * @param {{ inPlace?: boolean, pauseMs?: () => number }} [options] inPlace: write over the
+ *   file instead of a temporary file + rename (editors do either); pauseMs: wait between
+ *   edits (default 1.5 s)
+ * @returns {Promise<{ seconds: number[], failedRequests: number }>} save -> new text, seconds;
+ *   requests that errored or got a non-200 meanwhile
+ * @throws when an edit is not served within 30 s
  */
-async function editAndWait(dir, url, edits) {
+export async function editAndWait(dir, url, edits, { inPlace = false, pauseMs = () => 1500 } = {}) {
   const source = join(dir, 'hello.py');
   const original = readFileSync(source, 'utf8');
   const seconds = [];
   let failedRequests = 0;
   for (let i = 1; i <= edits; i++) {
-    const text = `Hello, edit ${i}`;
-    const temporary = `${source}.tmp`;
-    writeFileSync(temporary, original.replace(ORIGINAL, text));
-    const start = performance.now();
-    renameSync(temporary, source);
+    const text = `Hello, edit ${i} ${Math.random()}`;
+    const content = original.replace(ORIGINAL, text);
+    let start;
+    if (inPlace) {
+      writeFileSync(source, content);
+      start = performance.now();
+    } else {
+      writeFileSync(`${source}.tmp`, content);
+      start = performance.now();
+      renameSync(`${source}.tmp`, source);
+    }
     for (;;) {
       try {
         const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
@@ -48,14 +58,10 @@ async function editAndWait(dir, url, edits) {
       await new Promise(resolve => setTimeout(resolve, 10));
     }
     seconds.push((performance.now() - start) / 1000);
-    await new Promise(resolve => setTimeout(resolve, 1500));
+    await new Promise(resolve => setTimeout(resolve, pauseMs()));
   }
+  writeFileSync(source, original);
   return { seconds, failedRequests };
-}
-
-function chownTree(path, uid) {
-  chownSync(path, uid, uid);
-  if (statSync(path).isDirectory()) for (const entry of readdirSync(path)) chownTree(join(path, entry), uid);
 }
 
 /**
@@ -71,7 +77,7 @@ export async function measureReload({ root, baseImage, publishPort, edits, log }
   const name = 'wsgi-apache-bench-reload';
   try {
     await scaffold(root, ours, name, ['--base', 'trixie']);
-    if (process.getuid?.() === 0) chownTree(ours, DEV_UID);
+    ownAsDeveloper(ours);
     const env = { ...process.env, PUBLISH_PORT: String(publishPort), UID: String(DEV_UID), GID: String(DEV_UID), BASE_IMAGE: baseImage };
     const compose = (...args) => execFileSync('docker', ['compose', ...args], { cwd: ours, env, stdio: ['ignore', 'ignore', 'pipe'] });
     compose('up', '-d', '--build', '--wait');

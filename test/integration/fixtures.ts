@@ -1,7 +1,7 @@
 /** The fixture apps the integration suite generates, serves and loads, and how to judge each. */
-import { chownSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { chownTree } from '../helpers/commands.js';
 import { buildTinyWheel } from '../helpers/wheel.js';
 
 export interface FixtureCase {
@@ -89,10 +89,5 @@ export const DEV_UID = 1000;
  * development container (running as that uid) can write its data directories.
  */
 export function ownProjectAsDeveloper(dir: string): void {
-  if (process.getuid?.() !== 0) return;
-  const walk = (path: string) => {
-    chownSync(path, DEV_UID, DEV_UID);
-    if (statSync(path).isDirectory()) for (const name of readdirSync(path)) walk(join(path, name));
-  };
-  walk(dir);
+  chownTree(dir, { uid: DEV_UID, gid: DEV_UID });
 }
