@@ -1,0 +1,11 @@
+/* Runs loop.py in an interpreter embedded from Debian's shared libpython3.13.so, as mod_wsgi does. */
+#include <Python.h>
+
+int main(void) {
+    Py_Initialize();
+    FILE *script = fopen("/bench/loop.py", "r");
+    if (!script) return 1;
+    int failed = PyRun_SimpleFile(script, "/bench/loop.py");
+    Py_Finalize();
+    return failed ? 1 : 0;
+}
