@@ -237,8 +237,10 @@ async function countDaemonProcesses(container: Docker.Container): Promise<number
  * (docker/access-log.py) would push the traceback out of a short tail.
  */
 async function containerErrorLogTail(container: Docker.Container, lines: number): Promise<string> {
-  const logs = (await container.logs({ stdout: false, stderr: true, tail: lines })) as unknown as Buffer;
-  return demuxDockerStream(logs);
+  // No `tail` in the request: Docker applies it before leaving out stdout, so the last
+  // lines of a busy access log would leave no stderr at all.
+  const logs = (await container.logs({ stdout: false, stderr: true })) as unknown as Buffer;
+  return demuxDockerStream(logs).split('\n').filter(Boolean).slice(-lines).join('\n') + '\n';
 }
 
 async function portIsFree(port: number): Promise<boolean> {
