@@ -15,6 +15,7 @@ import { buildImage, DockerUnavailableError } from '../lib/docker-build.js';
 import { demuxDockerStream } from '../lib/docker-streams.js';
 import { InputError } from '../lib/input-error.js';
 import { freePort } from '../lib/net.js';
+import { ensureRyuk } from '../lib/ryuk.js';
 import { runLoad } from '../lib/stack-checks.js';
 import { parseInteger, toList } from '../app/validators.js';
 import { PROCESS_GROUP } from '../app/view-model.js';
@@ -115,6 +116,8 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
       }
       throw error;
     }
+    // Testcontainers starts its Ryuk reaper first and fails without a registry to pull it from.
+    await ensureRyuk({ say });
     const port = settings.port ?? (await freePort());
     const files = settings.shape === 'production' ? ['compose.yaml'] : ['compose.yaml', 'compose.override.yaml'];
     say(`Starting the ${settings.shape} shape on 127.0.0.1:${port} and waiting for its healthcheck...`);

@@ -113,6 +113,50 @@ describe('yo wsgi-apache:check', () => {
     expect(ours()).toEqual([]);
   });
 
+  it('without a registry for Ryuk: runs without it, says so in one line, removes what it started', async () => {
+    const script = fileURLToPath(new URL('./support/run-check.mjs', import.meta.url));
+    // An unresolvable registry makes Ryuk's image unpullable on any machine, online or not.
+    const env: NodeJS.ProcessEnv = { ...process.env, RYUK_CONTAINER_IMAGE: 'registry.invalid/testcontainers/ryuk:0.14.0' };
+    delete env.TESTCONTAINERS_RYUK_DISABLED;
+    const child = spawn(process.execPath, [script, dir, '--json', '--duration', '2', '--warmup', '0', '--connections', '8'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', chunk => (stdout += chunk));
+    child.stderr.on('data', chunk => (stderr += chunk));
+    const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)));
+    // Testcontainers names the Compose project at random: learn it from the running container.
+    const projects = new Set<string>();
+    let running = true;
+    void exited.then(() => (running = false));
+    while (running) {
+      const seen = execFileSync(
+        'docker',
+        ['ps', '-a', '--filter', `label=com.docker.compose.service=${NAME}`, '--format', '{{.Label "com.docker.compose.project"}}'],
+        { encoding: 'utf8' },
+      );
+      for (const project of seen.split('\n').filter(Boolean)) projects.add(project);
+      await new Promise(resolve => setTimeout(resolve, 250));
+    }
+    expect(await exited, `stderr:\n${stderr}`).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ project: NAME, passed: true });
+    expect(stderr.split('\n').filter(line => line.includes('Ryuk'))).toEqual([
+      expect.stringMatching(
+        /^Ryuk \(registry\.invalid\/testcontainers\/ryuk:0\.14\.0\) is neither present nor pullable \(.+\): running without it; this check removes what it starts itself\.$/,
+      ),
+    ]);
+    expect(projects.size).toBe(1);
+    const filter = ['-q', '--filter', `label=com.docker.compose.project=${[...projects][0]}`];
+    const docker = (args: string[]) => execFileSync('docker', [...args, ...filter], { encoding: 'utf8' }).trim();
+    expect({
+      containers: docker(['ps', '-a']),
+      networks: docker(['network', 'ls']),
+      volumes: docker(['volume', 'ls']),
+    }).toEqual({ containers: '', networks: '', volumes: '' });
+  });
+
   describe('bad input: one line with the fix', () => {
     it('not a scaffolded project', async () => {
       await expect(check(makeProject({ fixture: 'plain-wsgi' }), {})).rejects.toThrow(
