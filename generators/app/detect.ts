@@ -4,7 +4,8 @@
  * Guesses only pre-fill answers; `--entry` and the other flags always win.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, posix, relative, sep } from 'node:path';
+import { readPyproject, requirementFiles } from './python-deps.js';
 import { isDirectory, isFile } from './validators.js';
 
 export type Framework = 'django' | 'flask' | 'generic';
@@ -24,12 +25,24 @@ export interface ProjectFacts {
   entryCandidates: string[];
   /** `requirements.txt` exists at the root */
   requirementsTxt: boolean;
-  /** `pyproject.toml` with a `[project]` table exists at the root */
+  /**
+   * `requirements.txt` and every file it includes (`-r`, `-c`, recursively), project-relative
+   * POSIX paths, `requirements.txt` first; [] without one. See `requirementFiles`.
+   */
+  requirementFiles: string[];
+  /** `pyproject.toml` with a `[project]` table exists at the root: its `dependencies` are pre-installed */
   pyprojectDependencies: boolean;
+  /**
+   * The `[build-system]` backend of a pyproject.toml project that is a package (e.g. `hatchling.build`):
+   * the image installs the project itself with `pip install -e`. See `readPyproject`.
+   */
+  pyprojectBuildBackend?: string;
   /** a `wheelhouse/` directory exists at the root: offered to pip through `PIP_FIND_LINKS` */
   wheelhouse: boolean;
   /** Django only: settings module from manage.py, e.g. `mysite.settings` */
   djangoSettingsModule?: string;
+  /** Django only: project-relative POSIX path of manage.py, e.g. `manage.py` or `src/manage.py` */
+  djangoManagePy?: string;
   /** Django only, when settings set `STATIC_ROOT`: collectstatic runs at build and Apache serves the result */
   djangoStatic?: DjangoStatic;
 }
@@ -42,20 +55,30 @@ const SKIP_DIRS = new Set([
 const MAX_SCAN_DEPTH = 3;
 const MAX_SCANNED_FILES = 2000;
 
-/** Scans `root` (up to 3 levels, 2,000 `.py` files) and returns what it found; never throws on unreadable files. */
+/**
+ * Scans `root` (up to 3 levels, 2,000 `.py` files) and returns what it found; never throws on unreadable files.
+ * @throws InputError when the Python dependencies cannot be installed as declared (invalid pyproject.toml,
+ *   Poetry/PDM dependencies nothing would install, a requirements include that is missing or outside the project)
+ */
 export function detectProject(root: string): ProjectFacts {
+  const requirementsTxt = isFile(join(root, 'requirements.txt'));
+  const pyproject = readPyproject(root, requirementsTxt);
   const facts: ProjectFacts = {
     entryCandidates: [],
-    requirementsTxt: isFile(join(root, 'requirements.txt')),
-    pyprojectDependencies: /^\[project\]/m.test(readText(join(root, 'pyproject.toml'))),
+    requirementsTxt,
+    requirementFiles: requirementFiles(root),
+    pyprojectDependencies: pyproject?.projectTable ?? false,
     wheelhouse: isDirectory(join(root, 'wheelhouse')),
   };
+  if (pyproject?.buildBackend) facts.pyprojectBuildBackend = pyproject.buildBackend;
   const django = detectDjango(root);
   if (django) {
-    Object.assign(facts, django, { framework: 'django' as const });
-    facts.entryCandidates.push(django.entry);
+    const { entry, wsgiFile, ...djangoFacts } = django;
+    Object.assign(facts, djangoFacts, { framework: 'django' as const });
+    facts.entryCandidates.push(entry);
   }
-  const pyFiles = listPythonFiles(root);
+  // Django's own wsgi.py is already the first candidate, under its module name.
+  const pyFiles = listPythonFiles(root).filter(file => file !== django?.wsgiFile);
   const flask = pyFiles.flatMap(file => flaskEntries(root, file));
   const generic = pyFiles.flatMap(file => genericEntries(root, file));
   const scripts = listWsgiScripts(root);
@@ -65,23 +88,71 @@ export function detectProject(root: string): ProjectFacts {
   return facts;
 }
 
-function detectDjango(root: string): (Omit<ProjectFacts, 'entryCandidates' | 'requirementsTxt' | 'pyprojectDependencies' | 'wheelhouse'> & { entry: string }) | undefined {
-  const manage = readText(join(root, 'manage.py'));
-  const settings = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(manage)?.[1];
-  if (!settings) return undefined;
-  const project = settings.split('.').slice(0, -1).join('.');
-  const projectPath = project.replaceAll('.', '/');
-  if (!isFile(join(root, projectPath, 'wsgi.py'))) return undefined;
-  const settingsText = readText(join(root, `${settings.replaceAll('.', '/')}.py`));
-  return { entry: `${project}.wsgi:application`, djangoSettingsModule: settings, djangoStatic: djangoStatic(settingsText) };
+interface DjangoFacts extends Pick<ProjectFacts, 'djangoSettingsModule' | 'djangoManagePy' | 'djangoStatic'> {
+  entry: string;
+  /** project-relative path of the project's wsgi.py */
+  wsgiFile: string;
+}
+
+/** How deep below the root manage.py is looked for: `manage.py`, `src/manage.py`, `src/backend/manage.py`. */
+const MAX_MANAGE_PY_DEPTH = 2;
+
+/**
+ * The shallowest manage.py (then by name) whose settings module names a project package with a
+ * wsgi.py beside it. Its directory is where Django runs from (manage.py puts it on sys.path),
+ * so module paths are relative to it.
+ */
+function detectDjango(root: string): DjangoFacts | undefined {
+  for (const dir of listDirs(root, MAX_MANAGE_PY_DEPTH)) {
+    const managePy = dir === '.' ? 'manage.py' : `${dir}/manage.py`;
+    const settings = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(readText(join(root, managePy)))?.[1];
+    if (!settings) continue;
+    // `mysite.settings`, or a settings package such as `mysite.settings.production`: wsgi.py sits in
+    // the innermost package above the settings module that has one.
+    const packages = settings.split('.').slice(0, -1);
+    const project = packages
+      .map((_, i) => packages.slice(0, packages.length - i).join('.'))
+      .find(name => isFile(join(root, dir, name.replaceAll('.', '/'), 'wsgi.py')));
+    if (!project) continue;
+    const wsgiFile = posix.join(dir, project.replaceAll('.', '/'), 'wsgi.py');
+    const settingsFile = posix.join(dir, `${settings.replaceAll('.', '/')}.py`);
+    return {
+      entry: `${project}.wsgi:application`,
+      wsgiFile,
+      djangoSettingsModule: settings,
+      djangoManagePy: managePy,
+      djangoStatic: djangoStatic(readText(join(root, settingsFile)), settingsFile, dir),
+    };
+  }
+  return undefined;
+}
+
+/** `.` and the directories below it, breadth first and by name, skipping what {@link SKIP_DIRS} names. */
+function listDirs(root: string, maxDepth: number): string[] {
+  const found = ['.'];
+  let level = ['.'];
+  for (let depth = 1; depth <= maxDepth; depth++) {
+    level = level.flatMap(dir =>
+      safeReaddir(join(root, dir))
+        .sort()
+        .filter(name => !SKIP_DIRS.has(name) && !name.startsWith('.') && isDirectory(join(root, dir, name)))
+        .map(name => posix.join(dir, name)),
+    );
+    found.push(...level);
+  }
+  return found;
 }
 
 /**
  * Understands the usual spellings: `STATIC_ROOT = BASE_DIR / "staticfiles"`,
  * `os.path.join(BASE_DIR, "staticfiles")`, and plain relative strings. An absolute
  * `STATIC_ROOT` or an absolute `STATIC_URL` (a CDN) is left to the user.
+ * @param settingsFile - project-relative path of the settings module, e.g. `src/mysite/settings.py`
+ * @param manageDir - project-relative directory of manage.py, e.g. `src`
+ * @returns `root` relative to the project root: a `BASE_DIR`-based path from BASE_DIR, a plain relative
+ *   one from the project root (collectstatic and the daemons run there); undefined when it is outside it
  */
-function djangoStatic(settings: string): DjangoStatic | undefined {
+function djangoStatic(settings: string, settingsFile: string, manageDir: string): DjangoStatic | undefined {
   const rootLine = /^STATIC_ROOT\s*=\s*(.+)$/m.exec(settings)?.[1];
   if (!rootLine) return undefined;
   const parts = [...rootLine.matchAll(/['"]([^'"]+)['"]/g)].map(m => m[1]);
@@ -90,7 +161,28 @@ function djangoStatic(settings: string): DjangoStatic | undefined {
   if (/^[a-z]+:\/\//i.test(urlText) || urlText.startsWith('//')) return undefined;
   const url = `/${urlText.replace(/^\/+|\/+$/g, '')}`;
   if (url === '/') return undefined;
-  return { url, root: parts.join('/').replace(/^\.\//, '').replace(/\/+$/, '') };
+  let base = '.';
+  if (/\bBASE_DIR\b/.test(rootLine)) {
+    // `BASE_DIR.parent / "static"` climbs from BASE_DIR like the Path expression does.
+    const parents = /\bBASE_DIR((?:\.parent\b)*)/.exec(rootLine)?.[1].match(/\.parent/g)?.length ?? 0;
+    base = posix.join(baseDir(settings, settingsFile, manageDir), ...Array<string>(parents).fill('..'));
+  }
+  const root = posix.normalize(posix.join(base, ...parts)).replace(/\/+$/, '');
+  if (root === '.' || root === '..' || root.startsWith('../')) return undefined;
+  return { url, root };
+}
+
+/**
+ * Django's BASE_DIR, project-relative: `Path(__file__).resolve().parent.parent` (startproject) or
+ * `os.path.dirname(os.path.dirname(os.path.abspath(__file__)))` climb from the settings file, one
+ * level per `.parent` / `dirname(`; otherwise it is taken to be manage.py's directory, which holds
+ * the project package as startproject lays it out.
+ */
+function baseDir(settings: string, settingsFile: string, manageDir: string): string {
+  const definition = /^BASE_DIR\s*=\s*(.+)$/m.exec(settings)?.[1] ?? '';
+  const levels = (definition.match(/\.parent\b/g)?.length ?? 0) + (definition.match(/\bdirname\s*\(/g)?.length ?? 0);
+  if (!/__file__/.test(definition) || levels === 0) return manageDir;
+  return posix.normalize(posix.join(settingsFile, ...Array<string>(levels).fill('..')));
 }
 
 function flaskEntries(root: string, file: string): string[] {

@@ -6,12 +6,24 @@
  * - `package.module:factory()` - an application factory, called once per daemon process
  * - `path/to/app.wsgi`         - a WSGI script file defining `application` (mod_wsgi's own form)
  */
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { InputError } from '../lib/input-error.js';
+import type { ProjectFacts } from './detect.js';
 import { isFile, projectRelative } from './validators.js';
 
 /** Directories, relative to the project root, searched for a module (in order): the root and a `src/` layout. */
 export const MODULE_ROOTS = ['.', 'src'] as const;
+
+/**
+ * Module roots this project has besides {@link MODULE_ROOTS}: the directory of a Django
+ * manage.py deeper down (`backend/`, `src/backend/`), which Django runs from and imports
+ * its project package relative to.
+ * @returns project-relative POSIX directories, [] when there are none
+ */
+export function extraModuleRoots(facts: Pick<ProjectFacts, 'djangoManagePy'>): string[] {
+  const dir = facts.djangoManagePy === undefined ? '.' : posix.dirname(facts.djangoManagePy);
+  return (MODULE_ROOTS as readonly string[]).includes(dir) ? [] : [dir];
+}
 
 export type WsgiEntry =
   | {
@@ -22,7 +34,7 @@ export type WsgiEntry =
       callable: string;
       /** true for `factory()` */
       factory: boolean;
-      /** where the module's top package lives, relative to the project root: `.` or `src` */
+      /** where the module's top package lives, relative to the project root: `.`, `src` or an extra root such as `backend` */
       moduleRoot: string;
     }
   | {
@@ -37,9 +49,11 @@ const CALLABLE_ENTRY = /^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*):([A-Za-z_]\w*)(\(\))?
  * Parses and checks an entry against the project on disk.
  * @param raw - the entry as typed
  * @param root - the project root
+ * @param extraRoots - project-relative directories searched for the module after {@link MODULE_ROOTS}
+ *   (see {@link extraModuleRoots})
  * @throws InputError when the text is neither form, or the module / script file does not exist
  */
-export function parseEntry(raw: unknown, root: string): WsgiEntry {
+export function parseEntry(raw: unknown, root: string, extraRoots: readonly string[] = []): WsgiEntry {
   const text = String(raw ?? '').trim();
   if (text === '') {
     throw new InputError(
@@ -51,12 +65,14 @@ export function parseEntry(raw: unknown, root: string): WsgiEntry {
   const callable = CALLABLE_ENTRY.exec(text);
   if (callable) {
     const [, module, name, call] = callable;
-    const moduleRoot = findModuleRoot(module, root);
+    const roots = [...new Set([...MODULE_ROOTS, ...extraRoots])];
+    const moduleRoot = findModuleRoot(module, root, roots);
     if (moduleRoot === undefined) {
       const asPath = module.replaceAll('.', '/');
+      const where = ['the project', ...roots.filter(dir => dir !== '.').map(dir => `${dir}/`)];
       throw new InputError(
         '--entry',
-        `module "${module}" of "${text}" was not found (looked for ${asPath}.py and ${asPath}/__init__.py in the project and in src/)`,
+        `module "${module}" of "${text}" was not found (looked for ${asPath}.py and ${asPath}/__init__.py in ${where.slice(0, -1).join(', in ')} and in ${where.at(-1)})`,
         'correct the module path, or run the generator from the project root',
       );
     }
@@ -81,9 +97,9 @@ export function formatEntry(entry: WsgiEntry): string {
   return entry.kind === 'script' ? entry.path : `${entry.module}:${entry.callable}${entry.factory ? '()' : ''}`;
 }
 
-function findModuleRoot(module: string, root: string): string | undefined {
+function findModuleRoot(module: string, root: string, roots: readonly string[]): string | undefined {
   const asPath = module.replaceAll('.', '/');
-  return MODULE_ROOTS.find(
+  return roots.find(
     dir => isFile(join(root, dir, `${asPath}.py`)) || isFile(join(root, dir, asPath, '__init__.py')),
   );
 }

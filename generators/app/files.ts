@@ -22,6 +22,13 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   { template: 'docker/apache2.conf.mustache', destination: 'docker/apache2.conf' },
   { template: 'docker/envvars.mustache', destination: 'docker/envvars' },
   { template: 'docker/start-apache.mustache', destination: 'docker/start-apache' },
+  { template: 'docker/entrypoint.mustache', destination: 'docker/entrypoint' },
+  { template: 'docker/init.mustache', destination: 'docker/init', when: view => view.hasInitCommands },
+  {
+    template: 'docker/django/wsgi_apache_settings.py.mustache',
+    destination: 'docker/django/wsgi_apache_settings.py',
+    when: view => view.django,
+  },
   { template: 'docker/app.wsgi.mustache', destination: 'docker/app.wsgi', when: view => view.generatedScript },
   { template: 'docker/debug.wsgi.mustache', destination: 'docker/debug.wsgi' },
   { template: 'docker/reloader.py.mustache', destination: 'docker/reloader.py' },

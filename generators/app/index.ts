@@ -12,7 +12,7 @@ import { renderTemplate } from '../lib/render.js';
 import { detectProject } from './detect.js';
 import { GENERATED_FILES } from './files.js';
 import { type AnswerContext, type Answers, FIELDS, resolveAnswers } from './options.js';
-import { isDirectory, toList } from './validators.js';
+import { isDirectory, toList, toRepeated } from './validators.js';
 import { toViewModel, type ViewModel } from './view-model.js';
 
 type RawAnswers = Partial<Record<keyof Answers, unknown>>;
@@ -40,7 +40,7 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
     });
     for (const field of FIELDS) {
       // Lists keep every repetition of the flag; yeoman would otherwise String() the array.
-      const type = field.boolean ? Boolean : field.list ? (toList as unknown as StringConstructor) : String;
+      const type = field.boolean ? Boolean : field.list ? ((field.repeatOnly ? toRepeated : toList) as unknown as StringConstructor) : String;
       this.option(field.flag, { type, description: field.description });
     }
     this.option('yes', { type: Boolean, alias: 'y', description: 'Ask nothing: use flags, then .yo-rc.json, then detected values and defaults' });
@@ -72,12 +72,16 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
     const flags = this.#flags();
     const ctx = this.#context;
     const questions = FIELDS.filter(field => field.prompt && flags[field.key] === undefined).map(field => {
-      const fallback = field.defaultValue(ctx) as never;
+      // A function, so defaults that follow the entry (data directories, init commands) see the answer given above.
+      const fallback = (earlier: RawAnswers) => {
+        const value = field.defaultValue(ctx, { ...flags, ...earlier }) as never;
+        return value === undefined ? undefined : field.format ? field.format(value) : value;
+      };
       return {
         type: field.prompt as 'input' | 'select' | 'confirm',
         name: field.key,
         message: field.description,
-        default: fallback === undefined ? undefined : field.format ? field.format(fallback) : fallback,
+        default: fallback,
         choices: field.choices ? [...field.choices] : undefined,
         validate: (value: unknown) => {
           try {

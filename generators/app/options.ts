@@ -8,7 +8,8 @@
  * keep serving while one restarts (reload, maximum-requests, crash).
  */
 import { basename } from 'node:path';
-import { formatEntry, parseEntry } from './entry.js';
+import { extraModuleRoots, formatEntry, parseEntry, type WsgiEntry } from './entry.js';
+import { defaultDataDirs, defaultHealthPath, defaultInitCommands } from './runtime-needs.js';
 import type { ProjectFacts } from './detect.js';
 import {
   BASE_SUITES,
@@ -17,6 +18,8 @@ import {
   parseAptPackages,
   parseBase,
   parseDataDirs,
+  parseHealthPath,
+  parseInitCommands,
   parseInteger,
   parseProjectName,
   parseStaticMappings,
@@ -53,6 +56,10 @@ export interface Answers {
   base: BaseSuite;
   /** also write Kubernetes manifests for the same image */
   kubernetes: boolean;
+  /** URL path the image HEALTHCHECK, the Kubernetes probes and `yo wsgi-apache:check` request */
+  healthPath: string;
+  /** shell commands run once before serving (Compose service `init`, Kubernetes init container) */
+  initCommands: string[];
 }
 
 /** What parsers and defaults may look at. */
@@ -73,9 +80,12 @@ interface FieldBase<K extends keyof Answers> {
   choices?: readonly string[];
   /** true for repeatable / comma-separated list flags */
   list?: boolean;
+  /** list flags whose items may hold commas (shell commands): only repeating the flag adds one */
+  repeatOnly?: boolean;
   /** true for on/off flags (`--kubernetes`) */
   boolean?: boolean;
-  defaultValue(ctx: AnswerContext): Answers[K] | undefined;
+  /** @param earlier - the answers of the fields above this one, as given (raw) or resolved */
+  defaultValue(ctx: AnswerContext, earlier: Partial<Record<keyof Answers, unknown>>): Answers[K] | undefined;
   parse(raw: unknown, ctx: AnswerContext): Answers[K];
   /** how the stored value is shown as a prompt default */
   format?(value: Answers[K]): string;
@@ -108,7 +118,7 @@ export const FIELDS: readonly Field[] = [
     description: 'WSGI entry point: module:callable, module:factory() or path/to/app.wsgi (detected for Django and Flask)',
     prompt: 'input',
     defaultValue: ctx => firstValidEntry(ctx),
-    parse: (raw, ctx) => formatEntry(parseEntry(raw, ctx.root)),
+    parse: (raw, ctx) => formatEntry(parseEntry(raw, ctx.root, extraModuleRoots(ctx.facts))),
   },
   {
     key: 'name',
@@ -138,10 +148,11 @@ export const FIELDS: readonly Field[] = [
   {
     key: 'dataDirs',
     flag: 'data-dir',
-    description: 'Directory the app writes at run time (uploads, Flask instance/), repeatable: owned by the app user, a named volume in compose.yaml',
+    description:
+      'Directory the app writes at run time (uploads), repeatable: owned by the app user, a named volume in compose.yaml (default: Flask\'s instance/, var/ for Django\'s SQLite database)',
     prompt: 'input',
     list: true,
-    defaultValue: () => [],
+    defaultValue: (ctx, earlier) => withEntry(ctx, earlier, entry => defaultDataDirs(entry, ctx.facts, ctx.root)) ?? [],
     parse: (raw, ctx) => parseDataDirs(raw, ctx.root),
     format: value => value.join(','),
   },
@@ -173,6 +184,26 @@ export const FIELDS: readonly Field[] = [
     defaultValue: () => false,
     parse: raw => raw === true || raw === 'true',
   },
+  {
+    key: 'healthPath',
+    flag: 'health-path',
+    description: 'URL path the image HEALTHCHECK, the Kubernetes probes and yo wsgi-apache:check request (default: Django\'s admin login, else /)',
+    prompt: 'input',
+    defaultValue: ctx => defaultHealthPath(ctx.facts, ctx.root),
+    parse: raw => parseHealthPath(raw),
+  },
+  {
+    key: 'initCommands',
+    flag: 'init-command',
+    description:
+      'Shell command run once before serving, in the image with its environment and data volumes, repeatable (default: Django\'s migrate)',
+    prompt: 'input',
+    list: true,
+    repeatOnly: true,
+    defaultValue: (ctx, earlier) => withEntry(ctx, earlier, entry => defaultInitCommands(entry, ctx.facts, ctx.root)) ?? [],
+    parse: raw => parseInitCommands(raw),
+    format: value => value.join(' && '),
+  },
 ];
 
 /**
@@ -187,16 +218,27 @@ export function resolveAnswers(
 ): Answers {
   const answers: Partial<Record<keyof Answers, unknown>> = {};
   for (const field of FIELDS) {
-    const raw = flags[field.key] ?? given[field.key] ?? field.defaultValue(ctx);
+    const raw = flags[field.key] ?? given[field.key] ?? field.defaultValue(ctx, answers);
     answers[field.key] = (field.parse as (raw: unknown, ctx: AnswerContext) => unknown)(raw, ctx);
   }
   return answers as Answers;
 }
 
+/** Runs `derive` on the entry answered so far (or the detected one); undefined when there is none valid. */
+function withEntry<T>(ctx: AnswerContext, earlier: Partial<Record<keyof Answers, unknown>>, derive: (entry: WsgiEntry) => T): T | undefined {
+  const text = earlier.entry ?? firstValidEntry(ctx);
+  if (text === undefined) return undefined;
+  try {
+    return derive(parseEntry(text, ctx.root, extraModuleRoots(ctx.facts)));
+  } catch {
+    return undefined;
+  }
+}
+
 function firstValidEntry(ctx: AnswerContext): string | undefined {
   for (const candidate of ctx.facts.entryCandidates) {
     try {
-      return formatEntry(parseEntry(candidate, ctx.root));
+      return formatEntry(parseEntry(candidate, ctx.root, extraModuleRoots(ctx.facts)));
     } catch {
       // A candidate the parser rejects (e.g. a module file named my-app.py) is no candidate.
     }

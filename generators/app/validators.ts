@@ -188,3 +188,44 @@ export function parseDataDirs(raw: unknown, root: string): string[] {
   }
   return dirs;
 }
+
+/**
+ * `--health-path`: a URL path (optionally with a query) requested with `Host: localhost`
+ * by the image HEALTHCHECK, the Kubernetes probes and the check. Restricted to unreserved
+ * characters because it is written unquoted into the Dockerfile and YAML.
+ * @throws InputError when it does not start with `/` or has other characters
+ */
+export function parseHealthPath(raw: unknown): string {
+  const text = String(raw ?? '').trim();
+  if (!/^\/[A-Za-z0-9._~\/-]*(\?[A-Za-z0-9._~=&-]*)?$/.test(text)) {
+    throw new InputError(
+      '--health-path',
+      `"${text}" is not a URL path`,
+      'start it with / and use letters, digits, ".", "_", "~", "-" and "/" (e.g. /healthz or /admin/login/)',
+    );
+  }
+  return text;
+}
+
+/**
+ * `--init-command` (repeatable): shell lines run by `/bin/sh` in the project directory, in order,
+ * before the app serves. Not split at commas: a command may hold them.
+ * @returns the commands, trimmed, empty ones dropped
+ * @throws InputError for a command spanning lines (each repetition of the flag is one line)
+ */
+export function parseInitCommands(raw: unknown): string[] {
+  if (raw === undefined || raw === null || raw === '') return [];
+  const commands = (Array.isArray(raw) ? raw : [raw]).map(item => String(item).trim()).filter(item => item.length > 0);
+  for (const command of commands) {
+    if (/[\n\r\0]/.test(command)) {
+      throw new InputError('--init-command', `"${command.split(/[\n\r]/)[0]}..." spans more than one line`, 'repeat --init-command once per command');
+    }
+  }
+  return commands;
+}
+
+/** A repeatable flag's values as given, without splitting at commas. */
+export function toRepeated(raw: unknown): string[] {
+  if (raw === undefined || raw === null || raw === '') return [];
+  return (Array.isArray(raw) ? raw : [raw]).map(String);
+}

@@ -5,7 +5,8 @@
  * for optional blocks).
  */
 import type { ProjectFacts } from './detect.js';
-import { parseEntry } from './entry.js';
+import { DJANGO_SQLITE_DATA_DIR, djangoRuntime } from './runtime-needs.js';
+import { extraModuleRoots, parseEntry } from './entry.js';
 import type { Answers } from './options.js';
 import type { BaseSuite } from './validators.js';
 import { parseStaticMappings } from './validators.js';
@@ -24,6 +25,10 @@ export const CONTAINER_PORT = 8080;
 export const PROCESS_GROUP = 'app';
 /** uid/gid of the image's `app` user (docker init uses 10001 too). */
 export const APP_UID = 10001;
+/** Where collectstatic puts a Django project's static files when its settings set no `STATIC_ROOT`: outside the bind mount. */
+export const DJANGO_DEFAULT_STATIC_DIR = '/srv/static';
+/** The settings module the image runs Django with (`docker/django/wsgi_apache_settings.py`): the project's own, plus what the image needs. */
+export const DJANGO_CONTAINER_SETTINGS = 'wsgi_apache_settings';
 
 /** What each supported Debian release ships (Debian package versions). */
 export const BASE_RELEASES: Record<BaseSuite, { image: string; python: string; modWsgi: string }> = {
@@ -91,7 +96,13 @@ export interface ViewModel {
   aptPackages: string;
   hasAptPackages: boolean;
   requirementsTxt: boolean;
+  /** requirements.txt and the files it includes, project-relative: one COPY each into /tmp/python-deps, same layout */
+  requirementFiles: string[];
   pyprojectDependencies: boolean;
+  /** pyproject.toml with a build backend: `pip install -e` the project after it is copied in */
+  installsProject: boolean;
+  /** project-relative files the image's Python dependencies come from: a change needs a rebuild (Compose Watch) */
+  dependencyFiles: string[];
   wheelhouse: boolean;
   /** default of the `PIP_FIND_LINKS` build arg: the copied wheelhouse, or '' */
   pipFindLinks: string;
@@ -112,6 +123,25 @@ export interface ViewModel {
   /** write the Kubernetes manifests */
   kubernetes: boolean;
   kube: KubernetesSizing;
+  /** requested with `Host: localhost` by the HEALTHCHECK, the probes and the check */
+  healthPath: string;
+  /** lines of `docker/init`, run before serving, each also single-quoted for `printf` */
+  initCommands: { command: string; quoted: string }[];
+  hasInitCommands: boolean;
+  /** Django: the settings module the image sets (wraps `djangoSettingsModule`) */
+  djangoContainerSettings: string;
+  /** Django: the directory holding that module, added to the Python path */
+  djangoContainerSettingsDir: string;
+  /** Django: project-relative path of manage.py */
+  djangoManagePy: string;
+  /** Django without its own `STATIC_ROOT`: where collectstatic writes ('' otherwise) */
+  djangoDefaultStaticRoot: string;
+  /** Django with SQLite inside the project: project-relative database file, kept out of the image ('' otherwise) */
+  djangoSqliteFile: string;
+  /** ...and the data directory it moves to where the project is read-only ('' when none) */
+  djangoSqliteDataPath: string;
+  /** `PYTHONPATH` of the image, so `docker compose run SERVICE python ...` imports what the daemon does */
+  pythonPathEnv: string;
 }
 
 /**
@@ -142,7 +172,7 @@ export interface KubernetesSizing {
  * @param generatorVersion - this package's version, stamped into generated files
  */
 export function toViewModel(answers: Answers, facts: ProjectFacts, root: string, generatorVersion: string): ViewModel {
-  const entry = parseEntry(answers.entry, root);
+  const entry = parseEntry(answers.entry, root, extraModuleRoots(facts));
   const release = BASE_RELEASES[answers.base];
   const container = (rel: string) => (rel === '.' ? APP_DIR : `${APP_DIR}/${rel}`);
   const wsgiScript = entry.kind === 'script' ? container(entry.path) : `${APP_DIR}/docker/app.wsgi`;
@@ -150,10 +180,15 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
 
   const aliases: StaticAlias[] = parseStaticMappings(answers.static, root).map(m => ({ url: m.url, path: container(m.dir) }));
   const djangoStatic = facts.djangoStatic;
-  const collectstatic = djangoStatic !== undefined;
-  if (djangoStatic && !aliases.some(a => a.url === djangoStatic.url)) {
-    aliases.push({ url: djangoStatic.url, path: container(djangoStatic.root) });
-  }
+  const django = djangoRuntime(facts, root);
+  const collectstatic = django !== undefined;
+  const djangoDefaultStaticRoot = django && !djangoStatic ? DJANGO_DEFAULT_STATIC_DIR : '';
+  const staticAlias = djangoStatic
+    ? { url: djangoStatic.url, path: container(djangoStatic.root) }
+    : django?.staticUrl
+      ? { url: django.staticUrl, path: DJANGO_DEFAULT_STATIC_DIR }
+      : undefined;
+  if (staticAlias && !aliases.some(a => a.url === staticAlias.url)) aliases.push(staticAlias);
   // Longer prefixes first, so /static/admin is matched before /static.
   aliases.sort((a, b) => b.url.length - a.url.length || a.url.localeCompare(b.url));
 
@@ -162,9 +197,11 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
     path: container(dir),
     volume: `data-${dir.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`,
   }));
-  const preservedDirs = collectstatic ? [djangoStatic.root] : [];
+  const preservedDirs = djangoStatic ? [djangoStatic.root] : [];
   const preserved = preservedDirs.map(container);
-  const django = facts.djangoSettingsModule !== undefined;
+  const djangoSqliteData = django?.sqliteFile ? dataDirs.find(d => d.dir === DJANGO_SQLITE_DATA_DIR) : undefined;
+  const pythonPath = entry.kind === 'callable' ? container(entry.moduleRoot) : APP_DIR;
+  const djangoContainerSettingsDir = `${APP_DIR}/docker/django`;
   return {
     generatorVersion,
     name: answers.name,
@@ -193,17 +230,23 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
     wsgiScript,
     wsgiScriptDir: wsgiScript.slice(0, slash),
     wsgiScriptFile: wsgiScript.slice(slash + 1),
-    pythonPath: entry.kind === 'callable' ? container(entry.moduleRoot) : APP_DIR,
+    pythonPath: django ? `${pythonPath}:${djangoContainerSettingsDir}` : pythonPath,
     staticAliases: aliases,
     hasStaticAliases: aliases.length > 0,
     aptPackages: answers.aptPackages.join(' '),
     hasAptPackages: answers.aptPackages.length > 0,
     requirementsTxt: facts.requirementsTxt,
+    requirementFiles: facts.requirementFiles,
     pyprojectDependencies: facts.pyprojectDependencies,
+    installsProject: facts.pyprojectBuildBackend !== undefined,
+    dependencyFiles: [
+      ...facts.requirementFiles,
+      ...(facts.pyprojectDependencies || facts.pyprojectBuildBackend !== undefined ? ['pyproject.toml'] : []),
+    ],
     wheelhouse: facts.wheelhouse,
     pipFindLinks: facts.wheelhouse ? '/tmp/wheelhouse' : '',
-    installsPythonDeps: facts.requirementsTxt || facts.pyprojectDependencies,
-    django,
+    installsPythonDeps: facts.requirementsTxt || facts.pyprojectDependencies || facts.pyprojectBuildBackend !== undefined,
+    django: django !== undefined,
     djangoSettingsModule: facts.djangoSettingsModule ?? '',
     collectstatic,
     dataDirs,
@@ -224,5 +267,15 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
       terminationGracePeriodSeconds: 5 + answers.gracefulTimeout + 5,
       dataVolumeSize: '1Gi',
     },
+    healthPath: answers.healthPath,
+    initCommands: answers.initCommands.map(command => ({ command, quoted: `'${command.replaceAll("'", "'\\''")}'` })),
+    hasInitCommands: answers.initCommands.length > 0,
+    djangoContainerSettings: DJANGO_CONTAINER_SETTINGS,
+    djangoContainerSettingsDir,
+    djangoManagePy: django?.managePy ?? '',
+    djangoDefaultStaticRoot,
+    djangoSqliteFile: django?.sqliteFile ?? '',
+    djangoSqliteDataPath: djangoSqliteData?.path ?? '',
+    pythonPathEnv: django ? `${pythonPath}:${djangoContainerSettingsDir}` : pythonPath,
   };
 }

@@ -1,10 +1,12 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parse as parseYaml } from 'yaml';
+import { parse } from 'yaml';
 import { makeProject, runGenerator } from '../helpers/project.js';
 
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
+// The Compose files share settings through YAML anchors and merge keys (`<<: *app`), as Compose reads them.
+const parseYaml = (text: string) => parse(text, { merge: true });
 const ALL_FILES = [
   '.dockerignore',
   '.yo-rc.json',
@@ -17,6 +19,7 @@ const ALL_FILES = [
   'docker/apache2.conf',
   'docker/app.wsgi',
   'docker/debug.wsgi',
+  'docker/entrypoint',
   'docker/envvars',
   'docker/healthcheck.py',
   'docker/reloader.py',
@@ -58,6 +61,8 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       aptPackages: [],
       base: 'trixie',
       kubernetes: false,
+      healthPath: '/',
+      initCommands: [],
     });
   });
 
@@ -149,7 +154,11 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(dev.volumes).toEqual(['.:/srv/app']);
     expect(dev.environment.WSGI_RELOAD_ON_CHANGES).toBe('1');
     expect(dev.environment.WSGI_ENVIRONMENT).toBe('development');
-    expect(dev.user).toBe('${UID:-1000}:${GID:-1000}');
+    // Root with only SETUID/SETGID: the entry point becomes the project's owner at once.
+    expect(dev.user).toBe('root');
+    expect(dev.cap_add).toEqual(['SETUID', 'SETGID']);
+    expect(prod.services.init).toBeUndefined();
+    expect(service.depends_on).toBeUndefined();
   });
 
   it('keeps VCS, virtualenvs, caches and .env out of the image', () => {
@@ -204,7 +213,8 @@ describe('detection', () => {
     await runGenerator(dir, { yes: true, name: 'mysite' });
     expect(read(dir, 'docker/app.wsgi')).toContain('from mysite.wsgi import application as application');
     const dockerfile = read(dir, 'Dockerfile');
-    expect(dockerfile).toContain('RUN DJANGO_SETTINGS_MODULE=mysite.settings /opt/venv/bin/python manage.py collectstatic --noinput');
+    expect(dockerfile).toContain('RUN python manage.py collectstatic --noinput');
+    expect(dockerfile).toMatch(/PYTHONPATH=\/srv\/app:\/srv\/app\/docker\/django \\\n\s+DJANGO_SETTINGS_MODULE=wsgi_apache_settings/);
     expect(dockerfile).toContain('COPY requirements.txt /tmp/python-deps/requirements.txt');
     expect(dockerfile).toMatch(/COPY requirements\.txt[\s\S]*pip install[\s\S]*COPY \. \/srv\/app[\s\S]*collectstatic/);
     expect(read(dir, 'docker/apache2.conf')).toContain('Alias /static /srv/app/staticfiles');
@@ -267,6 +277,100 @@ describe('building the image at the end', () => {
     expect(notBuilt[0]).toMatch(/^Image not built: no Docker engine answered \(.*\); the project is complete, build it later with docker compose build\.$/);
     expect(notBuilt[0]).not.toContain('\n');
     for (const file of ALL_FILES) expect(readFileSync(join(dir, file), 'utf8').length).toBeGreaterThan(0);
+  });
+});
+
+const DJANGO_STARTPROJECT = {
+  'manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
+  'mysite/__init__.py': '',
+  'mysite/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n',
+  'mysite/settings.py': [
+    'from pathlib import Path',
+    'BASE_DIR = Path(__file__).resolve().parent.parent',
+    "ROOT_URLCONF = 'mysite.urls'",
+    "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': BASE_DIR / 'db.sqlite3'}}",
+    "STATIC_URL = 'static/'",
+    '',
+  ].join('\n'),
+  'mysite/urls.py': "from django.contrib import admin\nfrom django.urls import path\n\nurlpatterns = [\n    path('admin/', admin.site.urls),\n]\n",
+};
+
+describe('first-run defaults from the source', () => {
+  it('Django startproject: static files without STATIC_ROOT, SQLite on a volume, migrate before serving, admin login as health path', async () => {
+    const dir = makeProject({ files: DJANGO_STARTPROJECT });
+    await runGenerator(dir, { yes: true, name: 'mysite', kubernetes: true });
+    const answers = JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'];
+    expect(answers).toMatchObject({ dataDirs: ['var'], initCommands: ['python manage.py migrate --noinput'], healthPath: '/admin/login/' });
+    expect(read(dir, 'docker/apache2.conf')).toMatch(/Alias \/static \/srv\/static\n<Directory \/srv\/static>/);
+    const settings = read(dir, 'docker/django/wsgi_apache_settings.py');
+    expect(settings).toContain('from mysite.settings import *');
+    expect(settings).toContain('STATIC_ROOT = "/srv/static"');
+    expect(settings).toContain('_database["NAME"] = Path("/srv/app/var") / _path.name');
+    expect(read(dir, 'docker/init')).toContain("printf 'init: %s\\n' 'python manage.py migrate --noinput' >&2\npython manage.py migrate --noinput\n");
+    expect(read(dir, '.dockerignore').split('\n')).toEqual(expect.arrayContaining(['var', 'db.sqlite3']));
+    expect(read(dir, 'Dockerfile')).toContain('HEALTHCHECK_PATH=/admin/login/ \\');
+    const prod = parseYaml(read(dir, 'compose.yaml'));
+    expect(prod.services.mysite.depends_on).toEqual({ init: { condition: 'service_completed_successfully' } });
+    expect(prod.services.init).toMatchObject({
+      image: 'mysite:latest',
+      command: ['/bin/sh', '/srv/app/docker/init'],
+      volumes: ['data-var:/srv/app/var'],
+      read_only: true,
+      restart: 'no',
+    });
+    expect(prod.services.init.environment).toEqual(prod.services.mysite.environment);
+    const dev = parseYaml(read(dir, 'compose.override.yaml')).services;
+    expect(dev.init.volumes).toEqual(dev.mysite.volumes);
+    expect(dev.init.user).toBe('root');
+    const deployment = parseYaml(read(dir, 'kubernetes/deployment.yaml'));
+    const pod = deployment.spec.template.spec;
+    expect(pod.initContainers[0].command).toEqual(['/bin/sh', '/srv/app/docker/init']);
+    expect(pod.initContainers[0].volumeMounts).toEqual(pod.containers[0].volumeMounts);
+    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+      expect(pod.containers[0][probe].httpGet.path).toBe('/admin/login/');
+    }
+  });
+
+  it('Flask factory: its instance folder is a data directory, and an init-db command runs while it is empty', async () => {
+    const dir = makeProject({
+      files: {
+        'flaskr/__init__.py': 'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__, instance_relative_config=True)\n    return app\n',
+        'flaskr/db.py': 'import click\n\n@click.command("init-db")\ndef init_db_command():\n    pass\n',
+      },
+    });
+    await runGenerator(dir, { yes: true, name: 'flaskr' });
+    const answers = JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'];
+    expect(answers.dataDirs).toEqual(['instance']);
+    expect(answers.initCommands).toEqual(['[ -n "$(ls -A instance 2>/dev/null)" ] || python -m flask --app flaskr init-db']);
+    expect(answers.healthPath).toBe('/');
+    expect(parseYaml(read(dir, 'compose.yaml')).services.flaskr.volumes).toEqual(['data-instance:/srv/app/instance']);
+    expect(readdirSync(dir)).toContain('instance');
+    // The command is single-quoted for the log line and written as it is for the shell.
+    expect(read(dir, 'docker/init')).toContain(`printf 'init: %s\\n' '[ -n "$(ls -A instance 2>/dev/null)" ] || python -m flask --app flaskr init-db' >&2`);
+  });
+
+  it('flags replace the detected values; an init command may hold commas and quotes', async () => {
+    const dir = makeProject({ files: DJANGO_STARTPROJECT });
+    await runGenerator(dir, {
+      yes: true,
+      name: 'mysite',
+      'health-path': '/healthz',
+      'init-command': ["python -c 'print(1, 2)'", 'python manage.py migrate --noinput'],
+      'data-dir': 'media',
+    });
+    const answers = JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'];
+    expect(answers).toMatchObject({ healthPath: '/healthz', dataDirs: ['media'], initCommands: ["python -c 'print(1, 2)'", 'python manage.py migrate --noinput'] });
+    expect(read(dir, 'docker/init')).toContain(`printf 'init: %s\\n' 'python -c '\\''print(1, 2)'\\''' >&2\npython -c 'print(1, 2)'\n`);
+    // Without var/ as a data directory the settings do not move the database.
+    expect(read(dir, 'docker/django/wsgi_apache_settings.py')).not.toContain('_database["NAME"]');
+  });
+
+  it('rejects a health path that is not a URL path and a multi-line init command, writing nothing', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    const before = readdirSync(dir).sort();
+    await expect(runGenerator(dir, { yes: true, 'health-path': 'health' })).rejects.toThrow(/^--health-path: "health" is not a URL path\. Fix: start it with \//);
+    await expect(runGenerator(dir, { yes: true, 'init-command': 'a\nb' })).rejects.toThrow(/^--init-command: "a\.\.\." spans more than one line/);
+    expect(readdirSync(dir).sort()).toEqual(before);
   });
 });
 
@@ -376,6 +480,133 @@ describe('bad input: one message naming the input and the fix, nothing written',
     await expect(runGenerator(dir, { yes: true }).withArguments(['hello.py'])).rejects.toThrow(
       /the target directory: "hello\.py" is not a directory\. Fix: pass the path of an existing Python project/,
     );
+    expect(readdirSync(dir).sort()).toEqual(before);
+  });
+});
+
+describe('detection: Django below the root, packaged projects, requirements includes', () => {
+  const nestedDjango = (dir: string) =>
+    Object.fromEntries(
+      Object.entries({
+        ...DJANGO,
+        'mysite/settings.py': "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nSTATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
+      }).map(([path, text]) => [`${dir}/${path}`, text]),
+    );
+
+  it('Django in src/: entry, python-path, collectstatic through src/manage.py, STATIC_ROOT under src/', async () => {
+    const dir = makeProject({ files: { ...nestedDjango('src'), 'requirements.txt': 'django\n' } });
+    await runGenerator(dir, { yes: true, name: 'mysite' });
+    expect(JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'].entry).toBe('mysite.wsgi:application');
+    expect(read(dir, 'docker/app.wsgi')).toContain('from mysite.wsgi import application as application');
+    const dockerfile = read(dir, 'Dockerfile');
+    expect(dockerfile).toMatch(/^RUN (\S*\/)?python src\/manage\.py collectstatic --noinput$/m);
+    expect(dockerfile).not.toMatch(/python manage\.py/);
+    const conf = read(dir, 'docker/apache2.conf');
+    expect(conf).toMatch(/python-path=\/srv\/app\/src[: ]/);
+    expect(conf).toContain('Alias /static /srv/app/src/staticfiles');
+  });
+
+  it('Django in backend/: detected, and --entry mysite.wsgi:application parses against backend/', async () => {
+    const dir = makeProject({ files: nestedDjango('backend') });
+    await runGenerator(dir, { yes: true, name: 'mysite', entry: 'mysite.wsgi:application' });
+    expect(read(dir, 'Dockerfile')).toMatch(/^RUN (\S*\/)?python backend\/manage\.py collectstatic --noinput$/m);
+    expect(read(dir, 'docker/apache2.conf')).toMatch(/python-path=\/srv\/app\/backend[: ]/);
+    // A re-run reads the stored entry back and parses it the same way.
+    await runGenerator(dir).withAnswers({}, { throwOnMissingAnswer: true });
+    expect(read(dir, 'docker/apache2.conf')).toMatch(/python-path=\/srv\/app\/backend[: ]/);
+  });
+
+  it('a pyproject project with a build backend: dependencies cached before the copy, the project pip install -e\'d after it', async () => {
+    const pyproject = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "shop"\nversion = "1.0"\ndependencies = ["flask"]\n';
+    const dir = makeProject({ files: { 'shop/__init__.py': FLASK_FACTORY['shop/__init__.py'], 'pyproject.toml': pyproject } });
+    await runGenerator(dir, { yes: true, name: 'shop', entry: 'shop:create_app()' });
+    const dockerfile = read(dir, 'Dockerfile');
+    expect(dockerfile).toMatch(
+      /COPY pyproject\.toml \/tmp\/python-deps\/pyproject\.toml\n[\s\S]*import tomllib[\s\S]*\nCOPY \. \/srv\/app\n[\s\S]*\n\s+\/opt\/venv\/bin\/pip install --no-cache-dir --disable-pip-version-check -e \/srv\/app\n/,
+    );
+    expect(dockerfile.match(/pip install[^\n]* -e /g)).toHaveLength(1);
+    expect(dockerfile).toContain('ARG PIP_NO_BUILD_ISOLATION=\n');
+    expect(dockerfile).toContain('[ -n "${PIP_NO_BUILD_ISOLATION}" ] || unset PIP_NO_BUILD_ISOLATION;');
+    expect(parseYaml(read(dir, 'compose.yaml')).services.shop.build.args.PIP_NO_BUILD_ISOLATION).toBe('${PIP_NO_BUILD_ISOLATION:-}');
+    expect(parseYaml(read(dir, 'compose.watch.yaml')).services.shop.develop.watch).toContainEqual({ action: 'rebuild', path: 'pyproject.toml' });
+  });
+
+  it('a Poetry project ([tool.poetry] and poetry-core, no [project]) is installed through its backend only', async () => {
+    const pyproject =
+      '[tool.poetry]\nname = "shop"\nversion = "1.0"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n';
+    const dir = makeProject({ files: { 'shop/__init__.py': FLASK_FACTORY['shop/__init__.py'], 'pyproject.toml': pyproject } });
+    await runGenerator(dir, { yes: true, name: 'shop' });
+    const dockerfile = read(dir, 'Dockerfile');
+    expect(dockerfile).not.toContain('COPY pyproject.toml');
+    expect(dockerfile).toMatch(/\nCOPY \. \/srv\/app\n[\s\S]*pip install [^\n]*-e \/srv\/app\n/);
+  });
+
+  it('a project without a build backend is not installed itself', async () => {
+    const dir = makeProject({ files: { ...FLASK_FACTORY, 'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n' } });
+    await runGenerator(dir, { yes: true, name: 'shop' });
+    expect(read(dir, 'Dockerfile')).not.toMatch(/ -e \/srv\/app/);
+  });
+
+  it('requirements.txt with -r/-c includes: each file copied in, same layout, before the code', async () => {
+    const dir = makeProject({
+      fixture: 'plain-wsgi',
+      files: {
+        'requirements.txt': '-r requirements/prod.txt\n',
+        'requirements/prod.txt': '-r base.txt\n-c ../constraints.txt\n',
+        'requirements/base.txt': 'tiny\n-r prod.txt\n',
+        'constraints.txt': 'tiny<2\n',
+      },
+    });
+    await runGenerator(dir, { yes: true, name: 'reqs' });
+    const dockerfile = read(dir, 'Dockerfile');
+    const copies = dockerfile.split('\n').filter(line => line.startsWith('COPY ') && line.includes('/tmp/python-deps/'));
+    expect(copies).toEqual([
+      'COPY requirements.txt /tmp/python-deps/requirements.txt',
+      'COPY requirements/prod.txt /tmp/python-deps/requirements/prod.txt',
+      'COPY requirements/base.txt /tmp/python-deps/requirements/base.txt',
+      'COPY constraints.txt /tmp/python-deps/constraints.txt',
+    ]);
+    expect(dockerfile).toContain('echo "-r requirements.txt" >> all-requirements.txt');
+    expect(dockerfile.indexOf('COPY constraints.txt')).toBeLessThan(dockerfile.indexOf('COPY . /srv/app'));
+    const rebuilds = parseYaml(read(dir, 'compose.watch.yaml'))
+      .services.reqs.develop.watch.filter((w: { action: string }) => w.action === 'rebuild')
+      .map((w: { path: string }) => w.path);
+    expect(rebuilds).toEqual(['Dockerfile', 'requirements.txt', 'requirements/prod.txt', 'requirements/base.txt', 'constraints.txt']);
+  });
+
+  const POETRY_NO_BUILD = '[tool.poetry]\nname = "shop"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\n';
+  const bad: [string, Record<string, string>, RegExp][] = [
+    [
+      'Poetry dependencies without a [build-system]',
+      { 'pyproject.toml': POETRY_NO_BUILD },
+      /^pyproject\.toml: \[tool\.poetry\.dependencies\] \(flask\) would not be installed: .*Fix: .*poetry export -f requirements\.txt -o requirements\.txt\.$/,
+    ],
+    [
+      'PDM dependencies outside [project]',
+      { 'pyproject.toml': '[tool.pdm]\ndependencies = ["flask"]\n' },
+      /^pyproject\.toml: \[tool\.pdm\.dependencies\] \(flask\) would not be installed/,
+    ],
+    ['a pyproject.toml that is not TOML', { 'pyproject.toml': '[project\n' }, /^pyproject\.toml: is not valid TOML \(line 1/],
+    [
+      'a requirements include outside the project',
+      { 'requirements.txt': 'flask\n-r ../shared/base.txt\n' },
+      /^requirements\.txt: line 2 "-r \.\.\/shared\/base\.txt" includes a file outside the project.*Fix: move that file into the project/,
+    ],
+    [
+      'a missing requirements include',
+      { 'requirements.txt': '-r requirements/base.txt\n', 'requirements/base.txt': '-c pins.txt\n' },
+      /^requirements\/base\.txt: line 1 "-c pins\.txt" includes requirements\/pins\.txt, which does not exist\. Fix: create requirements\/pins\.txt/,
+    ],
+  ];
+  it.each(bad)('stops on %s in one line, writing nothing', async (_label, files, message) => {
+    const dir = makeProject({ fixture: 'plain-wsgi', files });
+    const before = readdirSync(dir).sort();
+    const error = await runGenerator(dir, { yes: true, name: 'bad' }).then(
+      () => undefined,
+      (caught: Error) => caught,
+    );
+    expect(error?.message).toMatch(message);
+    expect(error?.message).not.toContain('\n');
     expect(readdirSync(dir).sort()).toEqual(before);
   });
 });

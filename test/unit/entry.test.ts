@@ -55,3 +55,16 @@ describe('parseEntry', () => {
     expect(() => parseEntry('deploy/other.wsgi', root)).toThrow(/--entry: WSGI script "deploy\/other\.wsgi" does not exist/);
   });
 });
+
+describe('parseEntry with extra module roots (a Django project below the root)', () => {
+  const nested = makeProject({ files: { 'backend/manage.py': '', 'backend/mysite/__init__.py': '', 'backend/mysite/wsgi.py': 'application = None\n' } });
+  it('finds the module in an extra root, after the root and src/', () => {
+    expect(parseEntry('mysite.wsgi:application', nested, ['backend'])).toMatchObject({ module: 'mysite.wsgi', moduleRoot: 'backend' });
+  });
+  it('without it, and for a missing module, says every place it looked', () => {
+    expect(() => parseEntry('mysite.wsgi:application', nested)).toThrow(/in the project and in src\/\)/);
+    expect(() => parseEntry('other.wsgi:application', nested, ['backend'])).toThrow(
+      /looked for other\/wsgi\.py and other\/wsgi\/__init__\.py in the project, in src\/ and in backend\/\)/,
+    );
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * What a project needs at run time that its source already tells, so the defaults work
+ * on the first run without flags: the directories the app writes (Flask's instance
+ * folder; Django's SQLite database in production), its one-off initialisation
+ * (Django's migrations, a Flask `init-db` command) and a health path that needs no
+ * database. Each only pre-fills an answer; `--data-dir`, `--init-command` and
+ * `--health-path` replace it.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import type { ProjectFacts } from './detect.js';
+import type { WsgiEntry } from './entry.js';
+
+/**
+ * The data directory that holds a Django SQLite database in the production shape, where
+ * the project directory is read-only (see `docker/django/wsgi_apache_settings.py`).
+ */
+export const DJANGO_SQLITE_DATA_DIR = 'var';
+
+/** Django facts read from its settings and URLconf, for the defaults below. */
+export interface DjangoRuntime {
+  /** project-relative path of manage.py, e.g. `manage.py` or `src/manage.py` */
+  managePy: string;
+  /** project-relative path of the default SQLite database file when settings use SQLite inside BASE_DIR */
+  sqliteFile?: string;
+  /** URL of the admin login page when the root URLconf mounts `admin.site.urls`, e.g. `/admin/login/` */
+  adminLogin?: string;
+  /** `STATIC_URL` as a path without trailing slash (default `/static`); undefined when it is absolute (a CDN) or `/` */
+  staticUrl?: string;
+}
+
+/**
+ * Reads what Django's settings and root URLconf say (regular expressions over the source:
+ * settings are Python, but `startproject` writes these lines in a fixed form).
+ * @returns undefined when the project is not Django
+ */
+export function djangoRuntime(facts: ProjectFacts, root: string): DjangoRuntime | undefined {
+  const settingsModule = facts.djangoSettingsModule;
+  if (!settingsModule) return undefined;
+  const managePy = facts.djangoManagePy ?? 'manage.py';
+  const base = posix.dirname(managePy);
+  const settings = readText(join(root, base, `${settingsModule.replaceAll('.', '/')}.py`));
+  const runtime: DjangoRuntime = { managePy };
+  if (/['"]django\.db\.backends\.sqlite3['"]/.test(settings)) {
+    // `BASE_DIR / 'db.sqlite3'` (startproject since 3.1) or os.path.join(BASE_DIR, 'db.sqlite3').
+    const name = /BASE_DIR\s*(?:\/|,)\s*['"]([\w.-]+)['"]/.exec(settings)?.[1];
+    if (name) runtime.sqliteFile = posix.normalize(posix.join(base, name));
+  }
+  const staticUrl = /^STATIC_URL\s*=\s*['"]([^'"]*)['"]/m.exec(settings)?.[1] ?? 'static/';
+  if (!/^[a-z]+:\/\//i.test(staticUrl) && !staticUrl.startsWith('//') && staticUrl.replace(/\//g, '') !== '') {
+    runtime.staticUrl = `/${staticUrl.replace(/^\/+|\/+$/g, '')}`;
+  }
+  const urlconf = /^ROOT_URLCONF\s*=\s*['"]([\w.]+)['"]/m.exec(settings)?.[1];
+  if (urlconf) {
+    const urls = readText(join(root, base, `${urlconf.replaceAll('.', '/')}.py`));
+    const prefix = /(?:path|re_path|url)\(\s*r?['"]\^?([\w/-]*)['"]\s*,\s*admin\.site\.urls/.exec(urls)?.[1];
+    if (prefix !== undefined) runtime.adminLogin = `/${prefix.replace(/^\/+/, '')}${prefix === '' || prefix.endsWith('/') ? '' : '/'}login/`;
+  }
+  return runtime;
+}
+
+/**
+ * Flask's instance folder for an entry that is a Flask app or factory: `instance/` beside
+ * the top-level package or module (Flask's `App.auto_find_instance_path`, for a project
+ * that is not installed into site-packages).
+ * @returns project-relative POSIX path, or undefined when the entry's module is not Flask
+ */
+export function flaskInstanceDir(entry: WsgiEntry, root: string): string | undefined {
+  if (entry.kind !== 'callable' || !isFlaskModule(entry, root)) return undefined;
+  return posix.normalize(posix.join(entry.moduleRoot, 'instance'));
+}
+
+/** Default `--data-dir`: Flask's instance folder, or the directory of Django's SQLite database in production. */
+export function defaultDataDirs(entry: WsgiEntry, facts: ProjectFacts, root: string): string[] {
+  const instance = flaskInstanceDir(entry, root);
+  if (instance) return [instance];
+  if (djangoRuntime(facts, root)?.sqliteFile) return [DJANGO_SQLITE_DATA_DIR];
+  return [];
+}
+
+/**
+ * Default `--init-command`: Django's migrations; a Flask CLI command named `init-db`
+ * (Flask's tutorial) only while the instance folder is empty, because such commands
+ * usually drop and recreate the tables.
+ */
+export function defaultInitCommands(entry: WsgiEntry, facts: ProjectFacts, root: string): string[] {
+  const django = djangoRuntime(facts, root);
+  if (django) return [`python ${django.managePy} migrate --noinput`];
+  const instance = flaskInstanceDir(entry, root);
+  if (instance && entry.kind === 'callable') {
+    const command = flaskInitCommand(entry, root);
+    if (command) {
+      const app = entry.factory && ['create_app', 'make_app'].includes(entry.callable) ? entry.module : `${entry.module}:${entry.callable}`;
+      return [`[ -n "$(ls -A ${instance} 2>/dev/null)" ] || python -m flask --app ${app} ${command}`];
+    }
+  }
+  return [];
+}
+
+/** Default `--health-path`: Django's admin login page (no database needed for a GET), else `/`. */
+export function defaultHealthPath(facts: ProjectFacts, root: string): string {
+  return djangoRuntime(facts, root)?.adminLogin ?? '/';
+}
+
+function isFlaskModule(entry: Extract<WsgiEntry, { kind: 'callable' }>, root: string): boolean {
+  const base = join(root, entry.moduleRoot, ...entry.module.split('.'));
+  return /\bFlask\s*\(/.test(readText(`${base}.py`) + readText(join(base, '__init__.py')));
+}
+
+/** The name of a click command called init-db / initdb / init_db in the entry's top-level package. */
+function flaskInitCommand(entry: Extract<WsgiEntry, { kind: 'callable' }>, root: string): string | undefined {
+  const top = join(root, entry.moduleRoot, entry.module.split('.')[0]);
+  const files = [`${top}.py`, ...safeReaddir(top).filter(name => name.endsWith('.py')).map(name => join(top, name))];
+  for (const file of files) {
+    const name = /\.command\(\s*['"](init[-_]?db)['"]/.exec(readText(file))?.[1];
+    if (name) return name;
+  }
+  return undefined;
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+

@@ -1,0 +1,138 @@
+/**
+ * Issue 12, detection: one real build and serve per kind of project the generator now
+ * understands, all without PyPI (Debian packages and local wheels only):
+ * a Django project under src/, a pyproject.toml package installed through its build
+ * backend, and a requirements.txt that includes other requirements files.
+ */
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StartedDockerComposeEnvironment } from 'testcontainers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { composeBuild, composeUp } from '../helpers/compose.js';
+import { freePort } from '../helpers/net.js';
+import { FIXTURES, makeProject, runGenerator } from '../helpers/project.js';
+import { buildTinyWheel } from '../helpers/wheel.js';
+
+/** No index at all: every package comes from Debian or a local wheel (set explicitly: a host may export its own). */
+const OFFLINE = { PIP_NO_INDEX: '1', PIP_INDEX_URL: '', PIP_FIND_LINKS: '' };
+
+interface Served {
+  baseUrl: string;
+  stack: StartedDockerComposeEnvironment;
+}
+
+/** Scaffolds with --yes and `flags`, builds the production shape and starts it; logs the build time. */
+async function scaffoldAndServe(dir: string, name: string, flags: Record<string, unknown>, env: Record<string, string>): Promise<Served> {
+  await runGenerator(dir, { yes: true, name, ...flags });
+  const seconds = composeBuild(dir, env);
+  console.log(`[timing] ${name}: build ${seconds.toFixed(1)} s`);
+  const port = await freePort();
+  const stack = await composeUp(dir, name, 'production', { ...env, PUBLISH_PORT: String(port) });
+  return { baseUrl: `http://127.0.0.1:${port}`, stack };
+}
+
+describe('a Django project under src/ (manage.py at src/manage.py)', () => {
+  const name = 'wsgi-apache-it-django-src';
+  let served: Served | undefined;
+  let dir: string;
+  beforeAll(async () => {
+    dir = makeProject();
+    cpSync(join(FIXTURES, 'django-project'), join(dir, 'src'), { recursive: true });
+    served = await scaffoldAndServe(dir, name, { 'apt-packages': 'python3-django,libjs-jquery' }, OFFLINE);
+  });
+  afterAll(async () => {
+    await served?.stack.down({ removeVolumes: true, timeout: 30_000 });
+  });
+
+  it('is detected with its entry, and serves the admin login page and its collected static files', async () => {
+    const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/python src\/manage\.py collectstatic --noinput/);
+    const login = await fetch(`${served!.baseUrl}/admin/login/`);
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain('Django administration');
+    // STATIC_ROOT = BASE_DIR / 'staticfiles' with BASE_DIR = src/: Apache serves src/staticfiles.
+    const css = await fetch(`${served!.baseUrl}/static/admin/css/base.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toBe('text/css');
+    const listing = await served!.stack.getContainer(`${name}-1`).exec(['ls', '/srv/app/src/staticfiles/admin/css/base.css']);
+    expect(listing.exitCode).toBe(0);
+  });
+});
+
+describe('a pyproject.toml package (setuptools backend) imported by the WSGI module', () => {
+  const name = 'wsgi-apache-it-pyproject';
+  const greeting = 'Hello from an editable install';
+  let served: Served | undefined;
+  beforeAll(async () => {
+    const dir = makeProject({
+      files: {
+        'pyproject.toml': [
+          '[build-system]',
+          'requires = ["setuptools>=61"]',
+          'build-backend = "setuptools.build_meta"',
+          '',
+          '[project]',
+          'name = "greeter"',
+          'version = "1.0"',
+          'dependencies = []',
+          '',
+        ].join('\n'),
+        'src/greeter/__init__.py': `def greet():\n    return ${JSON.stringify(greeting)}\n`,
+        // At the root, so the daemon's python-path is /srv/app: greeter (in src/) imports only through the install.
+        'web.py': [
+          'import greeter',
+          '',
+          'def application(environ, start_response):',
+          '    body = f"{greeter.greet()} ({greeter.__file__})\\n".encode()',
+          '    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])',
+          '    return [body]',
+          '',
+        ].join('\n'),
+      },
+    });
+    // Offline: the backend cannot be downloaded into an isolated build environment, so
+    // pip uses Debian's setuptools (PIP_NO_BUILD_ISOLATION=0 is pip's "no isolation").
+    served = await scaffoldAndServe(
+      dir,
+      name,
+      { entry: 'web:application', 'apt-packages': 'python3-setuptools' },
+      { ...OFFLINE, PIP_NO_BUILD_ISOLATION: '0' },
+    );
+  });
+  afterAll(async () => {
+    await served?.stack.down({ removeVolumes: true, timeout: 30_000 });
+  });
+
+  it('is pip install -e\'d: the app imports the package from /srv/app/src, where the dev bind mount lands', async () => {
+    const response = await fetch(`${served!.baseUrl}/`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(`${greeting} (/srv/app/src/greeter/__init__.py)\n`);
+    const show = await served!.stack.getContainer(`${name}-1`).exec(['/opt/venv/bin/pip', 'show', 'greeter']);
+    expect(show.output).toMatch(/Editable project location: \/srv\/app/);
+  });
+});
+
+describe('requirements.txt including requirements/base.txt (and a constraints file), from a local wheelhouse', () => {
+  const name = 'wsgi-apache-it-req-includes';
+  const greeting = 'Hello through an included requirements file';
+  let served: Served | undefined;
+  beforeAll(async () => {
+    const dir = makeProject({ fixture: 'wheelhouse-app' });
+    rmSync(join(dir, 'requirements.txt'));
+    mkdirSync(join(dir, 'requirements'));
+    writeFileSync(join(dir, 'requirements.txt'), '-r requirements/base.txt\n');
+    writeFileSync(join(dir, 'requirements/base.txt'), '-c ../constraints.txt\ntinygreeting\n');
+    writeFileSync(join(dir, 'constraints.txt'), 'tinygreeting==1.0\n');
+    buildTinyWheel(join(dir, 'wheelhouse'), greeting);
+    served = await scaffoldAndServe(dir, name, {}, { ...OFFLINE, PIP_FIND_LINKS: '/tmp/wheelhouse' });
+  });
+  afterAll(async () => {
+    await served?.stack.down({ removeVolumes: true, timeout: 30_000 });
+  });
+
+  it('installs what the included file names and serves the app', async () => {
+    const response = await fetch(`${served!.baseUrl}/`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(`${greeting}\n`);
+  });
+});
