@@ -54,7 +54,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
 
   constructor(args?: string[], options?: CheckOptions) {
     super(args, options as CheckOptions);
-    this.option('path', { type: toList as unknown as StringConstructor, description: 'Path to load, repeatable (default /)' });
+    this.option('path', { type: toList as unknown as StringConstructor, description: 'Path to load, repeatable (default: the project\'s --health-path, else /)' });
     this.option('duration', { type: String, description: 'Seconds of load (1-600, default 10)' });
     this.option('connections', { type: String, description: 'Concurrent connections (1-1024, default 64)' });
     this.option('rate', { type: String, description: 'Cap on requests per second, all connections together (default: no cap)' });
@@ -68,7 +68,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
 
   async initializing(): Promise<void> {
     const root = this.destinationRoot();
-    const stored = this.config.getAll() as { name?: string };
+    const stored = this.config.getAll() as { name?: string; healthPath?: string };
     if (!stored.name || !existsSync(join(root, 'compose.yaml'))) {
       throw new InputError(
         'the current directory',
@@ -88,7 +88,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     }
     this.#settings = {
       name: stored.name,
-      paths: paths.length > 0 ? paths : ['/'],
+      paths: paths.length > 0 ? paths : [stored.healthPath ?? '/'],
       durationSeconds: parseInteger('--duration', this.options.duration ?? '10', 1, 600),
       connections: parseInteger('--connections', this.options.connections ?? '64', 1, 1024),
       rate: optional('--rate', this.options.rate, 1, 1_000_000),

@@ -187,7 +187,7 @@ describe('flags', () => {
     }).withAnswers({}, { throwOnMissingAnswer: true });
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toMatch(/^ARG BASE_IMAGE=debian:bookworm-slim$/m);
-    expect(dockerfile).toMatch(/python3-venv python3-flask libpq5 \\/);
+    expect(dockerfile).toMatch(/apache2 libapache2-mod-wsgi-py3 python3-venv \\\n[\s\S]*install -y --no-install-recommends python3-flask libpq5 \\/);
     expect(dockerfile).toMatch(/WSGI_PROCESSES=3 \\\n\s+WSGI_THREADS=7 \\\n\s+WSGI_MAXIMUM_REQUESTS=500 \\\n\s+WSGI_REQUEST_TIMEOUT=30 \\\n\s+WSGI_GRACEFUL_TIMEOUT=10 \\\n\s+WSGI_QUEUE_TIMEOUT=20/);
     const compose = parseYaml(read(dir, 'compose.yaml'));
     expect(compose.services.api.ports).toEqual(['${PUBLISH_ADDRESS:-127.0.0.1}:${PUBLISH_PORT:-9000}:8080']);

@@ -30,8 +30,6 @@ async function startDev(fixture: string, name: string, flags: Record<string, unk
   const port = await freePort();
   const stack = await composeUp(dir, name, 'development', {
     PUBLISH_PORT: String(port),
-    UID: String(DEV_UID),
-    GID: String(DEV_UID),
     ...env,
   });
   return { dir, stack, baseUrl: `http://127.0.0.1:${port}`, containerId: stack.getContainer(`${name}-1`).getId() };

@@ -43,7 +43,7 @@ describe.each(FIXTURE_CASES)('$id fixture', fixtureCase => {
     beforeAll(async () => {
       if (shape === 'development') ownProjectAsDeveloper(dir);
       const port = await freePort();
-      const env = { ...fixtureCase.composeEnv, PUBLISH_PORT: String(port), UID: String(DEV_UID), GID: String(DEV_UID) };
+      const env = { ...fixtureCase.composeEnv, PUBLISH_PORT: String(port) };
       const [started, seconds] = await timed(() => composeUp(dir, name, shape, env));
       stack = started;
       containerId = started.getContainer(`${name}-1`).getId();

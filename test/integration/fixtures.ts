@@ -81,8 +81,12 @@ export const FIXTURE_CASES: FixtureCase[] = [
   },
 ];
 
-/** The uid:gid the development shape runs as in these tests: a typical first desktop user. */
-export const DEV_UID = 1000;
+/**
+ * The uid:gid of the developer who owns the project in these tests: not 1000 (the first
+ * desktop user), as on CI runners (1001), macOS (501) or a second account. Nothing is
+ * exported: the development shape finds the owner of the bind mount itself.
+ */
+export const DEV_UID = 1234;
 
 /**
  * Makes the project belong to DEV_UID, as a developer's checkout belongs to them, so the
