@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { detectProject } from '../../generators/app/detect.js';
+import { parseEntry } from '../../generators/app/entry.js';
+import { defaultDataDirs, defaultHealthPath, defaultInitCommands, djangoRuntime, flaskInstanceDir } from '../../generators/app/runtime-needs.js';
+import { makeProject } from '../helpers/project.js';
+
+const settings = (lines: string[]) => ['from pathlib import Path', 'BASE_DIR = Path(__file__).resolve().parent.parent', ...lines, ''].join('\n');
+const django = (files: Record<string, string>, prefix = '') =>
+  makeProject({
+    files: {
+      [`${prefix}manage.py`]: "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n",
+      [`${prefix}site1/__init__.py`]: '',
+      [`${prefix}site1/wsgi.py`]: 'application = None\n',
+      ...files,
+    },
+  });
+
+describe('djangoRuntime', () => {
+  it('reads the SQLite file, the admin login URL and STATIC_URL of a startproject site', () => {
+    const root = django({
+      'site1/settings.py': settings([
+        "ROOT_URLCONF = 'site1.urls'",
+        "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': BASE_DIR / 'db.sqlite3'}}",
+        "STATIC_URL = 'static/'",
+      ]),
+      'site1/urls.py': "urlpatterns = [\n    path('admin/', admin.site.urls),\n]\n",
+    });
+    expect(djangoRuntime(detectProject(root), root)).toEqual({
+      managePy: 'manage.py',
+      sqliteFile: 'db.sqlite3',
+      adminLogin: '/admin/login/',
+      staticUrl: '/static',
+    });
+  });
+
+  it('follows manage.py under src/, os.path.join, re_path and another admin prefix; a CDN STATIC_URL is not aliased', () => {
+    const root = django(
+      {
+        'src/site1/settings.py': settings([
+          'ROOT_URLCONF = "site1.urls"',
+          'DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": os.path.join(BASE_DIR, "data.db")}}',
+          'STATIC_URL = "https://cdn.example.com/static/"',
+        ]),
+        'src/site1/urls.py': 'urlpatterns = [re_path(r"^backoffice/", admin.site.urls)]\n',
+      },
+      'src/',
+    );
+    const runtime = djangoRuntime(detectProject(root), root);
+    expect(runtime).toEqual({ managePy: 'src/manage.py', sqliteFile: 'src/data.db', adminLogin: '/backoffice/login/' });
+    expect(defaultInitCommands(parseEntry('site1.wsgi:application', root, ['src']), detectProject(root), root)).toEqual([
+      'python src/manage.py migrate --noinput',
+    ]);
+  });
+
+  it('PostgreSQL and no admin: no data directory, health path /', () => {
+    const root = django({ 'site1/settings.py': settings(["DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}"]) });
+    const facts = detectProject(root);
+    expect(defaultDataDirs(parseEntry('site1.wsgi:application', root), facts, root)).toEqual([]);
+    expect(defaultHealthPath(facts, root)).toBe('/');
+  });
+});
+
+describe('Flask', () => {
+  it('instance/ sits beside the top-level package or module, also in a src/ layout', () => {
+    const root = makeProject({
+      files: {
+        'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+        'src/pkg/__init__.py': '',
+        'src/pkg/web.py': 'from flask import Flask\ndef create_app():\n    return Flask(__name__)\n',
+        'plain.py': 'def application(e, s):\n    pass\n',
+      },
+    });
+    expect(flaskInstanceDir(parseEntry('app:app', root), root)).toBe('instance');
+    expect(flaskInstanceDir(parseEntry('pkg.web:create_app()', root), root)).toBe('src/instance');
+    expect(flaskInstanceDir(parseEntry('plain:application', root), root)).toBeUndefined();
+  });
+
+  it('init-db runs only while the instance folder is empty; an app without one gets no init command', () => {
+    const root = makeProject({
+      files: {
+        'shop/__init__.py': 'from flask import Flask\napp = Flask(__name__)\n',
+        'shop/cli.py': "@app.cli.command('initdb')\ndef initdb():\n    pass\n",
+        'other.py': 'from flask import Flask\napp = Flask(__name__)\n',
+      },
+    });
+    const facts = detectProject(root);
+    expect(defaultInitCommands(parseEntry('shop:app', root), facts, root)).toEqual([
+      '[ -n "$(ls -A instance 2>/dev/null)" ] || python -m flask --app shop:app initdb',
+    ]);
+    expect(defaultInitCommands(parseEntry('other:app', root), facts, root)).toEqual([]);
+  });
+});
