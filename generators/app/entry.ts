@@ -6,7 +6,9 @@
  * - `package.module:factory()` - an application factory, called once per daemon process
  * - `path/to/app.wsgi`         - a WSGI script file defining `application` (mod_wsgi's own form)
  */
-import { join, posix } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { dirname, join, posix, relative, sep } from 'node:path';
 import { InputError } from '../lib/input-error.js';
 import type { ProjectFacts } from './detect.js';
 import { isFile, projectRelative } from './validators.js';
@@ -102,4 +104,249 @@ function findModuleRoot(module: string, root: string, roots: readonly string[]):
   return roots.find(
     dir => isFile(join(root, dir, `${asPath}.py`)) || isFile(join(root, dir, asPath, '__init__.py')),
   );
+}
+
+/**
+ * What one Python module binds at module level, as Python's own `ast` sees it.
+ * Only simple facts are kept: enough to tell a missing name, a WSGI application
+ * `(environ, start_response)` and a factory that takes no arguments apart.
+ */
+interface ModuleScan {
+  /** every name bound at module level (assignment, def, class, import, for/with/except targets, `global` in a function) */
+  names: Record<string, Binding[]>;
+  /** the module may bind names no parser can see (`from x import *`, a module `__getattr__`, `globals()`, `sys.modules`) */
+  open: boolean;
+}
+
+/** One binding of a name; a `def` without decorators carries its signature. */
+type Binding =
+  | { kind: 'function'; positional: number; requiredPositional: number; requiredKeyword: number; varargs: boolean }
+  | { kind: 'other' };
+
+/**
+ * Run by the host's `python3` with the module's path as argv[1]: prints {@link ModuleScan} as JSON,
+ * or `null` when the source does not parse (see {@link scanModule} for why that is no error).
+ */
+const SCAN_SCRIPT = String.raw`
+import ast, json, sys
+names, state = {}, {"open": False}
+def bind(name, info=None):
+    names.setdefault(name, []).append(info or {"kind": "other"})
+def signature(fn):
+    a = fn.args
+    positional = a.posonlyargs + a.args
+    return {"kind": "function", "positional": len(positional),
+            "requiredPositional": len(positional) - len(a.defaults),
+            "requiredKeyword": sum(1 for d in a.kw_defaults if d is None),
+            "varargs": a.vararg is not None}
+class ModuleLevel(ast.NodeVisitor):
+    def visit_FunctionDef(self, node):
+        bind(node.name, None if node.decorator_list else signature(node))
+        if node.name == "__getattr__":
+            state["open"] = True
+    def visit_AsyncFunctionDef(self, node):
+        bind(node.name)
+    def visit_ClassDef(self, node):
+        bind(node.name)
+    def visit_Lambda(self, node):
+        pass
+    def visit_Name(self, node):
+        if isinstance(node.ctx, ast.Store):
+            bind(node.id)
+    def visit_Import(self, node):
+        for alias in node.names:
+            bind(alias.asname or alias.name.split(".")[0])
+    def visit_ImportFrom(self, node):
+        for alias in node.names:
+            if alias.name == "*":
+                state["open"] = True
+            else:
+                bind(alias.asname or alias.name)
+    def visit_ExceptHandler(self, node):
+        if node.name:
+            bind(node.name)
+        self.generic_visit(node)
+    def visit_MatchAs(self, node):
+        if node.name:
+            bind(node.name)
+        self.generic_visit(node)
+    def visit_MatchStar(self, node):
+        if node.name:
+            bind(node.name)
+    def visit_MatchMapping(self, node):
+        if node.rest:
+            bind(node.rest)
+        self.generic_visit(node)
+try:
+    with open(sys.argv[1], "rb") as source:
+        tree = ast.parse(source.read(), sys.argv[1])
+except Exception:
+    print("null")
+    sys.exit(0)
+ModuleLevel().visit(tree)
+for node in ast.walk(tree):
+    if isinstance(node, ast.Global):
+        for name in node.names:
+            bind(name)
+    elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("globals", "vars", "exec", "setattr"):
+        state["open"] = True
+    elif isinstance(node, ast.Attribute) and node.attr == "modules" and isinstance(node.value, ast.Name) and node.value.id == "sys":
+        state["open"] = True
+print(json.dumps({"names": names, "open": state["open"]}))
+`;
+
+const scans = new Map<string, ModuleScan | undefined>();
+
+/**
+ * Parses a Python file with the host's `python3` (`ast`, the parser Python itself runs), once
+ * per file and version of it.
+ * @param file - absolute path of the module or WSGI script
+ * @returns undefined when nothing can be known. Then the entry is accepted unchecked, because
+ *   refusing would be wrong: without `python3` on this machine (the generator needs only Node)
+ *   there is no parser Python agrees with; and a SyntaxError may come from an older host Python
+ *   than the image's (3.13 on trixie) meeting newer syntax, while a real one shows as a 500 with
+ *   its traceback on the first request.
+ */
+function scanModule(file: string): ModuleScan | undefined {
+  let key: string;
+  try {
+    const stat = statSync(file);
+    key = `${file}\0${stat.mtimeMs}\0${stat.size}`;
+  } catch {
+    return undefined;
+  }
+  if (scans.has(key)) return scans.get(key);
+  const run = spawnSync('python3', ['-I', '-', file], { input: SCAN_SCRIPT, encoding: 'utf8', timeout: 20_000, maxBuffer: 16 * 1024 * 1024 });
+  let scan: ModuleScan | undefined;
+  if (!run.error && run.status === 0) {
+    try {
+      scan = (JSON.parse(run.stdout) as ModuleScan | null) ?? undefined;
+    } catch {
+      scan = undefined;
+    }
+  }
+  scans.set(key, scan);
+  return scan;
+}
+
+/** The file Python imports for `entry`: a package's `__init__.py` wins over a module file of the same name, as in Python's import system. */
+function moduleFile(entry: Extract<WsgiEntry, { kind: 'callable' }>, root: string): string {
+  const base = join(root, entry.moduleRoot, entry.module.replaceAll('.', '/'));
+  return isFile(join(base, '__init__.py')) ? join(base, '__init__.py') : `${base}.py`;
+}
+
+/** A plain `def` can take `(environ, start_response)` as mod_wsgi passes them. */
+function acceptsWsgiCall(fn: Extract<Binding, { kind: 'function' }>): boolean {
+  return (fn.varargs || fn.positional >= 2) && fn.requiredPositional <= 2 && fn.requiredKeyword === 0;
+}
+
+/** A plain `def` can be called with no arguments, as the generated script calls a factory. */
+function acceptsNoArguments(fn: Extract<Binding, { kind: 'function' }>): boolean {
+  return fn.requiredPositional === 0 && fn.requiredKeyword === 0;
+}
+
+/**
+ * Checks that the entry's callable exists in its module and is called the right way, with
+ * Python's own parser (one `python3` run per module file; see {@link scanModule} for when the
+ * check is skipped). Refused:
+ * - a name the module does not bind at module level (assignment, def, class, import);
+ * - a submodule named as the callable (`pkg:sub`);
+ * - a plain `def` that cannot take `(environ, start_response)` without `()`: with no required
+ *   arguments it is a factory (`myapp:create_app` -> did you mean `myapp:create_app()`?);
+ * - `factory()` on a plain `def` that needs arguments (a WSGI application called with none);
+ * - a WSGI script (`.wsgi`) that defines no `application`, the name mod_wsgi calls.
+ * Decorated functions, classes and other objects are accepted as they are: their call signature
+ * is not visible statically.
+ * @param entry - from {@link parseEntry} (the module or script exists)
+ * @param root - the project root
+ * @returns the entry, unchanged
+ * @throws InputError naming `--entry` and the fix
+ */
+export function checkEntryCallable(entry: WsgiEntry, root: string): WsgiEntry {
+  const text = formatEntry(entry);
+  const file = entry.kind === 'script' ? join(root, entry.path) : moduleFile(entry, root);
+  const scan = scanModule(file);
+  if (scan === undefined) return entry;
+  const shown = posix.normalize(relative(root, file).split(sep).join('/'));
+  const name = entry.kind === 'script' ? 'application' : entry.callable;
+  const bindings = scan.names[name];
+  if (bindings === undefined) {
+    if (scan.open) return entry;
+    if (entry.kind === 'script') {
+      throw new InputError(
+        '--entry',
+        `WSGI script ${shown} defines no "application", the name mod_wsgi calls`,
+        'define application in it (e.g. application = create_app()), or pass --entry module:callable',
+      );
+    }
+    if (file.endsWith('__init__.py')) {
+      const sub = join(dirname(file), name);
+      if (isFile(`${sub}.py`) || isFile(join(sub, '__init__.py'))) {
+        throw new InputError(
+          '--entry',
+          `"${text}" names the module ${entry.module}.${name}, not a callable in it`,
+          `name the callable inside that module, e.g. --entry ${entry.module}.${name}:application`,
+        );
+      }
+    }
+    const known = Object.keys(scan.names).filter(candidate => !candidate.startsWith('_')).sort();
+    const listed = known.length === 0 ? 'it binds no public names' : `it binds ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', ...' : ''}`;
+    throw new InputError(
+      '--entry',
+      `${shown} defines no "${name}" at module level (${listed})`,
+      `name the WSGI application or factory it defines, e.g. --entry ${suggestEntry(entry, scan)}`,
+    );
+  }
+  // Rebound names (a def later wrapped in middleware) and decorated defs: the signature is not the callable's.
+  const only = bindings.length === 1 ? bindings[0] : undefined;
+  if (only?.kind !== 'function') return entry;
+  const factory = entry.kind === 'callable' && entry.factory;
+  if (!factory && !acceptsWsgiCall(only)) {
+    if (entry.kind === 'callable' && acceptsNoArguments(only)) {
+      throw new InputError(
+        '--entry',
+        `${text} is a function taking no arguments, an application factory, not a WSGI application (environ, start_response)`,
+        `did you mean ${text}()? (then each daemon process calls it once)`,
+      );
+    }
+    throw new InputError(
+      '--entry',
+      `${name}() in ${shown} ${describeArguments(only)}, so it cannot be the WSGI application, which mod_wsgi calls with (environ, start_response)`,
+      entry.kind === 'script'
+        ? 'make application a WSGI callable in the script (e.g. application = create_app())'
+        : 'name the WSGI application, or a factory taking no arguments followed by ()',
+    );
+  }
+  if (factory && !acceptsNoArguments(only)) {
+    const plain = `${entry.module}:${entry.callable}`;
+    throw new InputError(
+      '--entry',
+      `${text} calls ${name} without arguments, but it ${describeArguments(only)}`,
+      acceptsWsgiCall(only)
+        ? `it is a WSGI application itself: did you mean ${plain}? (without "()")`
+        : `give its arguments defaults, or name a factory that takes none`,
+    );
+  }
+  return entry;
+}
+
+function describeArguments(fn: Extract<Binding, { kind: 'function' }>): string {
+  const required = fn.requiredPositional + fn.requiredKeyword;
+  if (required > 0) return `requires ${required} argument${required === 1 ? '' : 's'}`;
+  if (fn.positional === 0) return 'takes no arguments';
+  return `takes at most ${fn.positional} positional argument${fn.positional === 1 ? '' : 's'}`;
+}
+
+/** A likely right entry for a message: `application`, `app`, a WSGI-shaped def, or a no-argument factory with `()`. */
+function suggestEntry(entry: Extract<WsgiEntry, { kind: 'callable' }>, scan: ModuleScan): string {
+  const single = (name: string) => (scan.names[name]?.length === 1 ? scan.names[name][0] : undefined);
+  for (const name of ['application', 'app']) if (scan.names[name]) return `${entry.module}:${name}`;
+  const defs = Object.keys(scan.names).filter(name => !name.startsWith('_')).sort();
+  const wsgi = defs.find(name => {
+    const b = single(name);
+    return b?.kind === 'function' && acceptsWsgiCall(b);
+  });
+  if (wsgi) return `${entry.module}:${wsgi}`;
+  const factory = defs.find(name => /^(create|make)_?app/i.test(name));
+  return factory ? `${entry.module}:${factory}()` : `${entry.module}:application`;
 }

@@ -8,9 +8,11 @@
  * keep serving while one restarts (reload, maximum-requests, crash).
  */
 import { basename } from 'node:path';
-import { extraModuleRoots, formatEntry, parseEntry, type WsgiEntry } from './entry.js';
+import { checkEntryCallable, extraModuleRoots, formatEntry, parseEntry, type WsgiEntry } from './entry.js';
+import { checkAnswerCombination } from './coherence.js';
 import { defaultDataDirs, defaultHealthPath, defaultInitCommands } from './runtime-needs.js';
 import type { ProjectFacts } from './detect.js';
+import { MAX_DAEMON_THREADS, type TunableAnswer, tunableFor } from '../lib/tunables.js';
 import {
   BASE_SUITES,
   type BaseSuite,
@@ -111,6 +113,12 @@ const integer = <K extends keyof Answers>(
     parse: (raw: unknown) => parseInteger(`--${flag}`, raw, min, max),
   }) as unknown as FieldBase<K>;
 
+/** An integer answer whose range, flag and default come from the tunables table (`generators/lib/tunables.ts`). */
+const tunableInteger = <K extends keyof Answers & TunableAnswer>(key: K, description: string, prompt: FieldBase<K>['prompt'] = 'input') => {
+  const { flag, fallback, min, max } = tunableFor(key);
+  return integer(key, flag ?? key, description, fallback ?? min, min, max, prompt);
+};
+
 export const FIELDS: readonly Field[] = [
   {
     key: 'entry',
@@ -118,7 +126,8 @@ export const FIELDS: readonly Field[] = [
     description: 'WSGI entry point: module:callable, module:factory() or path/to/app.wsgi (detected for Django and Flask)',
     prompt: 'input',
     defaultValue: ctx => firstValidEntry(ctx),
-    parse: (raw, ctx) => formatEntry(parseEntry(raw, ctx.root, extraModuleRoots(ctx.facts))),
+    // The callable is looked up with Python's ast here, once per run (firstValidEntry only parses).
+    parse: (raw, ctx) => formatEntry(checkEntryCallable(parseEntry(raw, ctx.root, extraModuleRoots(ctx.facts)), ctx.root)),
   },
   {
     key: 'name',
@@ -129,12 +138,13 @@ export const FIELDS: readonly Field[] = [
     parse: raw => parseProjectName(raw),
   },
   integer('port', 'port', 'Host port compose.yaml publishes on 127.0.0.1', 8000, 1, 65535),
-  integer('processes', 'processes', 'mod_wsgi daemon processes', 2, 1, 64),
-  integer('threads', 'threads', 'Threads per daemon process', 5, 1, 256),
-  integer('maximumRequests', 'maximum-requests', 'Requests before a daemon process is recycled, 0 = never', 0, 0, 10_000_000, false),
-  integer('requestTimeout', 'request-timeout', 'Seconds a request may run before its daemon process is restarted', 60, 1, 86_400, false),
-  integer('gracefulTimeout', 'graceful-timeout', 'Seconds a recycled daemon process waits for active requests', 15, 0, 3_600, false),
-  integer('queueTimeout', 'queue-timeout', 'Seconds a request may wait for a free daemon thread before a 504', 45, 1, 3_600, false),
+  // Ranges and defaults of the daemon's tunables: the table envvars checks them with.
+  tunableInteger('processes', 'mod_wsgi daemon processes'),
+  tunableInteger('threads', `Threads per daemon process; processes x threads at most ${MAX_DAEMON_THREADS}`),
+  tunableInteger('maximumRequests', 'Requests before a daemon process is recycled, 0 = never', false),
+  tunableInteger('requestTimeout', 'Seconds a request may run before its daemon process is restarted', false),
+  tunableInteger('gracefulTimeout', 'Seconds a recycled daemon process waits for active requests', false),
+  tunableInteger('queueTimeout', 'Seconds a request may wait for a free daemon thread before a 504', false),
   {
     key: 'static',
     flag: 'static',
@@ -208,7 +218,7 @@ export const FIELDS: readonly Field[] = [
 
 /**
  * Merges the sources of answers and validates each, in the order flags > answers
- * (prompt or `.yo-rc.json`) > defaults.
+ * (prompt or `.yo-rc.json`) > defaults, then the rules between them (coherence.ts).
  * @throws InputError for the first invalid or missing value
  */
 export function resolveAnswers(
@@ -221,6 +231,7 @@ export function resolveAnswers(
     const raw = flags[field.key] ?? given[field.key] ?? field.defaultValue(ctx, answers);
     answers[field.key] = (field.parse as (raw: unknown, ctx: AnswerContext) => unknown)(raw, ctx);
   }
+  checkAnswerCombination(answers as Answers, ctx);
   return answers as Answers;
 }
 

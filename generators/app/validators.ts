@@ -4,9 +4,16 @@
  * throws an {@link InputError} that names the input and the fix. The same functions
  * back the prompts' `validate`, so a flag can never get past a check a prompt makes.
  */
-import { statSync } from 'node:fs';
-import { isAbsolute, join, normalize, relative, sep } from 'node:path';
+import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import dockerignoreModule from '@balena/dockerignore';
+import { isAbsolute, join, normalize, posix, relative, sep } from 'node:path';
 import { InputError } from '../lib/input-error.js';
+import { packageRoot } from '../lib/package-root.js';
+import { renderTemplate } from '../lib/render.js';
+import { APACHE_WORKERS, defaultMaxRequestWorkers, MAX_DAEMON_THREADS } from '../lib/tunables.js';
+
+// The package's CommonJS export, typed as its ES default (as in lib/docker-build.ts).
+const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
 
 /** Debian releases the image can be based on. trixie: Python 3.13, mod_wsgi 5.0.2; bookworm: Python 3.11, mod_wsgi 4.9.4. */
 export const BASE_SUITES = ['trixie', 'bookworm'] as const;
@@ -37,34 +44,78 @@ export function parseInteger(flag: string, raw: unknown, min: number, max: numbe
 }
 
 /**
- * The project name: Docker image name, Compose project and service name.
- * Lowercased first; then it must match both Docker's image-name component grammar
- * (`[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*`, distribution/reference) and Compose's
- * project-name rule (`^[a-z0-9][a-z0-9_-]*$`), i.e. no dots.
- * @throws InputError naming `--name` and a suggested valid name
+ * The longest project name: a Kubernetes DNS-1035 label ("RFC 1035 Label Names",
+ * kubernetes.io/docs/concepts/overview/working-with-objects/names/) holds at most 63 characters.
+ */
+export const MAX_NAME_LENGTH = 63;
+
+/**
+ * A DNS-1035 label, as Kubernetes checks Service names (`IsDNS1035Label`, apimachinery
+ * `validation.go`): lowercase letters, digits and `-`, starting with a letter, ending with a
+ * letter or digit. Every such name is also a Docker image name component
+ * (`[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*`, distribution/reference), a Compose project name
+ * (`^[a-z0-9][a-z0-9_-]*$`) and a Compose service name, so one name fits all four.
+ */
+const DNS_1035_LABEL = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
+
+/** True when `name` is usable as image, Compose project and service, and Kubernetes object name alike. */
+export function isValidProjectName(name: string): boolean {
+  return name.length <= MAX_NAME_LENGTH && DNS_1035_LABEL.test(name);
+}
+
+/**
+ * The project name: Docker image name, Compose project and service name, and the name of the
+ * Kubernetes Deployment, Service and container (see {@link isValidProjectName}). Lowercased
+ * first, so `MyApp` is accepted as `myapp`; everything else that is not a DNS-1035 label is refused.
+ * @throws InputError naming `--name` and a suggested valid name (from {@link suggestProjectName})
  */
 export function parseProjectName(raw: unknown): string {
   const name = String(raw ?? '').trim().toLowerCase();
-  const valid = /^[a-z0-9]+(?:(?:_|__|-+)[a-z0-9]+)*$/.test(name) && name.length <= 63;
-  if (!valid) {
-    const suggestion = suggestProjectName(name) || 'myapp';
+  if (!isValidProjectName(name)) {
     throw new InputError(
       '--name',
-      `"${String(raw)}" is not a valid Docker image and Compose project name`,
-      `use lowercase letters, digits and single "-" or "_" between them, at most 63 characters, e.g. --name ${suggestion}`,
+      `"${String(raw)}" is not a valid Docker image, Compose project and Kubernetes name`,
+      `use lowercase letters, digits and "-" (a DNS-1035 label: a letter first, a letter or digit last, at most ${MAX_NAME_LENGTH} characters), e.g. --name ${suggestProjectName(name)}`,
     );
   }
   return name;
 }
 
-/** A valid project name made from any text (a directory name), or '' when nothing usable is left. */
+/**
+ * A valid project name (see {@link isValidProjectName}) made from any text, typically a
+ * directory name: runs of other characters become one `-`; leading digits move to the end
+ * (`2024site` -> `site-2024`), and `app-` goes in front when no letter is left to start with
+ * (`2024` -> `app-2024`, `` -> `app`).
+ * @returns a name that {@link parseProjectName} accepts unchanged
+ */
 export function suggestProjectName(text: string): string {
-  return text
+  const slug = text
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 63)
-    .replace(/-+$/, '');
+    .replace(/^-+|-+$/g, '');
+  // Kubernetes wants a letter first; a leading year or version reads best moved behind the words.
+  const leading = /^([0-9][-0-9]*?)-*([a-z].*)$/.exec(slug);
+  const ordered = leading ? `${leading[2]}-${leading[1].replace(/-+$/, '')}` : /^[a-z]/.test(slug) ? slug : slug ? `app-${slug}` : 'app';
+  return ordered.slice(0, MAX_NAME_LENGTH).replace(/-+$/, '');
+}
+
+/**
+ * processes x threads, checked against what the generated envvars accepts: it derives Apache's
+ * worker count from them ({@link defaultMaxRequestWorkers}) and refuses one above
+ * {@link APACHE_WORKERS}.max, so a larger daemon would never start.
+ * @param processes - `--processes`, already within its own range
+ * @param threads - `--threads`, already within its own range
+ * @throws InputError naming `--threads` (the second of the two flags) with the largest product allowed
+ */
+export function checkDaemonSize(processes: number, threads: number): void {
+  const workers = defaultMaxRequestWorkers(processes, threads);
+  if (workers > APACHE_WORKERS.max) {
+    throw new InputError(
+      '--threads',
+      `${processes} processes x ${threads} threads need ${workers} Apache workers (${APACHE_WORKERS.perDaemonThread} per daemon thread), more than the ${APACHE_WORKERS.max} the image accepts`,
+      `lower --processes or --threads so that processes x threads is at most ${MAX_DAEMON_THREADS} (e.g. --threads ${Math.floor(MAX_DAEMON_THREADS / processes)})`,
+    );
+  }
 }
 
 /** @throws InputError unless one of {@link BASE_SUITES} */
@@ -140,12 +191,67 @@ export function parseStaticMappings(raw: unknown, root: string): StaticMapping[]
     if (!isDirectory(join(root, dir))) {
       throw new InputError('--static', `directory "${match[2]}" for ${url} does not exist in ${root}`, 'create it or correct the path');
     }
+    if (dir === '.') {
+      throw new InputError(
+        '--static',
+        `${item} would serve the whole project (source, settings, database) to anyone`,
+        `map ${url} to a directory holding only public files, e.g. --static ${url}=static`,
+      );
+    }
+    const exposed = firstExposedFile(root, dir);
+    if (exposed !== undefined) {
+      throw new InputError(
+        '--static',
+        `${item} would serve ${exposed} to anyone (${isDotName(posix.basename(exposed)) ? 'a dotfile' : 'Python code'} inside "${dir}")`,
+        `map ${url} to a directory holding only public files, or move ${exposed} out of it`,
+      );
+    }
     if (mappings.some(m => m.url === url)) {
       throw new InputError('--static', `URL ${url} is mapped twice`, 'give each URL prefix once');
     }
     mappings.push({ url, dir });
   }
   return mappings;
+}
+
+/** Files a static directory may hold although their names start with a dot: empty placeholders that reveal nothing. */
+const HARMLESS_DOTFILES = new Set(['.gitkeep', '.keep']);
+/** Python code (and the WSGI script form of it): serving it would publish the application's source. */
+const CODE_FILE = /\.(py|pyc|pyo|wsgi)$/;
+/** How many entries a static directory scan looks at before giving up (and accepting): keeps a huge asset tree fast. */
+const MAX_STATIC_SCAN = 20_000;
+
+function isDotName(name: string): boolean {
+  return name.startsWith('.') && !HARMLESS_DOTFILES.has(name);
+}
+
+/**
+ * The first file or directory below `dir` that Apache must not serve: a dotfile or dot-directory
+ * (`.env`, `.git`; `.gitkeep` and `.keep` excepted) or Python code (`.py`, `.pyc`, `.pyo`, `.wsgi`).
+ * Symbolic links are not followed, as Apache does not (`Options None`).
+ * @param root - the project root
+ * @param dir - project-relative POSIX directory
+ * @returns its project-relative POSIX path, or undefined when there is none (or after {@link MAX_STATIC_SCAN} entries)
+ */
+export function firstExposedFile(root: string, dir: string): string | undefined {
+  let seen = 0;
+  const queue = [dir];
+  while (queue.length > 0) {
+    const current = queue.shift()!;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(root, current), { withFileTypes: true });
+    } catch {
+      continue; // unreadable: Apache (another uid) cannot read it either
+    }
+    for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      if (++seen > MAX_STATIC_SCAN) return undefined;
+      const path = `${current}/${entry.name}`;
+      if (isDotName(entry.name) || (!entry.isDirectory() && CODE_FILE.test(entry.name))) return path;
+      if (entry.isDirectory()) queue.push(path);
+    }
+  }
+  return undefined;
 }
 
 /** Static mappings as they are stored in `.yo-rc.json` and given as flags. */
@@ -169,12 +275,53 @@ export function isFile(path: string): boolean {
   }
 }
 
+/** Directories the generated stack itself needs in the image: data directories may not be or lie inside them. */
+const RESERVED_DIRS: Readonly<Record<string, string>> = {
+  docker: 'holds the generated Apache config and scripts, which the image is built from',
+  wheelhouse: 'is where pip finds your wheels while the image builds',
+};
+
+let keptOutRules: ReturnType<typeof dockerignore> | undefined;
+
+/**
+ * The rules of the generated `.dockerignore` without any data directory: VCS, secrets,
+ * virtualenvs, caches and the generator's own files. Rendered from the same template the
+ * generator writes, so the two cannot drift apart.
+ */
+function keptOutOfImage(): ReturnType<typeof dockerignore> {
+  if (!keptOutRules) {
+    const template = readFileSync(join(packageRoot(), 'templates', 'dockerignore.mustache'), 'utf8');
+    keptOutRules = dockerignore().add(renderTemplate(template, { dataDirs: [], hasDataDirs: false, djangoSqliteFile: '' }).split('\n'));
+  }
+  return keptOutRules;
+}
+
+/** A Kubernetes volume name is a DNS-1123 label (at most 63 characters); the Compose volume shares it. */
+const MAX_VOLUME_NAME_LENGTH = 63;
+
+/**
+ * The named volume (Compose) and volume (Kubernetes; its claim is `<name>-<volume>`) that holds
+ * a data directory: `data-` and the path in lowercase letters and digits, other runs as `-`
+ * (`media/Uploads` -> `data-media-uploads`). Two directories with the same volume name would
+ * be one volume: {@link parseDataDirs} refuses them.
+ * @param dir - project-relative POSIX path
+ */
+export function dataVolumeName(dir: string): string {
+  return `data-${dir.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`;
+}
+
 /**
  * Directories the app writes at run time (uploads, Flask's `instance/`), `--data-dir DIR`
  * (repeatable). They need not exist yet. Restricted to plain path characters because
- * they are written unquoted into the Dockerfile and YAML.
- * @returns project-relative POSIX paths
- * @throws InputError for the project root itself, a path outside it, or unusual characters
+ * they are written unquoted into the Dockerfile and YAML. Each becomes a `.dockerignore`
+ * line, a named volume and a Kubernetes claim, so it may not be:
+ * - the project root, or outside it;
+ * - an existing file (or below one): it is created as a directory;
+ * - `docker/` or `wheelhouse/` (or inside them): the build needs them;
+ * - a path the generated `.dockerignore` already keeps out (`.git`, `venv`, `.env`, `Dockerfile`, ...);
+ * - the same volume as another one (`uploads` and `Uploads`), or a volume name over 63 characters.
+ * @returns project-relative POSIX paths, duplicates dropped
+ * @throws InputError naming `--data-dir`, the directory and the fix
  */
 export function parseDataDirs(raw: unknown, root: string): string[] {
   const dirs: string[] = [];
@@ -184,7 +331,47 @@ export function parseDataDirs(raw: unknown, root: string): string[] {
     }
     const dir = projectRelative('--data-dir', root, item);
     if (dir === '.') throw new InputError('--data-dir', 'the project root itself cannot be a data directory', 'name a subdirectory such as instance or media');
-    if (!dirs.includes(dir)) dirs.push(dir);
+    if (dirs.includes(dir)) continue;
+    const parts = dir.split('/');
+    const file = parts.map((_, i) => parts.slice(0, i + 1).join('/')).find(path => existsSync(join(root, path)) && !isDirectory(join(root, path)));
+    if (file !== undefined) {
+      throw new InputError(
+        '--data-dir',
+        file === dir ? `"${item}" is a file, not a directory` : `"${item}" lies below the file "${file}"`,
+        'name a directory (it is created when missing), e.g. --data-dir data',
+      );
+    }
+    const reserved = Object.keys(RESERVED_DIRS).find(name => dir === name || dir.startsWith(`${name}/`));
+    if (reserved !== undefined) {
+      throw new InputError('--data-dir', `"${item}" is taken: ${reserved}/ ${RESERVED_DIRS[reserved]}`, 'pick a directory of its own, e.g. --data-dir data');
+    }
+    if (keptOutOfImage().ignores(dir)) {
+      throw new InputError(
+        '--data-dir',
+        `"${item}" is a path .dockerignore keeps out of the image (version control, secrets, virtualenvs, caches or the generator's files), not app data`,
+        'pick a directory of its own, e.g. --data-dir data',
+      );
+    }
+    const volume = dataVolumeName(dir);
+    if (volume === 'data-') {
+      throw new InputError('--data-dir', `"${item}" has no letter or digit to name its volume after`, 'pick a directory whose name has letters or digits');
+    }
+    if (volume.length > MAX_VOLUME_NAME_LENGTH) {
+      throw new InputError(
+        '--data-dir',
+        `"${item}" would be the volume ${volume}, longer than the ${MAX_VOLUME_NAME_LENGTH} characters Kubernetes allows`,
+        'pick a shorter directory path',
+      );
+    }
+    const twin = dirs.find(other => dataVolumeName(other) === volume);
+    if (twin !== undefined) {
+      throw new InputError(
+        '--data-dir',
+        `"${twin}" and "${dir}" would both be the volume ${volume} (names differing only in case or punctuation)`,
+        'give each data directory once, under names that differ in letters or digits',
+      );
+    }
+    dirs.push(dir);
   }
   return dirs;
 }

@@ -9,7 +9,8 @@ import { DJANGO_SQLITE_DATA_DIR, djangoRuntime } from './runtime-needs.js';
 import { extraModuleRoots, parseEntry } from './entry.js';
 import type { Answers } from './options.js';
 import type { BaseSuite } from './validators.js';
-import { parseStaticMappings } from './validators.js';
+import { dataVolumeName, parseStaticMappings } from './validators.js';
+import { APACHE_WORKERS, type Tunable, TUNABLES } from '../lib/tunables.js';
 
 /** Where the project lives inside the image. */
 export const APP_DIR = '/srv/app';
@@ -125,6 +126,10 @@ export interface ViewModel {
   kube: KubernetesSizing;
   /** requested with `Host: localhost` by the HEALTHCHECK, the probes and the check */
   healthPath: string;
+  /** envvars' `wsgi_apache_int` range checks, one per whole-number tunable (generators/lib/tunables.ts) */
+  tunables: readonly Tunable[];
+  /** how envvars derives and bounds `APACHE_MAX_REQUEST_WORKERS` (generators/lib/tunables.ts) */
+  apacheWorkers: typeof APACHE_WORKERS;
   /** lines of `docker/init`, run before serving, each also single-quoted for `printf` */
   initCommands: { command: string; quoted: string }[];
   hasInitCommands: boolean;
@@ -195,7 +200,7 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
   const dataDirs = answers.dataDirs.map(dir => ({
     dir,
     path: container(dir),
-    volume: `data-${dir.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`,
+    volume: dataVolumeName(dir),
   }));
   const preservedDirs = djangoStatic ? [djangoStatic.root] : [];
   const preserved = preservedDirs.map(container);
@@ -268,6 +273,8 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
       dataVolumeSize: '1Gi',
     },
     healthPath: answers.healthPath,
+    tunables: TUNABLES,
+    apacheWorkers: APACHE_WORKERS,
     initCommands: answers.initCommands.map(command => ({ command, quoted: `'${command.replaceAll("'", "'\\''")}'` })),
     hasInitCommands: answers.initCommands.length > 0,
     djangoContainerSettings: DJANGO_CONTAINER_SETTINGS,

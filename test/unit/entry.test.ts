@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatEntry, parseEntry } from '../../generators/app/entry.js';
+import { checkEntryCallable, formatEntry, parseEntry } from '../../generators/app/entry.js';
 import { makeProject } from '../helpers/project.js';
 
 const root = makeProject({
@@ -66,5 +66,86 @@ describe('parseEntry with extra module roots (a Django project below the root)',
     expect(() => parseEntry('other.wsgi:application', nested, ['backend'])).toThrow(
       /looked for other\/wsgi\.py and other\/wsgi\/__init__\.py in the project, in src\/ and in backend\/\)/,
     );
+  });
+});
+
+describe('checkEntryCallable: the callable exists and is called the right way (Python\'s ast)', () => {
+  const project = makeProject({
+    files: {
+      'hello.py': 'import os\n\ndef application(environ, start_response):\n    pass\n\ndef helper():\n    pass\n',
+      'myapp.py': 'from flask import Flask\n\ndef create_app(test_config=None):\n    return Flask(__name__)\n',
+      'wrapped.py': 'def application(environ, start_response):\n    pass\napplication = Middleware(application)\n',
+      'decorated.py': '@wrap\ndef application():\n    pass\n',
+      'star.py': 'from elsewhere import *\n',
+      'lazy.py': 'def __getattr__(name):\n    return None\n',
+      'conditional.py': 'try:\n    from fast import app\nexcept ImportError:\n    app = None\nif True:\n    for alias in []:\n        pass\n',
+      'needs.py': 'def make(config):\n    pass\n',
+      'newer.py': 'type Alias = int\ndef application(environ, start_response): pass\nmatch x:\n    case [a, *rest]: pass\n',
+      'broken.py': 'def application(environ, start_response)\n',
+      'pkg/__init__.py': '',
+      'pkg/sub.py': 'application = None\n',
+      'deploy/good.wsgi': 'from hello import application\n',
+      'deploy/empty.wsgi': 'import hello\n',
+      'deploy/factory.wsgi': 'def application():\n    pass\n',
+    },
+  });
+  const check = (text: string) => formatEntry(checkEntryCallable(parseEntry(text, project), project));
+
+  it.each([
+    'hello:application',
+    'myapp:create_app()',
+    'wrapped:application',
+    'decorated:application',
+    'star:anything',
+    'lazy:anything',
+    'conditional:app',
+    'conditional:alias',
+    'hello:os',
+    'pkg.sub:application',
+    'deploy/good.wsgi',
+    // Syntax the host's Python may not know yet, or a real syntax error: left to Python in the image.
+    'newer:application',
+    'broken:application',
+  ])('accepts %s', text => {
+    expect(check(text)).toBe(text);
+  });
+
+  it('refuses a name the module does not bind, listing the ones it does', () => {
+    expect(() => check('hello:nosuchcallable')).toThrow(
+      '--entry: hello.py defines no "nosuchcallable" at module level (it binds application, helper, os). Fix: name the WSGI application or factory it defines, e.g. --entry hello:application.',
+    );
+    expect(() => check('myapp:app')).toThrow(/e\.g\. --entry myapp:create_app\(\)\.$/);
+  });
+  it('refuses a factory named without (), suggesting the call', () => {
+    expect(() => check('myapp:create_app')).toThrow(
+      '--entry: myapp:create_app is a function taking no arguments, an application factory, not a WSGI application (environ, start_response). Fix: did you mean myapp:create_app()? (then each daemon process calls it once).',
+    );
+    expect(() => check('hello:helper')).toThrow(/did you mean hello:helper\(\)\?/);
+  });
+  it('refuses () on a WSGI application, and on a function needing arguments', () => {
+    expect(() => check('hello:application()')).toThrow(
+      '--entry: hello:application() calls application without arguments, but it requires 2 arguments. Fix: it is a WSGI application itself: did you mean hello:application? (without "()").',
+    );
+    expect(() => check('needs:make()')).toThrow(/--entry: needs:make\(\) calls make without arguments, but it requires 1 argument\. Fix: give its arguments defaults/);
+    expect(() => check('needs:make')).toThrow(/--entry: make\(\) in needs\.py requires 1 argument, so it cannot be the WSGI application/);
+  });
+  it('refuses a submodule named as the callable', () => {
+    expect(() => check('pkg:sub')).toThrow('--entry: "pkg:sub" names the module pkg.sub, not a callable in it. Fix: name the callable inside that module, e.g. --entry pkg.sub:application.');
+  });
+  it('refuses a WSGI script without application, or with one that is not WSGI-shaped', () => {
+    expect(() => check('deploy/empty.wsgi')).toThrow(
+      '--entry: WSGI script deploy/empty.wsgi defines no "application", the name mod_wsgi calls. Fix: define application in it (e.g. application = create_app()), or pass --entry module:callable.',
+    );
+    expect(() => check('deploy/factory.wsgi')).toThrow(/--entry: application\(\) in deploy\/factory\.wsgi takes no arguments, so it cannot be the WSGI application/);
+  });
+  it('skips the check, accepting the entry, where no python3 runs', () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      const fresh = makeProject({ files: { 'gone.py': 'x = 1\n' } });
+      expect(formatEntry(checkEntryCallable(parseEntry('gone:nothing', fresh), fresh))).toBe('gone:nothing');
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });

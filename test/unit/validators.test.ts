@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import {
+  checkDaemonSize,
+  dataVolumeName,
   parseAptPackages,
   parseBase,
+  parseDataDirs,
   parseInteger,
   parseProjectName,
   parseStaticMappings,
@@ -9,6 +13,7 @@ import {
   toList,
 } from '../../generators/app/validators.js';
 import { InputError } from '../../generators/lib/input-error.js';
+import { MAX_DAEMON_THREADS } from '../../generators/lib/tunables.js';
 import { makeProject } from '../helpers/project.js';
 
 describe('parseInteger', () => {
@@ -28,17 +33,52 @@ describe('parseInteger', () => {
 describe('parseProjectName', () => {
   it('lowercases before validating', () => {
     expect(parseProjectName('MyApp')).toBe('myapp');
-    expect(parseProjectName('shop_api-2')).toBe('shop_api-2');
+    expect(parseProjectName('shop-api-2')).toBe('shop-api-2');
   });
-  it.each([['my app'], ['-app'], ['app.'], ['my.app'], ['app_-x'], [''], ['a'.repeat(64)]])(
-    'rejects %j with a suggestion',
-    raw => {
-      expect(() => parseProjectName(raw)).toThrow(/--name: .* is not a valid Docker image and Compose project name.*e\.g\. --name /);
-    },
-  );
+  it.each([
+    ['my app', 'my-app'],
+    ['-app', 'app'],
+    ['app.', 'app'],
+    ['my.app', 'my-app'],
+    ['app_-x', 'app-x'],
+    ['my_app', 'my-app'],
+    ['2024site', 'site-2024'],
+    ['2024', 'app-2024'],
+    ['', 'app'],
+    ['a'.repeat(64), 'a'.repeat(63)],
+  ])('rejects %j, valid for Docker but not Kubernetes or not at all, suggesting %j', (raw, suggestion) => {
+    const message = `--name: "${raw}" is not a valid Docker image, Compose project and Kubernetes name. Fix: use lowercase letters, digits and "-" (a DNS-1035 label: a letter first, a letter or digit last, at most 63 characters), e.g. --name ${suggestion}.`;
+    expect(() => parseProjectName(raw)).toThrow(message);
+  });
   it('suggests a valid name from any directory name', () => {
     expect(suggestProjectName('My Project (v2)')).toBe('my-project-v2');
     expect(parseProjectName(suggestProjectName('__weird..Name__'))).toBe('weird-name');
+    expect(suggestProjectName('2024-01-report')).toBe('report-2024-01');
+    expect(suggestProjectName('日本')).toBe('app');
+  });
+  it('every suggestion is a DNS-1035 label that parseProjectName keeps as it is', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 100, unit: 'binary' }), text => {
+        const name = suggestProjectName(text);
+        expect(name).toMatch(/^[a-z]([-a-z0-9]*[a-z0-9])?$/);
+        expect(name.length).toBeLessThanOrEqual(63);
+        expect(parseProjectName(name)).toBe(name);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('checkDaemonSize', () => {
+  it('accepts processes x threads up to 5000, the largest whose derived Apache workers envvars accepts', () => {
+    expect(MAX_DAEMON_THREADS).toBe(5000);
+    expect(() => checkDaemonSize(20, 250)).not.toThrow();
+    expect(() => checkDaemonSize(64, 78)).not.toThrow();
+  });
+  it('refuses a larger daemon, naming --threads and the bound', () => {
+    expect(() => checkDaemonSize(64, 256)).toThrow(
+      '--threads: 64 processes x 256 threads need 65536 Apache workers (4 per daemon thread), more than the 20000 the image accepts. Fix: lower --processes or --threads so that processes x threads is at most 5000 (e.g. --threads 78).',
+    );
   });
 });
 
@@ -79,5 +119,70 @@ describe('parseStaticMappings', () => {
   });
   it('rejects a directory outside the project', () => {
     expect(() => parseStaticMappings('/etc=../..', root)).toThrow(/outside the project directory/);
+  });
+});
+
+describe('parseStaticMappings: only public files', () => {
+  const root = makeProject({
+    files: {
+      'hello.py': '',
+      'static/site.css': '',
+      'static/.gitkeep': '',
+      'leaky/css/site.css': '',
+      'leaky/css/.env': 'SECRET_KEY=x\n',
+      'code/img/logo.png': '',
+      'code/tools.py': '',
+      'git/.git/config': '',
+      'cache/__pycache__/x.cpython-313.pyc': '',
+    },
+  });
+  it('accepts a directory of public files, placeholders such as .gitkeep included', () => {
+    expect(parseStaticMappings('/static=static', root)).toEqual([{ url: '/static', dir: 'static' }]);
+  });
+  it('refuses the project root', () => {
+    expect(() => parseStaticMappings('/files=.', root)).toThrow(
+      '--static: /files=. would serve the whole project (source, settings, database) to anyone. Fix: map /files to a directory holding only public files, e.g. --static /files=static.',
+    );
+  });
+  it.each([
+    ['/l=leaky', 'leaky/css/.env', 'a dotfile'],
+    ['/c=code', 'code/tools.py', 'Python code'],
+    ['/g=git', 'git/.git', 'a dotfile'],
+    ['/p=cache', 'cache/__pycache__/x.cpython-313.pyc', 'Python code'],
+  ])('refuses %s, which holds %s', (item, exposed, what) => {
+    const [url, dir] = item.split('=');
+    expect(() => parseStaticMappings(item, root)).toThrow(
+      `--static: ${item} would serve ${exposed} to anyone (${what} inside "${dir}"). Fix: map ${url} to a directory holding only public files, or move ${exposed} out of it.`,
+    );
+  });
+});
+
+describe('parseDataDirs: directories the image does not need, one volume each', () => {
+  const root = makeProject({ files: { 'hello.py': '', 'docker/apache2.conf': '', 'uploads/a.png': '' } });
+  it('accepts new and existing directories, dropping repeats', () => {
+    expect(parseDataDirs(['uploads', 'media/files', './uploads'], root)).toEqual(['uploads', 'media/files']);
+  });
+  it.each([
+    ['docker', '"docker" is taken: docker/ holds the generated Apache config and scripts, which the image is built from. Fix: pick a directory of its own, e.g. --data-dir data.'],
+    ['docker/x', '"docker/x" is taken: docker/ holds the generated Apache config and scripts'],
+    ['wheelhouse', '"wheelhouse" is taken: wheelhouse/ is where pip finds your wheels while the image builds'],
+    ['.git', '".git" is a path .dockerignore keeps out of the image'],
+    ['venv', '"venv" is a path .dockerignore keeps out of the image'],
+    ['.env', '".env" is a path .dockerignore keeps out of the image'],
+    ['node_modules/cache', '"node_modules/cache" is a path .dockerignore keeps out of the image'],
+    ['compose.yaml', '"compose.yaml" is a path .dockerignore keeps out of the image'],
+    ['hello.py', '"hello.py" is a file, not a directory. Fix: name a directory (it is created when missing), e.g. --data-dir data.'],
+    ['hello.py/x', '"hello.py/x" lies below the file "hello.py"'],
+    ['_', '"_" has no letter or digit to name its volume after'],
+    ['a'.repeat(59), `"${'a'.repeat(59)}" would be the volume data-${'a'.repeat(59)}, longer than the 63 characters Kubernetes allows`],
+  ])('refuses %j', (dir, message) => {
+    expect(() => parseDataDirs(dir, root)).toThrow(`--data-dir: ${message}`);
+  });
+  it('refuses two directories that would be one volume', () => {
+    expect(() => parseDataDirs(['uploads', 'Uploads'], root)).toThrow(
+      '--data-dir: "uploads" and "Uploads" would both be the volume data-uploads (names differing only in case or punctuation). Fix: give each data directory once, under names that differ in letters or digits.',
+    );
+    expect(() => parseDataDirs(['media/files', 'media-files'], root)).toThrow(/would both be the volume data-media-files/);
+    expect(dataVolumeName('Media/Big_Files')).toBe('data-media-big-files');
   });
 });

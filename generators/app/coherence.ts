@@ -1,0 +1,68 @@
+/**
+ * Rules that involve more than one answer, checked once all of them have parsed (each field's
+ * own rules live in validators.ts and entry.ts). Together they make an accepted set of answers
+ * one that builds and starts: nothing here can be known from a single flag.
+ */
+import { posix } from 'node:path';
+import { InputError } from '../lib/input-error.js';
+import { extraModuleRoots, parseEntry, type WsgiEntry } from './entry.js';
+import type { AnswerContext, Answers } from './options.js';
+import { checkDaemonSize, parseStaticMappings } from './validators.js';
+
+/** True when `dir` is `path` or one of its ancestors (project-relative POSIX paths; `.` is everyone's). */
+function isAncestorOrSelf(dir: string, path: string): boolean {
+  return dir === '.' || path === dir || path.startsWith(`${dir}/`);
+}
+
+/**
+ * The project-relative paths holding the code the entry runs: the module root (`src`,
+ * `backend`) when it is not the project root, and the entry's top-level package or module
+ * file, or the WSGI script.
+ */
+export function codePaths(entry: WsgiEntry): string[] {
+  if (entry.kind === 'script') return [entry.path];
+  const top = entry.module.split('.')[0];
+  const paths = [posix.join(entry.moduleRoot, top), posix.join(entry.moduleRoot, `${top}.py`)];
+  return entry.moduleRoot === '.' ? paths : [entry.moduleRoot, ...paths];
+}
+
+/**
+ * Checks the rules between answers:
+ * - processes x threads within what the image's envvars accepts ({@link checkDaemonSize}, `--threads`);
+ * - no static directory is an ancestor of (or is) the entry's code (`--static`);
+ * - no data directory holds the entry's code or the files the build installs dependencies from
+ *   (`--data-dir`): each data directory is kept out of the image by `.dockerignore`.
+ * @param answers - every answer, each already valid on its own (from resolveAnswers)
+ * @throws InputError for the first rule broken, naming the flag and the fix
+ */
+export function checkAnswerCombination(answers: Answers, ctx: AnswerContext): void {
+  checkDaemonSize(answers.processes, answers.threads);
+  const entry = parseEntry(answers.entry, ctx.root, extraModuleRoots(ctx.facts));
+  const code = codePaths(entry);
+  for (const mapping of parseStaticMappings(answers.static, ctx.root)) {
+    const served = code.find(path => isAncestorOrSelf(mapping.dir, path));
+    if (served !== undefined) {
+      throw new InputError(
+        '--static',
+        `${mapping.url}=${mapping.dir} would serve the app's code (${served}) to anyone`,
+        `map ${mapping.url} to a directory holding only public files, e.g. --static ${mapping.url}=static`,
+      );
+    }
+  }
+  const needed = [
+    ...code.map(path => ({ path, what: "the app's code" })),
+    ...ctx.facts.requirementFiles.map(path => ({ path, what: 'a requirements file the image installs' })),
+    { path: 'pyproject.toml', what: 'the project metadata the image installs' },
+    ...(ctx.facts.djangoManagePy ? [{ path: ctx.facts.djangoManagePy, what: "Django's manage.py" }] : []),
+  ];
+  for (const dir of answers.dataDirs) {
+    const held = needed.find(({ path }) => isAncestorOrSelf(dir, path));
+    if (held !== undefined) {
+      throw new InputError(
+        '--data-dir',
+        `"${dir}" holds ${held.what} (${held.path}), which would then be left out of the image: a data directory is a volume, not part of the build`,
+        'pick a directory that holds no code, e.g. --data-dir data',
+      );
+    }
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The run-time tunables of the generated image, with the ranges the generated
+ * `docker/envvars` accepts: ONE table, read both by the generator's validators (flags,
+ * prompts, `.yo-rc.json`) and by `templates/docker/envvars.mustache`, whose
+ * `wsgi_apache_int NAME "$NAME" MIN MAX` checks are rendered from it. An answer the
+ * generator accepts can therefore never be one the container refuses at start-up.
+ */
+
+/** The answers (see `generators/app/options.ts`, `Answers`) that set a tunable's default. */
+export type TunableAnswer = 'processes' | 'threads' | 'maximumRequests' | 'requestTimeout' | 'gracefulTimeout' | 'queueTimeout';
+
+/** One whole-number environment variable checked by envvars. */
+export interface Tunable {
+  /** the environment variable, e.g. `WSGI_PROCESSES` */
+  env: string;
+  /** the answer whose value becomes the image's default; undefined for Apache's own settings */
+  answer?: TunableAnswer;
+  /** the flag setting that answer, without `--` */
+  flag?: string;
+  /** smallest accepted value (inclusive) */
+  min: number;
+  /** largest accepted value (inclusive) */
+  max: number;
+  /**
+   * For an answer: the generator's default answer (mod_wsgi-express 5.0.2's `start-server`
+   * defaults, except processes: 2, see options.ts), which the image then defaults to.
+   * Undefined for Apache's own settings, whose defaults are fixed in the Dockerfile and
+   * envvars templates (DOCKER.md lists them).
+   */
+  fallback?: number;
+  /** the unit of the value, for messages and docs */
+  unit: string;
+}
+
+/**
+ * Every whole-number tunable, in the order envvars checks them. Sources of the bounds:
+ * processes/threads are kept where one container stays sane (64 processes, 256 threads each;
+ * the worker bound below limits their product further); timeouts span a second to a day
+ * (request) or an hour; `APACHE_LIMIT_REQUEST_BODY` is Apache's own maximum for
+ * `LimitRequestBody` (2 GiB - 1, httpd core docs).
+ */
+export const TUNABLES: readonly Tunable[] = [
+  { env: 'WSGI_PROCESSES', answer: 'processes', flag: 'processes', min: 1, max: 64, fallback: 2, unit: 'processes' },
+  { env: 'WSGI_THREADS', answer: 'threads', flag: 'threads', min: 1, max: 256, fallback: 5, unit: 'threads per process' },
+  { env: 'WSGI_MAXIMUM_REQUESTS', answer: 'maximumRequests', flag: 'maximum-requests', min: 0, max: 10_000_000, fallback: 0, unit: 'requests' },
+  { env: 'WSGI_REQUEST_TIMEOUT', answer: 'requestTimeout', flag: 'request-timeout', min: 1, max: 86_400, fallback: 60, unit: 'seconds' },
+  { env: 'WSGI_GRACEFUL_TIMEOUT', answer: 'gracefulTimeout', flag: 'graceful-timeout', min: 0, max: 3_600, fallback: 15, unit: 'seconds' },
+  { env: 'WSGI_QUEUE_TIMEOUT', answer: 'queueTimeout', flag: 'queue-timeout', min: 1, max: 3_600, fallback: 45, unit: 'seconds' },
+  { env: 'APACHE_KEEPALIVE_TIMEOUT', min: 0, max: 300, unit: 'seconds' },
+  { env: 'APACHE_LIMIT_REQUEST_BODY', min: 0, max: 2_147_483_647, unit: 'bytes' },
+];
+
+/**
+ * Apache's worker count, derived by envvars from the daemon's size unless
+ * `APACHE_MAX_REQUEST_WORKERS` is set: `perDaemonThread` x processes x threads, at least
+ * `minimum` (why 4 and 128: envvars.mustache, measured with 64 connections), checked
+ * against [min, max]. max 20000 is mpm_event's compile-time cap on ServerLimit
+ * (`MAX_SERVER_LIMIT`, httpd `server/mpm/event/event.c`), applied to workers to stay far
+ * from it.
+ */
+export const APACHE_WORKERS = {
+  env: 'APACHE_MAX_REQUEST_WORKERS',
+  perDaemonThread: 4,
+  minimum: 128,
+  min: 1,
+  max: 20_000,
+} as const;
+
+/** The tunable for `env`. @throws Error for a name not in {@link TUNABLES} (a programming error) */
+export function tunable(env: string): Tunable {
+  const found = TUNABLES.find(t => t.env === env);
+  if (!found) throw new Error(`no tunable ${env}`);
+  return found;
+}
+
+/** The tunable an answer sets. @throws Error for an answer without one (a programming error) */
+export function tunableFor(answer: TunableAnswer): Tunable {
+  const found = TUNABLES.find(t => t.answer === answer);
+  if (!found) throw new Error(`no tunable for ${answer}`);
+  return found;
+}
+
+/**
+ * `APACHE_MAX_REQUEST_WORKERS` as envvars derives it when it is not set.
+ * @param processes - daemon processes
+ * @param threads - threads per daemon process
+ * @returns Apache workers (before envvars rounds up to whole children of 64 threads)
+ */
+export function defaultMaxRequestWorkers(processes: number, threads: number): number {
+  return Math.max(APACHE_WORKERS.minimum, APACHE_WORKERS.perDaemonThread * processes * threads);
+}
+
+/** The largest processes x threads whose derived worker count envvars still accepts (5000). */
+export const MAX_DAEMON_THREADS = Math.floor(APACHE_WORKERS.max / APACHE_WORKERS.perDaemonThread);
