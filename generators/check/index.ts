@@ -11,7 +11,7 @@ import Docker from 'dockerode';
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { followStats } from '../lib/container-stats.js';
-import { buildImage, DockerUnavailableError } from '../lib/docker-build.js';
+import { buildArgsFromEnvironment, buildImage, DockerUnavailableError } from '../lib/docker-build.js';
 import { demuxDockerStream } from '../lib/docker-streams.js';
 import { InputError } from '../lib/input-error.js';
 import { freePort } from '../lib/net.js';
@@ -37,6 +37,8 @@ export type CheckOptions = BaseOptions & {
 interface Settings {
   name: string;
   paths: string[];
+  /** false when `paths` is the default, the project's health path */
+  pathsGiven: boolean;
   durationSeconds: number;
   connections: number;
   rate?: number;
@@ -89,6 +91,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     this.#settings = {
       name: stored.name,
       paths: paths.length > 0 ? paths : [stored.healthPath ?? '/'],
+      pathsGiven: paths.length > 0,
       durationSeconds: parseInteger('--duration', this.options.duration ?? '10', 1, 600),
       connections: parseInteger('--connections', this.options.connections ?? '64', 1, 1024),
       rate: optional('--rate', this.options.rate, 1, 1_000_000),
@@ -106,10 +109,15 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
   async default(): Promise<void> {
     const settings = this.#settings;
     const root = this.destinationRoot();
-    const say = (line: string) => (this.options.json ? process.stderr.write(`${line}\n`) : this.log(line));
+    const say = (line: string) => this.#say(line);
     say(`Building ${settings.name}:latest...`);
     try {
-      await buildImage({ context: root, tag: `${settings.name}:latest`, onLine: line => say(`  ${line}`) });
+      await buildImage({
+        context: root,
+        tag: `${settings.name}:latest`,
+        buildArgs: buildArgsFromEnvironment(),
+        onLine: line => say(`  ${line}`),
+      });
     } catch (error) {
       if (error instanceof DockerUnavailableError) {
         throw new InputError('Docker', error.message, 'start Docker (or set DOCKER_HOST to a reachable engine) and run the check again');
@@ -149,12 +157,23 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     }
   }
 
+  /** A progress line: on stderr with --json, so stdout stays the report alone. */
+  #say(line: string): void {
+    if (this.options.json) process.stderr.write(`${line}\n`);
+    else this.log(line);
+  }
+
   async #warmUp(baseUrl: string): Promise<void> {
     for (const path of this.#settings.paths) {
       const response = await fetch(baseUrl + path);
       await response.arrayBuffer();
       if (response.status === 404) {
-        throw new InputError('--path', `${path} answered 404 during warm-up`, 'pass a path the app serves, e.g. --path /');
+        // A path the user named must exist; the default (the health path) only has to be
+        // answered by the app, which a 404 from the framework's router proves.
+        if (this.#settings.pathsGiven) {
+          throw new InputError('--path', `${path} answered 404 during warm-up`, 'pass a path the app serves, e.g. --path /');
+        }
+        this.#say(`${path} (the health path) answered 404: loading it anyway; pass --path for a page your app serves.`);
       }
     }
     if (this.#settings.warmupSeconds > 0) {

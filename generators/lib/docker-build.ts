@@ -91,3 +91,15 @@ export function packContext(context: string): ReturnType<typeof tar.pack> {
     },
   });
 }
+
+/**
+ * The build arguments the generated compose.yaml passes from the shell (`${NAME:-default}`),
+ * taken from `env` where set, so a build through the engine's API (yo wsgi-apache:check)
+ * builds what `docker compose build` would: the same base image, package index, wheelhouse
+ * and offline pip settings.
+ * @returns name -> value for each of them that `env` sets (possibly to '')
+ */
+export function buildArgsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const names = ['BASE_IMAGE', 'PIP_INDEX_URL', 'PIP_FIND_LINKS', 'PIP_NO_INDEX', 'PIP_NO_BUILD_ISOLATION'];
+  return Object.fromEntries(names.filter(name => env[name] !== undefined).map(name => [name, env[name] as string]));
+}

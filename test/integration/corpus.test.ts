@@ -1,0 +1,163 @@
+/**
+ * Real third-party apps nobody here wrote (test/corpus: Django's tutorial site, Flask's
+ * tutorial app, Flask-RESTful's, Flask-HTTPAuth's and Werkzeug's examples, as Debian ships
+ * them), scaffolded with defaults only (`--yes`, plus `--apt-packages` for their libraries
+ * since PyPI is unreachable here), owned by a developer whose uid is not 1000, and:
+ * - served in the production shape and in the development shape, each answering the app's
+ *   own scenario (logins, posts, uploads, static files) after the init service ran;
+ * - in development, what the app writes into the bind mount belongs to the developer;
+ * - `yo wsgi-apache:check` passes with no registry reachable for Testcontainers' Ryuk.
+ * Radicale is left out: it writes /var/lib/radicale outside the project on its first
+ * request, which only an environment variable (RADICALE_CONFIG) can move.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { StartedDockerComposeEnvironment } from 'testcontainers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScenario } from '../corpus/requests.js';
+import { CORPUS_APPS, type CorpusApp, ensureSourcesImage, materialize } from '../corpus/sources.js';
+import { chownTree } from '../helpers/commands.js';
+import { composeBuild, composeUp, type Shape } from '../helpers/compose.js';
+import { freePort } from '../helpers/net.js';
+import { runGenerator } from '../helpers/project.js';
+import { DEV_UID } from './fixtures.js';
+
+const APPS = CORPUS_APPS.filter(app => app.id !== 'radicale');
+/** What each case took, for the table printed at the end (and the closing note). */
+const timings: string[] = [];
+
+/** Files the app writes in the development shape, which must then belong to the developer. */
+const WRITTEN_IN_DEVELOPMENT: Record<string, string> = {
+  'django-polls': 'db.sqlite3',
+  flaskr: 'instance/flaskr.sqlite',
+};
+
+async function timed<T>(label: string, run: () => Promise<T> | T): Promise<T> {
+  const start = performance.now();
+  try {
+    return await run();
+  } finally {
+    const seconds = (performance.now() - start) / 1000;
+    timings.push(`${label.padEnd(44)} ${seconds.toFixed(1).padStart(6)} s`);
+    console.log(`[timing] ${label}: ${seconds.toFixed(1)} s`);
+  }
+}
+
+/** `docker compose` on the project Testcontainers started (its own project name, so the same volumes). */
+function compose(dir: string, project: string, shape: Shape, args: string[]): string {
+  const files = shape === 'production' ? ['-f', 'compose.yaml'] : ['-f', 'compose.yaml', '-f', 'compose.override.yaml'];
+  return execFileSync('docker', ['compose', '-p', project, ...files, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+function composeProject(containerId: string): string {
+  return execFileSync('docker', ['inspect', '-f', '{{index .Config.Labels "com.docker.compose.project"}}', containerId], { encoding: 'utf8' }).trim();
+}
+
+/** Django: an admin user made with `docker compose run` logs in to the admin (a POST with the CSRF token, a 302 to /admin/). */
+async function createSuperuserAndLogIn(dir: string, project: string, shape: Shape, baseUrl: string, service: string): Promise<void> {
+  compose(dir, project, shape, ['run', '--rm', '-e', 'DJANGO_SUPERUSER_PASSWORD=corpus-pass-1', service, 'python', 'manage.py', 'createsuperuser', '--noinput', '--username', 'corpus-admin', '--email', 'admin@example.com']);
+  const form = await fetch(`${baseUrl}/admin/login/`);
+  const html = await form.text();
+  const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(html)?.[1];
+  const cookie = form.headers.getSetCookie().map(c => c.split(';')[0]).join('; ');
+  expect(token).toBeTruthy();
+  const login = await fetch(`${baseUrl}/admin/login/?next=/admin/`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie, Referer: `${baseUrl}/admin/login/` },
+    body: new URLSearchParams({ csrfmiddlewaretoken: token!, username: 'corpus-admin', password: 'corpus-pass-1', next: '/admin/' }).toString(),
+  });
+  expect(login.status).toBe(302);
+  expect(login.headers.get('location')).toBe('/admin/');
+}
+
+/** `yo wsgi-apache:check` in a process of its own, with no way to get Ryuk (as here: no registry). */
+function runCheck(dir: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const script = fileURLToPath(new URL('./support/run-check.mjs', import.meta.url));
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, RYUK_CONTAINER_IMAGE: 'registry.invalid/testcontainers/ryuk:0.14.0' };
+  delete childEnv.TESTCONTAINERS_RYUK_DISABLED;
+  const child = spawn(process.execPath, [script, dir, '--json', '--duration', '3', '--warmup', '1', '--connections', '16'], { env: childEnv });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', chunk => (stdout += chunk));
+  child.stderr.on('data', chunk => (stderr += chunk));
+  return new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr })));
+}
+
+beforeAll(() => {
+  ensureSourcesImage();
+});
+
+afterAll(() => {
+  console.log(['', 'corpus case                                   time', ...timings].join('\n'));
+});
+
+describe.each(APPS.map(app => [app.id, app] as [string, CorpusApp]))('%s, scaffolded with defaults', (id, app) => {
+  const name = `wsgi-apache-it-corpus-${id}`;
+  let dir: string;
+
+  beforeAll(async () => {
+    // The project's directory name is the default project name, as for a user.
+    const source = materialize(id);
+    dir = join(mkdtempSync(join(tmpdir(), 'wsgi-apache-corpus-')), name);
+    renameSync(source, dir);
+    const aptPackages = [...app.aptPackages, ...app.buildAptPackages].join(',');
+    await timed(`${id}: scaffold`, () => runGenerator(dir, { yes: true, 'apt-packages': aptPackages }));
+    // The developer's checkout (the generator ran as them too).
+    chownTree(dir, { uid: DEV_UID, gid: DEV_UID });
+    await timed(`${id}: build`, () => composeBuild(dir, app.pipBuildArgs));
+  });
+
+  afterAll(() => {
+    if (dir) rmSync(join(dir, '..'), { recursive: true, force: true });
+  });
+
+  describe.each(['production', 'development'] as Shape[])('%s shape', shape => {
+    let stack: StartedDockerComposeEnvironment | undefined;
+    let baseUrl: string;
+
+    beforeAll(async () => {
+      const port = await freePort();
+      baseUrl = `http://127.0.0.1:${port}`;
+      stack = await timed(`${id} ${shape}: up (init, healthy)`, () => composeUp(dir, name, shape, { ...app.pipBuildArgs, PUBLISH_PORT: String(port) }));
+    });
+
+    afterAll(async () => {
+      await stack?.down({ removeVolumes: true, timeout: 30_000 });
+    });
+
+    it('answers its own scenario of real requests', async () => {
+      const outcomes = await timed(`${id} ${shape}: ${app.requests.length} requests`, () => runScenario(baseUrl, app));
+      expect(outcomes).toHaveLength(app.requests.length);
+    });
+
+    if (id === 'django-polls') {
+      it('an admin user created with docker compose run logs in', async () => {
+        const project = composeProject(stack!.getContainer(`${name}-1`).getId());
+        await createSuperuserAndLogIn(dir, project, shape, baseUrl, name);
+      });
+    }
+
+    if (shape === 'development' && WRITTEN_IN_DEVELOPMENT[id]) {
+      it(`what the app wrote (${WRITTEN_IN_DEVELOPMENT[id]}) belongs to the developer (uid ${DEV_UID})`, () => {
+        const written = statSync(join(dir, WRITTEN_IN_DEVELOPMENT[id]));
+        expect({ uid: written.uid, gid: written.gid }).toEqual({ uid: DEV_UID, gid: DEV_UID });
+      });
+    }
+  });
+
+  it('yo wsgi-apache:check passes with no registry reachable, and removes what it started', async () => {
+    const result = await timed(`${id}: yo wsgi-apache:check`, () => runCheck(dir, app.pipBuildArgs));
+    expect(result.code, result.stderr.slice(-3000)).toBe(0);
+    const report = JSON.parse(result.stdout) as { passed: boolean; requests: number; statusCodes: Record<string, number> };
+    expect(report.passed).toBe(true);
+    expect(report.requests).toBeGreaterThan(0);
+    expect(result.stderr).toMatch(/^Ryuk \(registry\.invalid\/testcontainers\/ryuk:0\.14\.0\) is neither present nor pullable/m);
+    const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.service=${name}`], { encoding: 'utf8' }).trim();
+    expect(left).toBe('');
+    expect(existsSync(dir)).toBe(true);
+  });
+});
