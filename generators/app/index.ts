@@ -1,35 +1,74 @@
 /**
  * `yo wsgi-apache`: adds an Apache httpd + mod_wsgi (daemon mode) Docker stack to an
  * existing Python WSGI project. Phases only; the work lives in the modules beside it.
+ *
+ * All or nothing: the command line, `.yo-rc.json`, every answer, every conflict and every
+ * target path are checked before the first byte is written, and the write itself is undone
+ * when it fails half-way (`../lib/transaction.ts`).
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
+import { type CommandLine, nearestName, type OptionSpec, parseCommandLine, yoCommandLine } from '../lib/argv.js';
 import { buildImage, DockerUnavailableError } from '../lib/docker-build.js';
 import { InputError } from '../lib/input-error.js';
 import { packageRoot } from '../lib/package-root.js';
 import { renderTemplate } from '../lib/render.js';
+import { checkWritable, commitAllOrNothing, hasTerminal } from '../lib/transaction.js';
 import { detectProject } from './detect.js';
 import { GENERATED_FILES } from './files.js';
-import { type AnswerContext, type Answers, FIELDS, resolveAnswers } from './options.js';
+import { type AnswerContext, type Answers, type Field, FIELDS, resolveAnswers } from './options.js';
 import { isDirectory, toList, toRepeated } from './validators.js';
 import { toViewModel, type ViewModel } from './view-model.js';
 
 type RawAnswers = Partial<Record<keyof Answers, unknown>>;
 
-/** Parsed command line: the project directory, `--yes`, `--skip-build` and one entry per field flag. */
+/** Parsed command line: the project directory, `--yes`, `--skip-build`, `--force` and one entry per field flag. */
 export type WsgiApacheOptions = BaseOptions & {
   directory?: string;
   yes?: boolean;
   'skip-build'?: boolean;
+  force?: boolean;
   [flag: string]: unknown;
 };
 
+/** How the user runs us, in messages. */
+const COMMAND = 'yo wsgi-apache';
+/** The key of our answers in `.yo-rc.json` (yeoman stores them under the package name). */
+const CONFIG_KEY = 'generator-wsgi-apache';
+const CONFIG_FILE = '.yo-rc.json';
+
+/**
+ * Flags that yo and yeoman-environment read themselves, not the generator: accepted on our
+ * command line (so they are not "unknown"), not listed by --help (yo's and yeoman's docs have them).
+ */
+const PASSED_THROUGH: readonly OptionSpec[] = [
+  // yo: print stack traces; look up generators in the current project only
+  { name: 'debug', kind: 'boolean' },
+  { name: 'local-only', kind: 'boolean' },
+  // chalk (supports-color) reads --color / --no-color from process.argv itself
+  { name: 'color', kind: 'boolean' },
+  // yeoman-environment's conflicter
+  { name: 'bail', kind: 'boolean' },
+  { name: 'dry-run', kind: 'boolean' },
+  { name: 'ignore-whitespace', kind: 'boolean' },
+  { name: 'skip-yo-resolve', kind: 'boolean' },
+];
+
 export default class WsgiApacheGenerator extends Generator<Record<string, unknown>, WsgiApacheOptions> {
   #context!: AnswerContext;
+  /** answers read from `.yo-rc.json` */
   #stored: RawAnswers = {};
   #prompted: RawAnswers = {};
+  /** flags the user named, by field key: a given `false` or empty list counts (it beats `.yo-rc.json`) */
+  #given: RawAnswers = {};
+  #directory: string | undefined;
+  /** a command-line error, thrown when the run starts (not while yo only prints --help) */
+  #commandLineError: Error | undefined;
+  #answers!: Answers;
   #view!: ViewModel;
+  /** set once writing() has checked everything: only then may the commit write */
+  #cleared = false;
 
   constructor(args?: string[], options?: WsgiApacheOptions) {
     super(args, options as WsgiApacheOptions);
@@ -45,11 +84,37 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
     }
     this.option('yes', { type: Boolean, alias: 'y', description: 'Ask nothing: use flags, then .yo-rc.json, then detected values and defaults' });
     this.option('skip-build', { type: Boolean, description: 'Do not build the image at the end (no Docker engine needed)' });
+    this.option('force', {
+      type: Boolean,
+      description: 'Overwrite files whose content differs without asking (default: ask in a terminal; without one, stop and write nothing)',
+    });
     this.sourceRoot(join(packageRoot(), 'templates'));
+    this.#readCommandLine();
+    // Our own commit: Yeoman's conflicter first, then every file at once, undone on failure.
+    this.setFeatures({ customCommitTask: () => this.#commit() });
+  }
+
+  /**
+   * yeoman-generator reads `.yo-rc.json` while it constructs (for `this.config`); a broken file
+   * would crash there with mem-fs's own message. An empty stand-in lets initializing() report
+   * it, naming the file, through readStoredAnswers.
+   */
+  override _getStorage<StoredType extends Record<any, any> = Record<any, any>>(...args: Parameters<Generator['_getStorage']>) {
+    try {
+      return super._getStorage<StoredType>(...args);
+    } catch (error) {
+      if (!existsSync(this.destinationPath(CONFIG_FILE))) throw error;
+      // A path that does not exist: reads as empty; writing() sets config only after the real file was validated.
+      return this.createStorage<StoredType>(`${CONFIG_FILE}.unreadable`, { name: this.rootGeneratorName() });
+    }
   }
 
   initializing(): void {
-    const directory = this.options.directory;
+    if (this.#commandLineError) throw this.#commandLineError;
+    if (this.options.yes && this.options['ask-answered']) {
+      throw new InputError('--ask-answered', 'asks the questions again, and --yes asks none', 'give one of them');
+    }
+    const directory = this.#directory;
     if (directory !== undefined) {
       const target = resolve(this.destinationRoot(), directory);
       if (!isDirectory(target)) {
@@ -62,20 +127,21 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
       this.destinationRoot(target);
     }
     const root = this.destinationRoot();
-    const stored = this.config.getAll() as Record<string, unknown>;
-    for (const field of FIELDS) if (stored[field.key] !== undefined) this.#stored[field.key] = stored[field.key];
+    this.#stored = readStoredAnswers(join(root, CONFIG_FILE));
     this.#context = { root, facts: detectProject(root) };
   }
 
   async prompting(): Promise<void> {
-    if (this.options.yes || this.#stored.entry !== undefined) return;
-    const flags = this.#flags();
+    const askAnswered = this.options['ask-answered'] === true;
+    if (this.options.yes || (this.#stored.entry !== undefined && !askAnswered)) return;
+    const given = this.#given;
+    const stored = askAnswered ? this.#stored : {};
     const ctx = this.#context;
-    const questions = FIELDS.filter(field => field.prompt && flags[field.key] === undefined).map(field => {
+    const questions = FIELDS.filter(field => field.prompt && given[field.key] === undefined).map(field => {
       // A function, so defaults that follow the entry (data directories, init commands) see the answer given above.
       const fallback = (earlier: RawAnswers) => {
-        const value = field.defaultValue(ctx, { ...flags, ...earlier }) as never;
-        return value === undefined ? undefined : field.format ? field.format(value) : value;
+        const value = (stored[field.key] ?? field.defaultValue(ctx, { ...stored, ...given, ...earlier })) as never;
+        return value === undefined ? undefined : field.format && typeof value !== 'string' ? field.format(value) : value;
       };
       return {
         type: field.prompt as 'input' | 'select' | 'confirm',
@@ -93,25 +159,62 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
         },
       };
     });
+    if (questions.length === 0) return;
+    if (!hasTerminal(this.env.adapter)) {
+      throw new InputError(
+        COMMAND,
+        `has ${questions.length} question${questions.length === 1 ? '' : 's'} to ask and no terminal to ask them on (stdin is not a TTY)`,
+        'pass --yes to take flags, .yo-rc.json, detected values and defaults without asking, or run it in a terminal',
+      );
+    }
     this.#prompted = (await this.prompt(questions as never)) as RawAnswers;
   }
 
   configuring(): void {
-    const answers = resolveAnswers(this.#flags(), { ...this.#stored, ...this.#prompted }, this.#context);
-    this.#view = toViewModel(answers, this.#context.facts, this.#context.root, readVersion());
-    this.config.set({ ...answers });
+    this.#answers = this.#resolve();
+    this.#view = toViewModel(this.#answers, this.#context.facts, this.#context.root, readVersion());
   }
 
   writing(): void {
-    for (const file of GENERATED_FILES) {
-      if (file.when && !file.when(this.#view)) continue;
-      const template = this.fs.read(this.templatePath(file.template));
-      if (template === null || template === undefined) throw new Error(`template ${file.template} is missing from the package`);
-      this.fs.write(this.destinationPath(file.destination), renderTemplate(template, this.#view));
+    const root = this.destinationRoot();
+    const files = renderFiles(this.#view, template => this.fs.read(this.templatePath(template)));
+    // .yo-rc.json goes through mem-fs like every file: it reaches the disk in the same commit, or not at all.
+    this.config.set({ ...this.#answers });
+    for (const [destination, contents] of files) this.fs.write(join(root, destination), contents);
+
+    const conflicter = (this.env as unknown as { conflicterOptions?: { force?: boolean; dryRun?: boolean; bail?: boolean } }).conflicterOptions ?? {};
+    if (conflicter.dryRun) {
+      this.#cleared = true;
+      return;
     }
-    // The development shape bind-mounts these from the host; a missing one would be
-    // created by the Docker engine as root and be unwritable for the host user.
-    for (const { dir } of this.#view.dataDirs) mkdirSync(this.destinationPath(dir), { recursive: true });
+    const targets = [...files.keys(), CONFIG_FILE].map(destination => join(root, destination));
+    const changed = targets.filter(path => {
+      const onDisk = readIfFile(path);
+      return onDisk === undefined || onDisk !== this.fs.read(path);
+    });
+    const differing = changed.filter(path => existsSync(path) && !path.endsWith(CONFIG_FILE));
+    if (differing.length > 0 && !conflicter.force && !conflicter.bail && !hasTerminal(this.env.adapter)) {
+      // No terminal: Yeoman's prompt would fail half-way ("User force closed the prompt").
+      // Files still exactly as the saved answers render them are ours to update; the rest are the user's.
+      const previous = this.#previousRender();
+      const users = differing.filter(path => previous?.get(path) === undefined || previous.get(path) !== readIfFile(path));
+      if (users.length > 0) {
+        const names = users.map(path => path.slice(root.length + 1)).join(', ');
+        const [is, them] = users.length === 1 ? ['is', 'it'] : ['are', 'them'];
+        throw new InputError(
+          names,
+          `${is} not as ${COMMAND} last wrote ${them} (your own, or changed since), and without a terminal there is no one to ask whether to overwrite ${them}; nothing was written`,
+          `pass --force to overwrite ${them}, or move ${them} away (or run in a terminal to decide file by file)`,
+        );
+      }
+      for (const path of differing) {
+        const file = this.env.sharedFs.get(path) as { conflicter?: string };
+        file.conflicter = 'force';
+      }
+    }
+    const dataDirs = this.#view.dataDirs.map(({ dir }) => join(root, dir)).filter(path => !isDirectory(path));
+    checkWritable(root, changed, dataDirs);
+    this.#cleared = true;
   }
 
   async end(): Promise<void> {
@@ -132,16 +235,175 @@ Done. Next:
 See DOCKER.md for tuning and the files written.`);
   }
 
-  /** The answers given as flags (absent flags are left out). */
-  #flags(): RawAnswers {
-    const flags: RawAnswers = {};
-    for (const field of FIELDS) {
-      const value = this.options[field.flag];
-      const empty = value === undefined || value === '' || value === false || (Array.isArray(value) && value.length === 0);
-      if (!empty) flags[field.key] = value;
-    }
-    return flags;
+  /** The environment's commit (its `conflicts` step), all or nothing; the data directories are created in it too. */
+  async #commit(): Promise<void> {
+    if (!this.#cleared) return;
+    const root = this.destinationRoot();
+    // The development shape bind-mounts these from the host; a missing one would be
+    // created by the Docker engine as root and be unwritable for the host user.
+    await commitAllOrNothing(this.env as never, root, this.#view.dataDirs.map(({ dir }) => join(root, dir)));
   }
+
+  /**
+   * Reads the command line with the declared kinds of every option (see `../lib/argv.ts` for
+   * why yo's own parse cannot be trusted), sets `this.options` from it, and records the
+   * project directory and which answers were given as flags.
+   */
+  #readCommandLine(): void {
+    const specs: OptionSpec[] = [
+      ...Object.values(this._options).map(option => ({
+        name: option.name,
+        alias: option.alias,
+        description: option.description,
+        kind: option.type === Boolean ? ('boolean' as const) : FIELDS.some(field => field.flag === option.name && field.list) ? ('list' as const) : ('value' as const),
+      })),
+      ...PASSED_THROUGH.filter(spec => !(spec.name in this._options)),
+    ];
+    const base = this._namespace.replace(/:app$/, '');
+    const fromYo = yoCommandLine(process.argv, [this._namespace, base, `generator-${base}`, `generator-${this._namespace}`]);
+    let line: CommandLine;
+    try {
+      line = parseCommandLine(fromYo ?? this._args, specs, COMMAND);
+      if (line.positionals.length > 1) {
+        throw new InputError(
+          `"${line.positionals[1]}"`,
+          `is one argument too many: ${COMMAND} takes one project directory ("${line.positionals[0]}")`,
+          `quote a path with spaces; flags and their values are written --flag VALUE`,
+        );
+      }
+    } catch (error) {
+      if (this.options.help) return;
+      this.#commandLineError = error as Error;
+      return;
+    }
+    const given = new Map<string, unknown>();
+    if (fromYo === undefined) {
+      // Called through yeoman-environment's API (yeoman-test, env.run with an options object): those options count as given.
+      const passed = this._initOptions as Record<string, unknown>;
+      for (const spec of specs) {
+        const value = passed[spec.name];
+        if (value === undefined || (spec.kind === 'value' && value === '')) continue;
+        given.set(spec.name, spec.kind === 'list' && value === '' ? [] : value);
+      }
+    }
+    for (const [name, value] of line.given) given.set(name, value);
+    for (const [name, value] of given) {
+      // yeoman-environment reads the camelCase spelling (force, dryRun, skipInstall, askAnswered).
+      const options = this.options as Record<string, unknown>;
+      options[name] = value;
+      options[name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())] = value;
+    }
+    this.#directory = line.positionals[0] ?? (fromYo === undefined ? (this._initOptions as { directory?: string }).directory : undefined);
+    this.options.directory = this.#directory;
+    for (const field of FIELDS) if (given.has(field.flag)) this.#given[field.key] = given.get(field.flag);
+  }
+
+  /**
+   * The answers, flags first, then prompts and `.yo-rc.json`, then defaults.
+   * @throws InputError as resolveAnswers does; an invalid value that came from `.yo-rc.json` is
+   *   named as `.yo-rc.json "key"`, not as the flag the user did not give
+   */
+  #resolve(): Answers {
+    const given = { ...this.#stored, ...this.#prompted };
+    try {
+      return resolveAnswers(this.#given, given, this.#context);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      const field = FIELDS.find(candidate => error.input === `--${candidate.flag}`);
+      const fromFile = field && this.#given[field.key] === undefined && this.#prompted[field.key] === undefined && this.#stored[field.key] !== undefined;
+      if (!field || !fromFile) throw error;
+      throw new InputError(
+        `${CONFIG_FILE} "${field.key}"`,
+        error.problem,
+        `${error.fix} (in ${CONFIG_FILE}, or give --${field.flag} to replace the saved value)`,
+      );
+    }
+  }
+
+  /**
+   * What the previous run wrote, as far as it can be known: every file rendered from the
+   * answers saved in `.yo-rc.json`, by absolute path. Undefined when there are none, or they
+   * no longer resolve (the project changed since).
+   */
+  #previousRender(): Map<string, string> | undefined {
+    if (Object.keys(this.#stored).length === 0) return undefined;
+    try {
+      const answers = resolveAnswers({}, this.#stored, this.#context);
+      const view = toViewModel(answers, this.#context.facts, this.#context.root, readVersion());
+      const files = renderFiles(view, template => this.fs.read(this.templatePath(template)));
+      return new Map([...files].map(([destination, contents]) => [join(this.#context.root, destination), contents]));
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+/**
+ * Every generated file's project-relative destination and content for `view`, in the order of GENERATED_FILES.
+ * @throws Error when a template is missing from the package
+ */
+function renderFiles(view: ViewModel, readTemplate: (template: string) => string | null | undefined): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const file of GENERATED_FILES) {
+    if (file.when && !file.when(view)) continue;
+    const template = readTemplate(file.template);
+    if (template === null || template === undefined) throw new Error(`template ${file.template} is missing from the package`);
+    files.set(file.destination, renderTemplate(template, view));
+  }
+  return files;
+}
+
+function readIfFile(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Our answers saved in `.yo-rc.json` (by an earlier run, or by hand), checked for shape:
+ * the file must be JSON, our entry an object, every key an answer; on/off answers
+ * true/false, list answers lists of strings. Values themselves are checked by the fields'
+ * parsers later, which name the key through `#resolve`.
+ * @returns {} when there is no such file or no entry of ours in it
+ * @throws InputError naming `.yo-rc.json` and the key
+ */
+function readStoredAnswers(path: string): RawAnswers {
+  if (!existsSync(path)) return {};
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new InputError(CONFIG_FILE, `is not valid JSON (${reason})`, `correct it, or delete it to be asked again`);
+  }
+  const section = (json as Record<string, unknown> | null)?.[CONFIG_KEY];
+  if (section === undefined) return {};
+  if (section === null || typeof section !== 'object' || Array.isArray(section)) {
+    throw new InputError(`${CONFIG_FILE} "${CONFIG_KEY}"`, 'is not an object of answers', `correct it, or delete the "${CONFIG_KEY}" entry to be asked again`);
+  }
+  const stored: RawAnswers = {};
+  for (const [key, value] of Object.entries(section as Record<string, unknown>)) {
+    const field: Field | undefined = FIELDS.find(candidate => candidate.key === key);
+    if (!field) {
+      const suggestion = nearestName(key, FIELDS.map(candidate => candidate.key));
+      throw new InputError(
+        `${CONFIG_FILE} "${key}"`,
+        `is not an answer of ${COMMAND}`,
+        suggestion ? `did you mean "${suggestion}"? Rename or remove it` : `remove it (${COMMAND} --help lists the answers as flags)`,
+      );
+    }
+    if (value === null || value === undefined) continue;
+    if (field.boolean && typeof value !== 'boolean') {
+      throw new InputError(`${CONFIG_FILE} "${key}"`, `${JSON.stringify(value)} is not true or false`, `write true or false, or give --${field.flag} / --no-${field.flag}`);
+    }
+    if (field.list && !(Array.isArray(value) && value.every(item => typeof item === 'string')) && typeof value !== 'string') {
+      throw new InputError(`${CONFIG_FILE} "${key}"`, `${JSON.stringify(value)} is not a list of strings`, `write a list such as [] or ["a", "b"], or give --${field.flag}`);
+    }
+    stored[field.key] = value;
+  }
+  return stored;
 }
 
 function readVersion(): string {

@@ -12,8 +12,8 @@ export class InputError extends Error {
    */
   constructor(
     readonly input: string,
-    problem: string,
-    fix: string,
+    readonly problem: string,
+    readonly fix: string,
   ) {
     super(`${input}: ${problem}. Fix: ${fix}.`);
     this.name = 'InputError';

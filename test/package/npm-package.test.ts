@@ -4,14 +4,14 @@
  * run as an unprivileged user in a fixture project. Catches templates or USAGE missing from
  * `files`, a wrong lookup path, and ESM/CJS mistakes that importing the class never sees.
  */
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENERATED_FILES } from '../../generators/app/files.js';
-import { makeProject, REPO_ROOT } from '../helpers/project.js';
+import { FIXTURES, makeProject, REPO_ROOT } from '../helpers/project.js';
 import { chownTree, freshHome, type Ids, run, runOk, unprivilegedIds } from '../helpers/commands.js';
-import { declaredOptions, expectHelpListsEveryOption, expectSameAsSource, scaffoldArgs } from './support.js';
+import { declaredOptions, expectHelpListsEveryOption, expectSameAsSource, listFiles, scaffoldArgs } from './support.js';
 
 /** `npm pack --json`'s description of one tarball. */
 interface PackResult {
@@ -94,6 +94,7 @@ describe('the packed npm package under the real yo', () => {
     const result = yo(['wsgi-apache', '--help'], work);
     expect(result.status, result.stderr).toBe(0);
     expectHelpListsEveryOption(result.stdout, await declaredOptions('app'), 'app');
+    expect(result.stdout).toMatch(/^ +--force +# Overwrite files whose content differs without asking/m);
     expect(result.stdout).toContain(readFileSync(join(REPO_ROOT, 'USAGE'), 'utf8').split('\n')[1]!.trim());
   });
 
@@ -115,5 +116,87 @@ describe('the packed npm package under the real yo', () => {
     } finally {
       for (const dir of [project, reference]) rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('flags behave like flags, and a refused run writes nothing (issue 13), as the user, without a terminal', () => {
+    /** A fixture project owned by the user, plus its parent (also the user's) to run yo from elsewhere. */
+    const userProject = (files: Record<string, string> = {}) => {
+      const parent = mkdtempSync(join(work, 'flags-'));
+      chmodSync(parent, 0o755);
+      const project = join(parent, 'plain');
+      cpSync(join(FIXTURES, 'plain-wsgi'), project, { recursive: true });
+      for (const [path, content] of Object.entries(files)) writeFileSync(join(project, path), content);
+      mkdirSync(join(parent, 'elsewhere'));
+      chownTree(parent, ids);
+      return { parent, project, elsewhere: join(parent, 'elsewhere') };
+    };
+    const contents = (dir: string) => Object.fromEntries(listFiles(dir).map(file => [file, readFileSync(join(dir, file), 'utf8')]));
+    /**
+     * yo's failure: exit 1; on stderr only yeoman's and yo's headers ("✖ An error occured while
+     * running wsgi-apache:app#<phase>", "Error wsgi-apache <argv>"), then our message as one line.
+     */
+    const expectRefused = (result: { status: number | null; stdout: string; stderr: string }, message: RegExp) => {
+      expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(1);
+      const lines = result.stderr.split('\n').filter(line => line.trim() !== '');
+      const headers = lines.slice(0, -1);
+      expect(headers.every(line => /^(✖ An error occured while running wsgi-apache:app#\w+|Error wsgi-apache .*)$/.test(line)), result.stderr).toBe(true);
+      expect(lines.at(-1)).toMatch(message);
+    };
+
+    it('yo wsgi-apache -y --skip-build ../plain scaffolds ../plain, not the current directory', () => {
+      const { project, elsewhere } = userProject();
+      const result = yo(['wsgi-apache', '-y', '--skip-build', '../plain'], elsewhere);
+      expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(0);
+      expect(readFileSync(join(project, 'docker', 'app.wsgi'), 'utf8')).toContain('from hello import application');
+      expect(readdirSync(elsewhere)).toEqual([]);
+    });
+
+    it.each([
+      [['--prot', '9000'], /^--prot: is not an option of yo wsgi-apache\. Fix: did you mean --port\? \(yo wsgi-apache --help lists every option\)\.$/],
+      [['--kubernets'], /^--kubernets: is not an option of yo wsgi-apache\. Fix: did you mean --kubernetes\?/],
+      [['--port'], /^--port: needs a value \(.*\)\. Fix: write --port VALUE or --port=VALUE\.$/],
+    ])('yo wsgi-apache --yes --skip-build %j: one line naming the flag, nothing written', (words, message) => {
+      const { project } = userProject();
+      const before = contents(project);
+      expectRefused(yo(['wsgi-apache', '--yes', '--skip-build', ...words], project), message);
+      expect(contents(project)).toEqual(before);
+    });
+
+    it('a project with its own Dockerfile and compose.yaml, --yes: lists them with the way out, nothing written', () => {
+      const { project } = userProject({ Dockerfile: 'FROM python:3\n', 'compose.yaml': 'services:\n  web:\n    build: .\n' });
+      const before = contents(project);
+      expectRefused(yo(['wsgi-apache', '--yes', '--skip-build'], project), /^Dockerfile, compose\.yaml: are not as yo wsgi-apache last wrote them.*Fix: pass --force to overwrite them, or move them away/);
+      expect(contents(project)).toEqual(before);
+      const forced = yo(['wsgi-apache', '--yes', '--skip-build', '--force'], project);
+      expect(forced.status, forced.stderr).toBe(0);
+      expect(readFileSync(join(project, 'Dockerfile'), 'utf8')).toContain('libapache2-mod-wsgi-py3');
+    });
+
+    it('a read-only project directory: one line naming it, nothing written', () => {
+      const { project } = userProject();
+      chmodSync(project, 0o555);
+      const before = contents(project);
+      expectRefused(
+        yo(['wsgi-apache', '--yes', '--skip-build'], project),
+        new RegExp(`^${project}: is not writable \\(EACCES: permission denied\\), so \\d+ paths cannot be written; nothing was written\\. Fix: make ${project} writable`),
+      );
+      expect(contents(project)).toEqual(before);
+    });
+
+    it('saved answers: --no-kubernetes and --static \'\' clear them, a hand-edited .yo-rc.json is named as the culprit', () => {
+      const { project } = userProject();
+      const first = yo(['wsgi-apache', '--yes', '--skip-build', '--kubernetes', '--static', '/static=static', '--port', '8001'], project);
+      expect(first.status, first.stderr).toBe(0);
+      const again = yo(['wsgi-apache', '--skip-build', '--no-kubernetes', '--static', '', '--port', '8002'], project);
+      expect(again.status, again.stderr).toBe(0);
+      const config = JSON.parse(readFileSync(join(project, '.yo-rc.json'), 'utf8'));
+      expect(config['generator-wsgi-apache']).toMatchObject({ kubernetes: false, static: [], port: 8002 });
+
+      config['generator-wsgi-apache'].port = 'abc';
+      writeFileSync(join(project, '.yo-rc.json'), JSON.stringify(config, null, 2));
+      const before = contents(project);
+      expectRefused(yo(['wsgi-apache', '--skip-build'], project), /^\.yo-rc\.json "port": "abc" is not a whole number\. Fix: .*give --port to replace the saved value\)\.$/);
+      expect(contents(project)).toEqual(before);
+    });
   });
 });
