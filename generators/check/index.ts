@@ -1,8 +1,8 @@
 /**
  * `yo wsgi-apache:check`: proves a scaffolded project's own stack under concurrent load.
- * Builds the image, starts the production shape (or `--dev`) with Testcontainers, waits
- * for the healthcheck, warms up, runs a bounded load and reports; thresholds make it
- * fail with a non-zero exit, so it can gate CI.
+ * Builds the image with `docker compose build`, starts the production shape (or `--dev`)
+ * with Testcontainers, waits for the healthcheck, warms up, runs a bounded load and
+ * reports; thresholds make it fail with a non-zero exit, so it can gate CI.
  */
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,7 +11,7 @@ import Docker from 'dockerode';
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { followStats } from '../lib/container-stats.js';
-import { buildArgsFromEnvironment, buildImage, DockerUnavailableError } from '../lib/docker-build.js';
+import { composeBuild, DockerUnavailableError } from '../lib/docker-build.js';
 import { demuxDockerStream } from '../lib/docker-streams.js';
 import { InputError } from '../lib/input-error.js';
 import { freePort } from '../lib/net.js';
@@ -112,12 +112,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     const say = (line: string) => this.#say(line);
     say(`Building ${settings.name}:latest...`);
     try {
-      await buildImage({
-        context: root,
-        tag: `${settings.name}:latest`,
-        buildArgs: buildArgsFromEnvironment(),
-        onLine: line => say(`  ${line}`),
-      });
+      await composeBuild({ context: root, onLine: line => say(`  ${line}`) });
     } catch (error) {
       if (error instanceof DockerUnavailableError) {
         throw new InputError('Docker', error.message, 'start Docker (or set DOCKER_HOST to a reachable engine) and run the check again');

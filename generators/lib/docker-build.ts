@@ -2,6 +2,7 @@
  * Builds an image from a project directory through the Docker engine API (dockerode),
  * with the classic builder, streaming the build's output as it comes.
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import dockerignoreModule from '@balena/dockerignore';
@@ -72,6 +73,54 @@ export async function buildImage(options: BuildOptions): Promise<string> {
 }
 
 /**
+ * `docker compose -f compose.yaml build` in `context`: the very build `docker compose up
+ * --build` runs (BuildKit, its cache, the build arguments compose.yaml takes from the
+ * environment), so a check right after `up` rebuilds nothing. The Docker CLI with Compose
+ * v2 is what Testcontainers' Compose support runs anyway.
+ * @param options.env - environment for compose (build arguments), over this process's
+ * @throws DockerUnavailableError when the engine does not answer a ping or `docker` is not installed
+ * @throws Error with the last 30 lines of output when the build fails
+ */
+export async function composeBuild(options: {
+  context: string;
+  onLine?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+  docker?: Docker;
+}): Promise<void> {
+  try {
+    await (options.docker ?? new Docker()).ping();
+  } catch (error) {
+    throw new DockerUnavailableError(error);
+  }
+  const child = spawn('docker', ['compose', '-f', 'compose.yaml', 'build', '--progress', 'plain'], {
+    cwd: options.context,
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const tail: string[] = [];
+  let partial = '';
+  const onData = (chunk: Buffer) => {
+    const lines = (partial + chunk.toString('utf8')).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.trim() === '') continue;
+      tail.push(line);
+      if (tail.length > 30) tail.shift();
+      options.onLine?.(line);
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'ENOENT' ? new DockerUnavailableError(new Error('the docker command is not installed')) : error;
+  });
+  if (code !== 0) throw new Error(`docker compose build failed (exit ${code}):\n${[...tail, partial].filter(Boolean).join('\n')}`);
+}
+
+/**
  * A tar stream of `context`, leaving out what its `.dockerignore` names. Dockerfile and
  * .dockerignore are always sent, as the docker CLI does: the engine needs both, and
  * removes them from what COPY sees when .dockerignore lists them.
@@ -92,14 +141,3 @@ export function packContext(context: string): ReturnType<typeof tar.pack> {
   });
 }
 
-/**
- * The build arguments the generated compose.yaml passes from the shell (`${NAME:-default}`),
- * taken from `env` where set, so a build through the engine's API (yo wsgi-apache:check)
- * builds what `docker compose build` would: the same base image, package index, wheelhouse
- * and offline pip settings.
- * @returns name -> value for each of them that `env` sets (possibly to '')
- */
-export function buildArgsFromEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const names = ['BASE_IMAGE', 'PIP_INDEX_URL', 'PIP_FIND_LINKS', 'PIP_NO_INDEX', 'PIP_NO_BUILD_ISOLATION'];
-  return Object.fromEntries(names.filter(name => env[name] !== undefined).map(name => [name, env[name] as string]));
-}
