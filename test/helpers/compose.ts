@@ -9,23 +9,35 @@ export const SHAPES = {
 export type Shape = keyof typeof SHAPES;
 
 /**
+ * `docker compose ARGS` in `dir`, with `env` on top of this process's environment (what
+ * the generated compose files read: PUBLISH_PORT, build args), to completion.
+ * Shared by the tests and the benchmarks.
+ * @returns its standard output (e.g. the ids `ps -q` prints)
+ * @throws Error naming the command and ending with its last 40 lines of output
+ */
+export function compose(dir: string, args: string[], env: Record<string, string> = {}): string {
+  try {
+    return execFileSync('docker', ['compose', ...args], {
+      cwd: dir,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+  } catch (error) {
+    const output = String((error as { stderr?: Buffer }).stderr ?? '') + String((error as { stdout?: Buffer }).stdout ?? '');
+    throw new Error(`docker compose ${args.join(' ')} failed in ${dir}:\n${output.split('\n').slice(-40).join('\n')}`);
+  }
+}
+
+/**
  * `docker compose build` of the generated files (BuildKit), timed.
  * @returns seconds
  * @throws Error ending with the build's last 40 lines of output
  */
 export function composeBuild(dir: string, env: Record<string, string> = {}): number {
   const start = performance.now();
-  try {
-    execFileSync('docker', ['compose', '-f', 'compose.yaml', 'build', '--progress', 'plain'], {
-      cwd: dir,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 64 * 1024 * 1024,
-    });
-  } catch (error) {
-    const output = String((error as { stderr?: Buffer }).stderr ?? '') + String((error as { stdout?: Buffer }).stdout ?? '');
-    throw new Error(`docker compose build failed in ${dir}:\n${output.split('\n').slice(-40).join('\n')}`);
-  }
+  compose(dir, ['-f', 'compose.yaml', 'build', '--progress', 'plain'], env);
   return (performance.now() - start) / 1000;
 }
 

@@ -19,37 +19,72 @@ export async function runImage(
   env: Record<string, string> = {},
   hostConfig: Docker.HostConfig = {},
 ): Promise<RunningContainer> {
-  return startPublished(image, env, { HostConfig: hostConfig }, async () => undefined);
+  return startPublished({ image, env, extra: { HostConfig: hostConfig } });
+}
+
+/** What {@link startPublished} starts, and how. */
+export interface PublishedSpec {
+  image: string;
+  env?: Record<string, string>;
+  /** the container's name (default: one Docker makes up) */
+  name?: string;
+  /** the CMD (default: the image's) */
+  command?: string[];
+  /** the port the server listens on inside the container (default 8080, the generated image's) */
+  containerPort?: number;
+  /** the port published on 127.0.0.1 (default: a free one) */
+  hostPort?: number;
+  /** more create options; their HostConfig is kept, its PortBindings replaced by the one above */
+  extra?: Partial<Docker.ContainerCreateOptions>;
+  /**
+   * how long to wait for the server to answer anything (any status: a broken app still
+   * answers 500), milliseconds; 0 does not wait, for callers that time their own wait.
+   * Default 30 000.
+   */
+  answerWithinMs?: number;
+}
+
+/** A container {@link startPublished} started. */
+export interface PublishedContainer<T> extends RunningContainer {
+  /** what `beforeStart` gave */
+  attached: T;
+  container: Docker.Container;
 }
 
 /**
- * Creates and starts a container publishing 8080 on 127.0.0.1, runs `beforeStart` on it
- * (e.g. to attach), and waits for Apache to answer. Removes the container on failure.
+ * Creates and starts a container publishing one port on 127.0.0.1 only, runs
+ * `beforeStart` on it first (e.g. to attach), and waits for the server to answer.
+ * Shared by the tests and the benchmark (bench/lib/images.ts).
+ * @throws Error from Docker (no such image, port taken) or when nothing answers within
+ *   `answerWithinMs`; the container is removed first
  */
-async function startPublished<T>(
-  image: string,
-  env: Record<string, string>,
-  extra: Partial<Docker.ContainerCreateOptions>,
-  beforeStart: (container: Docker.Container) => Promise<T>,
-): Promise<RunningContainer & { attached: T }> {
+export async function startPublished<T = undefined>(
+  spec: PublishedSpec,
+  beforeStart: (container: Docker.Container) => Promise<T> = async () => undefined as T,
+): Promise<PublishedContainer<T>> {
+  const { image, env = {}, name, command, containerPort = 8080, extra = {}, answerWithinMs = 30_000 } = spec;
   const docker = new Docker();
-  const port = await freePort();
+  const port = spec.hostPort ?? (await freePort());
+  const exposed = `${containerPort}/tcp`;
   const container = await docker.createContainer({
+    ...(name ? { name } : {}),
     Image: image,
+    ...(command ? { Cmd: command } : {}),
     Env: Object.entries(env).map(([key, value]) => `${key}=${value}`),
-    ExposedPorts: { '8080/tcp': {} },
+    ExposedPorts: { [exposed]: {} },
     ...extra,
-    HostConfig: { ...extra.HostConfig, PortBindings: { '8080/tcp': [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
+    HostConfig: { ...extra.HostConfig, PortBindings: { [exposed]: [{ HostIp: '127.0.0.1', HostPort: String(port) }] } },
   });
   const remove = async () => {
-    await container.remove({ force: true }).catch(() => undefined);
+    // v: anonymous volumes go too, or every run would leave one behind.
+    await container.remove({ force: true, v: true }).catch(() => undefined);
   };
   try {
     const attached = await beforeStart(container);
     await container.start();
     const baseUrl = `http://127.0.0.1:${port}`;
-    await pollUntil(`${baseUrl}/`, () => true, 30_000);
-    return { id: container.id, baseUrl, remove, attached };
+    if (answerWithinMs > 0) await pollUntil(`${baseUrl}/`, () => true, answerWithinMs);
+    return { id: container.id, baseUrl, remove, attached, container };
   } catch (error) {
     await remove();
     throw error;
@@ -90,9 +125,7 @@ export interface InteractiveContainer extends RunningContainer {
 export async function runInteractive(image: string, env: Record<string, string> = {}): Promise<InteractiveContainer> {
   let text = '';
   const started = await startPublished(
-    image,
-    env,
-    { OpenStdin: true, StdinOnce: false, AttachStdin: true, AttachStdout: true, AttachStderr: true },
+    { image, env, extra: { OpenStdin: true, StdinOnce: false, AttachStdin: true, AttachStdout: true, AttachStderr: true } },
     async container => {
       const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
       const sink = new Writable({

@@ -1,7 +1,17 @@
 export { freePort } from '../../generators/lib/net.js';
 
+/** How {@link pollUntil} polls. */
+export interface PollOptions {
+  /** pause between requests, milliseconds (default 100) */
+  intervalMs?: number;
+  /** one request's timeout, milliseconds (default 5 000) */
+  requestTimeoutMs?: number;
+  /** told of every request that failed without a response (refused, reset, timed out) */
+  onError?: (error: unknown) => void;
+}
+
 /**
- * GETs `url` every 100 ms until `accept(status, body)` holds.
+ * GETs `url` every `intervalMs` until `accept(status, body)` holds.
  * @returns the accepted response and the milliseconds it took
  * @throws Error with the last status/body or error after `timeoutMs`
  */
@@ -9,19 +19,30 @@ export async function pollUntil(
   url: string,
   accept: (status: number, body: string) => boolean,
   timeoutMs: number,
+  { intervalMs = 100, requestTimeoutMs = 5_000, onError }: PollOptions = {},
 ): Promise<{ status: number; body: string; elapsedMs: number }> {
   const start = performance.now();
   let last = 'no response';
   while (performance.now() - start < timeoutMs) {
+    // A ref'd timer, not AbortSignal.timeout (unref'd): a fetch whose connection
+    // docker-proxy accepts and drops while the server starts can stay pending with no
+    // other handle alive, and Node would exit mid-await (code 13).
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), requestTimeoutMs);
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      const response = await fetch(url, { signal: controller.signal });
       const body = await response.text();
       if (accept(response.status, body)) return { status: response.status, body, elapsedMs: performance.now() - start };
       last = `HTTP ${response.status}: ${body.slice(0, 200)}`;
     } catch (error) {
-      last = String(error);
+      onError?.(error);
+      // fetch says only "fetch failed"; the cause names the socket error (ECONNREFUSED, ...).
+      const code = (error as { cause?: { code?: string } }).cause?.code;
+      last = code ? `${String(error)} (${code})` : String(error);
+    } finally {
+      clearTimeout(timer);
     }
-    await new Promise(resolve => setTimeout(resolve, 100));
+    await new Promise(resolve => setTimeout(resolve, intervalMs));
   }
   throw new Error(`${url} did not give the expected response within ${timeoutMs} ms; last: ${last}`);
 }

@@ -1,0 +1,251 @@
+// `npm run bench`: the generated stack against gunicorn and uWSGI, side by side, on the
+// same base image and the same fixture apps (issue 7). Prints numbers and writes
+// bench/results/<date>.{md,json,svg}; it asserts nothing and does not run in CI.
+//
+// Method (performance-baseline.md): one container at a time, the order of variants
+// reversed every other round; per container a 3 s warm-up, then wrk at each connection
+// count on each network path; the container's CPU from its cgroup. Ratios are to
+// gunicorn gthread in the same round, reported as median [min-max] over rounds.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { APPS, type BenchApp } from './lib/apps.js';
+import { renderChart } from './lib/chart.js';
+import { docker, imageSize, removeLeftovers } from './lib/docker.js';
+import { buildImages, type BuiltImage, imageTag } from './lib/images.js';
+import { type LoadRun, loadVariant, type NetworkPath, NETWORK_PATHS } from './lib/load.js';
+import { measureReload } from './lib/reload.js';
+import { type BenchResult, type Machine, renderMarkdown, summarize } from './lib/report.js';
+import { measureStartup, type StartupResult } from './lib/startup.js';
+import { type BenchTargets, loadTargets } from './lib/targets.js';
+import { servesApp, type Variant, VARIANTS } from './lib/variants.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The connection counts wrk may be run at. */
+const CONNECTION_LEVELS = ['1', '2', '4', '8', '16', '32', '64', '128', '256'];
+
+/** A benchmark run as the command line asks for it. */
+interface RunOptions {
+  apps: BenchApp[];
+  variants: Variant[];
+  connections: number[];
+  paths: NetworkPath[];
+  rounds: number;
+  /** each wrk run's length */
+  seconds: number;
+  warmupSeconds: number;
+  /** the port servers are published on, on 127.0.0.1 */
+  publishPort: number;
+  /** cold starts per (variant, app); 0 skips them */
+  startupRuns: number;
+  /** saves per server in the reload measure; 0 skips it */
+  reloadEdits: number;
+  /** use the images a previous run built (no build times then) */
+  reuseImages: boolean;
+  /** every image's FROM */
+  base: string;
+  /** where <date>.{md,json,svg} go */
+  out: string;
+}
+
+/** What the command line asks for. */
+type Command = { kind: 'help'; usage: string } | { kind: 'report-only'; file: string } | { kind: 'run'; options: RunOptions };
+
+/**
+ * Reads the command line.
+ * @throws Error naming the flag for an unknown id, a value that is not a whole number, or an unknown flag
+ */
+function parseCommand(args: string[]): Command {
+  const { values } = parseArgs({
+    args,
+    options: {
+      rounds: { type: 'string', default: '3' },
+      seconds: { type: 'string', default: '6' },
+      warmup: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '16,64' },
+      paths: { type: 'string', default: NETWORK_PATHS.join(',') },
+      apps: { type: 'string', default: APPS.map(app => app.id).join(',') },
+      variants: { type: 'string', default: VARIANTS.map(variant => variant.id).join(',') },
+      base: { type: 'string', default: 'debian:trixie-slim' },
+      port: { type: 'string', default: '18800' },
+      'startup-runs': { type: 'string', default: '5' },
+      'reload-edits': { type: 'string', default: '10' },
+      'reuse-images': { type: 'boolean', default: false },
+      out: { type: 'string', default: join(ROOT, 'bench/results') },
+      'report-only': { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    const usage = `Usage: npm run bench -- [--rounds 3] [--seconds 6] [--warmup 3] [--connections 16,64]
+  [--paths published,direct] [--apps ${APPS.map(a => a.id).join(',')}]
+  [--variants ${VARIANTS.map(v => v.id).join(',')}]
+  [--startup-runs 5] [--reload-edits 10] (0 skips) [--reuse-images] [--base debian:trixie-slim] [--port 18800] [--out bench/results]
+  [--report-only bench/results/DATE.json]   re-renders DATE.md and DATE.svg from the raw runs`;
+    return { kind: 'help', usage };
+  }
+  if (values['report-only']) return { kind: 'report-only', file: values['report-only'] };
+
+  const list = (text: string, known: readonly string[], what: string) => {
+    const ids = text.split(',').map(s => s.trim()).filter(Boolean);
+    for (const id of ids) if (!known.includes(id)) throw new Error(`--${what}: unknown "${id}"; choose from ${known.join(', ')}`);
+    return ids;
+  };
+  const whole = (text: string, what: string) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${what}: "${text}" is not a whole number`);
+    return n;
+  };
+  const appIds = list(values.apps, APPS.map(a => a.id), 'apps');
+  const variantIds = list(values.variants, VARIANTS.map(v => v.id), 'variants');
+  return {
+    kind: 'run',
+    options: {
+      apps: APPS.filter(app => appIds.includes(app.id)),
+      variants: VARIANTS.filter(variant => variantIds.includes(variant.id)),
+      connections: list(values.connections, CONNECTION_LEVELS, 'connections').map(Number),
+      paths: list(values.paths, NETWORK_PATHS, 'paths') as NetworkPath[],
+      rounds: whole(values.rounds, 'rounds'),
+      seconds: whole(values.seconds, 'seconds'),
+      warmupSeconds: whole(values.warmup, 'warmup'),
+      publishPort: whole(values.port, 'port'),
+      startupRuns: whole(values['startup-runs'], 'startup-runs'),
+      reloadEdits: whole(values['reload-edits'], 'reload-edits'),
+      reuseImages: values['reuse-images'],
+      base: values.base,
+      out: values.out,
+    },
+  };
+}
+
+const log = (line: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+/** Re-renders <file>'s md and svg, and its summary, from the raw runs it holds (and today's targets). */
+async function reportOnly(file: string, goals: BenchTargets): Promise<void> {
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as BenchResult;
+  const summary = summarize(saved, goals);
+  writeFileSync(file, JSON.stringify({ ...saved, summary }, null, 2) + '\n');
+  writeFileSync(file.replace(/\.json$/, '.md'), renderMarkdown(saved, summary));
+  writeFileSync(file.replace(/\.json$/, '.svg'), await renderChart(summary, goals.connections));
+  console.log(`re-rendered ${file.replace(/\.json$/, '')}.{md,json,svg}`);
+}
+
+/** The images a previous run built, with their sizes (their build times are unknown: NaN). */
+async function reuseImages(apps: readonly BenchApp[], kinds: ReadonlySet<Variant['image']>): Promise<BuiltImage[]> {
+  const images: BuiltImage[] = [];
+  for (const app of apps)
+    for (const kind of kinds) {
+      const tag = imageTag(app.id, kind);
+      const sizeBytes = await imageSize(tag);
+      if (sizeBytes === undefined) throw new Error(`--reuse-images: ${tag} does not exist; run once without it`);
+      images.push({ tag, app: app.id, kind, coldSeconds: NaN, cachedSeconds: NaN, sizeBytes });
+    }
+  return images;
+}
+
+/** The run itself: images, load in alternating order, cold starts, reload; then the report. */
+async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<void> {
+  const { apps, variants, rounds, publishPort } = options;
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    interrupted = true;
+    log('interrupted: removing containers');
+    removeLeftovers().finally(() => process.exit(130));
+  });
+
+  await docker.ping().catch(() => {
+    throw new Error('no Docker engine answers; start one (see README: npm run setup:docker)');
+  });
+  await removeLeftovers();
+  const startedAt = new Date();
+
+  // 1. Images: cold and cached build times, sizes.
+  const kinds = new Set(variants.map(v => v.image));
+  const images = options.reuseImages ? await reuseImages(apps, kinds) : await buildImages({ root: ROOT, baseImage: options.base, apps, kinds, log });
+
+  // 2. Load, in alternating order.
+  const pairs = apps.flatMap(app => variants.filter(v => servesApp(v, app)).map(variant => ({ app, variant })));
+  const runs: LoadRun[] = [];
+  for (let round = 1; round <= rounds && !interrupted; round++) {
+    const order = round % 2 ? pairs : [...pairs].reverse();
+    for (const { app, variant } of order) {
+      const results = await loadVariant({ ...options, round, variant, app });
+      for (const r of results) {
+        log(`round ${round} ${variant.id} ${app.id} ${r.path} c${r.connections}: ${r.rps.toFixed(0)} rps, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, errors ${r.socketErrors}, non-2xx ${r.non2xx}, ${r.cpuMicrosPerRequest.toFixed(0)} µs CPU/req`);
+      }
+      runs.push(...results);
+    }
+  }
+
+  // 3. Cold start.
+  const startups: StartupResult[] = [];
+  if (options.startupRuns > 0) {
+    for (const app of apps)
+      for (const variant of variants.filter(v => servesApp(v, app) && v.timeStartup)) {
+        const result = await measureStartup({ variant, app, publishPort, times: options.startupRuns });
+        log(`startup ${variant.id} ${app.id}: median ${result.seconds.median.toFixed(2)} s [${result.seconds.min.toFixed(2)}-${result.seconds.max.toFixed(2)}]`);
+        startups.push(result);
+      }
+  }
+
+  // 4. Development reload: generated dev shape vs gunicorn --reload, same app.
+  const reloads =
+    options.reloadEdits > 0 ? await measureReload({ root: ROOT, baseImage: options.base, publishPort, edits: options.reloadEdits, log }) : [];
+
+  // 5. Report.
+  const result: BenchResult = {
+    date: startedAt.toISOString(),
+    machine: await describeMachine(),
+    method: {
+      rounds,
+      seconds: options.seconds,
+      warmupSeconds: options.warmupSeconds,
+      connections: options.connections,
+      paths: options.paths,
+      base: options.base,
+      load: 'wrk 4.1 (Debian), -t2, in its own container',
+    },
+    images,
+    runs,
+    startups,
+    reloads,
+  };
+  const summary = summarize(result, goals);
+  const stamp = startedAt.toISOString().slice(0, 10);
+  mkdirSync(options.out, { recursive: true });
+  const markdown = renderMarkdown(result, summary);
+  writeFileSync(join(options.out, `${stamp}.json`), JSON.stringify({ ...result, summary }, null, 2) + '\n');
+  writeFileSync(join(options.out, `${stamp}.md`), markdown);
+  writeFileSync(join(options.out, `${stamp}.svg`), await renderChart(summary, goals.connections));
+  console.log(markdown);
+  log(`wrote ${join(options.out, stamp)}.{md,json,svg}`);
+}
+
+async function describeMachine(): Promise<Machine> {
+  const info = await docker.info();
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    docker: info.ServerVersion,
+    cgroup: info.CgroupVersion,
+    node: process.version,
+  };
+}
+
+async function main(): Promise<void> {
+  const command = parseCommand(process.argv.slice(2));
+  if (command.kind === 'help') {
+    console.log(command.usage);
+    return;
+  }
+  // Read first: a broken targets file stops the run before 30 minutes of load, not after.
+  const goals = loadTargets();
+  if (command.kind === 'report-only') await reportOnly(command.file, goals);
+  else await runBenchmark(command.options, goals);
+}
+
+await main();
