@@ -174,6 +174,14 @@ describe('.yo-rc.json errors name the file and the key', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
+  it('only the project\'s .yo-rc.json counts: a broken one in the current directory does not, with the project given', async () => {
+    const elsewhere = withSaved(undefined, '{ not json');
+    const project = makeProject({ fixture: 'plain-wsgi' });
+    await runWords(elsewhere, ['--yes', project]);
+    expect(saved(project).entry).toBe('hello:application');
+    expect(read(elsewhere, '.yo-rc.json')).toBe('{ not json');
+  });
+
   it('a flag replaces the bad saved value', async () => {
     const dir = withSaved({ entry: 'hello:application', port: 'abc' });
     await runWords(dir, ['--port', '8001']);
