@@ -12,6 +12,17 @@ export default defineConfig({
         },
       },
       {
+        // Issue 13's property test: thousands of answer sets in-process, a sample through
+        // `docker compose config` and `apache2 -t` (one container). Builds a small Apache image once.
+        test: {
+          name: 'property',
+          include: ['test/property/**/*.test.ts'],
+          pool: 'forks',
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
         // Docker-backed: one stack at a time on 2 cores, generous timeouts for cold builds.
         test: {
           name: 'integration',

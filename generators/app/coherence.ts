@@ -9,6 +9,9 @@ import { extraModuleRoots, parseEntry, type WsgiEntry } from './entry.js';
 import type { AnswerContext, Answers } from './options.js';
 import { checkDaemonSize, parseStaticMappings } from './validators.js';
 
+/** The name of the Compose service (compose.yaml) and Kubernetes init container (deployment.yaml) that run the init commands. */
+const INIT_SERVICE = 'init';
+
 /** True when `dir` is `path` or one of its ancestors (project-relative POSIX paths; `.` is everyone's). */
 function isAncestorOrSelf(dir: string, path: string): boolean {
   return dir === '.' || path === dir || path.startsWith(`${dir}/`);
@@ -28,15 +31,25 @@ export function codePaths(entry: WsgiEntry): string[] {
 
 /**
  * Checks the rules between answers:
+ * - the project name is not `init` when there are init commands: the service and init container
+ *   running them have that name, and Compose and Kubernetes need the names distinct (`--name`);
  * - processes x threads within what the image's envvars accepts ({@link checkDaemonSize}, `--threads`);
  * - no static directory is an ancestor of (or is) the entry's code (`--static`);
  * - no data directory holds the entry's code or the files the build installs dependencies from
- *   (`--data-dir`): each data directory is kept out of the image by `.dockerignore`.
+ *   (`--data-dir`): each data directory is kept out of the image by `.dockerignore`;
+ * - no data directory overlaps Django's `STATIC_ROOT`, which the build fills (`--data-dir`).
  * @param answers - every answer, each already valid on its own (from resolveAnswers)
  * @throws InputError for the first rule broken, naming the flag and the fix
  */
 export function checkAnswerCombination(answers: Answers, ctx: AnswerContext): void {
   checkDaemonSize(answers.processes, answers.threads);
+  if (answers.initCommands.length > 0 && answers.name === INIT_SERVICE) {
+    throw new InputError(
+      '--name',
+      `"${answers.name}" is also the name of the Compose service and Kubernetes init container that run --init-command`,
+      `pick another name, e.g. --name ${answers.name}-app`,
+    );
+  }
   const entry = parseEntry(answers.entry, ctx.root, extraModuleRoots(ctx.facts));
   const code = codePaths(entry);
   for (const mapping of parseStaticMappings(answers.static, ctx.root)) {
@@ -55,7 +68,15 @@ export function checkAnswerCombination(answers: Answers, ctx: AnswerContext): vo
     { path: 'pyproject.toml', what: 'the project metadata the image installs' },
     ...(ctx.facts.djangoManagePy ? [{ path: ctx.facts.djangoManagePy, what: "Django's manage.py" }] : []),
   ];
+  const collected = ctx.facts.djangoStatic?.root;
   for (const dir of answers.dataDirs) {
+    if (collected !== undefined && (isAncestorOrSelf(dir, collected) || isAncestorOrSelf(collected, dir))) {
+      throw new InputError(
+        '--data-dir',
+        `"${dir}" overlaps Django's STATIC_ROOT (${collected}), which collectstatic fills while the image builds; a volume there would hide or freeze it`,
+        'pick a directory outside STATIC_ROOT, e.g. --data-dir media',
+      );
+    }
     const held = needed.find(({ path }) => isAncestorOrSelf(dir, path));
     if (held !== undefined) {
       throw new InputError(

@@ -30,6 +30,23 @@ describe('refused before anything is written', () => {
     ['a daemon larger than Apache\'s worker bound', undefined, { processes: '64', threads: '256' }, /^--threads: 64 processes x 256 threads need 65536 Apache workers .*at most 5000/],
     ['a name Kubernetes rejects (underscore)', undefined, { name: 'my_app', kubernetes: true }, /^--name: "my_app" is not a valid .*e\.g\. --name my-app\.$/],
     ['a name Kubernetes rejects (leading digits)', undefined, { name: '2024site' }, /^--name: "2024site" is not a valid .*e\.g\. --name site-2024\.$/],
+    [
+      'the name of the init service, with init commands',
+      undefined,
+      { name: 'init', 'init-command': 'true' },
+      '--name: "init" is also the name of the Compose service and Kubernetes init container that run --init-command. Fix: pick another name, e.g. --name init-app.',
+    ],
+    [
+      "Django's STATIC_ROOT as a data directory",
+      {
+        'manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
+        'mysite/__init__.py': '',
+        'mysite/wsgi.py': 'application = None\n',
+        'mysite/settings.py': "STATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
+      },
+      { 'data-dir': 'staticfiles' },
+      /^--data-dir: "staticfiles" overlaps Django's STATIC_ROOT \(staticfiles\), which collectstatic fills while the image builds/,
+    ],
     ['a data directory holding the code', { 'src/api/wsgi.py': 'def application(e, s):\n    pass\n' }, { 'data-dir': 'src' }, /^--data-dir: "src" holds the app's code \(src\), which would then be left out of the image/],
   ];
   it.each(cases)('%s', async (_label, files, options, message) => {
