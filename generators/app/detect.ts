@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import { readPyproject, requirementFiles } from './python-deps.js';
-import { isDirectory, isFile } from './validators.js';
+import { isDirectory, isFile } from '../lib/fs.js';
 
 export type Framework = 'django' | 'flask' | 'generic';
 

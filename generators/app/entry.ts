@@ -11,7 +11,8 @@ import { statSync } from 'node:fs';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import { InputError } from '../lib/input-error.js';
 import type { ProjectFacts } from './detect.js';
-import { isFile, projectRelative } from './validators.js';
+import { isFile } from '../lib/fs.js';
+import { projectRelative } from './validators.js';
 
 /** Directories, relative to the project root, searched for a module (in order): the root and a `src/` layout. */
 export const MODULE_ROOTS = ['.', 'src'] as const;

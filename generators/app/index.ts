@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { type CommandLine, nearestName, type OptionSpec, parseCommandLine, yoCommandLine } from '../lib/argv.js';
+import { type CommandLine, nearestName, type OptionSpec, PASSED_THROUGH, parseCommandLine, yoCommandLine } from '../lib/argv.js';
 import { buildImage, DockerUnavailableError } from '../lib/docker-build.js';
 import { InputError } from '../lib/input-error.js';
 import { packageRoot } from '../lib/package-root.js';
@@ -18,7 +18,8 @@ import { checkWritable, commitAllOrNothing, hasTerminal } from '../lib/transacti
 import { detectProject } from './detect.js';
 import { GENERATED_FILES } from './files.js';
 import { type AnswerContext, type Answers, type Field, FIELDS, resolveAnswers } from './options.js';
-import { isDirectory, toList, toRepeated } from './validators.js';
+import { isDirectory } from '../lib/fs.js';
+import { toList, toRepeated } from '../lib/parse.js';
 import { toViewModel, type ViewModel } from './view-model.js';
 
 type RawAnswers = Partial<Record<keyof Answers, unknown>>;
@@ -38,22 +39,6 @@ const COMMAND = 'yo wsgi-apache';
 const CONFIG_KEY = 'generator-wsgi-apache';
 const CONFIG_FILE = '.yo-rc.json';
 
-/**
- * Flags that yo and yeoman-environment read themselves, not the generator: accepted on our
- * command line (so they are not "unknown"), not listed by --help (yo's and yeoman's docs have them).
- */
-const PASSED_THROUGH: readonly OptionSpec[] = [
-  // yo: print stack traces; look up generators in the current project only
-  { name: 'debug', kind: 'boolean' },
-  { name: 'local-only', kind: 'boolean' },
-  // chalk (supports-color) reads --color / --no-color from process.argv itself
-  { name: 'color', kind: 'boolean' },
-  // yeoman-environment's conflicter
-  { name: 'bail', kind: 'boolean' },
-  { name: 'dry-run', kind: 'boolean' },
-  { name: 'ignore-whitespace', kind: 'boolean' },
-  { name: 'skip-yo-resolve', kind: 'boolean' },
-];
 
 export default class WsgiApacheGenerator extends Generator<Record<string, unknown>, WsgiApacheOptions> {
   #context!: AnswerContext;

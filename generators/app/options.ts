@@ -12,6 +12,7 @@ import { checkEntryCallable, extraModuleRoots, formatEntry, parseEntry, type Wsg
 import { checkAnswerCombination } from './coherence.js';
 import { defaultDataDirs, defaultHealthPath, defaultInitCommands } from './runtime-needs.js';
 import type { ProjectFacts } from './detect.js';
+import { parseInteger } from '../lib/parse.js';
 import { MAX_DAEMON_THREADS, type TunableAnswer, tunableFor } from '../lib/tunables.js';
 import {
   BASE_SUITES,
@@ -22,7 +23,6 @@ import {
   parseDataDirs,
   parseHealthPath,
   parseInitCommands,
-  parseInteger,
   parseProjectName,
   parseStaticMappings,
   suggestProjectName,

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { InputError } from '../lib/input-error.js';
-import { isFile } from './validators.js';
+import { isFile } from '../lib/fs.js';
 
 /** What `pyproject.toml` says about installing the project. */
 export interface PyprojectFacts {

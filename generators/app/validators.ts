@@ -1,13 +1,16 @@
 /**
- * Pure parsers for every answer and flag. Each takes the raw value (a flag string, a
+ * Parsers for every answer of the app generator (the shared number and list parsers are in
+ * `../lib/parse.ts`). Each takes the raw value (a flag string, a
  * prompt answer or a value stored in `.yo-rc.json`) and returns the typed value, or
  * throws an {@link InputError} that names the input and the fix. The same functions
  * back the prompts' `validate`, so a flag can never get past a check a prompt makes.
  */
-import { type Dirent, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, readdirSync, readFileSync } from 'node:fs';
 import dockerignoreModule from '@balena/dockerignore';
 import { isAbsolute, join, normalize, posix, relative, sep } from 'node:path';
+import { isDirectory } from '../lib/fs.js';
 import { InputError } from '../lib/input-error.js';
+import { toList } from '../lib/parse.js';
 import { packageRoot } from '../lib/package-root.js';
 import { renderTemplate } from '../lib/render.js';
 import { APACHE_WORKERS, defaultMaxRequestWorkers, MAX_DAEMON_THREADS } from '../lib/tunables.js';
@@ -23,24 +26,6 @@ export type BaseSuite = (typeof BASE_SUITES)[number];
 export interface StaticMapping {
   url: string;
   dir: string;
-}
-
-/**
- * A whole number within bounds.
- * @param flag - the flag name used in the message, e.g. `--threads`
- * @param raw - string or number
- * @throws InputError when not a whole number or out of [min, max]
- */
-export function parseInteger(flag: string, raw: unknown, min: number, max: number): number {
-  const text = String(raw).trim();
-  if (!/^\d+$/.test(text)) {
-    throw new InputError(flag, `"${String(raw)}" is not a whole number`, `pass a whole number from ${min} to ${max}`);
-  }
-  const value = Number(text);
-  if (value < min || value > max) {
-    throw new InputError(flag, `${value} is out of range`, `pass a whole number from ${min} to ${max}`);
-  }
-  return value;
 }
 
 /**
@@ -123,19 +108,6 @@ export function parseBase(raw: unknown): BaseSuite {
   const value = String(raw).trim().toLowerCase();
   if ((BASE_SUITES as readonly string[]).includes(value)) return value as BaseSuite;
   throw new InputError('--base', `"${String(raw)}" is not a supported Debian release`, `pass one of ${BASE_SUITES.join(', ')}`);
-}
-
-/**
- * A list flag: repeated flags, comma-separated strings, or an array (from `.yo-rc.json`).
- * Empty items are dropped.
- */
-export function toList(raw: unknown): string[] {
-  if (raw === undefined || raw === null || raw === '') return [];
-  const items = Array.isArray(raw) ? raw : [raw];
-  return items
-    .flatMap(item => String(item).split(','))
-    .map(item => item.trim())
-    .filter(item => item.length > 0);
 }
 
 /**
@@ -257,22 +229,6 @@ export function firstExposedFile(root: string, dir: string): string | undefined 
 /** Static mappings as they are stored in `.yo-rc.json` and given as flags. */
 export function formatStaticMappings(mappings: readonly StaticMapping[]): string[] {
   return mappings.map(m => `${m.url}=${m.dir}`);
-}
-
-export function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-export function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** Directories the generated stack itself needs in the image: data directories may not be or lie inside them. */
@@ -409,10 +365,4 @@ export function parseInitCommands(raw: unknown): string[] {
     }
   }
   return commands;
-}
-
-/** A repeatable flag's values as given, without splitting at commas. */
-export function toRepeated(raw: unknown): string[] {
-  if (raw === undefined || raw === null || raw === '') return [];
-  return (Array.isArray(raw) ? raw : [raw]).map(String);
 }

@@ -4,6 +4,7 @@
  * target file needs (absolute container paths, space-joined package lists, booleans
  * for optional blocks).
  */
+import { APP_DIR, APP_UID, CONTAINER_PORT, PROCESS_GROUP, VENV_DIR } from '../lib/image-layout.js';
 import type { ProjectFacts } from './detect.js';
 import { DJANGO_SQLITE_DATA_DIR, djangoRuntime } from './runtime-needs.js';
 import { extraModuleRoots, parseEntry } from './entry.js';
@@ -12,20 +13,7 @@ import type { BaseSuite } from './validators.js';
 import { dataVolumeName, parseStaticMappings } from './validators.js';
 import { APACHE_WORKERS, type Tunable, TUNABLES } from '../lib/tunables.js';
 
-/** Where the project lives inside the image. */
-export const APP_DIR = '/srv/app';
-/** The virtualenv mod_wsgi uses as `python-home`. */
-export const VENV_DIR = '/opt/venv';
-/** Apache listens here inside the container: a high port, so Apache needs no root at all. */
-export const CONTAINER_PORT = 8080;
-/**
- * The mod_wsgi daemon process group. Fixed and short: display-name=%{GROUP} overwrites
- * argv[0] (`/usr/sbin/apache2`, 17 bytes), so `(wsgi:app)` stays whole where a project
- * name would be cut off.
- */
-export const PROCESS_GROUP = 'app';
-/** uid/gid of the image's `app` user (docker init uses 10001 too). */
-export const APP_UID = 10001;
+export { APP_DIR, APP_UID, CONTAINER_PORT, PROCESS_GROUP, VENV_DIR } from '../lib/image-layout.js';
 /** Where collectstatic puts a Django project's static files when its settings set no `STATIC_ROOT`: outside the bind mount. */
 export const DJANGO_DEFAULT_STATIC_DIR = '/srv/static';
 /** The settings module the image runs Django with (`docker/django/wsgi_apache_settings.py`): the project's own, plus what the image needs. */

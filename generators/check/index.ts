@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
+import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, type StartedTestContainer, Wait } from 'testcontainers';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { followStats } from '../lib/container-stats.js';
 import { composeBuild, DockerUnavailableError } from '../lib/docker-build.js';
@@ -17,55 +17,28 @@ import { InputError } from '../lib/input-error.js';
 import { freePort } from '../lib/net.js';
 import { ensureRyuk } from '../lib/ryuk.js';
 import { runLoad } from '../lib/stack-checks.js';
-import { parseInteger, toList } from '../app/validators.js';
-import { PROCESS_GROUP } from '../app/view-model.js';
+import { PROCESS_GROUP } from '../lib/image-layout.js';
+import { toList } from '../lib/parse.js';
+import { type OptionSpec, PASSED_THROUGH, parseCommandLine, yoCommandLine } from '../lib/argv.js';
+import { CHECK_FIELDS, type CheckSettings, resolveCheckSettings } from './options.js';
 import { type CheckReport, formatTable, judge } from './report.js';
 
-export type CheckOptions = BaseOptions & {
-  path?: string[];
-  duration?: string;
-  connections?: string;
-  rate?: string;
-  warmup?: string;
-  'max-error-rate'?: string;
-  'max-p99'?: string;
-  port?: string;
-  json?: boolean;
-  dev?: boolean;
-};
-
-interface Settings {
-  name: string;
-  paths: string[];
-  /** false when `paths` is the default, the project's health path */
-  pathsGiven: boolean;
-  durationSeconds: number;
-  connections: number;
-  rate?: number;
-  warmupSeconds: number;
-  maxErrorRatePercent: number;
-  maxP99Ms?: number;
-  port?: number;
-  shape: 'production' | 'development';
-}
+/** Parsed options: one entry per flag of {@link CHECK_FIELDS}, by flag name. */
+export type CheckOptions = BaseOptions & Record<string, unknown>;
 
 export default class CheckGenerator extends Generator<Record<string, unknown>, CheckOptions> {
-  #settings!: Settings;
+  #name!: string;
+  #settings!: CheckSettings;
   /** the last report, also for callers that run the generator in-process */
   report?: CheckReport;
 
   constructor(args?: string[], options?: CheckOptions) {
     super(args, options as CheckOptions);
-    this.option('path', { type: toList as unknown as StringConstructor, description: 'Path to load, repeatable (default: the project\'s --health-path, else /)' });
-    this.option('duration', { type: String, description: 'Seconds of load (1-600, default 10)' });
-    this.option('connections', { type: String, description: 'Concurrent connections (1-1024, default 64)' });
-    this.option('rate', { type: String, description: 'Cap on requests per second, all connections together (default: no cap)' });
-    this.option('warmup', { type: String, description: 'Seconds of warm-up load before measuring (0-60, default 2)' });
-    this.option('max-error-rate', { type: String, description: 'Fail above this percent of transport errors + 5xx (default 0)' });
-    this.option('max-p99', { type: String, description: 'Fail when p99 latency exceeds this many milliseconds (default: no limit)' });
-    this.option('port', { type: String, description: 'Host port to publish on 127.0.0.1 (default: a free one)' });
-    this.option('dev', { type: Boolean, description: 'Check the development shape (compose.override.yaml) instead of production' });
-    this.option('json', { type: Boolean, description: 'Print the report as JSON on stdout' });
+    for (const field of CHECK_FIELDS) {
+      // Lists keep every repetition of the flag; yeoman would otherwise String() the array.
+      const type = field.kind === 'boolean' ? Boolean : field.kind === 'list' ? (toList as unknown as StringConstructor) : String;
+      this.option(field.flag, { type, description: field.description });
+    }
   }
 
   async initializing(): Promise<void> {
@@ -78,39 +51,37 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
         'run yo wsgi-apache there first, or cd into the scaffolded project',
       );
     }
-    const paths = toList(this.options.path);
-    for (const path of paths) {
-      if (!path.startsWith('/')) throw new InputError('--path', `"${path}" is not a URL path`, 'start it with /, e.g. --path /health');
-    }
-    const optional = (flag: string, raw: unknown, min: number, max: number) =>
-      raw === undefined || raw === '' ? undefined : parseInteger(flag, raw, min, max);
-    const maxErrorRate = this.options['max-error-rate'] ?? '0';
-    if (!/^\d+(\.\d+)?$/.test(String(maxErrorRate)) || Number(maxErrorRate) > 100) {
-      throw new InputError('--max-error-rate', `"${maxErrorRate}" is not a percentage`, 'pass a number from 0 to 100, e.g. --max-error-rate 0.1');
-    }
-    this.#settings = {
-      name: stored.name,
-      paths: paths.length > 0 ? paths : [stored.healthPath ?? '/'],
-      pathsGiven: paths.length > 0,
-      durationSeconds: parseInteger('--duration', this.options.duration ?? '10', 1, 600),
-      connections: parseInteger('--connections', this.options.connections ?? '64', 1, 1024),
-      rate: optional('--rate', this.options.rate, 1, 1_000_000),
-      warmupSeconds: parseInteger('--warmup', this.options.warmup ?? '2', 0, 60),
-      maxErrorRatePercent: Number(maxErrorRate),
-      maxP99Ms: optional('--max-p99', this.options['max-p99'], 1, 600_000),
-      port: optional('--port', this.options.port, 1, 65535),
-      shape: this.options.dev ? 'development' : 'production',
-    };
+    this.#name = stored.name;
+    this.#settings = resolveCheckSettings(this.#commandLine(), stored);
     if (this.#settings.port !== undefined && !(await portIsFree(this.#settings.port))) {
       throw new InputError('--port', `port ${this.#settings.port} on 127.0.0.1 is already in use`, 'pass a free port or leave --port out');
     }
+  }
+
+  /**
+   * The options by flag name. Under `yo`, read again from the raw command line with each
+   * option's kind (yo's own parse lets `--json` take the next word and ignores typos; see
+   * `../lib/argv.ts`); through yeoman-environment's API, as passed.
+   */
+  #commandLine(): Record<string, unknown> {
+    const specs: OptionSpec[] = [
+      ...CHECK_FIELDS.map(field => ({ name: field.flag, kind: field.kind, description: field.description })),
+      ...PASSED_THROUGH,
+    ];
+    const fromYo = yoCommandLine(process.argv, ['wsgi-apache:check', 'generator-wsgi-apache:check']);
+    if (fromYo === undefined) return this.options;
+    const line = parseCommandLine(fromYo, specs, 'yo wsgi-apache:check');
+    if (line.positionals.length > 0) {
+      throw new InputError(`"${line.positionals[0]}"`, 'is not an option of yo wsgi-apache:check', 'run it inside the scaffolded project, with --flag VALUE options only');
+    }
+    return Object.fromEntries(line.given);
   }
 
   async default(): Promise<void> {
     const settings = this.#settings;
     const root = this.destinationRoot();
     const say = (line: string) => this.#say(line);
-    say(`Building ${settings.name}:latest...`);
+    say(`Building ${this.#name}:latest...`);
     try {
       await composeBuild({ context: root, onLine: line => say(`  ${line}`) });
     } catch (error) {
@@ -133,14 +104,16 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     try {
       stack = await new DockerComposeEnvironment(root, files)
         .withEnvironment({ PUBLISH_PORT: String(port) })
-        .withWaitStrategy(`${settings.name}-1`, Wait.forHealthCheck())
+        .withWaitStrategy(`${this.#name}-1`, Wait.forHealthCheck())
         .withStartupTimeout(120_000)
         .up();
-      const container = new Docker().getContainer(stack.getContainer(`${settings.name}-1`).getId());
+      const started = stack.getContainer(`${this.#name}-1`);
+      // Docker's stats and logs APIs (not wrapped by Testcontainers) through dockerode.
+      const container = new Docker().getContainer(started.getId());
       const baseUrl = `http://127.0.0.1:${port}`;
       await this.#warmUp(baseUrl);
-      this.report = await this.#measure(baseUrl, container);
-      if (this.options.json) process.stdout.write(`${JSON.stringify(this.report, null, 2)}\n`);
+      this.report = await this.#measure(baseUrl, started, container);
+      if (this.#settings.json) process.stdout.write(`${JSON.stringify(this.report, null, 2)}\n`);
       else this.log(`\n${formatTable(this.report)}\n`);
       if (!this.report.passed) {
         const logs = await containerErrorLogTail(container, 30);
@@ -154,7 +127,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
 
   /** A progress line: on stderr with --json, so stdout stays the report alone. */
   #say(line: string): void {
-    if (this.options.json) process.stderr.write(`${line}\n`);
+    if (this.#settings.json) process.stderr.write(`${line}\n`);
     else this.log(line);
   }
 
@@ -182,13 +155,13 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     }
   }
 
-  async #measure(baseUrl: string, container: Docker.Container): Promise<CheckReport> {
+  async #measure(baseUrl: string, started: StartedTestContainer, container: Docker.Container): Promise<CheckReport> {
     const settings = this.#settings;
-    const config = await containerConfig(container);
+    const config = await containerConfig(started);
     const stats = await followStats(container);
     let daemonProcesses = 0;
     const sampler = setInterval(() => {
-      void countDaemonProcesses(container).then(count => (daemonProcesses = Math.max(daemonProcesses, count)));
+      void countDaemonProcesses(started).then(count => (daemonProcesses = Math.max(daemonProcesses, count)));
     }, 1000);
     const load = await runLoad({
       baseUrl,
@@ -199,11 +172,11 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
       rate: settings.rate,
     });
     clearInterval(sampler);
-    daemonProcesses = Math.max(daemonProcesses, await countDaemonProcesses(container));
+    daemonProcesses = Math.max(daemonProcesses, await countDaemonProcesses(started));
     const peaks = stats.stop();
     const { errorRatePercent, failures } = judge(load, { maxErrorRatePercent: settings.maxErrorRatePercent, maxP99Ms: settings.maxP99Ms });
     return {
-      project: settings.name,
+      project: this.#name,
       shape: settings.shape,
       config,
       load: { paths: settings.paths, durationSeconds: settings.durationSeconds, connections: settings.connections, rate: settings.rate ?? null },
@@ -224,27 +197,19 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
   }
 }
 
-async function exec(container: Docker.Container, command: string[]): Promise<string> {
-  const execution = await container.exec({ Cmd: command, AttachStdout: true, AttachStderr: true });
-  const stream = await execution.start({});
-  const chunks: Buffer[] = [];
-  await new Promise<void>((resolve, reject) => {
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', resolve);
-    stream.on('error', reject);
-  });
-  return demuxDockerStream(Buffer.concat(chunks));
-}
-
 /** The processes x threads in force: the container's WSGI_PROCESSES / WSGI_THREADS. */
-async function containerConfig(container: Docker.Container): Promise<{ processes: number; threads: number }> {
-  const [processes, threads] = (await exec(container, ['sh', '-c', 'echo "$WSGI_PROCESSES $WSGI_THREADS"'])).trim().split(/\s+/).map(Number);
+async function containerConfig(container: StartedTestContainer): Promise<{ processes: number; threads: number }> {
+  const { stdout } = await container.exec(['sh', '-c', 'echo "$WSGI_PROCESSES $WSGI_THREADS"']);
+  const [processes, threads] = stdout.trim().split(/\s+/).map(Number);
   return { processes, threads };
 }
 
 /** Daemon processes named by display-name=%{GROUP}: "(wsgi:app)" (see PROCESS_GROUP). */
-async function countDaemonProcesses(container: Docker.Container): Promise<number> {
-  const listing = await exec(container, ['sh', '-c', 'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f" 2>/dev/null; echo; done']).catch(() => '');
+async function countDaemonProcesses(container: StartedTestContainer): Promise<number> {
+  const listing = await container
+    .exec(['sh', '-c', 'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f" 2>/dev/null; echo; done'])
+    .then(result => result.stdout)
+    .catch(() => '');
   return listing.split('\n').filter(line => line.startsWith(`(wsgi:${PROCESS_GROUP})`)).length;
 }
 

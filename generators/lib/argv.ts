@@ -267,3 +267,20 @@ function isYo(script: string): boolean {
     return false;
   }
 }
+
+/**
+ * Flags that yo and yeoman-environment read themselves, not the generator: accepted on our
+ * command line (so they are not "unknown"), not listed by --help (yo's and yeoman's docs have them).
+ */
+export const PASSED_THROUGH: readonly OptionSpec[] = [
+  // yo: print stack traces; look up generators in the current project only
+  { name: 'debug', kind: 'boolean' },
+  { name: 'local-only', kind: 'boolean' },
+  // chalk (supports-color) reads --color / --no-color from process.argv itself
+  { name: 'color', kind: 'boolean' },
+  // yeoman-environment's conflicter
+  { name: 'bail', kind: 'boolean' },
+  { name: 'dry-run', kind: 'boolean' },
+  { name: 'ignore-whitespace', kind: 'boolean' },
+  { name: 'skip-yo-resolve', kind: 'boolean' },
+];

@@ -6,13 +6,12 @@ import {
   parseAptPackages,
   parseBase,
   parseDataDirs,
-  parseInteger,
   parseProjectName,
   parseStaticMappings,
   suggestProjectName,
-  toList,
 } from '../../generators/app/validators.js';
 import { InputError } from '../../generators/lib/input-error.js';
+import { parseInteger, toList } from '../../generators/lib/parse.js';
 import { MAX_DAEMON_THREADS } from '../../generators/lib/tunables.js';
 import { makeProject } from '../helpers/project.js';
 
