@@ -84,6 +84,8 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
    * would crash there with mem-fs's own message. An empty stand-in lets initializing() report
    * it, naming the file, through readStoredAnswers.
    */
+  // The same signature as yeoman-generator's, which is typed with `any`.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override _getStorage<StoredType extends Record<any, any> = Record<any, any>>(...args: Parameters<Generator['_getStorage']>) {
     try {
       return super._getStorage<StoredType>(...args);

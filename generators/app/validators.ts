@@ -340,7 +340,7 @@ export function parseDataDirs(raw: unknown, root: string): string[] {
  */
 export function parseHealthPath(raw: unknown): string {
   const text = String(raw ?? '').trim();
-  if (!/^\/[A-Za-z0-9._~\/-]*(\?[A-Za-z0-9._~=&-]*)?$/.test(text)) {
+  if (!/^\/[A-Za-z0-9._~/-]*(\?[A-Za-z0-9._~=&-]*)?$/.test(text)) {
     throw new InputError(
       '--health-path',
       `"${text}" is not a URL path`,

@@ -4,6 +4,7 @@
  * involved on the host side. The files must appear in the mounted project, owned by the
  * project's owner (never root), non-interactively with flags and interactively with `-it`.
  */
+import { stripVTControlCharacters } from 'node:util';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -31,7 +32,7 @@ function ownedProject(ids: { uid: number; gid: number }): string {
   return project;
 }
 
-const stripAnsi = (text: string) => text.replace(/\x1b\[[0-9;?]*[ -/]*[@-~]/g, '').replace(/\r/g, '');
+const stripAnsi = (text: string) => stripVTControlCharacters(text).replace(/\r/g, '');
 
 describe('the generator image (top-level Dockerfile)', () => {
   const cleanup: string[] = [];

@@ -287,6 +287,8 @@ function ensure(condition: unknown, file: string, rule: string): asserts conditi
 /** The three shapes Compose runs the project in. */
 export const COMPOSE_SHAPES = [['compose.yaml'], ['compose.yaml', 'compose.override.yaml'], ['compose.yaml', 'compose.watch.yaml']] as const;
 
+// Parsed Compose and Kubernetes documents, walked by key; their schemas are checked elsewhere.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Yaml = Record<string, any>;
 
 /**
