@@ -54,7 +54,9 @@ async function main(edits: number, idleSeconds: number): Promise<void> {
     const idleOff = await idleCpu(dir, idleSeconds, 0);
     const fmt = (s: number) => s.toFixed(2);
     console.log(`idle container CPU over ${idleSeconds} s, 2,000-file app (healthcheck included in both):`);
-    console.log(`  reload monitor on: ${(idleOn * 100).toFixed(2)} % of one core; off: ${(idleOff * 100).toFixed(2)} %; monitor: ${((idleOn - idleOff) * 100).toFixed(2)} %`);
+    console.log(
+      `  reload monitor on: ${(idleOn * 100).toFixed(2)} % of one core; off: ${(idleOff * 100).toFixed(2)} %; monitor: ${((idleOn - idleOff) * 100).toFixed(2)} %`,
+    );
     const modes: [string, 0 | 1][] = [
       ['inotify wake-up + 1 s poll (Linux hosts)', 1],
       ['1 s poll only (macOS / Windows bind mounts)', 0],
@@ -62,9 +64,14 @@ async function main(edits: number, idleSeconds: number): Promise<void> {
     for (const [label, inotify] of modes) {
       await idleCpu(dir, idleSeconds, 1, inotify);
       // In place, as most editors save; a random pause, so edits land at every phase of the 1 s poll.
-      const { seconds: latencies } = await editAndWait(dir, PAGE_URL, edits, { inPlace: true, pauseMs: () => 1500 + Math.random() * 1000 });
+      const { seconds: latencies } = await editAndWait(dir, PAGE_URL, edits, {
+        inPlace: true,
+        pauseMs: () => 1500 + Math.random() * 1000,
+      });
       console.log(`reload on save, ${label}; 2 processes x 5 threads, ${edits} edits of hello.py:`);
-      console.log(`  save -> first response with new code: p50 ${fmt(percentile(latencies, 50))} s, p95 ${fmt(percentile(latencies, 95))} s, max ${fmt(Math.max(...latencies))} s`);
+      console.log(
+        `  save -> first response with new code: p50 ${fmt(percentile(latencies, 50))} s, p95 ${fmt(percentile(latencies, 95))} s, max ${fmt(Math.max(...latencies))} s`,
+      );
     }
   } finally {
     compose(dir, [...DEVELOPMENT, 'down', '-t', '5']);

@@ -52,7 +52,8 @@ interface RunOptions {
 }
 
 /** What the command line asks for. */
-type Command = { kind: 'help'; usage: string } | { kind: 'report-only'; file: string } | { kind: 'run'; options: RunOptions };
+type Command =
+  { kind: 'help'; usage: string } | { kind: 'report-only'; file: string } | { kind: 'run'; options: RunOptions };
 
 /**
  * Reads the command line.
@@ -90,8 +91,12 @@ function parseCommand(args: string[]): Command {
   if (values['report-only']) return { kind: 'report-only', file: values['report-only'] };
 
   const list = (text: string, known: readonly string[], what: string) => {
-    const ids = text.split(',').map(s => s.trim()).filter(Boolean);
-    for (const id of ids) if (!known.includes(id)) throw new Error(`--${what}: unknown "${id}"; choose from ${known.join(', ')}`);
+    const ids = text
+      .split(',')
+      .map(s => s.trim())
+      .filter(Boolean);
+    for (const id of ids)
+      if (!known.includes(id)) throw new Error(`--${what}: unknown "${id}"; choose from ${known.join(', ')}`);
     return ids;
   };
   const whole = (text: string, what: string) => {
@@ -99,8 +104,16 @@ function parseCommand(args: string[]): Command {
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${what}: "${text}" is not a whole number`);
     return n;
   };
-  const appIds = list(values.apps, APPS.map(a => a.id), 'apps');
-  const variantIds = list(values.variants, VARIANTS.map(v => v.id), 'variants');
+  const appIds = list(
+    values.apps,
+    APPS.map(a => a.id),
+    'apps',
+  );
+  const variantIds = list(
+    values.variants,
+    VARIANTS.map(v => v.id),
+    'variants',
+  );
   return {
     kind: 'run',
     options: {
@@ -164,7 +177,9 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
 
   // 1. Images: cold and cached build times, sizes.
   const kinds = new Set(variants.map(v => v.image));
-  const images = options.reuseImages ? await reuseImages(apps, kinds) : await buildImages({ root: ROOT, baseImage: options.base, apps, kinds, log });
+  const images = options.reuseImages
+    ? await reuseImages(apps, kinds)
+    : await buildImages({ root: ROOT, baseImage: options.base, apps, kinds, log });
 
   // 2. Load, in alternating order.
   const pairs = apps.flatMap(app => variants.filter(v => servesApp(v, app)).map(variant => ({ app, variant })));
@@ -174,7 +189,9 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
     for (const { app, variant } of order) {
       const results = await loadVariant({ ...options, round, variant, app });
       for (const r of results) {
-        log(`round ${round} ${variant.id} ${app.id} ${r.path} c${r.connections}: ${r.rps.toFixed(0)} rps, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, errors ${r.socketErrors}, non-2xx ${r.non2xx}, ${r.cpuMicrosPerRequest.toFixed(0)} µs CPU/req`);
+        log(
+          `round ${round} ${variant.id} ${app.id} ${r.path} c${r.connections}: ${r.rps.toFixed(0)} rps, p50 ${r.p50Ms.toFixed(1)} ms, p99 ${r.p99Ms.toFixed(1)} ms, errors ${r.socketErrors}, non-2xx ${r.non2xx}, ${r.cpuMicrosPerRequest.toFixed(0)} µs CPU/req`,
+        );
       }
       runs.push(...results);
     }
@@ -186,14 +203,18 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
     for (const app of apps)
       for (const variant of variants.filter(v => servesApp(v, app) && v.timeStartup)) {
         const result = await measureStartup({ variant, app, publishPort, times: options.startupRuns });
-        log(`startup ${variant.id} ${app.id}: median ${result.seconds.median.toFixed(2)} s [${result.seconds.min.toFixed(2)}-${result.seconds.max.toFixed(2)}]`);
+        log(
+          `startup ${variant.id} ${app.id}: median ${result.seconds.median.toFixed(2)} s [${result.seconds.min.toFixed(2)}-${result.seconds.max.toFixed(2)}]`,
+        );
         startups.push(result);
       }
   }
 
   // 4. Development reload: generated dev shape vs gunicorn --reload, same app.
   const reloads =
-    options.reloadEdits > 0 ? await measureReload({ root: ROOT, baseImage: options.base, publishPort, edits: options.reloadEdits, log }) : [];
+    options.reloadEdits > 0
+      ? await measureReload({ root: ROOT, baseImage: options.base, publishPort, edits: options.reloadEdits, log })
+      : [];
 
   // 5. Report.
   const result: BenchResult = {

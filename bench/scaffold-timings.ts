@@ -48,7 +48,9 @@ async function main(runs: number): Promise<void> {
     console.log(`  build, cached, no change:  ${fmt(unchanged)} s`);
     console.log(`  build, cached, code edit:  ${fmt(codeEdit)} s`);
     console.log(`  image size:                ${(size / 1e6).toFixed(1)} MB`);
-    console.log(`  compose up -d -> first 200: median ${fmt(up.median)} s, min ${fmt(up.min)}, max ${fmt(up.max)} (n=${runs})`);
+    console.log(
+      `  compose up -d -> first 200: median ${fmt(up.median)} s, min ${fmt(up.min)}, max ${fmt(up.max)} (n=${runs})`,
+    );
   } finally {
     // Also after a failure: a stack left up would hold the port for the next run.
     composeProduction('down', '-t', '5');

@@ -31,7 +31,13 @@ export interface BuildSpec {
  * @returns seconds, wall clock
  * @throws when the build fails (the error carries docker's stderr)
  */
-export async function buildImage({ tag, context, dockerfile, buildArgs = {}, noCache = false }: BuildSpec): Promise<number> {
+export async function buildImage({
+  tag,
+  context,
+  dockerfile,
+  buildArgs = {},
+  noCache = false,
+}: BuildSpec): Promise<number> {
   const args = ['build', '-q', '-t', tag];
   if (dockerfile) args.push('-f', dockerfile);
   if (noCache) args.push('--no-cache');
@@ -44,7 +50,10 @@ export async function buildImage({ tag, context, dockerfile, buildArgs = {}, noC
 
 /** @returns the image's size in bytes, as `docker image ls` reports it; undefined when there is no such image */
 export async function imageSize(tag: string): Promise<number | undefined> {
-  const info = await docker.getImage(tag).inspect().catch(() => undefined);
+  const info = await docker
+    .getImage(tag)
+    .inspect()
+    .catch(() => undefined);
   return info?.Size;
 }
 

@@ -47,24 +47,39 @@ export interface BuildImagesOptions {
  * @throws when a scaffold or a build fails
  */
 export async function buildImages({ root, baseImage, apps, kinds, log }: BuildImagesOptions): Promise<BuiltImage[]> {
-  await buildImage({ tag: WRK_IMAGE, context: join(root, 'bench/images'), dockerfile: benchDockerfile(root, 'wrk'), buildArgs: { BASE_IMAGE: baseImage } });
+  await buildImage({
+    tag: WRK_IMAGE,
+    context: join(root, 'bench/images'),
+    dockerfile: benchDockerfile(root, 'wrk'),
+    buildArgs: { BASE_IMAGE: baseImage },
+  });
   const built: BuiltImage[] = [];
   for (const app of apps) {
     for (const kind of kinds) {
       const tag = imageTag(app.id, kind);
       // The generated kind is scaffolded into the copy; the others build the fixture as it is.
-      const dir = kind === 'generated' ? await scaffold(app.fixture, tag, { ...app.fixture.flags, base: 'trixie' }) : copyFixture(app.fixture);
+      const dir =
+        kind === 'generated'
+          ? await scaffold(app.fixture, tag, { ...app.fixture.flags, base: 'trixie' })
+          : copyFixture(app.fixture);
       try {
         const spec: BuildSpec =
           kind === 'generated'
             ? { tag, context: dir, buildArgs: { BASE_IMAGE: baseImage } }
-            : { tag, context: dir, dockerfile: benchDockerfile(root, kind), buildArgs: { BASE_IMAGE: baseImage, APT_PACKAGES: aptPackages(app) } };
+            : {
+                tag,
+                context: dir,
+                dockerfile: benchDockerfile(root, kind),
+                buildArgs: { BASE_IMAGE: baseImage, APT_PACKAGES: aptPackages(app) },
+              };
         const coldSeconds = await buildImage({ ...spec, noCache: true });
         const cachedSeconds = await buildImage(spec);
         const sizeBytes = await imageSize(tag);
         if (sizeBytes === undefined) throw new Error(`${tag}: built, but the engine does not know it`);
         built.push({ tag, app: app.id, kind, coldSeconds, cachedSeconds, sizeBytes });
-        log(`built ${tag}: cold ${coldSeconds.toFixed(1)} s, cached ${cachedSeconds.toFixed(2)} s, ${(sizeBytes / 1e6).toFixed(1)} MB`);
+        log(
+          `built ${tag}: cold ${coldSeconds.toFixed(1)} s, cached ${cachedSeconds.toFixed(2)} s, ${(sizeBytes / 1e6).toFixed(1)} MB`,
+        );
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
@@ -89,7 +104,12 @@ export interface StartVariantOptions {
  * @returns the started container
  * @throws when Docker cannot create or start it (no image: build it first)
  */
-export async function startVariant({ variant, app, publishPort, purpose }: StartVariantOptions): Promise<Docker.Container> {
+export async function startVariant({
+  variant,
+  app,
+  publishPort,
+  purpose,
+}: StartVariantOptions): Promise<Docker.Container> {
   const { container } = await startPublished({
     name: `${PREFIX}-${purpose}-${variant.id}-${app.id}`,
     image: imageTag(app.id, variant.image),

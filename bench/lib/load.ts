@@ -61,13 +61,23 @@ export interface LoadOptions {
  * @returns one run per (path, connections), paths outermost
  * @throws when the server does not come up, serves another page than the app's, or wrk fails
  */
-export async function loadVariant({ round, variant, app, publishPort, connections, paths, seconds, warmupSeconds }: LoadOptions): Promise<LoadRun[]> {
+export async function loadVariant({
+  round,
+  variant,
+  app,
+  publishPort,
+  connections,
+  paths,
+  seconds,
+  warmupSeconds,
+}: LoadOptions): Promise<LoadRun[]> {
   const page = pageOf(variant, app);
   const container = await startVariant({ variant, app, publishPort, purpose: 'load' });
   try {
     const publishedUrl = `http://127.0.0.1:${publishPort}${page.path}`;
     const body = await waitFor200(publishedUrl);
-    if (!page.verifyBody(body)) throw new Error(`${variant.id} on ${app.id}: ${page.path} served something else:\n${body.slice(0, 300)}`);
+    if (!page.verifyBody(body))
+      throw new Error(`${variant.id} on ${app.id}: ${page.path} served something else:\n${body.slice(0, 300)}`);
     await new Promise(resolve => setTimeout(resolve, 1000));
     const { memoryBytes: memoryAtRestBytes } = await readCounters(container);
     await runWrk({ network: 'host', url: publishedUrl, connections: 16, seconds: warmupSeconds });

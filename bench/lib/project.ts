@@ -22,7 +22,11 @@ export function copyFixture(app: Pick<FixtureApp, 'fixture' | 'prepare'>): strin
  * @returns the project's absolute path; the caller removes it
  * @throws the generator's error (an invalid flag, a conflict)
  */
-export async function scaffold(app: Pick<FixtureApp, 'fixture' | 'prepare'>, name: string, flags: Record<string, unknown>): Promise<string> {
+export async function scaffold(
+  app: Pick<FixtureApp, 'fixture' | 'prepare'>,
+  name: string,
+  flags: Record<string, unknown>,
+): Promise<string> {
   const dir = copyFixture(app);
   // yeoman-test changes into the project and leaves the process there; the benchmark
   // resolves its own paths against where it was started, and removes the project later.

@@ -65,9 +65,11 @@ export async function editAndWait(
       if (status !== 200) failedRequests++;
       return status === 200 && body.startsWith(text);
     };
-    await pollUntil(url, served, 30_000, { intervalMs: 10, requestTimeoutMs: 10_000, onError: () => failedRequests++ }).catch(
-      (error: Error) => Promise.reject(new Error(`edit ${i} not served: ${error.message}`)),
-    );
+    await pollUntil(url, served, 30_000, {
+      intervalMs: 10,
+      requestTimeoutMs: 10_000,
+      onError: () => failedRequests++,
+    }).catch((error: Error) => Promise.reject(new Error(`edit ${i} not served: ${error.message}`)));
     seconds.push((performance.now() - start) / 1000);
     await new Promise(resolve => setTimeout(resolve, pauseMs()));
   }
@@ -95,7 +97,13 @@ export interface ReloadOptions {
  * @returns the generated shape's result, then gunicorn's
  * @throws when a build or start fails or an edit is not served within 30 s
  */
-export async function measureReload({ root, baseImage, publishPort, edits, log }: ReloadOptions): Promise<ReloadResult[]> {
+export async function measureReload({
+  root,
+  baseImage,
+  publishPort,
+  edits,
+  log,
+}: ReloadOptions): Promise<ReloadResult[]> {
   const results: ReloadResult[] = [];
   const url = `http://127.0.0.1:${publishPort}/`;
 
@@ -119,12 +127,29 @@ export async function measureReload({ root, baseImage, publishPort, edits, log }
   try {
     const image = imageTag('hello', 'gunicorn');
     if ((await imageSize(image)) === undefined) {
-      await buildImage({ tag: image, context: theirs, dockerfile: benchDockerfile(root, 'gunicorn'), buildArgs: { BASE_IMAGE: baseImage } });
+      await buildImage({
+        tag: image,
+        context: theirs,
+        dockerfile: benchDockerfile(root, 'gunicorn'),
+        buildArgs: { BASE_IMAGE: baseImage },
+      });
     }
     const gunicorn = await startPublished({
       name: 'wsgi-apache-bench-reload-gunicorn',
       image,
-      command: ['gunicorn', '--reload', '--worker-class', 'gthread', '--workers', '2', '--threads', '5', '--bind', '0.0.0.0:8000', 'hello:application'],
+      command: [
+        'gunicorn',
+        '--reload',
+        '--worker-class',
+        'gthread',
+        '--workers',
+        '2',
+        '--threads',
+        '5',
+        '--bind',
+        '0.0.0.0:8000',
+        'hello:application',
+      ],
       containerPort: 8000,
       hostPort: publishPort,
       extra: { HostConfig: { Binds: [`${theirs}:/srv/app:ro`] } },
@@ -140,6 +165,9 @@ export async function measureReload({ root, baseImage, publishPort, edits, log }
   } finally {
     rmSync(theirs, { recursive: true, force: true });
   }
-  for (const r of results) log(`reload ${r.server}: median ${r.seconds.median.toFixed(2)} s [${r.seconds.min.toFixed(2)}-${r.seconds.max.toFixed(2)}], ${r.failedRequests} failed requests`);
+  for (const r of results)
+    log(
+      `reload ${r.server}: median ${r.seconds.median.toFixed(2)} s [${r.seconds.min.toFixed(2)}-${r.seconds.max.toFixed(2)}], ${r.failedRequests} failed requests`,
+    );
   return results;
 }

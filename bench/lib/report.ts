@@ -133,18 +133,26 @@ export function renderMarkdown(result: BenchResult, summary: Summary): string {
   out.push(
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Docker ${machine.docker} (cgroup v${machine.cgroup}), Node ${machine.node}.`,
     `Method: ${method.rounds} rounds, variants in alternating order, one container at a time; ${method.warmupSeconds} s warm-up, then ${method.seconds} s of ${method.load} at ${method.connections.join(' and ')} connections on each path. Every image is FROM \`${method.base}\`.`,
-    'Paths: **published** = 127.0.0.1:PORT through Docker\'s userland proxy (what users get); **direct** = wrk inside the server\'s network namespace (the servers alone).',
-    'Cells are median [min–max] over rounds; **×gthread** is the ratio to gunicorn gthread in the same round. CPU is the server container\'s cgroup time per request (docker-proxy and dockerd excluded).',
+    "Paths: **published** = 127.0.0.1:PORT through Docker's userland proxy (what users get); **direct** = wrk inside the server's network namespace (the servers alone).",
+    "Cells are median [min–max] over rounds; **×gthread** is the ratio to gunicorn gthread in the same round. CPU is the server container's cgroup time per request (docker-proxy and dockerd excluded).",
     '',
   );
   out.push('## Targets', '', '| target | goal | measured median [min–max] | met |', '|---|---|---|---|');
-  for (const t of summary.targets) out.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.met === null ? 'not measured' : t.met ? 'yes' : '**no**'} |`);
+  for (const t of summary.targets)
+    out.push(
+      `| ${t.name} | ${t.goal} | ${t.measured} | ${t.met === null ? 'not measured' : t.met ? 'yes' : '**no**'} |`,
+    );
   out.push('');
   const paths = [...new Set(summary.loads.map(l => l.path))];
   const conns = [...new Set(summary.loads.map(l => l.connections))].sort((a, b) => a - b);
   for (const path of paths) {
     for (const c of conns) {
-      out.push(`## ${path}, ${c} connections`, '', '| app | variant | requests/s | ×gthread | p50 ms | p99 ms | p99 ×gthread | socket errors | non-2xx | CPU µs/req | memory rest / load MB |', '|---|---|---|---|---|---|---|---|---|---|---|');
+      out.push(
+        `## ${path}, ${c} connections`,
+        '',
+        '| app | variant | requests/s | ×gthread | p50 ms | p99 ms | p99 ×gthread | socket errors | non-2xx | CPU µs/req | memory rest / load MB |',
+        '|---|---|---|---|---|---|---|---|---|---|---|',
+      );
       for (const l of summary.loads.filter(x => x.path === path && x.connections === c)) {
         out.push(
           `| ${appLabel(l.app)} | ${variantLabel(l.variant)} | ${fmtSpread(l.rps, 0)} | ${fmtSpread(l.rpsRatio)} | ${l.p50Ms.median.toFixed(1)} | ${fmtSpread(l.p99Ms, 1)} | ${fmtSpread(l.p99Ratio)} | ${l.socketErrors} | ${l.non2xx} | ${l.cpuMicrosPerRequest.toFixed(0)} | ${l.memoryAtRestMB.toFixed(0)} / ${l.memoryUnderLoadMB.toFixed(0)} |`,
@@ -154,18 +162,33 @@ export function renderMarkdown(result: BenchResult, summary: Summary): string {
     }
   }
   if (images.length) {
-    out.push('## Images', '', '| image | app | size MB | build --no-cache s | cached rebuild s |', '|---|---|---|---|---|');
-    for (const i of images) out.push(`| ${i.kind} | ${appLabel(i.app)} | ${(i.sizeBytes / 1e6).toFixed(1)} | ${i.coldSeconds.toFixed(1)} | ${i.cachedSeconds.toFixed(2)} |`);
+    out.push(
+      '## Images',
+      '',
+      '| image | app | size MB | build --no-cache s | cached rebuild s |',
+      '|---|---|---|---|---|',
+    );
+    for (const i of images)
+      out.push(
+        `| ${i.kind} | ${appLabel(i.app)} | ${(i.sizeBytes / 1e6).toFixed(1)} | ${i.coldSeconds.toFixed(1)} | ${i.cachedSeconds.toFixed(2)} |`,
+      );
     out.push('');
   }
   if (startups.length) {
     out.push('## docker run → first 200', '', '| variant | app | seconds median [min–max] | n |', '|---|---|---|---|');
-    for (const s of startups) out.push(`| ${variantLabel(s.variant)} | ${appLabel(s.app)} | ${fmtSpread(s.seconds)} | ${s.seconds.n} |`);
+    for (const s of startups)
+      out.push(`| ${variantLabel(s.variant)} | ${appLabel(s.app)} | ${fmtSpread(s.seconds)} | ${s.seconds.n} |`);
     out.push('');
   }
   if (reloads.length) {
-    out.push('## Development reload (hello-world, bind mount, save = write + rename)', '', '| server | save → new code, s, median [min–max] | n | failed requests meanwhile |', '|---|---|---|---|');
-    for (const r of reloads) out.push(`| ${r.server} | ${fmtSpread(r.seconds)} | ${r.seconds.n} | ${r.failedRequests} |`);
+    out.push(
+      '## Development reload (hello-world, bind mount, save = write + rename)',
+      '',
+      '| server | save → new code, s, median [min–max] | n | failed requests meanwhile |',
+      '|---|---|---|---|',
+    );
+    for (const r of reloads)
+      out.push(`| ${r.server} | ${fmtSpread(r.seconds)} | ${r.seconds.n} | ${r.failedRequests} |`);
     out.push('');
   }
   return out.join('\n');

@@ -21,7 +21,17 @@ export interface StartupResult {
  * Starts the variant `times` times (a fresh container each) and polls its page every 20 ms.
  * @throws when a start gives no 200 within 60 s (the container is removed)
  */
-export async function measureStartup({ variant, app, publishPort, times }: { variant: Variant; app: BenchApp; publishPort: number; times: number }): Promise<StartupResult> {
+export async function measureStartup({
+  variant,
+  app,
+  publishPort,
+  times,
+}: {
+  variant: Variant;
+  app: BenchApp;
+  publishPort: number;
+  times: number;
+}): Promise<StartupResult> {
   const { path } = pageOf(variant, app);
   const samples: number[] = [];
   for (let i = 0; i < times; i++) {

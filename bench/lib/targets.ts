@@ -58,17 +58,21 @@ export function loadTargets(file = TARGETS_FILE): BenchTargets {
   const variantIds = VARIANTS.map(variant => variant.id);
   if (!variantIds.includes(data.variant)) fail(`"variant" must be one of ${variantIds.join(', ')}`);
   if (!isNumber(data.connections)) fail('"connections" must be a number');
-  if (!Array.isArray(data.paths) || !data.paths.every(path => NETWORK_PATHS.includes(path))) fail(`"paths" must list some of ${NETWORK_PATHS.join(', ')}`);
+  if (!Array.isArray(data.paths) || !data.paths.every(path => NETWORK_PATHS.includes(path)))
+    fail(`"paths" must list some of ${NETWORK_PATHS.join(', ')}`);
   if (!Array.isArray(data.throughput)) fail('"throughput" must be a list');
   for (const [i, goal] of data.throughput.entries()) {
     if (!appIds.includes(goal.app)) fail(`throughput[${i}].app must be one of ${appIds.join(', ')}`);
     if (!isNumber(goal.minRpsRatio)) fail(`throughput[${i}].minRpsRatio must be a number`);
-    if (goal.maxP99Ratio !== undefined && !isNumber(goal.maxP99Ratio)) fail(`throughput[${i}].maxP99Ratio must be a number when given`);
+    if (goal.maxP99Ratio !== undefined && !isNumber(goal.maxP99Ratio))
+      fail(`throughput[${i}].maxP99Ratio must be a number when given`);
   }
-  if (!variantIds.includes(data.accessLog?.offVariant)) fail(`accessLog.offVariant must be one of ${variantIds.join(', ')}`);
+  if (!variantIds.includes(data.accessLog?.offVariant))
+    fail(`accessLog.offVariant must be one of ${variantIds.join(', ')}`);
   if (!isNumber(data.accessLog.maxCostPercent)) fail('accessLog.maxCostPercent must be a number');
   if (!isNumber(data.maxSocketErrors)) fail('"maxSocketErrors" must be a number');
-  if (!['generated', 'gunicorn', 'uwsgi'].includes(data.imageSize?.reference)) fail('imageSize.reference must be generated, gunicorn or uwsgi');
+  if (!['generated', 'gunicorn', 'uwsgi'].includes(data.imageSize?.reference))
+    fail('imageSize.reference must be generated, gunicorn or uwsgi');
   if (!isNumber(data.imageSize.maxRatio)) fail('imageSize.maxRatio must be a number');
   if (!isNumber(data.maxStartupSeconds)) fail('"maxStartupSeconds" must be a number');
   if (!isNumber(data.reload?.maxRatioToGunicorn)) fail('reload.maxRatioToGunicorn must be a number');
@@ -82,7 +86,16 @@ export const fmtSpread = (s: Spread | null | undefined, digits = 2): string =>
 /** What the targets are checked against: the raw runs and their summaries. */
 export interface Measured {
   runs: readonly LoadRun[];
-  loads: readonly { app: string; variant: string; path: string; connections: number; rpsRatio: Spread | null; p99Ratio: Spread | null; socketErrors: number; requests: number }[];
+  loads: readonly {
+    app: string;
+    variant: string;
+    path: string;
+    connections: number;
+    rpsRatio: Spread | null;
+    p99Ratio: Spread | null;
+    socketErrors: number;
+    requests: number;
+  }[];
   images: readonly BuiltImage[];
   startups: readonly StartupResult[];
   reloads: readonly ReloadResult[];
@@ -97,7 +110,8 @@ export interface Measured {
 export function evaluateTargets(goals: BenchTargets, { runs, loads, images, startups, reloads }: Measured): Target[] {
   const targets: Target[] = [];
   const { variant, connections: c } = goals;
-  const find = (app: string, path: string) => loads.find(l => l.app === app && l.variant === variant && l.path === path && l.connections === c);
+  const find = (app: string, path: string) =>
+    loads.find(l => l.app === app && l.variant === variant && l.path === path && l.connections === c);
   for (const path of goals.paths) {
     for (const { app, minRpsRatio, maxP99Ratio } of goals.throughput) {
       const load = find(app, path);
@@ -124,7 +138,14 @@ export function evaluateTargets(goals: BenchTargets, { runs, loads, images, star
       const costs = runs
         .filter(r => r.variant === variant && r.app === app && r.path === path && r.connections === c)
         .flatMap(r => {
-          const off = runs.find(o => o.variant === offVariant && o.round === r.round && o.app === r.app && o.path === r.path && o.connections === r.connections);
+          const off = runs.find(
+            o =>
+              o.variant === offVariant &&
+              o.round === r.round &&
+              o.app === r.app &&
+              o.path === r.path &&
+              o.connections === r.connections,
+          );
           return off ? [(1 - r.rps / off.rps) * 100] : [];
         });
       if (!costs.length) continue;
@@ -161,7 +182,12 @@ export function evaluateTargets(goals: BenchTargets, { runs, loads, images, star
   }
   for (const s of startups.filter(s => s.variant === variant)) {
     const max = goals.maxStartupSeconds;
-    targets.push({ name: `${s.app}: docker run → first 200 (s)`, goal: `≤ ${max} s`, measured: fmtSpread(s.seconds), met: s.seconds.median <= max });
+    targets.push({
+      name: `${s.app}: docker run → first 200 (s)`,
+      goal: `≤ ${max} s`,
+      measured: fmtSpread(s.seconds),
+      met: s.seconds.median <= max,
+    });
   }
   const ours = reloads.find(r => r.server.startsWith('generated'));
   const theirs = reloads.find(r => r.server.startsWith('gunicorn'));

@@ -54,7 +54,20 @@ export async function runWrk({ network, url, connections, seconds, threads = 2 }
   if (!new URL(url).hostname.startsWith('127.')) throw new Error(`load only goes to 127.0.0.1, not ${url}`);
   const { stdout } = await run(
     'docker',
-    ['run', '--rm', '--network', network, WRK_IMAGE, `-t${threads}`, `-c${connections}`, `-d${seconds}s`, '--timeout', '10s', '--latency', url],
+    [
+      'run',
+      '--rm',
+      '--network',
+      network,
+      WRK_IMAGE,
+      `-t${threads}`,
+      `-c${connections}`,
+      `-d${seconds}s`,
+      '--timeout',
+      '10s',
+      '--latency',
+      url,
+    ],
     { maxBuffer: 1 << 20 },
   );
   return parseWrk(stdout);

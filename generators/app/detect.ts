@@ -49,8 +49,26 @@ export interface ProjectFacts {
 
 /** Directories never scanned: VCS, virtualenvs, caches, front-end and build output. */
 const SKIP_DIRS = new Set([
-  '.git', '.hg', '.svn', '.venv', 'venv', 'env', '.env', '.tox', '.nox', '__pycache__', 'node_modules',
-  'site-packages', 'build', 'dist', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'docker', 'tests', 'test',
+  '.git',
+  '.hg',
+  '.svn',
+  '.venv',
+  'venv',
+  'env',
+  '.env',
+  '.tox',
+  '.nox',
+  '__pycache__',
+  'node_modules',
+  'site-packages',
+  'build',
+  'dist',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  'docker',
+  'tests',
+  'test',
 ]);
 const MAX_SCAN_DEPTH = 3;
 const MAX_SCANNED_FILES = 2000;
@@ -82,7 +100,8 @@ export function detectProject(root: string): ProjectFacts {
   const flask = pyFiles.flatMap(file => flaskEntries(root, file));
   const generic = pyFiles.flatMap(file => genericEntries(root, file));
   const scripts = listWsgiScripts(root);
-  if (!facts.framework) facts.framework = flask.length > 0 ? 'flask' : generic.length + scripts.length > 0 ? 'generic' : undefined;
+  if (!facts.framework)
+    facts.framework = flask.length > 0 ? 'flask' : generic.length + scripts.length > 0 ? 'generic' : undefined;
   facts.entryCandidates.push(...flask, ...generic, ...scripts);
   facts.entryCandidates = [...new Set(facts.entryCandidates)];
   return facts;

@@ -84,7 +84,11 @@ export function parseEntry(raw: unknown, root: string, extraRoots: readonly stri
   if (/\.(wsgi|py)$/.test(text) && !text.includes(':')) {
     const path = projectRelative('--entry', root, text);
     if (!isFile(join(root, path))) {
-      throw new InputError('--entry', `WSGI script "${text}" does not exist in ${root}`, 'correct the path to the script file');
+      throw new InputError(
+        '--entry',
+        `WSGI script "${text}" does not exist in ${root}`,
+        'correct the path to the script file',
+      );
     }
     return { kind: 'script', path };
   }
@@ -102,9 +106,7 @@ export function formatEntry(entry: WsgiEntry): string {
 
 function findModuleRoot(module: string, root: string, roots: readonly string[]): string | undefined {
   const asPath = module.replaceAll('.', '/');
-  return roots.find(
-    dir => isFile(join(root, dir, `${asPath}.py`)) || isFile(join(root, dir, asPath, '__init__.py')),
-  );
+  return roots.find(dir => isFile(join(root, dir, `${asPath}.py`)) || isFile(join(root, dir, asPath, '__init__.py')));
 }
 
 /**
@@ -217,7 +219,12 @@ function scanModule(file: string): ModuleScan | undefined {
     return undefined;
   }
   if (scans.has(key)) return scans.get(key);
-  const run = spawnSync('python3', ['-I', '-', file], { input: SCAN_SCRIPT, encoding: 'utf8', timeout: 20_000, maxBuffer: 16 * 1024 * 1024 });
+  const run = spawnSync('python3', ['-I', '-', file], {
+    input: SCAN_SCRIPT,
+    encoding: 'utf8',
+    timeout: 20_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   let scan: ModuleScan | undefined;
   if (!run.error && run.status === 0) {
     try {
@@ -290,8 +297,13 @@ export function checkEntryCallable(entry: WsgiEntry, root: string): WsgiEntry {
         );
       }
     }
-    const known = Object.keys(scan.names).filter(candidate => !candidate.startsWith('_')).sort();
-    const listed = known.length === 0 ? 'it binds no public names' : `it binds ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', ...' : ''}`;
+    const known = Object.keys(scan.names)
+      .filter(candidate => !candidate.startsWith('_'))
+      .sort();
+    const listed =
+      known.length === 0
+        ? 'it binds no public names'
+        : `it binds ${known.slice(0, 8).join(', ')}${known.length > 8 ? ', ...' : ''}`;
     throw new InputError(
       '--entry',
       `${shown} defines no "${name}" at module level (${listed})`,
@@ -342,7 +354,9 @@ function describeArguments(fn: Extract<Binding, { kind: 'function' }>): string {
 function suggestEntry(entry: Extract<WsgiEntry, { kind: 'callable' }>, scan: ModuleScan): string {
   const single = (name: string) => (scan.names[name]?.length === 1 ? scan.names[name][0] : undefined);
   for (const name of ['application', 'app']) if (scan.names[name]) return `${entry.module}:${name}`;
-  const defs = Object.keys(scan.names).filter(name => !name.startsWith('_')).sort();
+  const defs = Object.keys(scan.names)
+    .filter(name => !name.startsWith('_'))
+    .sort();
   const wsgi = defs.find(name => {
     const b = single(name);
     return b?.kind === 'function' && acceptsWsgiCall(b);

@@ -34,9 +34,21 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   { template: 'docker/reloader.py.mustache', destination: 'docker/reloader.py' },
   { template: 'docker/healthcheck.py.mustache', destination: 'docker/healthcheck.py' },
   { template: 'docker/access-log.py.mustache', destination: 'docker/access-log.py' },
-  { template: 'kubernetes/configmap.yaml.mustache', destination: 'kubernetes/configmap.yaml', when: view => view.kubernetes },
-  { template: 'kubernetes/deployment.yaml.mustache', destination: 'kubernetes/deployment.yaml', when: view => view.kubernetes },
-  { template: 'kubernetes/service.yaml.mustache', destination: 'kubernetes/service.yaml', when: view => view.kubernetes },
+  {
+    template: 'kubernetes/configmap.yaml.mustache',
+    destination: 'kubernetes/configmap.yaml',
+    when: view => view.kubernetes,
+  },
+  {
+    template: 'kubernetes/deployment.yaml.mustache',
+    destination: 'kubernetes/deployment.yaml',
+    when: view => view.kubernetes,
+  },
+  {
+    template: 'kubernetes/service.yaml.mustache',
+    destination: 'kubernetes/service.yaml',
+    when: view => view.kubernetes,
+  },
   {
     template: 'kubernetes/storage.yaml.mustache',
     destination: 'kubernetes/storage.yaml',

@@ -9,7 +9,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
-import { type CommandLine, nearestName, type OptionSpec, PASSED_THROUGH, parseCommandLine, yoCommandLine } from '../lib/argv.js';
+import {
+  type CommandLine,
+  nearestName,
+  type OptionSpec,
+  PASSED_THROUGH,
+  parseCommandLine,
+  yoCommandLine,
+} from '../lib/argv.js';
 import { buildImage, DockerUnavailableError } from '../lib/docker-build.js';
 import { InputError } from '../lib/input-error.js';
 import { packageRoot } from '../lib/package-root.js';
@@ -39,7 +46,6 @@ const COMMAND = 'yo wsgi-apache';
 const CONFIG_KEY = 'generator-wsgi-apache';
 const CONFIG_FILE = '.yo-rc.json';
 
-
 export default class WsgiApacheGenerator extends Generator<Record<string, unknown>, WsgiApacheOptions> {
   #context!: AnswerContext;
   /** answers read from `.yo-rc.json` */
@@ -64,14 +70,26 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
     });
     for (const field of FIELDS) {
       // Lists keep every repetition of the flag; yeoman would otherwise String() the array.
-      const type = field.boolean ? Boolean : field.list ? ((field.repeatOnly ? toRepeated : toList) as unknown as StringConstructor) : String;
+      const type = field.boolean
+        ? Boolean
+        : field.list
+          ? ((field.repeatOnly ? toRepeated : toList) as unknown as StringConstructor)
+          : String;
       this.option(field.flag, { type, description: field.description });
     }
-    this.option('yes', { type: Boolean, alias: 'y', description: 'Ask nothing: use flags, then .yo-rc.json, then detected values and defaults' });
-    this.option('skip-build', { type: Boolean, description: 'Do not build the image at the end (no Docker engine needed)' });
+    this.option('yes', {
+      type: Boolean,
+      alias: 'y',
+      description: 'Ask nothing: use flags, then .yo-rc.json, then detected values and defaults',
+    });
+    this.option('skip-build', {
+      type: Boolean,
+      description: 'Do not build the image at the end (no Docker engine needed)',
+    });
     this.option('force', {
       type: Boolean,
-      description: 'Overwrite files whose content differs without asking (default: ask in a terminal; without one, stop and write nothing)',
+      description:
+        'Overwrite files whose content differs without asking (default: ask in a terminal; without one, stop and write nothing)',
     });
     this.sourceRoot(join(packageRoot(), 'templates'));
     this.#readCommandLine();
@@ -86,7 +104,9 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
    */
   // The same signature as yeoman-generator's, which is typed with `any`.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  override _getStorage<StoredType extends Record<any, any> = Record<any, any>>(...args: Parameters<Generator['_getStorage']>) {
+  override _getStorage<StoredType extends Record<any, any> = Record<any, any>>(
+    ...args: Parameters<Generator['_getStorage']>
+  ) {
     try {
       return super._getStorage<StoredType>(...args);
     } catch (error) {
@@ -128,7 +148,11 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
       // A function, so defaults that follow the entry (data directories, init commands) see the answer given above.
       const fallback = (earlier: RawAnswers) => {
         const value = (stored[field.key] ?? field.defaultValue(ctx, { ...stored, ...given, ...earlier })) as never;
-        return value === undefined ? undefined : field.format && typeof value !== 'string' ? field.format(value) : value;
+        return value === undefined
+          ? undefined
+          : field.format && typeof value !== 'string'
+            ? field.format(value)
+            : value;
       };
       return {
         type: field.prompt as 'input' | 'select' | 'confirm',
@@ -169,7 +193,9 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
     this.config.set({ ...this.#answers });
     for (const [destination, contents] of files) this.fs.write(join(root, destination), contents);
 
-    const conflicter = (this.env as unknown as { conflicterOptions?: { force?: boolean; dryRun?: boolean; bail?: boolean } }).conflicterOptions ?? {};
+    const conflicter =
+      (this.env as unknown as { conflicterOptions?: { force?: boolean; dryRun?: boolean; bail?: boolean } })
+        .conflicterOptions ?? {};
     if (conflicter.dryRun) {
       this.#cleared = true;
       return;
@@ -184,7 +210,9 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
       // No terminal: Yeoman's prompt would fail half-way ("User force closed the prompt").
       // Files still exactly as the saved answers render them are ours to update; the rest are the user's.
       const previous = this.#previousRender();
-      const users = differing.filter(path => previous?.get(path) === undefined || previous.get(path) !== readIfFile(path));
+      const users = differing.filter(
+        path => previous?.get(path) === undefined || previous.get(path) !== readIfFile(path),
+      );
       if (users.length > 0) {
         const names = users.map(path => path.slice(root.length + 1)).join(', ');
         const [is, them] = users.length === 1 ? ['is', 'it'] : ['are', 'them'];
@@ -209,10 +237,16 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
     if (!this.options['skip-build']) {
       this.log(`Building image ${name}:latest through the Docker engine...`);
       try {
-        await buildImage({ context: this.destinationRoot(), tag: `${name}:latest`, onLine: line => this.log(`  ${line}`) });
+        await buildImage({
+          context: this.destinationRoot(),
+          tag: `${name}:latest`,
+          onLine: line => this.log(`  ${line}`),
+        });
       } catch (error) {
         if (!(error instanceof DockerUnavailableError)) throw error;
-        this.log(`Image not built: ${error.message}; the project is complete, build it later with docker compose build.`);
+        this.log(
+          `Image not built: ${error.message}; the project is complete, build it later with docker compose build.`,
+        );
       }
     }
     this.log(`
@@ -228,7 +262,11 @@ See DOCKER.md for tuning and the files written.`);
     const root = this.destinationRoot();
     // The development shape bind-mounts these from the host; a missing one would be
     // created by the Docker engine as root and be unwritable for the host user.
-    await commitAllOrNothing(this.env as never, root, this.#view.dataDirs.map(({ dir }) => join(root, dir)));
+    await commitAllOrNothing(
+      this.env as never,
+      root,
+      this.#view.dataDirs.map(({ dir }) => join(root, dir)),
+    );
   }
 
   /**
@@ -242,12 +280,22 @@ See DOCKER.md for tuning and the files written.`);
         name: option.name,
         alias: option.alias,
         description: option.description,
-        kind: option.type === Boolean ? ('boolean' as const) : FIELDS.some(field => field.flag === option.name && field.list) ? ('list' as const) : ('value' as const),
+        kind:
+          option.type === Boolean
+            ? ('boolean' as const)
+            : FIELDS.some(field => field.flag === option.name && field.list)
+              ? ('list' as const)
+              : ('value' as const),
       })),
       ...PASSED_THROUGH.filter(spec => !(spec.name in this._options)),
     ];
     const base = this._namespace.replace(/:app$/, '');
-    const fromYo = yoCommandLine(process.argv, [this._namespace, base, `generator-${base}`, `generator-${this._namespace}`]);
+    const fromYo = yoCommandLine(process.argv, [
+      this._namespace,
+      base,
+      `generator-${base}`,
+      `generator-${this._namespace}`,
+    ]);
     let line: CommandLine;
     try {
       line = parseCommandLine(fromYo ?? this._args, specs, COMMAND);
@@ -280,7 +328,9 @@ See DOCKER.md for tuning and the files written.`);
       options[name] = value;
       options[name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase())] = value;
     }
-    this.#directory = line.positionals[0] ?? (fromYo === undefined ? (this._initOptions as { directory?: string }).directory : undefined);
+    this.#directory =
+      line.positionals[0] ??
+      (fromYo === undefined ? (this._initOptions as { directory?: string }).directory : undefined);
     this.options.directory = this.#directory;
     for (const field of FIELDS) if (given.has(field.flag)) this.#given[field.key] = given.get(field.flag);
   }
@@ -297,7 +347,11 @@ See DOCKER.md for tuning and the files written.`);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       const field = FIELDS.find(candidate => error.input === `--${candidate.flag}`);
-      const fromFile = field && this.#given[field.key] === undefined && this.#prompted[field.key] === undefined && this.#stored[field.key] !== undefined;
+      const fromFile =
+        field &&
+        this.#given[field.key] === undefined &&
+        this.#prompted[field.key] === undefined &&
+        this.#stored[field.key] !== undefined;
       if (!field || !fromFile) throw error;
       throw new InputError(
         `${CONFIG_FILE} "${field.key}"`,
@@ -329,12 +383,16 @@ See DOCKER.md for tuning and the files written.`);
  * Every generated file's project-relative destination and content for `view`, in the order of GENERATED_FILES.
  * @throws Error when a template is missing from the package
  */
-function renderFiles(view: ViewModel, readTemplate: (template: string) => string | null | undefined): Map<string, string> {
+function renderFiles(
+  view: ViewModel,
+  readTemplate: (template: string) => string | null | undefined,
+): Map<string, string> {
   const files = new Map<string, string>();
   for (const file of GENERATED_FILES) {
     if (file.when && !file.when(view)) continue;
     const template = readTemplate(file.template);
-    if (template === null || template === undefined) throw new Error(`template ${file.template} is missing from the package`);
+    if (template === null || template === undefined)
+      throw new Error(`template ${file.template} is missing from the package`);
     files.set(file.destination, renderTemplate(template, view));
   }
   return files;
@@ -368,25 +426,46 @@ function readStoredAnswers(path: string): RawAnswers {
   const section = (json as Record<string, unknown> | null)?.[CONFIG_KEY];
   if (section === undefined) return {};
   if (section === null || typeof section !== 'object' || Array.isArray(section)) {
-    throw new InputError(`${CONFIG_FILE} "${CONFIG_KEY}"`, 'is not an object of answers', `correct it, or delete the "${CONFIG_KEY}" entry to be asked again`);
+    throw new InputError(
+      `${CONFIG_FILE} "${CONFIG_KEY}"`,
+      'is not an object of answers',
+      `correct it, or delete the "${CONFIG_KEY}" entry to be asked again`,
+    );
   }
   const stored: RawAnswers = {};
   for (const [key, value] of Object.entries(section as Record<string, unknown>)) {
     const field: Field | undefined = FIELDS.find(candidate => candidate.key === key);
     if (!field) {
-      const suggestion = nearestName(key, FIELDS.map(candidate => candidate.key));
+      const suggestion = nearestName(
+        key,
+        FIELDS.map(candidate => candidate.key),
+      );
       throw new InputError(
         `${CONFIG_FILE} "${key}"`,
         `is not an answer of ${COMMAND}`,
-        suggestion ? `did you mean "${suggestion}"? Rename or remove it` : `remove it (${COMMAND} --help lists the answers as flags)`,
+        suggestion
+          ? `did you mean "${suggestion}"? Rename or remove it`
+          : `remove it (${COMMAND} --help lists the answers as flags)`,
       );
     }
     if (value === null || value === undefined) continue;
     if (field.boolean && typeof value !== 'boolean') {
-      throw new InputError(`${CONFIG_FILE} "${key}"`, `${JSON.stringify(value)} is not true or false`, `write true or false, or give --${field.flag} / --no-${field.flag}`);
+      throw new InputError(
+        `${CONFIG_FILE} "${key}"`,
+        `${JSON.stringify(value)} is not true or false`,
+        `write true or false, or give --${field.flag} / --no-${field.flag}`,
+      );
     }
-    if (field.list && !(Array.isArray(value) && value.every(item => typeof item === 'string')) && typeof value !== 'string') {
-      throw new InputError(`${CONFIG_FILE} "${key}"`, `${JSON.stringify(value)} is not a list of strings`, `write a list such as [] or ["a", "b"], or give --${field.flag}`);
+    if (
+      field.list &&
+      !(Array.isArray(value) && value.every(item => typeof item === 'string')) &&
+      typeof value !== 'string'
+    ) {
+      throw new InputError(
+        `${CONFIG_FILE} "${key}"`,
+        `${JSON.stringify(value)} is not a list of strings`,
+        `write a list such as [] or ["a", "b"], or give --${field.flag}`,
+      );
     }
     stored[field.key] = value;
   }

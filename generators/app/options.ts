@@ -114,7 +114,11 @@ const integer = <K extends keyof Answers>(
   }) as unknown as FieldBase<K>;
 
 /** An integer answer whose range, flag and default come from the tunables table (`generators/lib/tunables.ts`). */
-const tunableInteger = <K extends keyof Answers & TunableAnswer>(key: K, description: string, prompt: FieldBase<K>['prompt'] = 'input') => {
+const tunableInteger = <K extends keyof Answers & TunableAnswer>(
+  key: K,
+  description: string,
+  prompt: FieldBase<K>['prompt'] = 'input',
+) => {
   const { flag, fallback, min, max } = tunableFor(key);
   return integer(key, flag ?? key, description, fallback ?? min, min, max, prompt);
 };
@@ -123,11 +127,13 @@ export const FIELDS: readonly Field[] = [
   {
     key: 'entry',
     flag: 'entry',
-    description: 'WSGI entry point: module:callable, module:factory() or path/to/app.wsgi (detected for Django and Flask)',
+    description:
+      'WSGI entry point: module:callable, module:factory() or path/to/app.wsgi (detected for Django and Flask)',
     prompt: 'input',
     defaultValue: ctx => firstValidEntry(ctx),
     // The callable is looked up with Python's ast here, once per run (firstValidEntry only parses).
-    parse: (raw, ctx) => formatEntry(checkEntryCallable(parseEntry(raw, ctx.root, extraModuleRoots(ctx.facts)), ctx.root)),
+    parse: (raw, ctx) =>
+      formatEntry(checkEntryCallable(parseEntry(raw, ctx.root, extraModuleRoots(ctx.facts)), ctx.root)),
   },
   {
     key: 'name',
@@ -159,7 +165,7 @@ export const FIELDS: readonly Field[] = [
     key: 'dataDirs',
     flag: 'data-dir',
     description:
-      'Directory the app writes at run time (uploads), repeatable: owned by the app user, a named volume in compose.yaml (default: Flask\'s instance/, var/ for Django\'s SQLite database)',
+      "Directory the app writes at run time (uploads), repeatable: owned by the app user, a named volume in compose.yaml (default: Flask's instance/, var/ for Django's SQLite database)",
     prompt: 'input',
     list: true,
     defaultValue: (ctx, earlier) => withEntry(ctx, earlier, entry => defaultDataDirs(entry, ctx.facts, ctx.root)) ?? [],
@@ -169,7 +175,8 @@ export const FIELDS: readonly Field[] = [
   {
     key: 'aptPackages',
     flag: 'apt-packages',
-    description: 'Extra Debian packages for the image, comma-separated (e.g. python3-flask,libpq5); the virtualenv sees them',
+    description:
+      'Extra Debian packages for the image, comma-separated (e.g. python3-flask,libpq5); the virtualenv sees them',
     prompt: 'input',
     list: true,
     defaultValue: () => [],
@@ -197,7 +204,8 @@ export const FIELDS: readonly Field[] = [
   {
     key: 'healthPath',
     flag: 'health-path',
-    description: 'URL path the image HEALTHCHECK, the Kubernetes probes and yo wsgi-apache:check request (default: Django\'s admin login, else /)',
+    description:
+      "URL path the image HEALTHCHECK, the Kubernetes probes and yo wsgi-apache:check request (default: Django's admin login, else /)",
     prompt: 'input',
     defaultValue: ctx => defaultHealthPath(ctx.facts, ctx.root),
     parse: raw => parseHealthPath(raw),
@@ -206,11 +214,12 @@ export const FIELDS: readonly Field[] = [
     key: 'initCommands',
     flag: 'init-command',
     description:
-      'Shell command run once before serving, in the image with its environment and data volumes, repeatable (default: Django\'s migrate)',
+      "Shell command run once before serving, in the image with its environment and data volumes, repeatable (default: Django's migrate)",
     prompt: 'input',
     list: true,
     repeatOnly: true,
-    defaultValue: (ctx, earlier) => withEntry(ctx, earlier, entry => defaultInitCommands(entry, ctx.facts, ctx.root)) ?? [],
+    defaultValue: (ctx, earlier) =>
+      withEntry(ctx, earlier, entry => defaultInitCommands(entry, ctx.facts, ctx.root)) ?? [],
     parse: raw => parseInitCommands(raw),
     format: value => value.join(' && '),
   },
@@ -236,7 +245,11 @@ export function resolveAnswers(
 }
 
 /** Runs `derive` on the entry answered so far (or the detected one); undefined when there is none valid. */
-function withEntry<T>(ctx: AnswerContext, earlier: Partial<Record<keyof Answers, unknown>>, derive: (entry: WsgiEntry) => T): T | undefined {
+function withEntry<T>(
+  ctx: AnswerContext,
+  earlier: Partial<Record<keyof Answers, unknown>>,
+  derive: (entry: WsgiEntry) => T,
+): T | undefined {
   const text = earlier.entry ?? firstValidEntry(ctx);
   if (text === undefined) return undefined;
   try {

@@ -29,7 +29,8 @@ export interface PyprojectFacts {
 const LEGACY_BACKEND = 'setuptools.build_meta:__legacy__';
 
 type Table = Record<string, unknown>;
-const isTable = (value: unknown): value is Table => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isTable = (value: unknown): value is Table =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * Reads `pyproject.toml` at the project root.
@@ -49,7 +50,11 @@ export function readPyproject(root: string, requirementsTxt: boolean): Pyproject
   } catch (error) {
     if (!(error instanceof TomlError)) throw error;
     const problem = error.message.split('\n')[0].replace(/^Invalid TOML document: /, '');
-    throw new InputError('pyproject.toml', `is not valid TOML (line ${error.line}, column ${error.column}: ${problem})`, 'correct it; pip reads it too');
+    throw new InputError(
+      'pyproject.toml',
+      `is not valid TOML (line ${error.line}, column ${error.column}: ${problem})`,
+      'correct it; pip reads it too',
+    );
   }
   const project = isTable(doc.project) ? doc.project : undefined;
   const tool = isTable(doc.tool) ? doc.tool : {};
@@ -72,7 +77,8 @@ export function readPyproject(root: string, requirementsTxt: boolean): Pyproject
     const declared = new Set(
       (Array.isArray(project?.dependencies) ? project.dependencies : []).map(spec => distributionName(String(spec))),
     );
-    const uncovered = (names: string[]) => names.filter(name => name.toLowerCase() !== 'python' && !declared.has(distributionName(name)));
+    const uncovered = (names: string[]) =>
+      names.filter(name => name.toLowerCase() !== 'python' && !declared.has(distributionName(name)));
     const poetryDeps = uncovered(isTable(poetry?.dependencies) ? Object.keys(poetry.dependencies) : []);
     if (poetryDeps.length > 0) {
       const why = !packageMode
@@ -83,7 +89,11 @@ export function readPyproject(root: string, requirementsTxt: boolean): Pyproject
       const fix = packageMode
         ? 'add a [build-system] table (requires = ["poetry-core"], build-backend = "poetry.core.masonry.api"), or export them with poetry export -f requirements.txt -o requirements.txt'
         : 'export them with poetry export -f requirements.txt -o requirements.txt (Poetry 2 needs poetry-plugin-export), or list them in [project].dependencies';
-      throw new InputError('pyproject.toml', `[tool.poetry.dependencies] (${summary(poetryDeps)}) would not be installed: ${why}`, fix);
+      throw new InputError(
+        'pyproject.toml',
+        `[tool.poetry.dependencies] (${summary(poetryDeps)}) would not be installed: ${why}`,
+        fix,
+      );
     }
     const pdmDeps = uncovered(
       Array.isArray(pdm?.dependencies)
@@ -110,7 +120,9 @@ function leadingName(spec: string): string {
 
 /** `Flask_Login[extra]>=1` -> `flask-login` (PEP 503 normalisation), to compare names across tables. */
 function distributionName(spec: string): string {
-  return leadingName(spec).toLowerCase().replace(/[-_.]+/g, '-');
+  return leadingName(spec)
+    .toLowerCase()
+    .replace(/[-_.]+/g, '-');
 }
 
 function summary(names: string[]): string {
@@ -152,7 +164,11 @@ export function requirementFiles(root: string): string[] {
         );
       }
       if (!isFile(join(root, rel))) {
-        throw new InputError(file, `${at} includes ${rel}, which does not exist`, `create ${rel}, or correct or remove the line`);
+        throw new InputError(
+          file,
+          `${at} includes ${rel}, which does not exist`,
+          `create ${rel}, or correct or remove the line`,
+        );
       }
       if (!PLAIN_PATH.test(rel)) {
         throw new InputError(
@@ -186,4 +202,3 @@ function includes(content: string): { line: number; text: string; target: string
 function unquote(value: string): string {
   return /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
 }
-

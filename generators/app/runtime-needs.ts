@@ -54,7 +54,8 @@ export function djangoRuntime(facts: ProjectFacts, root: string): DjangoRuntime 
   if (urlconf) {
     const urls = readText(join(root, base, `${urlconf.replaceAll('.', '/')}.py`));
     const prefix = /(?:path|re_path|url)\(\s*r?['"]\^?([\w/-]*)['"]\s*,\s*admin\.site\.urls/.exec(urls)?.[1];
-    if (prefix !== undefined) runtime.adminLogin = `/${prefix.replace(/^\/+/, '')}${prefix === '' || prefix.endsWith('/') ? '' : '/'}login/`;
+    if (prefix !== undefined)
+      runtime.adminLogin = `/${prefix.replace(/^\/+/, '')}${prefix === '' || prefix.endsWith('/') ? '' : '/'}login/`;
   }
   return runtime;
 }
@@ -90,7 +91,10 @@ export function defaultInitCommands(entry: WsgiEntry, facts: ProjectFacts, root:
   if (instance && entry.kind === 'callable') {
     const command = flaskInitCommand(entry, root);
     if (command) {
-      const app = entry.factory && ['create_app', 'make_app'].includes(entry.callable) ? entry.module : `${entry.module}:${entry.callable}`;
+      const app =
+        entry.factory && ['create_app', 'make_app'].includes(entry.callable)
+          ? entry.module
+          : `${entry.module}:${entry.callable}`;
       return [`[ -n "$(ls -A ${instance} 2>/dev/null)" ] || python -m flask --app ${app} ${command}`];
     }
   }
@@ -110,7 +114,12 @@ function isFlaskModule(entry: Extract<WsgiEntry, { kind: 'callable' }>, root: st
 /** The name of a click command called init-db / initdb / init_db in the entry's top-level package. */
 function flaskInitCommand(entry: Extract<WsgiEntry, { kind: 'callable' }>, root: string): string | undefined {
   const top = join(root, entry.moduleRoot, entry.module.split('.')[0]);
-  const files = [`${top}.py`, ...safeReaddir(top).filter(name => name.endsWith('.py')).map(name => join(top, name))];
+  const files = [
+    `${top}.py`,
+    ...safeReaddir(top)
+      .filter(name => name.endsWith('.py'))
+      .map(name => join(top, name)),
+  ];
   for (const file of files) {
     const name = /\.command\(\s*['"](init[-_]?db)['"]/.exec(readText(file))?.[1];
     if (name) return name;
@@ -133,4 +142,3 @@ function safeReaddir(dir: string): string[] {
     return [];
   }
 }
-

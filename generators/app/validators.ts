@@ -55,7 +55,9 @@ export function isValidProjectName(name: string): boolean {
  * @throws InputError naming `--name` and a suggested valid name (from {@link suggestProjectName})
  */
 export function parseProjectName(raw: unknown): string {
-  const name = String(raw ?? '').trim().toLowerCase();
+  const name = String(raw ?? '')
+    .trim()
+    .toLowerCase();
   if (!isValidProjectName(name)) {
     throw new InputError(
       '--name',
@@ -80,7 +82,13 @@ export function suggestProjectName(text: string): string {
     .replace(/^-+|-+$/g, '');
   // Kubernetes wants a letter first; a leading year or version reads best moved behind the words.
   const leading = /^([0-9][-0-9]*?)-*([a-z].*)$/.exec(slug);
-  const ordered = leading ? `${leading[2]}-${leading[1].replace(/-+$/, '')}` : /^[a-z]/.test(slug) ? slug : slug ? `app-${slug}` : 'app';
+  const ordered = leading
+    ? `${leading[2]}-${leading[1].replace(/-+$/, '')}`
+    : /^[a-z]/.test(slug)
+      ? slug
+      : slug
+        ? `app-${slug}`
+        : 'app';
   return ordered.slice(0, MAX_NAME_LENGTH).replace(/-+$/, '');
 }
 
@@ -107,7 +115,11 @@ export function checkDaemonSize(processes: number, threads: number): void {
 export function parseBase(raw: unknown): BaseSuite {
   const value = String(raw).trim().toLowerCase();
   if ((BASE_SUITES as readonly string[]).includes(value)) return value as BaseSuite;
-  throw new InputError('--base', `"${String(raw)}" is not a supported Debian release`, `pass one of ${BASE_SUITES.join(', ')}`);
+  throw new InputError(
+    '--base',
+    `"${String(raw)}" is not a supported Debian release`,
+    `pass one of ${BASE_SUITES.join(', ')}`,
+  );
 }
 
 /**
@@ -135,7 +147,7 @@ export function parseAptPackages(raw: unknown): string[] {
  */
 export function projectRelative(flag: string, root: string, raw: string): string {
   const rel = relative(root, isAbsolute(raw) ? raw : join(root, raw));
-  if (rel === '' ) return '.';
+  if (rel === '') return '.';
   if (rel.startsWith('..') || isAbsolute(rel)) {
     throw new InputError(flag, `"${raw}" is outside the project directory ${root}`, 'use a path inside the project');
   }
@@ -161,7 +173,11 @@ export function parseStaticMappings(raw: unknown, root: string): StaticMapping[]
     }
     const dir = projectRelative('--static', root, match[2]);
     if (!isDirectory(join(root, dir))) {
-      throw new InputError('--static', `directory "${match[2]}" for ${url} does not exist in ${root}`, 'create it or correct the path');
+      throw new InputError(
+        '--static',
+        `directory "${match[2]}" for ${url} does not exist in ${root}`,
+        'create it or correct the path',
+      );
     }
     if (dir === '.') {
       throw new InputError(
@@ -247,7 +263,9 @@ let keptOutRules: ReturnType<typeof dockerignore> | undefined;
 function keptOutOfImage(): ReturnType<typeof dockerignore> {
   if (!keptOutRules) {
     const template = readFileSync(join(packageRoot(), 'templates', 'dockerignore.mustache'), 'utf8');
-    keptOutRules = dockerignore().add(renderTemplate(template, { dataDirs: [], hasDataDirs: false, djangoSqliteFile: '' }).split('\n'));
+    keptOutRules = dockerignore().add(
+      renderTemplate(template, { dataDirs: [], hasDataDirs: false, djangoSqliteFile: '' }).split('\n'),
+    );
   }
   return keptOutRules;
 }
@@ -263,7 +281,10 @@ const MAX_VOLUME_NAME_LENGTH = 63;
  * @param dir - project-relative POSIX path
  */
 export function dataVolumeName(dir: string): string {
-  return `data-${dir.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`;
+  return `data-${dir
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')}`;
 }
 
 /**
@@ -283,13 +304,24 @@ export function parseDataDirs(raw: unknown, root: string): string[] {
   const dirs: string[] = [];
   for (const item of toList(raw)) {
     if (!/^[A-Za-z0-9._/-]+$/.test(item)) {
-      throw new InputError('--data-dir', `"${item}" has characters other than letters, digits, ".", "_", "-" and "/"`, 'rename the directory or pick another');
+      throw new InputError(
+        '--data-dir',
+        `"${item}" has characters other than letters, digits, ".", "_", "-" and "/"`,
+        'rename the directory or pick another',
+      );
     }
     const dir = projectRelative('--data-dir', root, item);
-    if (dir === '.') throw new InputError('--data-dir', 'the project root itself cannot be a data directory', 'name a subdirectory such as instance or media');
+    if (dir === '.')
+      throw new InputError(
+        '--data-dir',
+        'the project root itself cannot be a data directory',
+        'name a subdirectory such as instance or media',
+      );
     if (dirs.includes(dir)) continue;
     const parts = dir.split('/');
-    const file = parts.map((_, i) => parts.slice(0, i + 1).join('/')).find(path => existsSync(join(root, path)) && !isDirectory(join(root, path)));
+    const file = parts
+      .map((_, i) => parts.slice(0, i + 1).join('/'))
+      .find(path => existsSync(join(root, path)) && !isDirectory(join(root, path)));
     if (file !== undefined) {
       throw new InputError(
         '--data-dir',
@@ -299,7 +331,11 @@ export function parseDataDirs(raw: unknown, root: string): string[] {
     }
     const reserved = Object.keys(RESERVED_DIRS).find(name => dir === name || dir.startsWith(`${name}/`));
     if (reserved !== undefined) {
-      throw new InputError('--data-dir', `"${item}" is taken: ${reserved}/ ${RESERVED_DIRS[reserved]}`, 'pick a directory of its own, e.g. --data-dir data');
+      throw new InputError(
+        '--data-dir',
+        `"${item}" is taken: ${reserved}/ ${RESERVED_DIRS[reserved]}`,
+        'pick a directory of its own, e.g. --data-dir data',
+      );
     }
     if (keptOutOfImage().ignores(dir)) {
       throw new InputError(
@@ -310,7 +346,11 @@ export function parseDataDirs(raw: unknown, root: string): string[] {
     }
     const volume = dataVolumeName(dir);
     if (volume === 'data-') {
-      throw new InputError('--data-dir', `"${item}" has no letter or digit to name its volume after`, 'pick a directory whose name has letters or digits');
+      throw new InputError(
+        '--data-dir',
+        `"${item}" has no letter or digit to name its volume after`,
+        'pick a directory whose name has letters or digits',
+      );
     }
     if (volume.length > MAX_VOLUME_NAME_LENGTH) {
       throw new InputError(
@@ -361,7 +401,11 @@ export function parseInitCommands(raw: unknown): string[] {
   const commands = (Array.isArray(raw) ? raw : [raw]).map(item => String(item).trim()).filter(item => item.length > 0);
   for (const command of commands) {
     if (/[\n\r\0]/.test(command)) {
-      throw new InputError('--init-command', `"${command.split(/[\n\r]/)[0]}..." spans more than one line`, 'repeat --init-command once per command');
+      throw new InputError(
+        '--init-command',
+        `"${command.split(/[\n\r]/)[0]}..." spans more than one line`,
+        'repeat --init-command once per command',
+      );
     }
   }
   return commands;

@@ -171,7 +171,10 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
   const wsgiScript = entry.kind === 'script' ? container(entry.path) : `${APP_DIR}/docker/app.wsgi`;
   const slash = wsgiScript.lastIndexOf('/');
 
-  const aliases: StaticAlias[] = parseStaticMappings(answers.static, root).map(m => ({ url: m.url, path: container(m.dir) }));
+  const aliases: StaticAlias[] = parseStaticMappings(answers.static, root).map(m => ({
+    url: m.url,
+    path: container(m.dir),
+  }));
   const djangoStatic = facts.djangoStatic;
   const django = djangoRuntime(facts, root);
   const collectstatic = django !== undefined;
@@ -238,7 +241,8 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
     ],
     wheelhouse: facts.wheelhouse,
     pipFindLinks: facts.wheelhouse ? '/tmp/wheelhouse' : '',
-    installsPythonDeps: facts.requirementsTxt || facts.pyprojectDependencies || facts.pyprojectBuildBackend !== undefined,
+    installsPythonDeps:
+      facts.requirementsTxt || facts.pyprojectDependencies || facts.pyprojectBuildBackend !== undefined,
     django: django !== undefined,
     djangoSettingsModule: facts.djangoSettingsModule ?? '',
     collectstatic,

@@ -8,7 +8,12 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import Docker from 'dockerode';
-import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, type StartedTestContainer, Wait } from 'testcontainers';
+import {
+  DockerComposeEnvironment,
+  type StartedDockerComposeEnvironment,
+  type StartedTestContainer,
+  Wait,
+} from 'testcontainers';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { followStats } from '../lib/container-stats.js';
 import { composeBuild, DockerUnavailableError } from '../lib/docker-build.js';
@@ -36,7 +41,8 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     super(args, options as CheckOptions);
     for (const field of CHECK_FIELDS) {
       // Lists keep every repetition of the flag; yeoman would otherwise String() the array.
-      const type = field.kind === 'boolean' ? Boolean : field.kind === 'list' ? (toList as unknown as StringConstructor) : String;
+      const type =
+        field.kind === 'boolean' ? Boolean : field.kind === 'list' ? (toList as unknown as StringConstructor) : String;
       this.option(field.flag, { type, description: field.description });
     }
   }
@@ -54,7 +60,11 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     this.#name = stored.name;
     this.#settings = resolveCheckSettings(this.#commandLine(), stored);
     if (this.#settings.port !== undefined && !(await portIsFree(this.#settings.port))) {
-      throw new InputError('--port', `port ${this.#settings.port} on 127.0.0.1 is already in use`, 'pass a free port or leave --port out');
+      throw new InputError(
+        '--port',
+        `port ${this.#settings.port} on 127.0.0.1 is already in use`,
+        'pass a free port or leave --port out',
+      );
     }
   }
 
@@ -72,7 +82,11 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     if (fromYo === undefined) return this.options;
     const line = parseCommandLine(fromYo, specs, 'yo wsgi-apache:check');
     if (line.positionals.length > 0) {
-      throw new InputError(`"${line.positionals[0]}"`, 'is not an option of yo wsgi-apache:check', 'run it inside the scaffolded project, with --flag VALUE options only');
+      throw new InputError(
+        `"${line.positionals[0]}"`,
+        'is not an option of yo wsgi-apache:check',
+        'run it inside the scaffolded project, with --flag VALUE options only',
+      );
     }
     return Object.fromEntries(line.given);
   }
@@ -86,7 +100,11 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
       await composeBuild({ context: root, onLine: line => say(`  ${line}`) });
     } catch (error) {
       if (error instanceof DockerUnavailableError) {
-        throw new InputError('Docker', error.message, 'start Docker (or set DOCKER_HOST to a reachable engine) and run the check again');
+        throw new InputError(
+          'Docker',
+          error.message,
+          'start Docker (or set DOCKER_HOST to a reachable engine) and run the check again',
+        );
       }
       throw error;
     }
@@ -117,7 +135,9 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
       else this.log(`\n${formatTable(this.report)}\n`);
       if (!this.report.passed) {
         const logs = await containerErrorLogTail(container, 30);
-        throw new Error(`check failed: ${this.report.failures.join('; ')}\n--- last container error log lines (stderr) ---\n${logs}`);
+        throw new Error(
+          `check failed: ${this.report.failures.join('; ')}\n--- last container error log lines (stderr) ---\n${logs}`,
+        );
       }
     } finally {
       process.removeListener('SIGINT', interrupted);
@@ -139,7 +159,11 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
         // A path the user named must exist; the default (the health path) only has to be
         // answered by the app, which a 404 from the framework's router proves.
         if (this.#settings.pathsGiven) {
-          throw new InputError('--path', `${path} answered 404 during warm-up`, 'pass a path the app serves, e.g. --path /');
+          throw new InputError(
+            '--path',
+            `${path} answered 404 during warm-up`,
+            'pass a path the app serves, e.g. --path /',
+          );
         }
         this.#say(`${path} (the health path) answered 404: loading it anyway; pass --path for a page your app serves.`);
       }
@@ -174,12 +198,20 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     clearInterval(sampler);
     daemonProcesses = Math.max(daemonProcesses, await countDaemonProcesses(started));
     const peaks = stats.stop();
-    const { errorRatePercent, failures } = judge(load, { maxErrorRatePercent: settings.maxErrorRatePercent, maxP99Ms: settings.maxP99Ms });
+    const { errorRatePercent, failures } = judge(load, {
+      maxErrorRatePercent: settings.maxErrorRatePercent,
+      maxP99Ms: settings.maxP99Ms,
+    });
     return {
       project: this.#name,
       shape: settings.shape,
       config,
-      load: { paths: settings.paths, durationSeconds: settings.durationSeconds, connections: settings.connections, rate: settings.rate ?? null },
+      load: {
+        paths: settings.paths,
+        durationSeconds: settings.durationSeconds,
+        connections: settings.connections,
+        rate: settings.rate ?? null,
+      },
       requests: load.requests,
       requestsPerSecond: load.requestsPerSecond,
       latency: { p50: load.p50, p95: load.p95, p99: load.p99, max: load.max },

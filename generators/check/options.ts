@@ -57,7 +57,8 @@ export const CHECK_FIELDS: readonly CheckField[] = [
     apply: (raw, settings, stored) => {
       const paths = toList(raw);
       for (const path of paths) {
-        if (!path.startsWith('/')) throw new InputError('--path', `"${path}" is not a URL path`, 'start it with /, e.g. --path /health');
+        if (!path.startsWith('/'))
+          throw new InputError('--path', `"${path}" is not a URL path`, 'start it with /, e.g. --path /health');
       }
       settings.paths = paths.length > 0 ? paths : [stored.healthPath ?? '/'];
       settings.pathsGiven = paths.length > 0;
@@ -94,7 +95,11 @@ export const CHECK_FIELDS: readonly CheckField[] = [
     apply: (raw, settings) => {
       const text = String(raw ?? '0');
       if (!/^\d+(\.\d+)?$/.test(text) || Number(text) > 100) {
-        throw new InputError('--max-error-rate', `"${text}" is not a percentage`, 'pass a number from 0 to 100, e.g. --max-error-rate 0.1');
+        throw new InputError(
+          '--max-error-rate',
+          `"${text}" is not a percentage`,
+          'pass a number from 0 to 100, e.g. --max-error-rate 0.1',
+        );
       }
       settings.maxErrorRatePercent = Number(text);
     },

@@ -61,10 +61,21 @@ export function formatTable(report: CheckReport): string {
   const rows: [string, string][] = [
     ['project / shape', `${report.project} / ${report.shape}`],
     ['processes x threads', `${report.config.processes} x ${report.config.threads}`],
-    ['load', `${report.load.paths.join(', ')} for ${report.load.durationSeconds} s, ${report.load.connections} connections${report.load.rate ? `, ${report.load.rate} req/s cap` : ''}`],
+    [
+      'load',
+      `${report.load.paths.join(', ')} for ${report.load.durationSeconds} s, ${report.load.connections} connections${report.load.rate ? `, ${report.load.rate} req/s cap` : ''}`,
+    ],
     ['requests', `${report.requests} (${report.requestsPerSecond.toFixed(1)} req/s)`],
-    ['latency p50 / p95 / p99 / max', `${report.latency.p50} / ${report.latency.p95} / ${report.latency.p99} / ${report.latency.max} ms`],
-    ['status codes', Object.entries(report.statusCodes).map(([code, count]) => `${code}: ${count}`).join(', ') || 'none'],
+    [
+      'latency p50 / p95 / p99 / max',
+      `${report.latency.p50} / ${report.latency.p95} / ${report.latency.p99} / ${report.latency.max} ms`,
+    ],
+    [
+      'status codes',
+      Object.entries(report.statusCodes)
+        .map(([code, count]) => `${code}: ${count}`)
+        .join(', ') || 'none',
+    ],
     ['transport errors (timeouts)', `${report.transportErrors} (${report.timeouts})`],
     ['error rate', `${report.errorRatePercent.toFixed(2)} % (max ${report.thresholds.maxErrorRatePercent} %)`],
     ['daemon processes seen', String(report.daemonProcesses)],

@@ -56,7 +56,11 @@ export interface CommandLine {
  *   known one as a suggestion), a value option without a value, a value given to a
  *   boolean, a value option given twice, `--no-` on a value option
  */
-export function parseCommandLine(tokens: readonly string[], specs: readonly OptionSpec[], command: string): CommandLine {
+export function parseCommandLine(
+  tokens: readonly string[],
+  specs: readonly OptionSpec[],
+  command: string,
+): CommandLine {
   const byName = new Map(specs.map(spec => [spec.name, spec]));
   const byAlias = new Map(specs.filter(spec => spec.alias).map(spec => [spec.alias!, spec]));
   const given = new Map<string, boolean | string | string[]>();
@@ -65,7 +69,11 @@ export function parseCommandLine(tokens: readonly string[], specs: readonly Opti
 
   const unknown = (flag: string): never => {
     const suggestion = nearestOption(flag, specs);
-    throw new InputError(flag, `is not an option of ${command}`, suggestion ? `did you mean ${suggestion}? (${help})` : help);
+    throw new InputError(
+      flag,
+      `is not an option of ${command}`,
+      suggestion ? `did you mean ${suggestion}? (${help})` : help,
+    );
   };
   const setValue = (spec: OptionSpec, flag: string, value: string) => {
     if (spec.kind === 'list') {
@@ -89,7 +97,11 @@ export function parseCommandLine(tokens: readonly string[], specs: readonly Opti
   const setBoolean = (spec: OptionSpec, flag: string, value: boolean | string) => {
     if (typeof value === 'string') {
       if (!/^(true|false)$/i.test(value)) {
-        throw new InputError(flag, `is an on/off flag and takes no value ("${value}")`, `write ${flag} alone (or --no-${spec.name} to turn it off)`);
+        throw new InputError(
+          flag,
+          `is an on/off flag and takes no value ("${value}")`,
+          `write ${flag} alone (or --no-${spec.name} to turn it off)`,
+        );
       }
       value = value.toLowerCase() === 'true';
     }
@@ -133,7 +145,12 @@ export function parseCommandLine(tokens: readonly string[], specs: readonly Opti
       }
       if (negated!.kind === 'boolean') given.set(negated!.name, false);
       else if (negated!.kind === 'list') given.set(negated!.name, []);
-      else throw new InputError(flag, `--${negated!.name} cannot be turned off, it always has a value`, `leave ${flag} out, or give --${negated!.name} VALUE`);
+      else
+        throw new InputError(
+          flag,
+          `--${negated!.name} cannot be turned off, it always has a value`,
+          `leave ${flag} out, or give --${negated!.name} VALUE`,
+        );
       continue;
     }
 
@@ -215,12 +232,15 @@ export function nearestName(word: string, names: readonly string[]): string | un
 function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  const d: number[][] = Array.from({ length: rows }, (_, i) =>
+    Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
   for (let i = 1; i < rows; i++) {
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
     }
   }
   return d[a.length]![b.length]!;

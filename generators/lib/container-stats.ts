@@ -35,10 +35,14 @@ export async function followStats(container: Docker.Container): Promise<{ stop()
 
 function record(sample: Docker.ContainerStats, peaks: StatsPeaks): void {
   const memory = sample.memory_stats;
-  const cache = (memory?.stats as Record<string, number> | undefined)?.inactive_file ?? (memory?.stats as Record<string, number> | undefined)?.cache ?? 0;
+  const cache =
+    (memory?.stats as Record<string, number> | undefined)?.inactive_file ??
+    (memory?.stats as Record<string, number> | undefined)?.cache ??
+    0;
   if (memory?.usage) peaks.peakMemoryBytes = Math.max(peaks.peakMemoryBytes, memory.usage - cache);
   const cpuDelta = sample.cpu_stats.cpu_usage.total_usage - sample.precpu_stats.cpu_usage.total_usage;
   const systemDelta = (sample.cpu_stats.system_cpu_usage ?? 0) - (sample.precpu_stats.system_cpu_usage ?? 0);
   const cpus = sample.cpu_stats.online_cpus ?? sample.cpu_stats.cpu_usage.percpu_usage?.length ?? 1;
-  if (cpuDelta > 0 && systemDelta > 0) peaks.peakCpuPercent = Math.max(peaks.peakCpuPercent, (cpuDelta / systemDelta) * cpus * 100);
+  if (cpuDelta > 0 && systemDelta > 0)
+    peaks.peakCpuPercent = Math.max(peaks.peakCpuPercent, (cpuDelta / systemDelta) * cpus * 100);
 }

@@ -115,9 +115,12 @@ export async function composeBuild(options: {
     child.once('error', reject);
     child.once('close', resolve);
   }).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'ENOENT' ? new DockerUnavailableError(new Error('the docker command is not installed')) : error;
+    throw error.code === 'ENOENT'
+      ? new DockerUnavailableError(new Error('the docker command is not installed'))
+      : error;
   });
-  if (code !== 0) throw new Error(`docker compose build failed (exit ${code}):\n${[...tail, partial].filter(Boolean).join('\n')}`);
+  if (code !== 0)
+    throw new Error(`docker compose build failed (exit ${code}):\n${[...tail, partial].filter(Boolean).join('\n')}`);
 }
 
 /**
@@ -140,4 +143,3 @@ export function packContext(context: string): ReturnType<typeof tar.pack> {
     },
   });
 }
-

@@ -5,7 +5,7 @@
  */
 export function demuxDockerStream(buffer: Buffer): string {
   let text = '';
-  for (let i = 0; i + 8 <= buffer.length; ) {
+  for (let i = 0; i + 8 <= buffer.length;) {
     const size = buffer.readUInt32BE(i + 4);
     text += buffer.subarray(i + 8, i + 8 + size).toString();
     i += 8 + size;

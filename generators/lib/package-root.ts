@@ -14,7 +14,8 @@ export function packageRoot(): string {
   for (;;) {
     if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'templates'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('generator-wsgi-apache: cannot find its package root (package.json + templates/)');
+    if (parent === dir)
+      throw new Error('generator-wsgi-apache: cannot find its package root (package.json + templates/)');
     dir = parent;
   }
 }

@@ -84,7 +84,8 @@ export type RyukOutcome =
 export async function ensureRyuk(options: EnsureRyukOptions): Promise<RyukOutcome> {
   const env = options.env ?? process.env;
   const image = ryukImage(env);
-  if (env.TESTCONTAINERS_RYUK_DISABLED !== undefined && env.TESTCONTAINERS_RYUK_DISABLED !== '') return { ryuk: 'preset', image };
+  if (env.TESTCONTAINERS_RYUK_DISABLED !== undefined && env.TESTCONTAINERS_RYUK_DISABLED !== '')
+    return { ryuk: 'preset', image };
   const engine = options.engine ?? dockerRyukEngine();
   if (await engine.hasImage(image).catch(() => false)) return { ryuk: 'present', image };
   const timeoutMs = options.pullTimeoutMs ?? RYUK_PULL_TIMEOUT_MS;

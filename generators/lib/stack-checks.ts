@@ -88,7 +88,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     p95: percentile(latencies, 95),
     p99: percentile(latencies, 99),
     max: latencies.reduce((highest, value) => Math.max(highest, value), 0),
-    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat?.count ?? 0])),
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats ?? {}).map(([code, stat]) => [code, stat?.count ?? 0]),
+    ),
     errors: result.errors,
     timeouts: result.timeouts,
     non2xx: result.non2xx,
@@ -107,7 +109,8 @@ export function assertCleanLoad(report: LoadReport, expectedRequests: number): v
   if (report.status5xx > 0) problems.push(`${report.status5xx} responses with a 5xx status`);
   else if (report.non2xx > 0) problems.push(`${report.non2xx} responses with a non-2xx status`);
   if (report.mismatches > 0) problems.push(`${report.mismatches} responses with a wrong body`);
-  if (report.requests < expectedRequests) problems.push(`only ${report.requests} of ${expectedRequests} requests completed`);
+  if (report.requests < expectedRequests)
+    problems.push(`only ${report.requests} of ${expectedRequests} requests completed`);
   if (problems.length > 0) {
     throw new Error(`load on ${report.path} with ${report.connections} connections failed: ${problems.join('; ')}`);
   }
@@ -141,9 +144,12 @@ export async function checkConcurrency(
   const start = performance.now();
   const answers = await Promise.all(
     Array.from({ length: count }, async (_, i) => {
-      const response = await fetch(`${baseUrl}${whoamiPath}?sleep=${sleepMs}&n=${i}`, { signal: AbortSignal.timeout(60_000) });
+      const response = await fetch(`${baseUrl}${whoamiPath}?sleep=${sleepMs}&n=${i}`, {
+        signal: AbortSignal.timeout(60_000),
+      });
       const text = await response.text();
-      if (response.status !== 200) throw new Error(`concurrency probe: ${whoamiPath} answered HTTP ${response.status}: ${text.slice(0, 300)}`);
+      if (response.status !== 200)
+        throw new Error(`concurrency probe: ${whoamiPath} answered HTTP ${response.status}: ${text.slice(0, 300)}`);
       return JSON.parse(text) as { pid: number; thread: number; uid: number };
     }),
   );
@@ -163,7 +169,9 @@ export async function checkConcurrency(
     );
   }
   if (pids.length < processes) {
-    throw new Error(`concurrency: expected ${processes} daemon processes, only ${pids.length} answered (pids ${pids.join(', ')})`);
+    throw new Error(
+      `concurrency: expected ${processes} daemon processes, only ${pids.length} answered (pids ${pids.join(', ')})`,
+    );
   }
   return report;
 }

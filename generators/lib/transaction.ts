@@ -8,12 +8,30 @@
  * (`.yo-resolve`, `.yo-rc.json` forced, the conflicter and its prompt) without touching the
  * disk; then what is left is written in one go, and undone when any write fails.
  */
-import { accessSync, constants, chmodSync, mkdirSync, readFileSync, rmdirSync, statSync, type Stats, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  chmodSync,
+  mkdirSync,
+  readFileSync,
+  rmdirSync,
+  statSync,
+  type Stats,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
 import type { MemFsEditorFile } from 'mem-fs-editor';
-import { clearFileState, isFileNew, isFilePending, isFileStateDeleted, isFileStateModified, setCommittedFile } from 'mem-fs-editor/state';
+import {
+  clearFileState,
+  isFileNew,
+  isFilePending,
+  isFileStateDeleted,
+  isFileStateModified,
+  setCommittedFile,
+} from 'mem-fs-editor/state';
 import { InputError } from './input-error.js';
 
 /** One change to the disk: write `contents` to `path` (creating its directories), or delete it when `contents` is null. */
@@ -50,7 +68,10 @@ export const nodeIo: TransactionIo = {
 };
 
 /** How to undo one step, newest last. */
-type Undo = { kind: 'created-file'; path: string } | { kind: 'created-dir'; path: string } | { kind: 'replaced'; path: string; contents: Buffer; mode: number };
+type Undo =
+  | { kind: 'created-file'; path: string }
+  | { kind: 'created-dir'; path: string }
+  | { kind: 'replaced'; path: string; contents: Buffer; mode: number };
 
 /**
  * Applies `changes`, then creates `dirs` (with their parents), in order. When any step
@@ -106,22 +127,31 @@ export function applyAllOrNothing(
         undo.push({ kind: 'created-file', path: change.path });
       }
       io.writeFile(change.path, change.contents, change.mode);
-      if (change.mode !== undefined && (io.stat(change.path)!.mode & 0o7777) !== (change.mode & 0o7777)) io.chmod(change.path, change.mode);
+      if (change.mode !== undefined && (io.stat(change.path)!.mode & 0o7777) !== (change.mode & 0o7777))
+        io.chmod(change.path, change.mode);
     }
     for (const dir of dirs) {
       current = dir;
       verb = 'created';
       const existing = io.stat(dir);
-      if (existing && !existing.isDirectory()) throw Object.assign(new Error('is not a directory'), { code: 'ENOTDIR' });
+      if (existing && !existing.isDirectory())
+        throw Object.assign(new Error('is not a directory'), { code: 'ENOTDIR' });
       ensureDir(dir);
     }
   } catch (error) {
     const failed = rollBack(undo, io);
     const written = undo.filter(step => step.kind !== 'created-dir').length;
     const restored =
-      written === 0 ? 'nothing was changed' : `nothing was changed: the ${written} file${written === 1 ? '' : 's'} written before it were put back as they were`;
-    const notRestored = failed.length > 0 ? `; could not put back ${failed.map(path => show(root, path)).join(', ')}` : '';
-    throw new InputError(show(root, current), `cannot be ${verb} (${describe(error)}); ${restored}${notRestored}`, fixFor(error, show(root, dirname(current))));
+      written === 0
+        ? 'nothing was changed'
+        : `nothing was changed: the ${written} file${written === 1 ? '' : 's'} written before it were put back as they were`;
+    const notRestored =
+      failed.length > 0 ? `; could not put back ${failed.map(path => show(root, path)).join(', ')}` : '';
+    throw new InputError(
+      show(root, current),
+      `cannot be ${verb} (${describe(error)}); ${restored}${notRestored}`,
+      fixFor(error, show(root, dirname(current))),
+    );
   }
   return { files: changes.length, dirs: undo.filter(step => step.kind === 'created-dir').length };
 }
@@ -164,7 +194,10 @@ export function checkWritable(root: string, files: readonly string[], dirs: read
     entry.targets.push(target);
     blocked.set(path, entry);
   };
-  for (const [target, wantsDirectory] of [...files.map(path => [path, false] as const), ...dirs.map(path => [path, true] as const)]) {
+  for (const [target, wantsDirectory] of [
+    ...files.map(path => [path, false] as const),
+    ...dirs.map(path => [path, true] as const),
+  ]) {
     const existing = statIfAny(target);
     if (existing) {
       if (wantsDirectory) {
@@ -289,13 +322,21 @@ export interface CommitEnvironment {
  * @throws whatever the conflicter throws (abort, bail), before anything is written;
  *   InputError from {@link applyAllOrNothing} after rolling back
  */
-export async function commitAllOrNothing(env: CommitEnvironment, root: string, dirs: readonly string[] = []): Promise<void> {
+export async function commitAllOrNothing(
+  env: CommitEnvironment,
+  root: string,
+  dirs: readonly string[] = [],
+): Promise<void> {
   const changes: FileChange[] = [];
   const collect = new Transform({
     objectMode: true,
     transform(file: MemFsEditorFile, _encoding, callback) {
       if (isFileStateModified(file)) {
-        changes.push({ path: file.path, contents: file.contents ?? Buffer.alloc(0), mode: file.stat?.mode ?? undefined });
+        changes.push({
+          path: file.path,
+          contents: file.contents ?? Buffer.alloc(0),
+          mode: file.stat?.mode ?? undefined,
+        });
       } else if (isFileStateDeleted(file) && !isFileNew(file)) {
         changes.push({ path: file.path, contents: null });
       }

@@ -7,7 +7,8 @@
  */
 
 /** The answers (see `generators/app/options.ts`, `Answers`) that set a tunable's default. */
-export type TunableAnswer = 'processes' | 'threads' | 'maximumRequests' | 'requestTimeout' | 'gracefulTimeout' | 'queueTimeout';
+export type TunableAnswer =
+  'processes' | 'threads' | 'maximumRequests' | 'requestTimeout' | 'gracefulTimeout' | 'queueTimeout';
 
 /** One whole-number environment variable checked by envvars. */
 export interface Tunable {
@@ -41,11 +42,51 @@ export interface Tunable {
  */
 export const TUNABLES: readonly Tunable[] = [
   { env: 'WSGI_PROCESSES', answer: 'processes', flag: 'processes', min: 1, max: 64, fallback: 2, unit: 'processes' },
-  { env: 'WSGI_THREADS', answer: 'threads', flag: 'threads', min: 1, max: 256, fallback: 5, unit: 'threads per process' },
-  { env: 'WSGI_MAXIMUM_REQUESTS', answer: 'maximumRequests', flag: 'maximum-requests', min: 0, max: 10_000_000, fallback: 0, unit: 'requests' },
-  { env: 'WSGI_REQUEST_TIMEOUT', answer: 'requestTimeout', flag: 'request-timeout', min: 1, max: 86_400, fallback: 60, unit: 'seconds' },
-  { env: 'WSGI_GRACEFUL_TIMEOUT', answer: 'gracefulTimeout', flag: 'graceful-timeout', min: 0, max: 3_600, fallback: 15, unit: 'seconds' },
-  { env: 'WSGI_QUEUE_TIMEOUT', answer: 'queueTimeout', flag: 'queue-timeout', min: 1, max: 3_600, fallback: 45, unit: 'seconds' },
+  {
+    env: 'WSGI_THREADS',
+    answer: 'threads',
+    flag: 'threads',
+    min: 1,
+    max: 256,
+    fallback: 5,
+    unit: 'threads per process',
+  },
+  {
+    env: 'WSGI_MAXIMUM_REQUESTS',
+    answer: 'maximumRequests',
+    flag: 'maximum-requests',
+    min: 0,
+    max: 10_000_000,
+    fallback: 0,
+    unit: 'requests',
+  },
+  {
+    env: 'WSGI_REQUEST_TIMEOUT',
+    answer: 'requestTimeout',
+    flag: 'request-timeout',
+    min: 1,
+    max: 86_400,
+    fallback: 60,
+    unit: 'seconds',
+  },
+  {
+    env: 'WSGI_GRACEFUL_TIMEOUT',
+    answer: 'gracefulTimeout',
+    flag: 'graceful-timeout',
+    min: 0,
+    max: 3_600,
+    fallback: 15,
+    unit: 'seconds',
+  },
+  {
+    env: 'WSGI_QUEUE_TIMEOUT',
+    answer: 'queueTimeout',
+    flag: 'queue-timeout',
+    min: 1,
+    max: 3_600,
+    fallback: 45,
+    unit: 'seconds',
+  },
   { env: 'APACHE_KEEPALIVE_TIMEOUT', min: 0, max: 300, unit: 'seconds' },
   { env: 'APACHE_LIMIT_REQUEST_BODY', min: 0, max: 2_147_483_647, unit: 'bytes' },
 ];

@@ -22,7 +22,8 @@ export function responseProblems(request: CorpusRequest, status: number, headers
   }
   for (const [name, part] of Object.entries(expect.headerIncludes ?? {})) {
     const value = headers.get(name);
-    if (value === null || !value.includes(part)) problems.push(`header ${name}: ${JSON.stringify(value)} lacks ${JSON.stringify(part)}`);
+    if (value === null || !value.includes(part))
+      problems.push(`header ${name}: ${JSON.stringify(value)} lacks ${JSON.stringify(part)}`);
   }
   return problems;
 }
@@ -40,7 +41,8 @@ export async function runScenario(baseUrl: string, app: CorpusApp, timeoutMs = 3
   const outcomes: RequestOutcome[] = [];
   for (const request of app.requests) {
     const headers = new Headers(request.headers);
-    if (app.cookieJar && jar.size > 0) headers.set('Cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
+    if (app.cookieJar && jar.size > 0)
+      headers.set('Cookie', [...jar].map(([name, value]) => `${name}=${value}`).join('; '));
     const response = await fetch(new URL(request.path, baseUrl), {
       method: request.method,
       headers,

@@ -16,7 +16,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectProject } from '../../generators/app/detect.js';
 import { runScenario } from './requests.js';
-import { CORPUS_APPS, CORPUS_DIR, type CorpusApp, ensureSourcesImage, materialize, runUnderDockerLock } from './sources.js';
+import {
+  CORPUS_APPS,
+  CORPUS_DIR,
+  type CorpusApp,
+  ensureSourcesImage,
+  materialize,
+  runUnderDockerLock,
+} from './sources.js';
 
 const RUNTIME_REPOSITORY = 'wsgi-apache-corpus-runtime';
 
@@ -55,11 +62,20 @@ async function serve(app: CorpusApp, dir: string, name: string): Promise<string>
   };
   const image = runtimeImage([...app.aptPackages, ...app.buildAptPackages]);
   const started = docker([
-    'run', '--detach', '--name', name,
-    '--publish', '127.0.0.1::8000',
-    '--volume', `${dir}:/src:ro`,
-    '--volume', `${join(CORPUS_DIR, 'smoke')}:/corpus-smoke:ro`,
-    image, 'python3', '/corpus-smoke/serve.py', JSON.stringify(spec),
+    'run',
+    '--detach',
+    '--name',
+    name,
+    '--publish',
+    '127.0.0.1::8000',
+    '--volume',
+    `${dir}:/src:ro`,
+    '--volume',
+    `${join(CORPUS_DIR, 'smoke')}:/corpus-smoke:ro`,
+    image,
+    'python3',
+    '/corpus-smoke/serve.py',
+    JSON.stringify(spec),
   ]);
   if (started.status !== 0) throw new Error(`docker run: ${started.stderr}`);
   const port = docker(['port', name, '8000/tcp']).stdout.trim().split('\n')[0]?.split(':').pop();
@@ -69,7 +85,8 @@ async function serve(app: CorpusApp, dir: string, name: string): Promise<string>
     const logs = docker(['logs', name]);
     if (logs.stdout.includes('serving ')) return baseUrl;
     const state = docker(['inspect', '--format', '{{.State.Running}}', name]).stdout.trim();
-    if (state !== 'true') throw new Error(`${app.id} stopped before serving:\n${logs.stdout}\n${logs.stderr.slice(-4000)}`);
+    if (state !== 'true')
+      throw new Error(`${app.id} stopped before serving:\n${logs.stdout}\n${logs.stderr.slice(-4000)}`);
     await new Promise(resolve => setTimeout(resolve, 250));
   }
   throw new Error(`${app.id} did not start serving within 120 s:\n${docker(['logs', name]).stderr.slice(-4000)}`);
@@ -79,7 +96,9 @@ describe('the corpus sources image', () => {
   it('builds (or exists) and holds every app', () => {
     const image = ensureSourcesImage();
     const size = Number(docker(['image', 'inspect', '--format', '{{.Size}}', image.tag]).stdout.trim());
-    console.log(`[corpus] ${image.tag}: ${image.built ? `built in ${image.buildSeconds} s` : 'existed'} (${image.seconds.toFixed(1)} s with the lock wait), ${(size / 1e6).toFixed(0)} MB`);
+    console.log(
+      `[corpus] ${image.tag}: ${image.built ? `built in ${image.buildSeconds} s` : 'existed'} (${image.seconds.toFixed(1)} s with the lock wait), ${(size / 1e6).toFixed(0)} MB`,
+    );
     const listing = docker(['run', '--rm', image.tag, 'ls', '/corpus']);
     expect(listing.stdout.split('\n').filter(Boolean).sort()).toEqual(CORPUS_APPS.map(app => app.id).sort());
   });
@@ -112,7 +131,8 @@ describe.each(CORPUS_APPS.map(app => [app.id, app] as const))('%s', (_id, app) =
     const baseUrl = await serve(app, dir, name);
     try {
       const outcomes = await runScenario(baseUrl, app);
-      for (const outcome of outcomes) console.log(`[corpus] ${app.id}: ${outcome.request.method} ${outcome.request.path} -> ${outcome.status}`);
+      for (const outcome of outcomes)
+        console.log(`[corpus] ${app.id}: ${outcome.request.method} ${outcome.request.path} -> ${outcome.status}`);
       expect(outcomes).toHaveLength(app.requests.length);
     } catch (error) {
       console.log(docker(['logs', name]).stderr.slice(-6000));

@@ -115,7 +115,9 @@ export interface CorpusApp {
 
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
 const JSON_BODY = { 'Content-Type': 'application/json' };
-const basicAuth = (user: string, password: string) => ({ Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
+const basicAuth = (user: string, password: string) => ({
+  Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+});
 
 const UPLOAD_BOUNDARY = 'corpus-upload-boundary';
 const UPLOADED_TEXT = 'Round trip through a WSGI file_wrapper';
@@ -146,7 +148,8 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
       '(DEBUG = True, ALLOWED_HOSTS = [], SQLite db.sqlite3 in BASE_DIR, no STATIC_ROOT).',
     source: {
       debianPackage: 'python3-django',
-      debianPath: '/usr/bin/django-admin startproject + manage.py startapp (templates in django/conf/{project,app}_template)',
+      debianPath:
+        '/usr/bin/django-admin startproject + manage.py startapp (templates in django/conf/{project,app}_template)',
       upstream: 'django/django docs/intro/tutorial01.txt, tutorial02.txt (4.2)',
     },
     framework: 'django',
@@ -189,7 +192,7 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     ],
     notes: [
       'No STATIC_ROOT: /static/ answers only when the stack collects the static files (DEBUG = True, but the WSGI handler serves none).',
-      "DEBUG = True with ALLOWED_HOSTS = [] accepts only the Host names localhost (and *.localhost), 127.0.0.1 and [::1], any port: requests through another host name get a 400.",
+      'DEBUG = True with ALLOWED_HOSTS = [] accepts only the Host names localhost (and *.localhost), 127.0.0.1 and [::1], any port: requests through another host name get a 400.',
       'SQLite database BASE_DIR / "db.sqlite3" in the project root, not created: none of the requests needs it (a GET of the login page does not touch the database); `manage.py migrate` writes it.',
       "makemigrations leaves an empty db.sqlite3 behind (Django's migration history check opens the database); assemble.py removes it, as a checkout has none.",
     ],
@@ -218,8 +221,18 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     initCommands: ['python -m flask --app flaskr init-db'],
     cookieJar: true,
     requests: [
-      { name: 'the blog index, empty', method: 'GET', path: '/', expect: { status: 200, bodyIncludes: '<h1>Posts</h1>' } },
-      { name: "the factory's hello route", method: 'GET', path: '/hello', expect: { status: 200, bodyIncludes: 'Hello, World!' } },
+      {
+        name: 'the blog index, empty',
+        method: 'GET',
+        path: '/',
+        expect: { status: 200, bodyIncludes: '<h1>Posts</h1>' },
+      },
+      {
+        name: "the factory's hello route",
+        method: 'GET',
+        path: '/hello',
+        expect: { status: 200, bodyIncludes: 'Hello, World!' },
+      },
       {
         name: 'registers a user',
         method: 'POST',
@@ -259,7 +272,7 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     ],
     notes: [
       'Cookie jar needed: the login sets a signed session cookie that /create and the second index need.',
-      "The database is instance/flaskr.sqlite (instance_relative_config, instance folder beside the flaskr package since the project is not installed into site-packages): run `flask --app flaskr init-db` first, or every page that queries (/, /auth/register, ...) is a 500 (no such table). init-db drops and recreates the tables.",
+      'The database is instance/flaskr.sqlite (instance_relative_config, instance folder beside the flaskr package since the project is not installed into site-packages): run `flask --app flaskr init-db` first, or every page that queries (/, /auth/register, ...) is a 500 (no such table). init-db drops and recreates the tables.',
       'create_app() does os.makedirs(app.instance_path) and ignores the error, so a read-only project without instance/ fails only at the first query.',
       'The registration step answers 200 "User corpus-user is already registered." instead of 302 when the database survived an earlier run: start from a fresh instance folder.',
       "SECRET_KEY is 'dev' unless instance/config.py sets one.",
@@ -288,8 +301,18 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     initCommands: [],
     cookieJar: false,
     requests: [
-      { name: 'lists the todos', method: 'GET', path: '/todos', expect: { status: 200, bodyIncludes: '"task": "build an API"' } },
-      { name: 'one todo', method: 'GET', path: '/todos/todo3', expect: { status: 200, bodyIncludes: '"task": "profit!"' } },
+      {
+        name: 'lists the todos',
+        method: 'GET',
+        path: '/todos',
+        expect: { status: 200, bodyIncludes: '"task": "build an API"' },
+      },
+      {
+        name: 'one todo',
+        method: 'GET',
+        path: '/todos/todo3',
+        expect: { status: 200, bodyIncludes: '"task": "profit!"' },
+      },
       {
         name: "a missing todo is the API's JSON 404",
         method: 'GET',
@@ -306,8 +329,8 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
       },
     ],
     notes: [
-      'State is a module-level dict: each daemon process has its own, so a POST or DELETE followed by a GET may hit another process and not see it. The requests only check the changing request\'s own response.',
-      "The upstream README's form-encoded `curl -d \"task=...\"` gets a 415 with Werkzeug 3 (reqparse reads JSON first); the scenario sends JSON.",
+      "State is a module-level dict: each daemon process has its own, so a POST or DELETE followed by a GET may hit another process and not see it. The requests only check the changing request's own response.",
+      'The upstream README\'s form-encoded `curl -d "task=..."` gets a 415 with Werkzeug 3 (reqparse reads JSON first); the scenario sends JSON.',
     ],
   },
   {
@@ -335,11 +358,33 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
         name: 'no credentials: a Basic challenge',
         method: 'GET',
         path: '/',
-        expect: { status: 401, bodyIncludes: 'Unauthorized Access', headerIncludes: { 'www-authenticate': 'Basic realm="Authentication Required"' } },
+        expect: {
+          status: 401,
+          bodyIncludes: 'Unauthorized Access',
+          headerIncludes: { 'www-authenticate': 'Basic realm="Authentication Required"' },
+        },
       },
-      { name: "john's credentials", method: 'GET', path: '/', headers: basicAuth('john', 'hello'), expect: { status: 200, bodyIncludes: 'Hello, john!' } },
-      { name: "susan's credentials", method: 'GET', path: '/', headers: basicAuth('susan', 'bye'), expect: { status: 200, bodyIncludes: 'Hello, susan!' } },
-      { name: 'a wrong password', method: 'GET', path: '/', headers: basicAuth('john', 'bye'), expect: { status: 401, bodyIncludes: 'Unauthorized Access' } },
+      {
+        name: "john's credentials",
+        method: 'GET',
+        path: '/',
+        headers: basicAuth('john', 'hello'),
+        expect: { status: 200, bodyIncludes: 'Hello, john!' },
+      },
+      {
+        name: "susan's credentials",
+        method: 'GET',
+        path: '/',
+        headers: basicAuth('susan', 'bye'),
+        expect: { status: 200, bodyIncludes: 'Hello, susan!' },
+      },
+      {
+        name: 'a wrong password',
+        method: 'GET',
+        path: '/',
+        headers: basicAuth('john', 'bye'),
+        expect: { status: 401, bodyIncludes: 'Unauthorized Access' },
+      },
     ],
     notes: [
       'The app reads the Authorization header: mod_wsgi passes it only with WSGIPassAuthorization On (its default is Off, which makes every request a 401).',
@@ -367,7 +412,12 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     initCommands: [],
     cookieJar: false,
     requests: [
-      { name: 'the upload form', method: 'GET', path: '/', expect: { status: 200, bodyIncludes: '<h1>Upload File</h1>' } },
+      {
+        name: 'the upload form',
+        method: 'GET',
+        path: '/',
+        expect: { status: 200, bodyIncludes: '<h1>Upload File</h1>' },
+      },
       {
         name: 'a multipart upload comes back through wsgi.file_wrapper',
         method: 'POST',
@@ -394,7 +444,7 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     description:
       'Radicale 3.5.3, a CalDAV/CardDAV server: a real application whose package exposes ' +
       '`radicale.application` (a module-level WSGI function) and ships radicale.wsgi for mod_wsgi. ' +
-      'The binary packages have the module only; the tree is upstream\'s, from the orig tarball that ' +
+      "The binary packages have the module only; the tree is upstream's, from the orig tarball that " +
       '`apt-get source radicale` fetches (Debian patches not applied): radicale/, pyproject.toml, ' +
       'radicale.wsgi, config, DOCUMENTATION.md, contrib/, its own Dockerfile and .github/.',
     source: {
@@ -421,7 +471,12 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
         path: '/',
         expect: { status: 302, bodyIncludes: 'Redirected to /.web', headerIncludes: { location: '/.web' } },
       },
-      { name: 'the web interface', method: 'GET', path: '/.web/', expect: { status: 200, bodyIncludes: '<title>Radicale Web Interface</title>' } },
+      {
+        name: 'the web interface',
+        method: 'GET',
+        path: '/.web/',
+        expect: { status: 200, bodyIncludes: '<title>Radicale Web Interface</title>' },
+      },
       {
         name: 'OPTIONS lists the DAV classes',
         method: 'OPTIONS',
@@ -434,7 +489,11 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
         path: '/',
         headers: { Depth: '0', 'Content-Type': 'application/xml; charset=utf-8' },
         body: '<?xml version="1.0" encoding="utf-8"?><propfind xmlns="DAV:"><prop><current-user-principal/></prop></propfind>',
-        expect: { status: 401, bodyIncludes: 'Access to the requested resource forbidden', headerIncludes: { 'www-authenticate': 'Basic realm="Radicale' } },
+        expect: {
+          status: 401,
+          bodyIncludes: 'Access to the requested resource forbidden',
+          headerIncludes: { 'www-authenticate': 'Basic realm="Radicale' },
+        },
       },
     ],
     notes: [

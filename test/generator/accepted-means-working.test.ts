@@ -11,7 +11,12 @@ const FLASK_FACTORY = { 'myapp.py': 'from flask import Flask\n\ndef create_app()
 
 describe('refused before anything is written', () => {
   const cases: [string, Record<string, string> | undefined, Record<string, unknown>, string | RegExp][] = [
-    ['a callable the module does not define', undefined, { entry: 'hello:nosuchcallable' }, /^--entry: hello\.py defines no "nosuchcallable" at module level \(it binds application, .*\)\. Fix: .*--entry hello:application\.$/],
+    [
+      'a callable the module does not define',
+      undefined,
+      { entry: 'hello:nosuchcallable' },
+      /^--entry: hello\.py defines no "nosuchcallable" at module level \(it binds application, .*\)\. Fix: .*--entry hello:application\.$/,
+    ],
     [
       'a factory without ()',
       FLASK_FACTORY,
@@ -24,12 +29,42 @@ describe('refused before anything is written', () => {
       { static: '/files=.' },
       '--static: /files=. would serve the whole project (source, settings, database) to anyone. Fix: map /files to a directory holding only public files, e.g. --static /files=static.',
     ],
-    ['docker/ as a data directory', undefined, { 'data-dir': 'docker' }, /^--data-dir: "docker" is taken: docker\/ holds the generated Apache config/],
-    ['an existing file as a data directory', undefined, { 'data-dir': 'hello.py' }, /^--data-dir: "hello\.py" is a file, not a directory\. Fix: /],
-    ['two data directories that are one volume', undefined, { 'data-dir': ['uploads', 'Uploads'] }, /^--data-dir: "uploads" and "Uploads" would both be the volume data-uploads/],
-    ['a daemon larger than Apache\'s worker bound', undefined, { processes: '64', threads: '256' }, /^--threads: 64 processes x 256 threads need 65536 Apache workers .*at most 5000/],
-    ['a name Kubernetes rejects (underscore)', undefined, { name: 'my_app', kubernetes: true }, /^--name: "my_app" is not a valid .*e\.g\. --name my-app\.$/],
-    ['a name Kubernetes rejects (leading digits)', undefined, { name: '2024site' }, /^--name: "2024site" is not a valid .*e\.g\. --name site-2024\.$/],
+    [
+      'docker/ as a data directory',
+      undefined,
+      { 'data-dir': 'docker' },
+      /^--data-dir: "docker" is taken: docker\/ holds the generated Apache config/,
+    ],
+    [
+      'an existing file as a data directory',
+      undefined,
+      { 'data-dir': 'hello.py' },
+      /^--data-dir: "hello\.py" is a file, not a directory\. Fix: /,
+    ],
+    [
+      'two data directories that are one volume',
+      undefined,
+      { 'data-dir': ['uploads', 'Uploads'] },
+      /^--data-dir: "uploads" and "Uploads" would both be the volume data-uploads/,
+    ],
+    [
+      "a daemon larger than Apache's worker bound",
+      undefined,
+      { processes: '64', threads: '256' },
+      /^--threads: 64 processes x 256 threads need 65536 Apache workers .*at most 5000/,
+    ],
+    [
+      'a name Kubernetes rejects (underscore)',
+      undefined,
+      { name: 'my_app', kubernetes: true },
+      /^--name: "my_app" is not a valid .*e\.g\. --name my-app\.$/,
+    ],
+    [
+      'a name Kubernetes rejects (leading digits)',
+      undefined,
+      { name: '2024site' },
+      /^--name: "2024site" is not a valid .*e\.g\. --name site-2024\.$/,
+    ],
     [
       'the name of the init service, with init commands',
       undefined,
@@ -47,7 +82,12 @@ describe('refused before anything is written', () => {
       { 'data-dir': 'staticfiles' },
       /^--data-dir: "staticfiles" overlaps Django's STATIC_ROOT \(staticfiles\), which collectstatic fills while the image builds/,
     ],
-    ['a data directory holding the code', { 'src/api/wsgi.py': 'def application(e, s):\n    pass\n' }, { 'data-dir': 'src' }, /^--data-dir: "src" holds the app's code \(src\), which would then be left out of the image/],
+    [
+      'a data directory holding the code',
+      { 'src/api/wsgi.py': 'def application(e, s):\n    pass\n' },
+      { 'data-dir': 'src' },
+      /^--data-dir: "src" holds the app's code \(src\), which would then be left out of the image/,
+    ],
   ];
   it.each(cases)('%s', async (_label, files, options, message) => {
     const dir = files ? makeProject({ files }) : makeProject({ fixture: 'plain-wsgi' });
@@ -56,7 +96,9 @@ describe('refused before anything is written', () => {
       () => undefined,
       (caught: Error) => caught,
     );
-    expect(error?.message).toMatch(typeof message === 'string' ? new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : message);
+    expect(error?.message).toMatch(
+      typeof message === 'string' ? new RegExp(`^${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : message,
+    );
     expect(error?.message).not.toContain('\n');
     expect(readdirSync(dir).sort()).toEqual(before);
   });

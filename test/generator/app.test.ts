@@ -72,16 +72,22 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
 
   it('configures daemon mode with the static Alias before WSGIScriptAlias', () => {
     const conf = read(dir, 'docker/apache2.conf');
-    expect(conf).toMatch(/^<IfDefine !WSGI_DEBUG_MODE>\n\s+# Daemon mode[^\n]*\n\s+WSGIRestrictEmbedded On\n(\s+#[^\n]*\n)*\s+WSGIDaemonProcess app \\$/m);
+    expect(conf).toMatch(
+      /^<IfDefine !WSGI_DEBUG_MODE>\n\s+# Daemon mode[^\n]*\n\s+WSGIRestrictEmbedded On\n(\s+#[^\n]*\n)*\s+WSGIDaemonProcess app \\$/m,
+    );
     expect(conf).toMatch(/processes=\$\{WSGI_PROCESSES\} threads=\$\{WSGI_THREADS\}/);
     expect(conf).toMatch(/python-home=\/opt\/venv python-path=\/srv\/app home=\/srv\/app/);
     expect(conf).toMatch(/^\s+WSGIProcessGroup app$/m);
     expect(conf).toMatch(/^\s+WSGIApplicationGroup %\{GLOBAL\}$/m);
     expect(conf).toMatch(/^ServerTokens Prod$/m);
     expect(conf).toMatch(/^ErrorLog \/proc\/self\/fd\/2$/m);
-    expect(conf).toMatch(/<IfDefine !WSGI_ACCESS_LOG_OFF>\n\s+CustomLog "\|\|\/usr\/bin\/python3 -I -S \/srv\/app\/docker\/access-log\.py" \$\{APACHE_ACCESS_LOG_FORMAT\}\n<\/IfDefine>/);
+    expect(conf).toMatch(
+      /<IfDefine !WSGI_ACCESS_LOG_OFF>\n\s+CustomLog "\|\|\/usr\/bin\/python3 -I -S \/srv\/app\/docker\/access-log\.py" \$\{APACHE_ACCESS_LOG_FORMAT\}\n<\/IfDefine>/,
+    );
     const alias = conf.indexOf('Alias /static /srv/app/static');
-    const script = conf.indexOf('WSGIScriptAlias / /srv/app/docker/app.wsgi process-group=app application-group=%{GLOBAL}');
+    const script = conf.indexOf(
+      'WSGIScriptAlias / /srv/app/docker/app.wsgi process-group=app application-group=%{GLOBAL}',
+    );
     expect(alias).toBeGreaterThan(0);
     expect(script).toBeGreaterThan(alias);
   });
@@ -91,7 +97,9 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(dockerfile).not.toMatch(/^#\s*syntax=/m);
     expect(dockerfile).not.toMatch(/--mount=|--chmod=|--link/);
     expect(dockerfile).toMatch(/^ARG BASE_IMAGE=debian:trixie-slim\nFROM \$\{BASE_IMAGE\}$/m);
-    expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends apache2 libapache2-mod-wsgi-py3 python3-venv \\/);
+    expect(dockerfile).toMatch(
+      /apt-get install -y --no-install-recommends apache2 libapache2-mod-wsgi-py3 python3-venv \\/,
+    );
     expect(dockerfile).toMatch(/^STOPSIGNAL SIGWINCH$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
     expect(dockerfile).toMatch(/^LABEL org\.opencontainers\.image\.title="hello"/m);
@@ -110,11 +118,15 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
 
   it('has a debug mode like mod_wsgi-express --debug-mode: one process, one thread, embedded, post-mortem pdb', () => {
     const conf = read(dir, 'docker/apache2.conf');
-    expect(conf).toMatch(/<IfDefine WSGI_DEBUG_MODE>[\s\S]*WSGIRestrictStdin Off[\s\S]*WSGIScriptAlias \/ \/srv\/app\/docker\/debug\.wsgi application-group=%\{GLOBAL\}\n<\/IfDefine>/);
+    expect(conf).toMatch(
+      /<IfDefine WSGI_DEBUG_MODE>[\s\S]*WSGIRestrictStdin Off[\s\S]*WSGIScriptAlias \/ \/srv\/app\/docker\/debug\.wsgi application-group=%\{GLOBAL\}\n<\/IfDefine>/,
+    );
     const envvars = read(dir, 'docker/envvars');
     expect(envvars).toContain('APACHE_ARGUMENTS="-X -DWSGI_DEBUG_MODE"');
     expect(envvars).toContain('export MOD_WSGI_DEBUG_MODE=true');
-    expect(envvars).toMatch(/if \[ "\$WSGI_DEBUG_MODE" = 1 \]; then\n\s+APACHE_THREADS_PER_CHILD=1\n\s+APACHE_MAX_REQUEST_WORKERS=1/);
+    expect(envvars).toMatch(
+      /if \[ "\$WSGI_DEBUG_MODE" = 1 \]; then\n\s+APACHE_THREADS_PER_CHILD=1\n\s+APACHE_MAX_REQUEST_WORKERS=1/,
+    );
     const debug = read(dir, 'docker/debug.wsgi');
     expect(debug).toContain('from hello import application as application');
     expect(debug).toContain('debugger = pdb.Pdb(stdin=sys.__stdin__, stdout=sys.__stdout__)');
@@ -187,8 +199,12 @@ describe('flags', () => {
     }).withAnswers({}, { throwOnMissingAnswer: true });
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toMatch(/^ARG BASE_IMAGE=debian:bookworm-slim$/m);
-    expect(dockerfile).toMatch(/apache2 libapache2-mod-wsgi-py3 python3-venv \\\n[\s\S]*install -y --no-install-recommends python3-flask libpq5 \\/);
-    expect(dockerfile).toMatch(/WSGI_PROCESSES=3 \\\n\s+WSGI_THREADS=7 \\\n\s+WSGI_MAXIMUM_REQUESTS=500 \\\n\s+WSGI_REQUEST_TIMEOUT=30 \\\n\s+WSGI_GRACEFUL_TIMEOUT=10 \\\n\s+WSGI_QUEUE_TIMEOUT=20/);
+    expect(dockerfile).toMatch(
+      /apache2 libapache2-mod-wsgi-py3 python3-venv \\\n[\s\S]*install -y --no-install-recommends python3-flask libpq5 \\/,
+    );
+    expect(dockerfile).toMatch(
+      /WSGI_PROCESSES=3 \\\n\s+WSGI_THREADS=7 \\\n\s+WSGI_MAXIMUM_REQUESTS=500 \\\n\s+WSGI_REQUEST_TIMEOUT=30 \\\n\s+WSGI_GRACEFUL_TIMEOUT=10 \\\n\s+WSGI_QUEUE_TIMEOUT=20/,
+    );
     const compose = parseYaml(read(dir, 'compose.yaml'));
     expect(compose.services.api.ports).toEqual(['${PUBLISH_ADDRESS:-127.0.0.1}:${PUBLISH_PORT:-9000}:8080']);
     expect(compose.services.api.stop_grace_period).toBe('15s');
@@ -214,17 +230,26 @@ describe('detection', () => {
     expect(read(dir, 'docker/app.wsgi')).toContain('from mysite.wsgi import application as application');
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toContain('RUN python manage.py collectstatic --noinput');
-    expect(dockerfile).toMatch(/PYTHONPATH=\/srv\/app:\/srv\/app\/docker\/django \\\n\s+DJANGO_SETTINGS_MODULE=wsgi_apache_settings/);
+    expect(dockerfile).toMatch(
+      /PYTHONPATH=\/srv\/app:\/srv\/app\/docker\/django \\\n\s+DJANGO_SETTINGS_MODULE=wsgi_apache_settings/,
+    );
     expect(dockerfile).toContain('COPY requirements.txt /tmp/python-deps/requirements.txt');
     expect(dockerfile).toMatch(/COPY requirements\.txt[\s\S]*pip install[\s\S]*COPY \. \/srv\/app[\s\S]*collectstatic/);
     expect(read(dir, 'docker/apache2.conf')).toContain('Alias /static /srv/app/staticfiles');
-    expect(parseYaml(read(dir, 'compose.override.yaml')).services.mysite.volumes).toEqual(['.:/srv/app', '/srv/app/staticfiles']);
+    expect(parseYaml(read(dir, 'compose.override.yaml')).services.mysite.volumes).toEqual([
+      '.:/srv/app',
+      '/srv/app/staticfiles',
+    ]);
   });
 
   it('Flask factory: the script calls it once per process; pyproject dependencies are installed', async () => {
-    const dir = makeProject({ files: { ...FLASK_FACTORY, 'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n' } });
+    const dir = makeProject({
+      files: { ...FLASK_FACTORY, 'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n' },
+    });
     await runGenerator(dir, { yes: true, name: 'shop' });
-    expect(read(dir, 'docker/app.wsgi')).toMatch(/from shop import create_app as _factory\n[\s\S]*application = _factory\(\)/);
+    expect(read(dir, 'docker/app.wsgi')).toMatch(
+      /from shop import create_app as _factory\n[\s\S]*application = _factory\(\)/,
+    );
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toContain('COPY pyproject.toml /tmp/python-deps/pyproject.toml');
     expect(dockerfile).toContain('echo "-r requirements.txt" >> all-requirements.txt');
@@ -247,12 +272,17 @@ describe('detection', () => {
   });
 
   it('a wheelhouse is copied in and offered to pip through PIP_FIND_LINKS', async () => {
-    const dir = makeProject({ fixture: 'plain-wsgi', files: { 'requirements.txt': 'tiny\n', 'wheelhouse/tiny-1.0-py3-none-any.whl': '' } });
+    const dir = makeProject({
+      fixture: 'plain-wsgi',
+      files: { 'requirements.txt': 'tiny\n', 'wheelhouse/tiny-1.0-py3-none-any.whl': '' },
+    });
     await runGenerator(dir, { yes: true, name: 'w' });
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toContain('ARG PIP_FIND_LINKS=/tmp/wheelhouse');
     expect(dockerfile).toContain('COPY wheelhouse/ /tmp/wheelhouse/');
-    expect(parseYaml(read(dir, 'compose.yaml')).services.w.build.args.PIP_FIND_LINKS).toBe('${PIP_FIND_LINKS:-/tmp/wheelhouse}');
+    expect(parseYaml(read(dir, 'compose.yaml')).services.w.build.args.PIP_FIND_LINKS).toBe(
+      '${PIP_FIND_LINKS:-/tmp/wheelhouse}',
+    );
   });
 });
 
@@ -265,7 +295,10 @@ describe('building the image at the end', () => {
     try {
       await runGenerator(dir, { yes: true, name: 'nodocker', 'skip-build': false }).onGenerator(generator => {
         const log = generator.log;
-        const recording = Object.assign((message?: string) => (lines.push(String(message)), log.call(generator, message)), log);
+        const recording = Object.assign(
+          (message?: string) => (lines.push(String(message)), log.call(generator, message)),
+          log,
+        );
         Object.defineProperty(generator, 'log', { value: recording });
       });
     } finally {
@@ -274,7 +307,9 @@ describe('building the image at the end', () => {
     }
     const notBuilt = lines.filter(line => line.startsWith('Image not built'));
     expect(notBuilt).toHaveLength(1);
-    expect(notBuilt[0]).toMatch(/^Image not built: no Docker engine answered \(.*\); the project is complete, build it later with docker compose build\.$/);
+    expect(notBuilt[0]).toMatch(
+      /^Image not built: no Docker engine answered \(.*\); the project is complete, build it later with docker compose build\.$/,
+    );
     expect(notBuilt[0]).not.toContain('\n');
     for (const file of ALL_FILES) expect(readFileSync(join(dir, file), 'utf8').length).toBeGreaterThan(0);
   });
@@ -292,7 +327,8 @@ const DJANGO_STARTPROJECT = {
     "STATIC_URL = 'static/'",
     '',
   ].join('\n'),
-  'mysite/urls.py': "from django.contrib import admin\nfrom django.urls import path\n\nurlpatterns = [\n    path('admin/', admin.site.urls),\n]\n",
+  'mysite/urls.py':
+    "from django.contrib import admin\nfrom django.urls import path\n\nurlpatterns = [\n    path('admin/', admin.site.urls),\n]\n",
 };
 
 describe('first-run defaults from the source', () => {
@@ -300,13 +336,19 @@ describe('first-run defaults from the source', () => {
     const dir = makeProject({ files: DJANGO_STARTPROJECT });
     await runGenerator(dir, { yes: true, name: 'mysite', kubernetes: true });
     const answers = JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'];
-    expect(answers).toMatchObject({ dataDirs: ['var'], initCommands: ['python manage.py migrate --noinput'], healthPath: '/admin/login/' });
+    expect(answers).toMatchObject({
+      dataDirs: ['var'],
+      initCommands: ['python manage.py migrate --noinput'],
+      healthPath: '/admin/login/',
+    });
     expect(read(dir, 'docker/apache2.conf')).toMatch(/Alias \/static \/srv\/static\n<Directory \/srv\/static>/);
     const settings = read(dir, 'docker/django/wsgi_apache_settings.py');
     expect(settings).toContain('from mysite.settings import *');
     expect(settings).toContain('STATIC_ROOT = "/srv/static"');
     expect(settings).toContain('_database["NAME"] = Path("/srv/app/var") / _path.name');
-    expect(read(dir, 'docker/init')).toContain("printf 'init: %s\\n' 'python manage.py migrate --noinput' >&2\npython manage.py migrate --noinput\n");
+    expect(read(dir, 'docker/init')).toContain(
+      "printf 'init: %s\\n' 'python manage.py migrate --noinput' >&2\npython manage.py migrate --noinput\n",
+    );
     expect(read(dir, '.dockerignore').split('\n')).toEqual(expect.arrayContaining(['var', 'db.sqlite3']));
     expect(read(dir, 'Dockerfile')).toContain('HEALTHCHECK_PATH=/admin/login/ \\');
     const prod = parseYaml(read(dir, 'compose.yaml'));
@@ -334,19 +376,24 @@ describe('first-run defaults from the source', () => {
   it('Flask factory: its instance folder is a data directory, and an init-db command runs while it is empty', async () => {
     const dir = makeProject({
       files: {
-        'flaskr/__init__.py': 'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__, instance_relative_config=True)\n    return app\n',
+        'flaskr/__init__.py':
+          'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__, instance_relative_config=True)\n    return app\n',
         'flaskr/db.py': 'import click\n\n@click.command("init-db")\ndef init_db_command():\n    pass\n',
       },
     });
     await runGenerator(dir, { yes: true, name: 'flaskr' });
     const answers = JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'];
     expect(answers.dataDirs).toEqual(['instance']);
-    expect(answers.initCommands).toEqual(['[ -n "$(ls -A instance 2>/dev/null)" ] || python -m flask --app flaskr init-db']);
+    expect(answers.initCommands).toEqual([
+      '[ -n "$(ls -A instance 2>/dev/null)" ] || python -m flask --app flaskr init-db',
+    ]);
     expect(answers.healthPath).toBe('/');
     expect(parseYaml(read(dir, 'compose.yaml')).services.flaskr.volumes).toEqual(['data-instance:/srv/app/instance']);
     expect(readdirSync(dir)).toContain('instance');
     // The command is single-quoted for the log line and written as it is for the shell.
-    expect(read(dir, 'docker/init')).toContain(`printf 'init: %s\\n' '[ -n "$(ls -A instance 2>/dev/null)" ] || python -m flask --app flaskr init-db' >&2`);
+    expect(read(dir, 'docker/init')).toContain(
+      `printf 'init: %s\\n' '[ -n "$(ls -A instance 2>/dev/null)" ] || python -m flask --app flaskr init-db' >&2`,
+    );
   });
 
   it('flags replace the detected values; an init command may hold commas and quotes', async () => {
@@ -359,8 +406,14 @@ describe('first-run defaults from the source', () => {
       'data-dir': 'media',
     });
     const answers = JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'];
-    expect(answers).toMatchObject({ healthPath: '/healthz', dataDirs: ['media'], initCommands: ["python -c 'print(1, 2)'", 'python manage.py migrate --noinput'] });
-    expect(read(dir, 'docker/init')).toContain(`printf 'init: %s\\n' 'python -c '\\''print(1, 2)'\\''' >&2\npython -c 'print(1, 2)'\n`);
+    expect(answers).toMatchObject({
+      healthPath: '/healthz',
+      dataDirs: ['media'],
+      initCommands: ["python -c 'print(1, 2)'", 'python manage.py migrate --noinput'],
+    });
+    expect(read(dir, 'docker/init')).toContain(
+      `printf 'init: %s\\n' 'python -c '\\''print(1, 2)'\\''' >&2\npython -c 'print(1, 2)'\n`,
+    );
     // Without var/ as a data directory the settings do not move the database.
     expect(read(dir, 'docker/django/wsgi_apache_settings.py')).not.toContain('_database["NAME"]');
   });
@@ -368,22 +421,35 @@ describe('first-run defaults from the source', () => {
   it('rejects a health path that is not a URL path and a multi-line init command, writing nothing', async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     const before = readdirSync(dir).sort();
-    await expect(runGenerator(dir, { yes: true, 'health-path': 'health' })).rejects.toThrow(/^--health-path: "health" is not a URL path\. Fix: start it with \//);
-    await expect(runGenerator(dir, { yes: true, 'init-command': 'a\nb' })).rejects.toThrow(/^--init-command: "a\.\.\." spans more than one line/);
+    await expect(runGenerator(dir, { yes: true, 'health-path': 'health' })).rejects.toThrow(
+      /^--health-path: "health" is not a URL path\. Fix: start it with \//,
+    );
+    await expect(runGenerator(dir, { yes: true, 'init-command': 'a\nb' })).rejects.toThrow(
+      /^--init-command: "a\.\.\." spans more than one line/,
+    );
     expect(readdirSync(dir).sort()).toEqual(before);
   });
 });
 
 describe('--data-dir', () => {
-  it('makes a run-time directory the app user\'s, a named volume in production and the host folder in development', async () => {
+  it("makes a run-time directory the app user's, a named volume in production and the host folder in development", async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     await runGenerator(dir, { yes: true, name: 'files', 'data-dir': ['instance', 'media/uploads'] });
-    expect(read(dir, 'Dockerfile')).toContain('RUN install -d -o "${APP_UID}" -g "${APP_GID}" /srv/app/instance /srv/app/media/uploads');
+    expect(read(dir, 'Dockerfile')).toContain(
+      'RUN install -d -o "${APP_UID}" -g "${APP_GID}" /srv/app/instance /srv/app/media/uploads',
+    );
     const prod = parseYaml(read(dir, 'compose.yaml'));
-    expect(prod.services.files.volumes).toEqual(['data-instance:/srv/app/instance', 'data-media-uploads:/srv/app/media/uploads']);
+    expect(prod.services.files.volumes).toEqual([
+      'data-instance:/srv/app/instance',
+      'data-media-uploads:/srv/app/media/uploads',
+    ]);
     expect(Object.keys(prod.volumes)).toEqual(['data-instance', 'data-media-uploads']);
     const dev = parseYaml(read(dir, 'compose.override.yaml')).services.files;
-    expect(dev.volumes).toEqual(['.:/srv/app', './instance:/srv/app/instance', './media/uploads:/srv/app/media/uploads']);
+    expect(dev.volumes).toEqual([
+      '.:/srv/app',
+      './instance:/srv/app/instance',
+      './media/uploads:/srv/app/media/uploads',
+    ]);
     const ignored = read(dir, '.dockerignore').split('\n');
     expect(ignored).toContain('instance');
     expect(ignored).toContain('media/uploads');
@@ -393,9 +459,15 @@ describe('--data-dir', () => {
 
   it('rejects the project root and paths outside it', async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
-    await expect(runGenerator(dir, { yes: true, 'data-dir': '.' })).rejects.toThrow(/--data-dir: the project root itself/);
-    await expect(runGenerator(dir, { yes: true, 'data-dir': '../up' })).rejects.toThrow(/--data-dir: "..\/up" is outside the project/);
-    await expect(runGenerator(dir, { yes: true, 'data-dir': 'my data' })).rejects.toThrow(/--data-dir: "my data" has characters/);
+    await expect(runGenerator(dir, { yes: true, 'data-dir': '.' })).rejects.toThrow(
+      /--data-dir: the project root itself/,
+    );
+    await expect(runGenerator(dir, { yes: true, 'data-dir': '../up' })).rejects.toThrow(
+      /--data-dir: "..\/up" is outside the project/,
+    );
+    await expect(runGenerator(dir, { yes: true, 'data-dir': 'my data' })).rejects.toThrow(
+      /--data-dir: "my data" has characters/,
+    );
   });
 });
 
@@ -403,25 +475,33 @@ describe('prompts and re-runs', () => {
   it('asks each question, with detected defaults, when neither flags nor .yo-rc.json answer it', async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     const asked: Record<string, unknown> = {};
-    await runGenerator(dir)
-      .withAnswers(
-        {
-          entry: 'hello:application',
-          name: 'prompted',
-          port: '8123',
-          processes: '4',
-          threads: '2',
-          static: '/static=static',
-          dataDirs: '',
-          aptPackages: '',
-          base: 'trixie',
-          kubernetes: false,
-        },
-        { throwOnMissingAnswer: true, callback: (answer, { question }) => ((asked[question.name!] = question.default), answer) },
-      );
+    await runGenerator(dir).withAnswers(
+      {
+        entry: 'hello:application',
+        name: 'prompted',
+        port: '8123',
+        processes: '4',
+        threads: '2',
+        static: '/static=static',
+        dataDirs: '',
+        aptPackages: '',
+        base: 'trixie',
+        kubernetes: false,
+      },
+      {
+        throwOnMissingAnswer: true,
+        callback: (answer, { question }) => ((asked[question.name!] = question.default), answer),
+      },
+    );
     expect(asked).toMatchObject({ entry: 'hello:application', port: 8000, processes: 2, threads: 5, base: 'trixie' });
     const stored = JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'];
-    expect(stored).toMatchObject({ name: 'prompted', port: 8123, processes: 4, threads: 2, static: ['/static=static'] });
+    expect(stored).toMatchObject({
+      name: 'prompted',
+      port: 8123,
+      processes: 4,
+      threads: 2,
+      static: ['/static=static'],
+    });
   });
 
   it('re-runs from .yo-rc.json without a single prompt and writes identical files', async () => {
@@ -432,7 +512,7 @@ describe('prompts and re-runs', () => {
     for (const file of ALL_FILES) expect(read(dir, file), file).toBe(before[file]);
   });
 
-  it('sends a changed file through Yeoman\'s conflict prompt instead of overwriting it', async () => {
+  it("sends a changed file through Yeoman's conflict prompt instead of overwriting it", async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     await runGenerator(dir, { yes: true, name: 'conflict' });
     writeFileSync(join(dir, 'Dockerfile'), '# my own Dockerfile\n');
@@ -447,7 +527,12 @@ describe('prompts and re-runs', () => {
       },
     );
     // Every file whose content changes is asked about; untouched ones (app.wsgi, ...) are not.
-    expect(asked.sort()).toEqual(['Overwrite DOCKER.md?', 'Overwrite Dockerfile?', 'Overwrite compose.yaml?', 'Overwrite docker/envvars?']);
+    expect(asked.sort()).toEqual([
+      'Overwrite DOCKER.md?',
+      'Overwrite Dockerfile?',
+      'Overwrite compose.yaml?',
+      'Overwrite docker/envvars?',
+    ]);
     expect(read(dir, 'Dockerfile')).toBe('# my own Dockerfile\n');
     expect(read(dir, 'docker/envvars')).toContain('${WSGI_PROCESSES:=4}');
   });
@@ -455,16 +540,51 @@ describe('prompts and re-runs', () => {
 
 describe('bad input: one message naming the input and the fix, nothing written', () => {
   const cases: [string, Record<string, string> | undefined, Record<string, unknown>, RegExp][] = [
-    ['no entry detectable, none given', {}, {}, /--entry: no WSGI entry point was given and none could be detected\. Fix: pass --entry/],
-    ['an entry that does not parse', undefined, { entry: 'hello' }, /--entry: "hello" is not a WSGI entry point\. Fix: write module:callable/],
-    ['a module that does not exist', undefined, { entry: 'nothere:app' }, /--entry: module "nothere" of "nothere:app" was not found/],
-    ['a script that does not exist', undefined, { entry: 'site.wsgi' }, /--entry: WSGI script "site\.wsgi" does not exist/],
-    ['a name Docker rejects', undefined, { name: 'My App!' }, /--name: "My App!" is not a valid Docker image, Compose project and Kubernetes name\. Fix: .* e\.g\. --name my-app/],
-    ['a port out of range', undefined, { port: '70000' }, /--port: 70000 is out of range\. Fix: pass a whole number from 1 to 65535/],
+    [
+      'no entry detectable, none given',
+      {},
+      {},
+      /--entry: no WSGI entry point was given and none could be detected\. Fix: pass --entry/,
+    ],
+    [
+      'an entry that does not parse',
+      undefined,
+      { entry: 'hello' },
+      /--entry: "hello" is not a WSGI entry point\. Fix: write module:callable/,
+    ],
+    [
+      'a module that does not exist',
+      undefined,
+      { entry: 'nothere:app' },
+      /--entry: module "nothere" of "nothere:app" was not found/,
+    ],
+    [
+      'a script that does not exist',
+      undefined,
+      { entry: 'site.wsgi' },
+      /--entry: WSGI script "site\.wsgi" does not exist/,
+    ],
+    [
+      'a name Docker rejects',
+      undefined,
+      { name: 'My App!' },
+      /--name: "My App!" is not a valid Docker image, Compose project and Kubernetes name\. Fix: .* e\.g\. --name my-app/,
+    ],
+    [
+      'a port out of range',
+      undefined,
+      { port: '70000' },
+      /--port: 70000 is out of range\. Fix: pass a whole number from 1 to 65535/,
+    ],
     ['a port that is not a number', undefined, { port: 'http' }, /--port: "http" is not a whole number/],
     ['zero threads', undefined, { threads: '0' }, /--threads: 0 is out of range/],
     ['zero processes', undefined, { processes: '0' }, /--processes: 0 is out of range/],
-    ['a static directory that does not exist', undefined, { static: ['/static=assets'] }, /--static: directory "assets" for \/static does not exist/],
+    [
+      'a static directory that does not exist',
+      undefined,
+      { static: ['/static=assets'] },
+      /--static: directory "assets" for \/static does not exist/,
+    ],
     ['an unknown base', undefined, { base: 'sid' }, /--base: "sid" is not a supported Debian release/],
   ];
   it.each(cases)('%s', async (_label, files, options, message) => {
@@ -489,7 +609,8 @@ describe('detection: Django below the root, packaged projects, requirements incl
     Object.fromEntries(
       Object.entries({
         ...DJANGO,
-        'mysite/settings.py': "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nSTATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
+        'mysite/settings.py':
+          "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nSTATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
       }).map(([path, text]) => [`${dir}/${path}`, text]),
     );
 
@@ -516,9 +637,12 @@ describe('detection: Django below the root, packaged projects, requirements incl
     expect(read(dir, 'docker/apache2.conf')).toMatch(/python-path=\/srv\/app\/backend[: ]/);
   });
 
-  it('a pyproject project with a build backend: dependencies cached before the copy, the project pip install -e\'d after it', async () => {
-    const pyproject = '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "shop"\nversion = "1.0"\ndependencies = ["flask"]\n';
-    const dir = makeProject({ files: { 'shop/__init__.py': FLASK_FACTORY['shop/__init__.py'], 'pyproject.toml': pyproject } });
+  it("a pyproject project with a build backend: dependencies cached before the copy, the project pip install -e'd after it", async () => {
+    const pyproject =
+      '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "shop"\nversion = "1.0"\ndependencies = ["flask"]\n';
+    const dir = makeProject({
+      files: { 'shop/__init__.py': FLASK_FACTORY['shop/__init__.py'], 'pyproject.toml': pyproject },
+    });
     await runGenerator(dir, { yes: true, name: 'shop', entry: 'shop:create_app()' });
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toMatch(
@@ -527,14 +651,21 @@ describe('detection: Django below the root, packaged projects, requirements incl
     expect(dockerfile.match(/pip install[^\n]* -e /g)).toHaveLength(1);
     expect(dockerfile).toContain('ARG PIP_NO_BUILD_ISOLATION=\n');
     expect(dockerfile).toContain('[ -n "${PIP_NO_BUILD_ISOLATION}" ] || unset PIP_NO_BUILD_ISOLATION;');
-    expect(parseYaml(read(dir, 'compose.yaml')).services.shop.build.args.PIP_NO_BUILD_ISOLATION).toBe('${PIP_NO_BUILD_ISOLATION:-}');
-    expect(parseYaml(read(dir, 'compose.watch.yaml')).services.shop.develop.watch).toContainEqual({ action: 'rebuild', path: 'pyproject.toml' });
+    expect(parseYaml(read(dir, 'compose.yaml')).services.shop.build.args.PIP_NO_BUILD_ISOLATION).toBe(
+      '${PIP_NO_BUILD_ISOLATION:-}',
+    );
+    expect(parseYaml(read(dir, 'compose.watch.yaml')).services.shop.develop.watch).toContainEqual({
+      action: 'rebuild',
+      path: 'pyproject.toml',
+    });
   });
 
   it('a Poetry project ([tool.poetry] and poetry-core, no [project]) is installed through its backend only', async () => {
     const pyproject =
       '[tool.poetry]\nname = "shop"\nversion = "1.0"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n';
-    const dir = makeProject({ files: { 'shop/__init__.py': FLASK_FACTORY['shop/__init__.py'], 'pyproject.toml': pyproject } });
+    const dir = makeProject({
+      files: { 'shop/__init__.py': FLASK_FACTORY['shop/__init__.py'], 'pyproject.toml': pyproject },
+    });
     await runGenerator(dir, { yes: true, name: 'shop' });
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).not.toContain('COPY pyproject.toml');
@@ -542,7 +673,9 @@ describe('detection: Django below the root, packaged projects, requirements incl
   });
 
   it('a project without a build backend is not installed itself', async () => {
-    const dir = makeProject({ files: { ...FLASK_FACTORY, 'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n' } });
+    const dir = makeProject({
+      files: { ...FLASK_FACTORY, 'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n' },
+    });
     await runGenerator(dir, { yes: true, name: 'shop' });
     expect(read(dir, 'Dockerfile')).not.toMatch(/ -e \/srv\/app/);
   });
@@ -559,7 +692,9 @@ describe('detection: Django below the root, packaged projects, requirements incl
     });
     await runGenerator(dir, { yes: true, name: 'reqs' });
     const dockerfile = read(dir, 'Dockerfile');
-    const copies = dockerfile.split('\n').filter(line => line.startsWith('COPY ') && line.includes('/tmp/python-deps/'));
+    const copies = dockerfile
+      .split('\n')
+      .filter(line => line.startsWith('COPY ') && line.includes('/tmp/python-deps/'));
     expect(copies).toEqual([
       'COPY requirements.txt /tmp/python-deps/requirements.txt',
       'COPY requirements/prod.txt /tmp/python-deps/requirements/prod.txt',
@@ -571,10 +706,17 @@ describe('detection: Django below the root, packaged projects, requirements incl
     const rebuilds = parseYaml(read(dir, 'compose.watch.yaml'))
       .services.reqs.develop.watch.filter((w: { action: string }) => w.action === 'rebuild')
       .map((w: { path: string }) => w.path);
-    expect(rebuilds).toEqual(['Dockerfile', 'requirements.txt', 'requirements/prod.txt', 'requirements/base.txt', 'constraints.txt']);
+    expect(rebuilds).toEqual([
+      'Dockerfile',
+      'requirements.txt',
+      'requirements/prod.txt',
+      'requirements/base.txt',
+      'constraints.txt',
+    ]);
   });
 
-  const POETRY_NO_BUILD = '[tool.poetry]\nname = "shop"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\n';
+  const POETRY_NO_BUILD =
+    '[tool.poetry]\nname = "shop"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\n';
   const bad: [string, Record<string, string>, RegExp][] = [
     [
       'Poetry dependencies without a [build-system]',
@@ -586,7 +728,11 @@ describe('detection: Django below the root, packaged projects, requirements incl
       { 'pyproject.toml': '[tool.pdm]\ndependencies = ["flask"]\n' },
       /^pyproject\.toml: \[tool\.pdm\.dependencies\] \(flask\) would not be installed/,
     ],
-    ['a pyproject.toml that is not TOML', { 'pyproject.toml': '[project\n' }, /^pyproject\.toml: is not valid TOML \(line 1/],
+    [
+      'a pyproject.toml that is not TOML',
+      { 'pyproject.toml': '[project\n' },
+      /^pyproject\.toml: is not valid TOML \(line 1/,
+    ],
     [
       'a requirements include outside the project',
       { 'requirements.txt': 'flask\n-r ../shared/base.txt\n' },

@@ -19,7 +19,9 @@ const saved = (dir: string) => JSON.parse(read(dir, '.yo-rc.json'))['generator-w
 
 /** Every directory and file below `dir` with its content: equal snapshots mean nothing was written. */
 function snapshot(dir: string): Record<string, string | null> {
-  const entries = readdirSync(dir, { recursive: true, withFileTypes: true }).map(entry => join(entry.parentPath, entry.name));
+  const entries = readdirSync(dir, { recursive: true, withFileTypes: true }).map(entry =>
+    join(entry.parentPath, entry.name),
+  );
   return Object.fromEntries(
     entries.sort().map(path => {
       try {
@@ -58,7 +60,9 @@ function runWithoutTerminal(cwd: string, words: string[]) {
   const output = new PassThrough();
   output.resume();
   // TerminalAdapter types its streams as TTY streams; what it gets in CI is a pipe like these.
-  const adapter = new QueuedAdapter({ adapter: new TerminalAdapter({ stdin, stdout: output, stderr: output } as never) });
+  const adapter = new QueuedAdapter({
+    adapter: new TerminalAdapter({ stdin, stdout: output, stderr: output } as never),
+  });
   return helpers
     .run(WsgiApacheGenerator, GENERATOR, { force: undefined, adapter } as never)
     .cd(cwd)
@@ -76,13 +80,19 @@ describe('flags behave like flags', () => {
   });
 
   it.each([
-    [['--prot', '9000'], /^--prot: is not an option of yo wsgi-apache\. Fix: did you mean --port\? \(yo wsgi-apache --help lists every option\)\.$/],
+    [
+      ['--prot', '9000'],
+      /^--prot: is not an option of yo wsgi-apache\. Fix: did you mean --port\? \(yo wsgi-apache --help lists every option\)\.$/,
+    ],
     [['--kubernets'], /^--kubernets: is not an option of yo wsgi-apache\. Fix: did you mean --kubernetes\?/],
     [['--no-kubernets'], /^--no-kubernets: is not an option of yo wsgi-apache\. Fix: did you mean --no-kubernetes\?/],
     [['--skipBuild'], /^--skipBuild: is not an option of yo wsgi-apache\. Fix: did you mean --skip-build\?/],
     [['--data-dirs', 'x'], /^--data-dirs: is not an option of yo wsgi-apache\. Fix: did you mean --data-dir\?/],
     [['-x'], /^-x: is not an option of yo wsgi-apache\. Fix: yo wsgi-apache --help lists every option\.$/],
-    [['--port'], /^--port: needs a value \(Host port compose\.yaml publishes on 127\.0\.0\.1 \(1-65535, default 8000\)\)\. Fix: write --port VALUE or --port=VALUE\.$/],
+    [
+      ['--port'],
+      /^--port: needs a value \(Host port compose\.yaml publishes on 127\.0\.0\.1 \(1-65535, default 8000\)\)\. Fix: write --port VALUE or --port=VALUE\.$/,
+    ],
     [['--port', '--yes'], /^--port: needs a value/],
     [['--entry='], /^--entry: needs a value/],
     [['--port', '8000', '--port', '9000'], /^--port: is given twice \("8000" and "9000"\)/],
@@ -103,7 +113,7 @@ describe('flags behave like flags', () => {
     expect(await failure(runWords(dir, ['--yes', '--port', '-1']))).toMatch(/^--port: "-1" is not a whole number/);
   });
 
-  it('--static \'\', --no-data-dir, --apt-packages= and --no-init-command clear saved lists; --no-kubernetes turns a saved true off', async () => {
+  it("--static '', --no-data-dir, --apt-packages= and --no-init-command clear saved lists; --no-kubernetes turns a saved true off", async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     await runWords(dir, [
       '--yes',
@@ -117,13 +127,33 @@ describe('flags behave like flags', () => {
       'python -c "print(1)"',
       '--kubernetes',
     ]);
-    expect(saved(dir)).toMatchObject({ static: ['/static=static'], dataDirs: ['uploads'], aptPackages: ['libpq5'], initCommands: ['python -c "print(1)"'], kubernetes: true });
+    expect(saved(dir)).toMatchObject({
+      static: ['/static=static'],
+      dataDirs: ['uploads'],
+      aptPackages: ['libpq5'],
+      initCommands: ['python -c "print(1)"'],
+      kubernetes: true,
+    });
     // A re-run without the flags keeps them: .yo-rc.json answers.
     await runWords(dir, ['--skip-build']);
     expect(saved(dir)).toMatchObject({ static: ['/static=static'], dataDirs: ['uploads'], kubernetes: true });
 
-    await runWords(dir, ['--yes', '--static', '', '--no-data-dir', '--apt-packages=', '--no-init-command', '--no-kubernetes']);
-    expect(saved(dir)).toMatchObject({ static: [], dataDirs: [], aptPackages: [], initCommands: [], kubernetes: false });
+    await runWords(dir, [
+      '--yes',
+      '--static',
+      '',
+      '--no-data-dir',
+      '--apt-packages=',
+      '--no-init-command',
+      '--no-kubernetes',
+    ]);
+    expect(saved(dir)).toMatchObject({
+      static: [],
+      dataDirs: [],
+      aptPackages: [],
+      initCommands: [],
+      kubernetes: false,
+    });
     expect(read(dir, 'docker/apache2.conf')).not.toContain('Alias /static');
     expect(read(dir, 'Dockerfile')).not.toContain('libpq5');
     expect(read(dir, 'compose.yaml')).not.toContain('data-uploads');
@@ -144,12 +174,19 @@ describe('flags behave like flags', () => {
     const defaults: Record<string, unknown> = {};
     await runWords(dir, ['--ask-answered', '--threads', '7']).withAnswers(
       { port: '8124' },
-      { callback: (answer, { question }) => ((defaults[question.name!] = typeof question.default === 'function' ? question.default({}) : question.default), answer) },
+      {
+        callback: (answer, { question }) => (
+          (defaults[question.name!] = typeof question.default === 'function' ? question.default({}) : question.default),
+          answer
+        ),
+      },
     );
     expect(defaults).toMatchObject({ entry: 'hello:application', name: 'asked', port: 8123 });
     expect(defaults).not.toHaveProperty('threads'); // given as a flag: not asked
     expect(saved(dir)).toMatchObject({ name: 'asked', port: 8124, threads: 7 });
-    expect(await failure(runWords(dir, ['--yes', '--ask-answered']))).toMatch(/^--ask-answered: asks the questions again, and --yes asks none/);
+    expect(await failure(runWords(dir, ['--yes', '--ask-answered']))).toMatch(
+      /^--ask-answered: asks the questions again, and --yes asks none/,
+    );
   });
 });
 
@@ -160,10 +197,30 @@ describe('.yo-rc.json errors name the file and the key', () => {
     return dir;
   };
   it.each([
-    ['a port that is not a number', { entry: 'hello:application', port: 'abc' }, undefined, /^\.yo-rc\.json "port": "abc" is not a whole number\. Fix: pass a whole number from 1 to 65535 \(in \.yo-rc\.json, or give --port to replace the saved value\)\.$/],
-    ['an unknown key', { entry: 'hello:application', prot: 9000 }, undefined, /^\.yo-rc\.json "prot": is not an answer of yo wsgi-apache\. Fix: did you mean "port"\?/],
-    ['an on/off answer that is not', { entry: 'hello:application', kubernetes: 'yes' }, undefined, /^\.yo-rc\.json "kubernetes": "yes" is not true or false/],
-    ['a list that is not', { entry: 'hello:application', static: 5 }, undefined, /^\.yo-rc\.json "static": 5 is not a list of strings/],
+    [
+      'a port that is not a number',
+      { entry: 'hello:application', port: 'abc' },
+      undefined,
+      /^\.yo-rc\.json "port": "abc" is not a whole number\. Fix: pass a whole number from 1 to 65535 \(in \.yo-rc\.json, or give --port to replace the saved value\)\.$/,
+    ],
+    [
+      'an unknown key',
+      { entry: 'hello:application', prot: 9000 },
+      undefined,
+      /^\.yo-rc\.json "prot": is not an answer of yo wsgi-apache\. Fix: did you mean "port"\?/,
+    ],
+    [
+      'an on/off answer that is not',
+      { entry: 'hello:application', kubernetes: 'yes' },
+      undefined,
+      /^\.yo-rc\.json "kubernetes": "yes" is not true or false/,
+    ],
+    [
+      'a list that is not',
+      { entry: 'hello:application', static: 5 },
+      undefined,
+      /^\.yo-rc\.json "static": 5 is not a list of strings/,
+    ],
     ['a file that is not JSON', undefined, '{"generator-wsgi-apache": {', /^\.yo-rc\.json: is not valid JSON \(/],
   ])('%s', async (_label, answers, raw, message) => {
     const dir = withSaved(answers, raw);
@@ -174,7 +231,7 @@ describe('.yo-rc.json errors name the file and the key', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 
-  it('only the project\'s .yo-rc.json counts: a broken one in the current directory does not, with the project given', async () => {
+  it("only the project's .yo-rc.json counts: a broken one in the current directory does not, with the project given", async () => {
     const elsewhere = withSaved(undefined, '{ not json');
     const project = makeProject({ fixture: 'plain-wsgi' });
     await runWords(elsewhere, ['--yes', project]);
@@ -188,7 +245,7 @@ describe('.yo-rc.json errors name the file and the key', () => {
     expect(saved(dir).port).toBe(8001);
   });
 
-  it('a bad flag value is still the flag\'s', async () => {
+  it("a bad flag value is still the flag's", async () => {
     const dir = withSaved({ entry: 'hello:application', port: 8000 });
     expect(await failure(runWords(dir, ['--port', 'abc']))).toMatch(/^--port: "abc" is not a whole number/);
   });
@@ -196,7 +253,10 @@ describe('.yo-rc.json errors name the file and the key', () => {
 
 describe('all or nothing, without a terminal', () => {
   it('a project with its own Dockerfile and compose.yaml, --yes: one line listing them, nothing written', async () => {
-    const dir = makeProject({ fixture: 'plain-wsgi', files: { Dockerfile: 'FROM python:3\n', 'compose.yaml': 'services:\n  web:\n    build: .\n' } });
+    const dir = makeProject({
+      fixture: 'plain-wsgi',
+      files: { Dockerfile: 'FROM python:3\n', 'compose.yaml': 'services:\n  web:\n    build: .\n' },
+    });
     const before = snapshot(dir);
     const message = await failure(runWithoutTerminal(dir, ['--yes']));
     expect(message).toMatch(
@@ -224,7 +284,9 @@ describe('all or nothing, without a terminal', () => {
     await runWithoutTerminal(dir, ['--yes']);
     writeFileSync(join(dir, 'compose.yaml'), `${read(dir, 'compose.yaml')}# mine\n`);
     const before = snapshot(dir);
-    expect(await failure(runWithoutTerminal(dir, ['--port', '9000', '--yes']))).toMatch(/^compose\.yaml: is not as yo wsgi-apache last wrote it.*Fix: pass --force to overwrite it/);
+    expect(await failure(runWithoutTerminal(dir, ['--port', '9000', '--yes']))).toMatch(
+      /^compose\.yaml: is not as yo wsgi-apache last wrote it.*Fix: pass --force to overwrite it/,
+    );
     expect(snapshot(dir)).toEqual(before);
     expect(saved(dir).port).toBe(8000);
   });
@@ -232,7 +294,9 @@ describe('all or nothing, without a terminal', () => {
   it('questions to ask and no terminal: says so instead of failing in the prompt', async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     const before = snapshot(dir);
-    expect(await failure(runWithoutTerminal(dir, []))).toMatch(/^yo wsgi-apache: has \d+ questions to ask and no terminal to ask them on \(stdin is not a TTY\)\. Fix: pass --yes/);
+    expect(await failure(runWithoutTerminal(dir, []))).toMatch(
+      /^yo wsgi-apache: has \d+ questions to ask and no terminal to ask them on \(stdin is not a TTY\)\. Fix: pass --yes/,
+    );
     expect(snapshot(dir)).toEqual(before);
   });
 });
@@ -260,7 +324,9 @@ describe.skipIf(!CAN_MAKE_READ_ONLY)('all or nothing: read-only directories', ()
     rmSync(join(dir, 'docker', 'envvars'));
     const before = snapshot(dir);
     lock(join(dir, 'docker'));
-    expect(await failure(runWords(dir, ['--yes', '--port', '9000']))).toMatch(/^docker: is not writable \(E(PERM|ACCES): [^)]+\), so 1 path cannot be written; nothing was written\./);
+    expect(await failure(runWords(dir, ['--yes', '--port', '9000']))).toMatch(
+      /^docker: is not writable \(E(PERM|ACCES): [^)]+\), so 1 path cannot be written; nothing was written\./,
+    );
     expect(snapshot(dir)).toEqual(before);
   });
 
@@ -271,11 +337,19 @@ describe.skipIf(!CAN_MAKE_READ_ONLY)('all or nothing: read-only directories', ()
     const before = snapshot(dir);
     // After every check passed (writing), before the commit: the last step, media/uploads, fails.
     const message = await failure(
-      runWords(dir, ['--yes', '--port', '9000', '--data-dir', 'media/uploads', '--kubernetes']).onGenerator(generator => {
-        generator.queueTask({ queueName: 'transform', taskName: 'lockMedia', method: () => void lock(join(dir, 'media')) });
-      }),
+      runWords(dir, ['--yes', '--port', '9000', '--data-dir', 'media/uploads', '--kubernetes']).onGenerator(
+        generator => {
+          generator.queueTask({
+            queueName: 'transform',
+            taskName: 'lockMedia',
+            method: () => void lock(join(dir, 'media')),
+          });
+        },
+      ),
     );
-    expect(message).toMatch(/^media\/uploads: cannot be created \(E(PERM|ACCES): [^)]+\); nothing was changed: the \d+ files written before it were put back as they were\. Fix: /);
+    expect(message).toMatch(
+      /^media\/uploads: cannot be created \(E(PERM|ACCES): [^)]+\); nothing was changed: the \d+ files written before it were put back as they were\. Fix: /,
+    );
     expect(snapshot(dir)).toEqual(before);
     expect(saved(dir).port).toBe(8000);
   });

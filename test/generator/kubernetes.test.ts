@@ -25,7 +25,14 @@ function manifests(dir: string): Record<string, unknown>[] {
 
 describe('--kubernetes', async () => {
   const dir = makeProject({ fixture: 'plain-wsgi' });
-  await runGenerator(dir, { yes: true, name: 'shop', processes: '3', 'graceful-timeout': '20', 'data-dir': 'uploads', kubernetes: true });
+  await runGenerator(dir, {
+    yes: true,
+    name: 'shop',
+    processes: '3',
+    'graceful-timeout': '20',
+    'data-dir': 'uploads',
+    kubernetes: true,
+  });
   const docs = manifests(dir);
   // Manifests are walked by key, as kubectl would; their full types are kubernetes-models' job.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -74,8 +81,15 @@ describe('--kubernetes', async () => {
 
   it('puts the tunables in the ConfigMap the container reads', () => {
     const config = byKind('ConfigMap')[0];
-    expect(config.data).toMatchObject({ WSGI_ENVIRONMENT: 'production', WSGI_PROCESSES: '3', WSGI_THREADS: '5', WSGI_GRACEFUL_TIMEOUT: '20' });
-    expect(byKind('Deployment')[0].spec.template.spec.containers[0].envFrom).toEqual([{ configMapRef: { name: config.metadata.name } }]);
+    expect(config.data).toMatchObject({
+      WSGI_ENVIRONMENT: 'production',
+      WSGI_PROCESSES: '3',
+      WSGI_THREADS: '5',
+      WSGI_GRACEFUL_TIMEOUT: '20',
+    });
+    expect(byKind('Deployment')[0].spec.template.spec.containers[0].envFrom).toEqual([
+      { configMapRef: { name: config.metadata.name } },
+    ]);
     expect(byKind('Service')[0].spec.ports[0]).toEqual({ name: 'http', port: 80, targetPort: 'http' });
   });
 

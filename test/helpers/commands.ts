@@ -74,7 +74,12 @@ export function run(command: string, args: string[], options: RunOptions): Finis
     maxBuffer: 64 * 1024 * 1024,
   });
   if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr, seconds: (performance.now() - start) / 1000 };
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    seconds: (performance.now() - start) / 1000,
+  };
 }
 
 /** `run`, but throws with the command's last output lines unless it exits 0. */

@@ -25,7 +25,8 @@ export function compose(dir: string, args: string[], env: Record<string, string>
       maxBuffer: 64 * 1024 * 1024,
     });
   } catch (error) {
-    const output = String((error as { stderr?: Buffer }).stderr ?? '') + String((error as { stdout?: Buffer }).stdout ?? '');
+    const output =
+      String((error as { stderr?: Buffer }).stderr ?? '') + String((error as { stdout?: Buffer }).stdout ?? '');
     throw new Error(`docker compose ${args.join(' ')} failed in ${dir}:\n${output.split('\n').slice(-40).join('\n')}`);
   }
 }
@@ -60,5 +61,8 @@ export async function composeUp(
 
 /** The last `lines` lines of a container's stdout and stderr, interleaved as `docker logs` shows them. */
 export function containerLogs(containerId: string, lines = 200): string {
-  return execFileSync('sh', ['-c', `docker logs --tail ${lines} ${containerId} 2>&1`], { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 });
+  return execFileSync('sh', ['-c', `docker logs --tail ${lines} ${containerId} 2>&1`], {
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
 }

@@ -92,9 +92,15 @@ export async function startPublished<T = undefined>(
 }
 
 /** Runs the image to completion with `env` and returns its exit code and combined output. */
-export async function runToExit(image: string, env: Record<string, string>): Promise<{ exitCode: number; output: string }> {
+export async function runToExit(
+  image: string,
+  env: Record<string, string>,
+): Promise<{ exitCode: number; output: string }> {
   const docker = new Docker();
-  const container = await docker.createContainer({ Image: image, Env: Object.entries(env).map(([k, v]) => `${k}=${v}`) });
+  const container = await docker.createContainer({
+    Image: image,
+    Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+  });
   try {
     await container.start();
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
@@ -108,7 +114,11 @@ export async function runToExit(image: string, env: Record<string, string>): Pro
 /** Removes images by tag, ignoring ones that are already gone. */
 export async function removeImages(...tags: string[]): Promise<void> {
   const docker = new Docker();
-  for (const tag of tags) await docker.getImage(tag).remove({ force: true }).catch(() => undefined);
+  for (const tag of tags)
+    await docker
+      .getImage(tag)
+      .remove({ force: true })
+      .catch(() => undefined);
 }
 
 export interface InteractiveContainer extends RunningContainer {
@@ -125,7 +135,11 @@ export interface InteractiveContainer extends RunningContainer {
 export async function runInteractive(image: string, env: Record<string, string> = {}): Promise<InteractiveContainer> {
   let text = '';
   const started = await startPublished(
-    { image, env, extra: { OpenStdin: true, StdinOnce: false, AttachStdin: true, AttachStdout: true, AttachStderr: true } },
+    {
+      image,
+      env,
+      extra: { OpenStdin: true, StdinOnce: false, AttachStdin: true, AttachStdout: true, AttachStderr: true },
+    },
     async container => {
       const stream = await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true });
       const sink = new Writable({
@@ -154,7 +168,11 @@ export class ContainerTracker {
     return container;
   }
 
-  async run(image: string, env: Record<string, string> = {}, hostConfig: Docker.HostConfig = {}): Promise<RunningContainer> {
+  async run(
+    image: string,
+    env: Record<string, string> = {},
+    hostConfig: Docker.HostConfig = {},
+  ): Promise<RunningContainer> {
     return this.track(await runImage(image, env, hostConfig));
   }
 

@@ -45,7 +45,12 @@ export const FIXTURE_APPS = {
   flask: {
     id: 'flask',
     fixture: 'flask-factory',
-    flags: { entry: 'shop:create_app()', 'apt-packages': 'python3-flask', 'data-dir': 'instance', static: ['/static=shop/static'] },
+    flags: {
+      entry: 'shop:create_app()',
+      'apt-packages': 'python3-flask',
+      'data-dir': 'instance',
+      static: ['/static=shop/static'],
+    },
     loadPath: '/',
     // The list comes from the SQLite database the app created in its instance folder.
     verifyBody: body => body.includes('<ul><li>kettle</li><li>mug</li><li>teapot</li></ul>'),

@@ -33,9 +33,11 @@ export function makeProject(source: { fixture?: string; files?: Record<string, s
  */
 export function runGenerator(projectDir: string, options: Record<string, unknown> = {}, askOnConflict = false) {
   const conflicts = askOnConflict ? { force: false } : {};
-  return helpers
-    .run(WsgiApacheGenerator, { namespace: 'wsgi-apache:app', resolved: GENERATOR_PATH }, conflicts)
-    .cd(projectDir)
-    // yeoman-test types options as the base generator's; ours are the flags of FIELDS.
-    .withOptions({ 'skip-build': true, ...conflicts, ...options } as unknown as Record<string, never>);
+  return (
+    helpers
+      .run(WsgiApacheGenerator, { namespace: 'wsgi-apache:app', resolved: GENERATOR_PATH }, conflicts)
+      .cd(projectDir)
+      // yeoman-test types options as the base generator's; ours are the flags of FIELDS.
+      .withOptions({ 'skip-build': true, ...conflicts, ...options } as unknown as Record<string, never>)
+  );
 }

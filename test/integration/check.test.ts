@@ -23,7 +23,10 @@ function check(dir: string, options: Record<string, unknown>) {
 }
 
 /** Runs the check with --json and returns what it printed on stdout, parsed. */
-async function checkJson(dir: string, options: Record<string, unknown>): Promise<{ report?: CheckReport; error?: Error }> {
+async function checkJson(
+  dir: string,
+  options: Record<string, unknown>,
+): Promise<{ report?: CheckReport; error?: Error }> {
   const written: string[] = [];
   const spy = vi.spyOn(process.stdout, 'write').mockImplementation(chunk => (written.push(String(chunk)), true));
   try {
@@ -77,7 +80,9 @@ describe('yo wsgi-apache:check', () => {
     expect(report!.passed).toBe(false);
     expect(report!.failures).toEqual([expect.stringMatching(/^p99 latency \d+(\.\d)? ms is above --max-p99 100 ms$/)]);
     expect(report!.latency.p99).toBeGreaterThanOrEqual(300);
-    expect(error?.message).toMatch(/^check failed: p99 latency \d+(\.\d)? ms is above --max-p99 100 ms\n--- last container error log lines \(stderr\) ---\n/);
+    expect(error?.message).toMatch(
+      /^check failed: p99 latency \d+(\.\d)? ms is above --max-p99 100 ms\n--- last container error log lines \(stderr\) ---\n/,
+    );
   });
 
   it('fails an app that raises on its error rate and shows the container log', async () => {
@@ -85,21 +90,31 @@ describe('yo wsgi-apache:check', () => {
     expect(report!.passed).toBe(false);
     expect(report!.statusCodes['500']).toBe(report!.requests);
     expect(report!.failures).toEqual([
-      expect.stringMatching(/^error rate 100\.00 % \(0 transport errors, \d+ 5xx of \d+\) is above --max-error-rate 0 %$/),
+      expect.stringMatching(
+        /^error rate 100\.00 % \(0 transport errors, \d+ 5xx of \d+\) is above --max-error-rate 0 %$/,
+      ),
     ]);
-    expect(error?.message).toMatch(/--- last container error log lines \(stderr\) ---\n[\s\S]*RuntimeError: boom, the answer was 42/);
+    expect(error?.message).toMatch(
+      /--- last container error log lines \(stderr\) ---\n[\s\S]*RuntimeError: boom, the answer was 42/,
+    );
     // The access log (stdout) stays out of it: its batches would crowd out the traceback.
     expect(error?.message).not.toContain('"GET /boom HTTP/1.1" 500');
   });
 
   it('Ctrl-C during the load removes everything the check started', async () => {
     const script = fileURLToPath(new URL('./support/run-check.mjs', import.meta.url));
-    const child = spawn(process.execPath, [script, dir, '--duration', '60', '--warmup', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [script, dir, '--duration', '60', '--warmup', '0'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', chunk => (stderr += chunk));
     const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
     const ours = () =>
-      execFileSync('docker', ['ps', '-a', '--filter', `label=com.docker.compose.service=${NAME}`, '--format', '{{.Names}}'], { encoding: 'utf8' })
+      execFileSync(
+        'docker',
+        ['ps', '-a', '--filter', `label=com.docker.compose.service=${NAME}`, '--format', '{{.Names}}'],
+        { encoding: 'utf8' },
+      )
         .split('\n')
         .filter(Boolean);
     const deadline = Date.now() + 120_000;
@@ -116,12 +131,19 @@ describe('yo wsgi-apache:check', () => {
   it('without a registry for Ryuk: runs without it, says so in one line, removes what it started', async () => {
     const script = fileURLToPath(new URL('./support/run-check.mjs', import.meta.url));
     // An unresolvable registry makes Ryuk's image unpullable on any machine, online or not.
-    const env: NodeJS.ProcessEnv = { ...process.env, RYUK_CONTAINER_IMAGE: 'registry.invalid/testcontainers/ryuk:0.14.0' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      RYUK_CONTAINER_IMAGE: 'registry.invalid/testcontainers/ryuk:0.14.0',
+    };
     delete env.TESTCONTAINERS_RYUK_DISABLED;
-    const child = spawn(process.execPath, [script, dir, '--json', '--duration', '2', '--warmup', '0', '--connections', '8'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [script, dir, '--json', '--duration', '2', '--warmup', '0', '--connections', '8'],
+      {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', chunk => (stdout += chunk));
@@ -134,7 +156,14 @@ describe('yo wsgi-apache:check', () => {
     while (running) {
       const seen = execFileSync(
         'docker',
-        ['ps', '-a', '--filter', `label=com.docker.compose.service=${NAME}`, '--format', '{{.Label "com.docker.compose.project"}}'],
+        [
+          'ps',
+          '-a',
+          '--filter',
+          `label=com.docker.compose.service=${NAME}`,
+          '--format',
+          '{{.Label "com.docker.compose.project"}}',
+        ],
         { encoding: 'utf8' },
       );
       for (const project of seen.split('\n').filter(Boolean)) projects.add(project);
@@ -189,7 +218,9 @@ describe('yo wsgi-apache:check', () => {
       const previous = process.env.DOCKER_HOST;
       process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
       try {
-        await expect(check(dir, {})).rejects.toThrow(/^Docker: no Docker engine answered \(.*\)\. Fix: start Docker \(or set DOCKER_HOST/);
+        await expect(check(dir, {})).rejects.toThrow(
+          /^Docker: no Docker engine answered \(.*\)\. Fix: start Docker \(or set DOCKER_HOST/,
+        );
       } finally {
         if (previous === undefined) delete process.env.DOCKER_HOST;
         else process.env.DOCKER_HOST = previous;

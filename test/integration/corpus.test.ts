@@ -49,37 +49,88 @@ async function timed<T>(label: string, run: () => Promise<T> | T): Promise<T> {
 /** `docker compose` on the project Testcontainers started (its own project name, so the same volumes). */
 function compose(dir: string, project: string, shape: Shape, args: string[]): string {
   const files = shape === 'production' ? ['-f', 'compose.yaml'] : ['-f', 'compose.yaml', '-f', 'compose.override.yaml'];
-  return execFileSync('docker', ['compose', '-p', project, ...files, ...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('docker', ['compose', '-p', project, ...files, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 function composeProject(containerId: string): string {
-  return execFileSync('docker', ['inspect', '-f', '{{index .Config.Labels "com.docker.compose.project"}}', containerId], { encoding: 'utf8' }).trim();
+  return execFileSync(
+    'docker',
+    ['inspect', '-f', '{{index .Config.Labels "com.docker.compose.project"}}', containerId],
+    { encoding: 'utf8' },
+  ).trim();
 }
 
 /** Django: an admin user made with `docker compose run` logs in to the admin (a POST with the CSRF token, a 302 to /admin/). */
-async function createSuperuserAndLogIn(dir: string, project: string, shape: Shape, baseUrl: string, service: string): Promise<void> {
-  compose(dir, project, shape, ['run', '--rm', '-e', 'DJANGO_SUPERUSER_PASSWORD=corpus-pass-1', service, 'python', 'manage.py', 'createsuperuser', '--noinput', '--username', 'corpus-admin', '--email', 'admin@example.com']);
+async function createSuperuserAndLogIn(
+  dir: string,
+  project: string,
+  shape: Shape,
+  baseUrl: string,
+  service: string,
+): Promise<void> {
+  compose(dir, project, shape, [
+    'run',
+    '--rm',
+    '-e',
+    'DJANGO_SUPERUSER_PASSWORD=corpus-pass-1',
+    service,
+    'python',
+    'manage.py',
+    'createsuperuser',
+    '--noinput',
+    '--username',
+    'corpus-admin',
+    '--email',
+    'admin@example.com',
+  ]);
   const form = await fetch(`${baseUrl}/admin/login/`);
   const html = await form.text();
   const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(html)?.[1];
-  const cookie = form.headers.getSetCookie().map(c => c.split(';')[0]).join('; ');
+  const cookie = form.headers
+    .getSetCookie()
+    .map(c => c.split(';')[0])
+    .join('; ');
   expect(token).toBeTruthy();
   const login = await fetch(`${baseUrl}/admin/login/?next=/admin/`, {
     method: 'POST',
     redirect: 'manual',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie, Referer: `${baseUrl}/admin/login/` },
-    body: new URLSearchParams({ csrfmiddlewaretoken: token!, username: 'corpus-admin', password: 'corpus-pass-1', next: '/admin/' }).toString(),
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Cookie: cookie,
+      Referer: `${baseUrl}/admin/login/`,
+    },
+    body: new URLSearchParams({
+      csrfmiddlewaretoken: token!,
+      username: 'corpus-admin',
+      password: 'corpus-pass-1',
+      next: '/admin/',
+    }).toString(),
   });
   expect(login.status).toBe(302);
   expect(login.headers.get('location')).toBe('/admin/');
 }
 
 /** `yo wsgi-apache:check` in a process of its own, with no way to get Ryuk (as here: no registry). */
-function runCheck(dir: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runCheck(
+  dir: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const script = fileURLToPath(new URL('./support/run-check.mjs', import.meta.url));
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, RYUK_CONTAINER_IMAGE: 'registry.invalid/testcontainers/ryuk:0.14.0' };
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...env,
+    RYUK_CONTAINER_IMAGE: 'registry.invalid/testcontainers/ryuk:0.14.0',
+  };
   delete childEnv.TESTCONTAINERS_RYUK_DISABLED;
-  const child = spawn(process.execPath, [script, dir, '--json', '--duration', '3', '--warmup', '1', '--connections', '16'], { env: childEnv });
+  const child = spawn(
+    process.execPath,
+    [script, dir, '--json', '--duration', '3', '--warmup', '1', '--connections', '16'],
+    { env: childEnv },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', chunk => (stdout += chunk));
@@ -122,7 +173,9 @@ describe.each(APPS.map(app => [app.id, app] as [string, CorpusApp]))('%s, scaffo
     beforeAll(async () => {
       const port = await freePort();
       baseUrl = `http://127.0.0.1:${port}`;
-      stack = await timed(`${id} ${shape}: up (init, healthy)`, () => composeUp(dir, name, shape, { ...app.pipBuildArgs, PUBLISH_PORT: String(port) }));
+      stack = await timed(`${id} ${shape}: up (init, healthy)`, () =>
+        composeUp(dir, name, shape, { ...app.pipBuildArgs, PUBLISH_PORT: String(port) }),
+      );
     });
 
     afterAll(async () => {
@@ -152,11 +205,19 @@ describe.each(APPS.map(app => [app.id, app] as [string, CorpusApp]))('%s, scaffo
   it('yo wsgi-apache:check passes with no registry reachable, and removes what it started', async () => {
     const result = await timed(`${id}: yo wsgi-apache:check`, () => runCheck(dir, app.pipBuildArgs));
     expect(result.code, result.stderr.slice(-3000)).toBe(0);
-    const report = JSON.parse(result.stdout) as { passed: boolean; requests: number; statusCodes: Record<string, number> };
+    const report = JSON.parse(result.stdout) as {
+      passed: boolean;
+      requests: number;
+      statusCodes: Record<string, number>;
+    };
     expect(report.passed).toBe(true);
     expect(report.requests).toBeGreaterThan(0);
-    expect(result.stderr).toMatch(/^Ryuk \(registry\.invalid\/testcontainers\/ryuk:0\.14\.0\) is neither present nor pullable/m);
-    const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.service=${name}`], { encoding: 'utf8' }).trim();
+    expect(result.stderr).toMatch(
+      /^Ryuk \(registry\.invalid\/testcontainers\/ryuk:0\.14\.0\) is neither present nor pullable/m,
+    );
+    const left = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.docker.compose.service=${name}`], {
+      encoding: 'utf8',
+    }).trim();
     expect(left).toBe('');
     expect(existsSync(dir)).toBe(true);
   });

@@ -22,7 +22,12 @@ interface Served {
 }
 
 /** Scaffolds with --yes and `flags`, builds the production shape and starts it; logs the build time. */
-async function scaffoldAndServe(dir: string, name: string, flags: Record<string, unknown>, env: Record<string, string>): Promise<Served> {
+async function scaffoldAndServe(
+  dir: string,
+  name: string,
+  flags: Record<string, unknown>,
+  env: Record<string, string>,
+): Promise<Served> {
   await runGenerator(dir, { yes: true, name, ...flags });
   const seconds = composeBuild(dir, env);
   console.log(`[timing] ${name}: build ${seconds.toFixed(1)} s`);
@@ -54,7 +59,9 @@ describe('a Django project under src/ (manage.py at src/manage.py)', () => {
     const css = await fetch(`${served!.baseUrl}/static/admin/css/base.css`);
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toBe('text/css');
-    const listing = await served!.stack.getContainer(`${name}-1`).exec(['ls', '/srv/app/src/staticfiles/admin/css/base.css']);
+    const listing = await served!.stack
+      .getContainer(`${name}-1`)
+      .exec(['ls', '/srv/app/src/staticfiles/admin/css/base.css']);
     expect(listing.exitCode).toBe(0);
   });
 });
@@ -103,7 +110,7 @@ describe('a pyproject.toml package (setuptools backend) imported by the WSGI mod
     await served?.stack.down({ removeVolumes: true, timeout: 30_000 });
   });
 
-  it('is pip install -e\'d: the app imports the package from /srv/app/src, where the dev bind mount lands', async () => {
+  it("is pip install -e'd: the app imports the package from /srv/app/src, where the dev bind mount lands", async () => {
     const response = await fetch(`${served!.baseUrl}/`);
     expect(response.status).toBe(200);
     expect(await response.text()).toBe(`${greeting} (/srv/app/src/greeter/__init__.py)\n`);

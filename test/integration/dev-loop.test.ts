@@ -22,7 +22,12 @@ function edit(path: string, from: string | RegExp, to: string): void {
   writeFileSync(path, after);
 }
 
-async function startDev(fixture: string, name: string, flags: Record<string, unknown>, env: Record<string, string> = {}) {
+async function startDev(
+  fixture: string,
+  name: string,
+  flags: Record<string, unknown>,
+  env: Record<string, string> = {},
+) {
   const dir = makeProject({ fixture });
   await runGenerator(dir, { yes: true, name, ...flags });
   composeBuild(dir);
@@ -67,7 +72,11 @@ describe('plain WSGI app in the development shape', () => {
         `${report.errors} errors, ${report.non2xx} non-2xx, ${report.mismatches} wrong bodies, p99 ${report.p99} ms, max ${report.max} ms`,
     );
     expect(report.requests).toBeGreaterThan(2_000);
-    expect({ errors: report.errors, non2xx: report.non2xx, wrongBodies: report.mismatches }).toEqual({ errors: 0, non2xx: 0, wrongBodies: 0 });
+    expect({ errors: report.errors, non2xx: report.non2xx, wrongBodies: report.mismatches }).toEqual({
+      errors: 0,
+      non2xx: 0,
+      wrongBodies: 0,
+    });
     // Three reloads happened, and every daemon process was restarted, not only the watcher:
     // once the rolling restart has finished, 40 requests at once all get the last version.
     await pollUntil(`${baseUrl}/`, (status, body) => body === versions.at(-1), 10_000);
@@ -104,7 +113,12 @@ describe('Flask app in the development shape', () => {
     ({ dir, stack, baseUrl } = await startDev(
       'flask-factory',
       'wsgi-apache-it-devflask',
-      { entry: 'shop:create_app()', 'apt-packages': 'python3-flask', 'data-dir': 'instance', static: ['/static=shop/static'] },
+      {
+        entry: 'shop:create_app()',
+        'apt-packages': 'python3-flask',
+        'data-dir': 'instance',
+        static: ['/static=shop/static'],
+      },
       { WSGI_RELOAD_EXTRA_FILES: 'shop/templates/*.html' },
     ));
   });
@@ -153,7 +167,9 @@ describe('Compose Watch instead of the bind mount', () => {
     const reloaded = await pollUntil(`${baseUrl}/`, (_, body) => body === 'Hello through Compose Watch\n', 20_000);
     expect(reloaded.status).toBe(200);
     // The sync copied into the image's own /srv/app: no bind mount is involved.
-    const mounts = execFileSync('docker', ['inspect', '-f', '{{len .Mounts}}', `${name}-${name}-1`], { encoding: 'utf8' });
+    const mounts = execFileSync('docker', ['inspect', '-f', '{{len .Mounts}}', `${name}-${name}-1`], {
+      encoding: 'utf8',
+    });
     expect(mounts.trim()).toBe('0');
   });
 });

@@ -30,7 +30,13 @@ describe.each(FIXTURE_CASES)('$id fixture', fixtureCase => {
   beforeAll(async () => {
     dir = makeProject({ fixture: fixtureCase.fixture });
     fixtureCase.prepare?.(dir);
-    await runGenerator(dir, { yes: true, name, processes: String(PROCESSES), threads: String(THREADS), ...fixtureCase.flags });
+    await runGenerator(dir, {
+      yes: true,
+      name,
+      processes: String(PROCESSES),
+      threads: String(THREADS),
+      ...fixtureCase.flags,
+    });
     buildSeconds = composeBuild(dir, fixtureCase.composeEnv);
     console.log(`[timing] ${fixtureCase.id}: scaffold + build ${buildSeconds.toFixed(1)} s`);
   });
@@ -57,7 +63,13 @@ describe.each(FIXTURE_CASES)('$id fixture', fixtureCase => {
 
     it(`serves ${REQUESTS} requests over ${CONNECTIONS} connections with no error and every body right`, async () => {
       const [report, seconds] = await timed(() =>
-        runLoad({ baseUrl, path: fixtureCase.loadPath, connections: CONNECTIONS, amount: REQUESTS, verifyBody: fixtureCase.verifyBody }),
+        runLoad({
+          baseUrl,
+          path: fixtureCase.loadPath,
+          connections: CONNECTIONS,
+          amount: REQUESTS,
+          verifyBody: fixtureCase.verifyBody,
+        }),
       );
       reports.push(formatReport(`${fixtureCase.id} ${shape}`, report));
       console.log(`[timing] ${fixtureCase.id} ${shape}: load ${seconds.toFixed(1)} s`);
@@ -91,7 +103,9 @@ describe.each(FIXTURE_CASES)('$id fixture', fixtureCase => {
 });
 
 afterAll(() => {
-  console.log(['', 'fixture/shape         req/s   p50 ms  p99 ms  max ms  errors  5xx  wrong bodies', ...reports].join('\n'));
+  console.log(
+    ['', 'fixture/shape         req/s   p50 ms  p99 ms  max ms  errors  5xx  wrong bodies', ...reports].join('\n'),
+  );
 });
 
 function formatReport(label: string, r: LoadReport): string {

@@ -10,7 +10,9 @@ export default function setup(): () => void {
   try {
     execFileSync('docker', ['info'], { stdio: 'ignore' });
   } catch {
-    throw new Error('integration tests need a Docker engine: run `sudo bash .ci/provision-docker.sh` (or start Docker)');
+    throw new Error(
+      'integration tests need a Docker engine: run `sudo bash .ci/provision-docker.sh` (or start Docker)',
+    );
   }
   for (const base of ['debian:trixie-slim', 'debian:bookworm-slim']) {
     try {
@@ -32,14 +34,25 @@ export default function setup(): () => void {
 function teardown(): void {
   const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8' }).trim();
   const projects = new Set(
-    docker('ps', '-a', '--filter', 'label=com.docker.compose.project', '--format', '{{.Label "com.docker.compose.project"}}')
+    docker(
+      'ps',
+      '-a',
+      '--filter',
+      'label=com.docker.compose.project',
+      '--format',
+      '{{.Label "com.docker.compose.project"}}',
+    )
       .split('\n')
       .filter(name => name.startsWith('testcontainers-')),
   );
   for (const project of projects) {
-    const containers = docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`).split('\n').filter(Boolean);
+    const containers = docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`)
+      .split('\n')
+      .filter(Boolean);
     if (containers.length > 0) docker('rm', '-f', '-v', ...containers);
-    const networks = docker('network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`).split('\n').filter(Boolean);
+    const networks = docker('network', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`)
+      .split('\n')
+      .filter(Boolean);
     if (networks.length > 0) docker('network', 'rm', ...networks);
   }
   const volumes = docker('volume', 'ls', '-q', '--filter', 'label=com.docker.compose.project')

@@ -99,7 +99,9 @@ describe('stopping and restarting', () => {
     const { baseUrl } = await start({ WSGI_MAXIMUM_REQUESTS: '200' });
     const before = await pidsSeen(baseUrl);
     const report = await runLoad({ baseUrl, path: '/', connections: 64, amount: 2_000, verifyBody: hello });
-    console.log(`[maximum-requests=200 under load] ${report.requests} requests, ${report.errors} errors, ${report.non2xx} non-2xx`);
+    console.log(
+      `[maximum-requests=200 under load] ${report.requests} requests, ${report.errors} errors, ${report.non2xx} non-2xx`,
+    );
     assertCleanLoad(report, 2_000);
     const after = await pidsSeen(baseUrl);
     // 2,000 requests at 200 per process: each process was replaced about 5 times.
@@ -112,7 +114,9 @@ describe('stopping and restarting', () => {
     const crash = await fetch(`${baseUrl}/crash`);
     expect(crash.status).toBeGreaterThanOrEqual(500);
     const report = await runLoad({ baseUrl, path: '/', connections: 64, amount: 2_000, verifyBody: hello });
-    console.log(`[after a daemon crash] ${report.requests} requests, ${report.errors} errors, ${report.non2xx} non-2xx`);
+    console.log(
+      `[after a daemon crash] ${report.requests} requests, ${report.errors} errors, ${report.non2xx} non-2xx`,
+    );
     assertCleanLoad(report, 2_000);
     const after = await pidsSeen(baseUrl);
     expect(after).toHaveLength(2);
@@ -125,7 +129,12 @@ describe('hardening', () => {
   it('runs with a read-only root filesystem, no capabilities and no-new-privileges', async () => {
     const { baseUrl } = await start(
       {},
-      { ReadonlyRootfs: true, Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=64m' }, CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'] },
+      {
+        ReadonlyRootfs: true,
+        Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=64m' },
+        CapDrop: ['ALL'],
+        SecurityOpt: ['no-new-privileges'],
+      },
     );
     const report = await runLoad({ baseUrl, path: '/', connections: 64, amount: 2_000, verifyBody: hello });
     assertCleanLoad(report, 2_000);
@@ -140,7 +149,9 @@ describe('hardening', () => {
     const trace = await fetch(`${baseUrl}/`, { method: 'TRACE' }).catch(error => error as Error);
     // Node's fetch refuses to send TRACE itself; ask Apache directly over a socket instead.
     expect(trace).toBeInstanceOf(Error);
-    expect(await rawRequest(baseUrl, 'TRACE / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')).toMatch(/^HTTP\/1\.1 405 /);
+    expect(await rawRequest(baseUrl, 'TRACE / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')).toMatch(
+      /^HTTP\/1\.1 405 /,
+    );
     const missing = await fetch(`${baseUrl}/static/missing.css`);
     expect(missing.status).toBe(404);
     expect(await missing.text()).not.toMatch(/Apache\/2|Server at/);
@@ -164,11 +175,19 @@ describe('hardening', () => {
     mkdirSync(join(dir, '.venv', 'lib'), { recursive: true });
     writeFileSync(join(dir, '.venv', 'lib', 'canary.py'), '# canary-7f3a9c\n');
     await runGenerator(dir, { yes: true, name: 'wsgi-apache-it-canary' });
-    const search = ['sh', '-c', 'grep -rl canary-7f3a9c / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null; ls -A /srv/app'];
+    const search = [
+      'sh',
+      '-c',
+      'grep -rl canary-7f3a9c / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null; ls -A /srv/app',
+    ];
     composeBuild(dir);
-    const viaBuildKit = execFileSync('docker', ['run', '--rm', '--entrypoint', '', CANARY_IMAGE, ...search], { encoding: 'utf8' });
+    const viaBuildKit = execFileSync('docker', ['run', '--rm', '--entrypoint', '', CANARY_IMAGE, ...search], {
+      encoding: 'utf8',
+    });
     await buildImage({ context: dir, tag: CANARY_IMAGE });
-    const viaClassic = execFileSync('docker', ['run', '--rm', '--entrypoint', '', CANARY_IMAGE, ...search], { encoding: 'utf8' });
+    const viaClassic = execFileSync('docker', ['run', '--rm', '--entrypoint', '', CANARY_IMAGE, ...search], {
+      encoding: 'utf8',
+    });
     for (const listing of [viaBuildKit, viaClassic]) {
       expect(listing).not.toContain('canary-7f3a9c');
       expect(listing.trim().split('\n').sort()).toEqual(['docker', 'hello.py', 'static']);
@@ -178,14 +197,24 @@ describe('hardening', () => {
   it('a --data-dir lives on a named volume: written by the daemon user, kept across down and up', async () => {
     const dir = makeProject({ fixture: 'flask-factory' });
     const name = 'wsgi-apache-it-data';
-    await runGenerator(dir, { yes: true, name, entry: 'shop:create_app()', 'apt-packages': 'python3-flask', 'data-dir': 'instance' });
+    await runGenerator(dir, {
+      yes: true,
+      name,
+      entry: 'shop:create_app()',
+      'apt-packages': 'python3-flask',
+      'data-dir': 'instance',
+    });
     const port = await freePort();
     const env = { ...process.env, PUBLISH_PORT: String(port) };
-    const compose = (...args: string[]) => execFileSync('docker', ['compose', '-f', 'compose.yaml', ...args], { cwd: dir, env, stdio: 'pipe' });
+    const compose = (...args: string[]) =>
+      execFileSync('docker', ['compose', '-f', 'compose.yaml', ...args], { cwd: dir, env, stdio: 'pipe' });
     try {
       composeBuild(dir);
       compose('up', '-d', '--wait');
-      const added = await fetch(`http://127.0.0.1:${port}/products`, { method: 'POST', body: new URLSearchParams({ name: 'samovar' }) });
+      const added = await fetch(`http://127.0.0.1:${port}/products`, {
+        method: 'POST',
+        body: new URLSearchParams({ name: 'samovar' }),
+      });
       expect(added.status).toBe(201);
       compose('down');
       compose('up', '-d', '--wait');
@@ -220,7 +249,9 @@ describe('run-time tunables', () => {
   it('WSGI_TRUSTED_PROXY_HEADERS lets the app see the client behind a trusted load balancer', async () => {
     const forwarded = { 'X-Forwarded-For': '203.0.113.7', 'X-Forwarded-Proto': 'https' };
     const plain = await start();
-    expect(await (await fetch(`${plain.baseUrl}/whoami`, { headers: forwarded })).json()).toMatchObject({ scheme: 'http' });
+    expect(await (await fetch(`${plain.baseUrl}/whoami`, { headers: forwarded })).json()).toMatchObject({
+      scheme: 'http',
+    });
     const trusted = await start({
       WSGI_TRUSTED_PROXY_HEADERS: 'X-Forwarded-For X-Forwarded-Proto',
       WSGI_TRUSTED_PROXIES: '172.16.0.0/12 192.168.0.0/16 10.0.0.0/8',
@@ -235,7 +266,10 @@ describe('run-time tunables', () => {
 /** Daemon pids that answer 20 concurrent /whoami requests (no timing asserted). */
 async function pidsSeen(baseUrl: string): Promise<number[]> {
   const answers = await Promise.all(
-    Array.from({ length: 20 }, async () => ((await (await fetch(`${baseUrl}/whoami?sleep=50`)).json()) as { pid: number }).pid),
+    Array.from(
+      { length: 20 },
+      async () => ((await (await fetch(`${baseUrl}/whoami?sleep=50`)).json()) as { pid: number }).pid,
+    ),
   );
   return [...new Set(answers)];
 }

@@ -45,7 +45,9 @@ describe('one image, tuned at run time', () => {
   it('refuses an invalid tunable at start with one clear line', async () => {
     const zero = await runToExit(IMAGE, { WSGI_THREADS: '0' });
     expect(zero.exitCode).toBe(1);
-    expect(zero.output.trim()).toBe('wsgi-apache: invalid configuration: WSGI_THREADS=0 is out of range; set WSGI_THREADS to a number from 1 to 256');
+    expect(zero.output.trim()).toBe(
+      'wsgi-apache: invalid configuration: WSGI_THREADS=0 is out of range; set WSGI_THREADS to a number from 1 to 256',
+    );
     const word = await runToExit(IMAGE, { WSGI_PROCESSES: 'two' });
     expect(word.exitCode).toBe(1);
     expect(word.output.trim()).toBe(
@@ -68,8 +70,16 @@ describe('broken stacks fail the checks, saying why', () => {
     chmodSync(join(dir, 'hello.py'), 0o600);
     await buildImage({ context: dir, tag: UNREADABLE_IMAGE });
     const { baseUrl, id } = await start(UNREADABLE_IMAGE);
-    const report = await runLoad({ baseUrl, path: '/', connections: 8, amount: 200, verifyBody: body => body === 'Hello from plain WSGI\n' });
-    expect(() => assertCleanLoad(report, 200)).toThrow(/load on \/ with 8 connections failed: \d+ responses with a 5xx status; \d+ responses with a wrong body/);
+    const report = await runLoad({
+      baseUrl,
+      path: '/',
+      connections: 8,
+      amount: 200,
+      verifyBody: body => body === 'Hello from plain WSGI\n',
+    });
+    expect(() => assertCleanLoad(report, 200)).toThrow(
+      /load on \/ with 8 connections failed: \d+ responses with a 5xx status; \d+ responses with a wrong body/,
+    );
     expect(containerLogs(id, 100)).toMatch(/PermissionError: \[Errno 13\] Permission denied: '\/srv\/app\/hello\.py'/);
   });
 });
@@ -90,12 +100,22 @@ describe('debug mode (development only)', () => {
   });
 
   it('WSGI_DEBUGGER=1 opens pdb post-mortem on the terminal attached to the container', async () => {
-    const container = containers.track(await runInteractive(IMAGE, { WSGI_ENVIRONMENT: 'development', WSGI_DEBUGGER: '1' }));
+    const container = containers.track(
+      await runInteractive(IMAGE, { WSGI_ENVIRONMENT: 'development', WSGI_DEBUGGER: '1' }),
+    );
     const response = fetch(`${container.baseUrl}/boom`);
-    await waitFor(() => container.output().includes('(Pdb)'), 15_000, () => container.output());
+    await waitFor(
+      () => container.output().includes('(Pdb)'),
+      15_000,
+      () => container.output(),
+    );
     expect(container.output()).toContain('RuntimeError: boom, the answer was 42');
     container.type('p answer * 10\n');
-    await waitFor(() => container.output().includes('420'), 10_000, () => container.output());
+    await waitFor(
+      () => container.output().includes('420'),
+      10_000,
+      () => container.output(),
+    );
     container.type('c\n');
     expect((await response).status).toBe(500);
   });
@@ -109,25 +129,36 @@ describe('debug mode (development only)', () => {
 
   it('in production, development features are ignored with a warning unless forced', async () => {
     const ignored = await start(IMAGE, { WSGI_DEBUG_MODE: '1', WSGI_RELOAD_ON_CHANGES: '1' });
-    const whoami = (await (await fetch(`${ignored.baseUrl}/whoami`)).json()) as { pid: number; debug_mode: string | null };
+    const whoami = (await (await fetch(`${ignored.baseUrl}/whoami`)).json()) as {
+      pid: number;
+      debug_mode: string | null;
+    };
     expect(whoami.pid).not.toBe(1);
     expect(whoami.debug_mode).toBeNull();
     const log = containerLogs(ignored.id, 100);
-    expect(log).toContain('wsgi-apache: WSGI_RELOAD_ON_CHANGES=1 ignored: WSGI_ENVIRONMENT=production (set WSGI_FORCE_DEVELOPMENT_FEATURES=1 to force it)');
+    expect(log).toContain(
+      'wsgi-apache: WSGI_RELOAD_ON_CHANGES=1 ignored: WSGI_ENVIRONMENT=production (set WSGI_FORCE_DEVELOPMENT_FEATURES=1 to force it)',
+    );
     expect(log).toContain('wsgi-apache: WSGI_DEBUG_MODE=1 ignored: WSGI_ENVIRONMENT=production');
     expect(log).not.toContain('Starting change monitor');
 
     const forced = await start(IMAGE, { WSGI_DEBUG_MODE: '1', WSGI_FORCE_DEVELOPMENT_FEATURES: '1' });
-    const debug = (await (await fetch(`${forced.baseUrl}/whoami`)).json()) as { pid: number; debug_mode: string | null };
+    const debug = (await (await fetch(`${forced.baseUrl}/whoami`)).json()) as {
+      pid: number;
+      debug_mode: string | null;
+    };
     expect(debug).toMatchObject({ pid: 1, debug_mode: 'true' });
-    expect(containerLogs(forced.id, 100)).toContain('wsgi-apache: WARNING: WSGI_DEBUG_MODE=1 is forced on in production (WSGI_FORCE_DEVELOPMENT_FEATURES=1)');
+    expect(containerLogs(forced.id, 100)).toContain(
+      'wsgi-apache: WARNING: WSGI_DEBUG_MODE=1 is forced on in production (WSGI_FORCE_DEVELOPMENT_FEATURES=1)',
+    );
   });
 });
 
 async function waitFor(condition: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; output:\n${describe().slice(-2000)}`);
+    if (performance.now() > deadline)
+      throw new Error(`condition not met within ${timeoutMs} ms; output:\n${describe().slice(-2000)}`);
     await new Promise(resolve => setTimeout(resolve, 50));
   }
 }

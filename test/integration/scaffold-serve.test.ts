@@ -69,13 +69,18 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
     });
 
     it('starts with reload and debug off: no bind mount, daemon mode, no MOD_WSGI_DEBUG_MODE', async () => {
-      const env = await stack!.getContainer(CONTAINER).exec([
-        'sh',
-        '-c',
-        'echo "reload=$WSGI_RELOAD_ON_CHANGES debug=${WSGI_DEBUG_MODE:-unset} debugger=${WSGI_DEBUGGER:-unset}"; mount | grep -c " /srv/app " || true',
-      ]);
+      const env = await stack!
+        .getContainer(CONTAINER)
+        .exec([
+          'sh',
+          '-c',
+          'echo "reload=$WSGI_RELOAD_ON_CHANGES debug=${WSGI_DEBUG_MODE:-unset} debugger=${WSGI_DEBUGGER:-unset}"; mount | grep -c " /srv/app " || true',
+        ]);
       expect(env.output.trim().split('\n')).toEqual(['reload=0 debug=unset debugger=unset', '0']);
-      const whoami = (await (await fetch(`http://127.0.0.1:${port}/whoami`)).json()) as { pid: number; debug_mode: string | null };
+      const whoami = (await (await fetch(`http://127.0.0.1:${port}/whoami`)).json()) as {
+        pid: number;
+        debug_mode: string | null;
+      };
       expect(whoami.debug_mode).toBeNull();
       expect(whoami.pid).not.toBe(1);
     });
@@ -89,7 +94,10 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
       stack = await up(dir, ['compose.yaml', 'compose.override.yaml'], port);
     });
     afterAll(async () => {
-      writeFileSync(join(dir, 'hello.py'), readFileSync(join(dir, 'hello.py'), 'utf8').replace('Hello, edited', 'Hello from plain WSGI'));
+      writeFileSync(
+        join(dir, 'hello.py'),
+        readFileSync(join(dir, 'hello.py'), 'utf8').replace('Hello, edited', 'Hello from plain WSGI'),
+      );
       await stack?.down({ removeVolumes: true, timeout: 30_000 });
     });
 
@@ -98,7 +106,11 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
       expect(await first.text()).toBe('Hello from plain WSGI\n');
       const source = join(dir, 'hello.py');
       writeFileSync(source, readFileSync(source, 'utf8').replace('Hello from plain WSGI', 'Hello, edited'));
-      const edited = await pollUntil(`http://127.0.0.1:${port}/`, (status, body) => status === 200 && body === 'Hello, edited\n', 15_000);
+      const edited = await pollUntil(
+        `http://127.0.0.1:${port}/`,
+        (status, body) => status === 200 && body === 'Hello, edited\n',
+        15_000,
+      );
       expect(edited.body).toBe('Hello, edited\n');
     });
   });
@@ -129,7 +141,11 @@ describe('the bookworm alternative (Python 3.11, mod_wsgi 4.9)', () => {
     const container = stack!.getContainer(`${name}-1`);
     const check = await container.exec(['apache2ctl', '-t']);
     expect(check.exitCode).toBe(0);
-    const version = await container.exec(['sh', '-c', 'python3 --version; ls /usr/lib/apache2/modules/ | grep mod_wsgi.so-']);
+    const version = await container.exec([
+      'sh',
+      '-c',
+      'python3 --version; ls /usr/lib/apache2/modules/ | grep mod_wsgi.so-',
+    ]);
     expect(version.output).toMatch(/Python 3\.11\.\d+\s+mod_wsgi\.so-3\.11/);
   });
 });

@@ -38,13 +38,22 @@ describe('the generator image (top-level Dockerfile)', () => {
   const cleanup: string[] = [];
 
   beforeAll(() => {
-    const build = ['docker', 'build', '-t', IMAGE, ...(existsSync(HOST_CA_BUNDLE) ? ['--secret', `id=ca-certificates,src=${HOST_CA_BUNDLE}`] : []), '.'];
+    const build = [
+      'docker',
+      'build',
+      '-t',
+      IMAGE,
+      ...(existsSync(HOST_CA_BUNDLE) ? ['--secret', `id=ca-certificates,src=${HOST_CA_BUNDLE}`] : []),
+      '.',
+    ];
     // One Docker build at a time on this 2-core machine (benchmarks take the same lock).
     const hasFlock = spawnSync('flock', ['--version']).status === 0;
     const [command, ...args] = hasFlock ? ['flock', BUILD_LOCK, ...build] : build;
     const result = runOk(command!, args, { cwd: REPO_ROOT, env: { ...process.env, DOCKER_BUILDKIT: '1' } });
     const size = Number(docker(['image', 'inspect', '--format', '{{.Size}}', IMAGE]).stdout.trim());
-    console.log(`[container] docker build ${IMAGE}: ${result.seconds.toFixed(1)} s (lock wait included); image ${(size / 1e6).toFixed(0)} MB`);
+    console.log(
+      `[container] docker build ${IMAGE}: ${result.seconds.toFixed(1)} s (lock wait included); image ${(size / 1e6).toFixed(0)} MB`,
+    );
   });
 
   afterAll(() => {
@@ -59,7 +68,15 @@ describe('the generator image (top-level Dockerfile)', () => {
   });
 
   it('runs its own Node, not the host one', () => {
-    const result = docker(['run', '--rm', '--entrypoint', 'sh', IMAGE, '-c', 'node --version; command -v npm || echo no-npm; id -u generator']);
+    const result = docker([
+      'run',
+      '--rm',
+      '--entrypoint',
+      'sh',
+      IMAGE,
+      '-c',
+      'node --version; command -v npm || echo no-npm; id -u generator',
+    ]);
     expect(result.stdout).toMatch(/^v(2[2-9]|[3-9]\d)\./);
     expect(result.stdout).toContain('no-npm');
   });
@@ -73,7 +90,8 @@ describe('the generator image (top-level Dockerfile)', () => {
     const reference = makeProject({ fixture: 'plain-wsgi' });
     cleanup.push(reference);
     await expectSameAsSource(project, reference, OWNER.uid);
-    for (const file of ['Dockerfile', '.yo-rc.json', 'docker']) expect(statSync(join(project, file)).gid).toBe(OWNER.gid);
+    for (const file of ['Dockerfile', '.yo-rc.json', 'docker'])
+      expect(statSync(join(project, file)).gid).toBe(OWNER.gid);
   });
 
   it.runIf(IS_ROOT)('runs as --user when given', () => {
@@ -104,7 +122,9 @@ describe('the generator image (top-level Dockerfile)', () => {
     const answers: Record<string, string> = { processes: '3', kubernetes: 'y' };
     const command = ['docker', 'run', '--rm', '-it', ...mount(project), IMAGE, '--name', 'asked', '--skip-build'];
     // `script` gives docker the terminal that -t needs; we type into it.
-    const child = spawn('script', ['-qefc', command.join(' '), '/dev/null'], { env: { ...process.env, TERM: 'xterm' } });
+    const child = spawn('script', ['-qefc', command.join(' '), '/dev/null'], {
+      env: { ...process.env, TERM: 'xterm' },
+    });
     let output = '';
     child.stdout.on('data', chunk => (output += chunk));
     child.stderr.on('data', chunk => (output += chunk));
@@ -127,7 +147,14 @@ describe('the generator image (top-level Dockerfile)', () => {
     const status = await exited;
     expect(status, stripAnsi(output)).toBe(0);
     const stored = JSON.parse(readFileSync(join(project, '.yo-rc.json'), 'utf8'))['generator-wsgi-apache'];
-    expect(stored).toMatchObject({ entry: 'hello:application', name: 'asked', processes: 3, threads: 5, kubernetes: true, base: 'trixie' });
+    expect(stored).toMatchObject({
+      entry: 'hello:application',
+      name: 'asked',
+      processes: 3,
+      threads: 5,
+      kubernetes: true,
+      base: 'trixie',
+    });
     for (const file of ['Dockerfile', 'compose.yaml', 'kubernetes/deployment.yaml']) {
       expect(statSync(join(project, file)).uid, file).toBe(OWNER.uid);
     }

@@ -35,7 +35,11 @@ describe('the packed npm package under the real yo', () => {
     chmodSync(work, 0o755);
     const asRunner = { cwd: REPO_ROOT, env: process.env };
     runOk('npm', ['run', 'build'], asRunner);
-    packed = (JSON.parse(runOk('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], asRunner).stdout) as PackResult[])[0]!;
+    packed = (
+      JSON.parse(
+        runOk('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], asRunner).stdout,
+      ) as PackResult[]
+    )[0]!;
     const install = runOk(
       'npm',
       ['install', '--global', '--prefix', prefix, '--no-audit', '--no-fund', 'yo@latest', join(work, packed.filename)],
@@ -61,17 +65,28 @@ describe('the packed npm package under the real yo', () => {
   it('packs a small package: the built generators, every template, USAGE; no sources, tests or maps', () => {
     const paths = packed.files.map(file => file.path);
     for (const file of GENERATED_FILES) expect(paths).toContain(`templates/${file.template}`);
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'USAGE', 'dist/generators/app/index.js', 'dist/generators/check/index.js']) {
+    for (const file of [
+      'package.json',
+      'README.md',
+      'LICENSE',
+      'USAGE',
+      'dist/generators/app/index.js',
+      'dist/generators/check/index.js',
+    ]) {
       expect(paths).toContain(file);
     }
-    const unwanted = paths.filter(path => /\.(map|ts)$/.test(path) || /^(test|bench|generators|container|\.ci)\//.test(path));
+    const unwanted = paths.filter(
+      path => /\.(map|ts)$/.test(path) || /^(test|bench|generators|container|\.ci)\//.test(path),
+    );
     expect(unwanted).toEqual([]);
     expect(packed.size).toBeLessThan(100_000);
     expect(packed.unpackedSize).toBeLessThan(400_000);
   });
 
   it('has a package.json ready to publish', () => {
-    const pkg = JSON.parse(readFileSync(join(prefix, 'lib', 'node_modules', 'generator-wsgi-apache', 'package.json'), 'utf8'));
+    const pkg = JSON.parse(
+      readFileSync(join(prefix, 'lib', 'node_modules', 'generator-wsgi-apache', 'package.json'), 'utf8'),
+    );
     expect(pkg.name).toBe('generator-wsgi-apache');
     expect(pkg.description.length).toBeGreaterThan(20);
     expect(pkg.keywords).toContain('yeoman-generator');
@@ -130,7 +145,8 @@ describe('the packed npm package under the real yo', () => {
       chownTree(parent, ids);
       return { parent, project, elsewhere: join(parent, 'elsewhere') };
     };
-    const contents = (dir: string) => Object.fromEntries(listFiles(dir).map(file => [file, readFileSync(join(dir, file), 'utf8')]));
+    const contents = (dir: string) =>
+      Object.fromEntries(listFiles(dir).map(file => [file, readFileSync(join(dir, file), 'utf8')]));
     /**
      * yo's failure: exit 1; on stderr only yeoman's and yo's headers ("✖ An error occured while
      * running wsgi-apache:app#<phase>", "Error wsgi-apache <argv>"), then our message as one line.
@@ -139,7 +155,12 @@ describe('the packed npm package under the real yo', () => {
       expect(result.status, `${result.stdout}\n${result.stderr}`).toBe(1);
       const lines = result.stderr.split('\n').filter(line => line.trim() !== '');
       const headers = lines.slice(0, -1);
-      expect(headers.every(line => /^(✖ An error occured while running wsgi-apache:app#\w+|Error wsgi-apache .*)$/.test(line)), result.stderr).toBe(true);
+      expect(
+        headers.every(line =>
+          /^(✖ An error occured while running wsgi-apache:app#\w+|Error wsgi-apache .*)$/.test(line),
+        ),
+        result.stderr,
+      ).toBe(true);
       expect(lines.at(-1)).toMatch(message);
     };
 
@@ -152,7 +173,10 @@ describe('the packed npm package under the real yo', () => {
     });
 
     it.each([
-      [['--prot', '9000'], /^--prot: is not an option of yo wsgi-apache\. Fix: did you mean --port\? \(yo wsgi-apache --help lists every option\)\.$/],
+      [
+        ['--prot', '9000'],
+        /^--prot: is not an option of yo wsgi-apache\. Fix: did you mean --port\? \(yo wsgi-apache --help lists every option\)\.$/,
+      ],
       [['--kubernets'], /^--kubernets: is not an option of yo wsgi-apache\. Fix: did you mean --kubernetes\?/],
       [['--port'], /^--port: needs a value \(.*\)\. Fix: write --port VALUE or --port=VALUE\.$/],
     ])('yo wsgi-apache --yes --skip-build %j: one line naming the flag, nothing written', (words, message) => {
@@ -163,9 +187,15 @@ describe('the packed npm package under the real yo', () => {
     });
 
     it('a project with its own Dockerfile and compose.yaml, --yes: lists them with the way out, nothing written', () => {
-      const { project } = userProject({ Dockerfile: 'FROM python:3\n', 'compose.yaml': 'services:\n  web:\n    build: .\n' });
+      const { project } = userProject({
+        Dockerfile: 'FROM python:3\n',
+        'compose.yaml': 'services:\n  web:\n    build: .\n',
+      });
       const before = contents(project);
-      expectRefused(yo(['wsgi-apache', '--yes', '--skip-build'], project), /^Dockerfile, compose\.yaml: are not as yo wsgi-apache last wrote them.*Fix: pass --force to overwrite them, or move them away/);
+      expectRefused(
+        yo(['wsgi-apache', '--yes', '--skip-build'], project),
+        /^Dockerfile, compose\.yaml: are not as yo wsgi-apache last wrote them.*Fix: pass --force to overwrite them, or move them away/,
+      );
       expect(contents(project)).toEqual(before);
       const forced = yo(['wsgi-apache', '--yes', '--skip-build', '--force'], project);
       expect(forced.status, forced.stderr).toBe(0);
@@ -178,14 +208,19 @@ describe('the packed npm package under the real yo', () => {
       const before = contents(project);
       expectRefused(
         yo(['wsgi-apache', '--yes', '--skip-build'], project),
-        new RegExp(`^${project}: is not writable \\(EACCES: permission denied\\), so \\d+ paths cannot be written; nothing was written\\. Fix: make ${project} writable`),
+        new RegExp(
+          `^${project}: is not writable \\(EACCES: permission denied\\), so \\d+ paths cannot be written; nothing was written\\. Fix: make ${project} writable`,
+        ),
       );
       expect(contents(project)).toEqual(before);
     });
 
-    it('saved answers: --no-kubernetes and --static \'\' clear them, a hand-edited .yo-rc.json is named as the culprit', () => {
+    it("saved answers: --no-kubernetes and --static '' clear them, a hand-edited .yo-rc.json is named as the culprit", () => {
       const { project } = userProject();
-      const first = yo(['wsgi-apache', '--yes', '--skip-build', '--kubernetes', '--static', '/static=static', '--port', '8001'], project);
+      const first = yo(
+        ['wsgi-apache', '--yes', '--skip-build', '--kubernetes', '--static', '/static=static', '--port', '8001'],
+        project,
+      );
       expect(first.status, first.stderr).toBe(0);
       const again = yo(['wsgi-apache', '--skip-build', '--no-kubernetes', '--static', '', '--port', '8002'], project);
       expect(again.status, again.stderr).toBe(0);
@@ -195,7 +230,10 @@ describe('the packed npm package under the real yo', () => {
       config['generator-wsgi-apache'].port = 'abc';
       writeFileSync(join(project, '.yo-rc.json'), JSON.stringify(config, null, 2));
       const before = contents(project);
-      expectRefused(yo(['wsgi-apache', '--skip-build'], project), /^\.yo-rc\.json "port": "abc" is not a whole number\. Fix: .*give --port to replace the saved value\)\.$/);
+      expectRefused(
+        yo(['wsgi-apache', '--skip-build'], project),
+        /^\.yo-rc\.json "port": "abc" is not a whole number\. Fix: .*give --port to replace the saved value\)\.$/,
+      );
       expect(contents(project)).toEqual(before);
     });
   });

@@ -24,12 +24,20 @@ export interface DeclaredOption {
 export async function declaredOptions(which: 'app' | 'check'): Promise<DeclaredOption[]> {
   const [generatorClass, source] =
     which === 'app' ? [WsgiApacheGenerator, 'generators/app/index.ts'] : [CheckGenerator, 'generators/check/index.ts'];
-  const generator = await helpers.createGenerator(generatorClass as never, {
-    namespace: `wsgi-apache:${which}`,
-    resolved: join(REPO_ROOT, source),
-  } as never);
-  const options = Object.values((generator as unknown as { _options: Record<string, { name: string; description?: string; hide?: boolean }> })._options);
-  return options.filter(option => !option.hide).map(option => ({ name: option.name, description: option.description ?? '' }));
+  const generator = await helpers.createGenerator(
+    generatorClass as never,
+    {
+      namespace: `wsgi-apache:${which}`,
+      resolved: join(REPO_ROOT, source),
+    } as never,
+  );
+  const options = Object.values(
+    (generator as unknown as { _options: Record<string, { name: string; description?: string; hide?: boolean }> })
+      ._options,
+  );
+  return options
+    .filter(option => !option.hide)
+    .map(option => ({ name: option.name, description: option.description ?? '' }));
 }
 
 /**
@@ -65,7 +73,9 @@ export const SCAFFOLD_FLAGS: Record<string, string | true> = {
 
 /** {@link SCAFFOLD_FLAGS} as a command line: `--yes --name shipped ...`. */
 export function scaffoldArgs(): string[] {
-  return Object.entries(SCAFFOLD_FLAGS).flatMap(([flag, value]) => (value === true ? [`--${flag}`] : [`--${flag}`, value]));
+  return Object.entries(SCAFFOLD_FLAGS).flatMap(([flag, value]) =>
+    value === true ? [`--${flag}`] : [`--${flag}`, value],
+  );
 }
 
 /** Every file under `dir`, as sorted relative paths. */
@@ -91,8 +101,22 @@ export async function expectSameAsSource(shipped: string, reference: string, uid
     expect(statSync(join(shipped, file)).uid, `${file} owner`).toBe(uid);
   }
   // Not vacuous: the flags reached the generated files.
-  expect(files).toEqual(expect.arrayContaining(['Dockerfile', 'compose.yaml', '.yo-rc.json', 'docker/apache2.conf', 'kubernetes/deployment.yaml']));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'Dockerfile',
+      'compose.yaml',
+      '.yo-rc.json',
+      'docker/apache2.conf',
+      'kubernetes/deployment.yaml',
+    ]),
+  );
   expect(readFileSync(join(shipped, 'compose.yaml'), 'utf8')).toContain('WSGI_PROCESSES: ${WSGI_PROCESSES:-3}');
   const answers = JSON.parse(readFileSync(join(shipped, '.yo-rc.json'), 'utf8'))['generator-wsgi-apache'];
-  expect(answers).toMatchObject({ name: 'shipped', processes: 3, threads: 4, static: ['/static=static'], kubernetes: true });
+  expect(answers).toMatchObject({
+    name: 'shipped',
+    processes: 3,
+    threads: 4,
+    static: ['/static=static'],
+    kubernetes: true,
+  });
 }

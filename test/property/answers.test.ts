@@ -64,10 +64,12 @@ async function pool<T, R>(items: readonly T[], work: (item: T) => Promise<R>): P
 
 /** One rule an answer set breaks whatever else it holds: the generator must refuse it. */
 function mustRefuse(flags: Flags): string | undefined {
-  const number = (value: unknown) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined);
+  const number = (value: unknown) =>
+    typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : undefined;
   const processes = number(flags.processes) ?? 2;
   const threads = number(flags.threads) ?? 5;
-  if (processes >= 1 && processes <= 64 && threads >= 1 && threads <= 256 && processes * threads > 5000) return 'processes x threads over 5000';
+  if (processes >= 1 && processes <= 64 && threads >= 1 && threads <= 256 && processes * threads > 5000)
+    return 'processes x threads over 5000';
   if (flags.name !== undefined) {
     const name = String(flags.name).trim().toLowerCase();
     if (!(name.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name))) return `name ${name} is no DNS-1035 label`;
@@ -75,10 +77,31 @@ function mustRefuse(flags: Flags): string | undefined {
   const statics = (flags.static as string[] | undefined) ?? [];
   if (statics.some(item => /=\.?\/?$/.test(item) && item.endsWith('=.'))) return 'static files from the project root';
   const data = ((flags.dataDirs as string[] | undefined) ?? []).map(dir => dir.replace(/\/+$/, ''));
-  const reserved = ['docker', 'docker/x', 'wheelhouse', 'venv', '.git', '.env', 'Dockerfile', 'hello.py', 'requirements.txt', 'manage.py'];
+  const reserved = [
+    'docker',
+    'docker/x',
+    'wheelhouse',
+    'venv',
+    '.git',
+    '.env',
+    'Dockerfile',
+    'hello.py',
+    'requirements.txt',
+    'manage.py',
+  ];
   if (data.some(dir => reserved.includes(dir))) return 'a reserved path or a file as data directory';
   if (data.includes('uploads') && data.includes('Uploads')) return 'uploads and Uploads are one volume';
-  const bogus = ['hello:nosuchcallable', 'shop:create_app', 'hello:application()', 'mysite.wsgi:nothere', 'deploy/nothing.wsgi', 'nothere:app', 'hello', 'site.wsgi', 'mysite:wsgi'];
+  const bogus = [
+    'hello:nosuchcallable',
+    'shop:create_app',
+    'hello:application()',
+    'mysite.wsgi:nothere',
+    'deploy/nothing.wsgi',
+    'nothere:app',
+    'hello',
+    'site.wsgi',
+    'mysite:wsgi',
+  ];
   if (typeof flags.entry === 'string' && bogus.includes(flags.entry)) return `entry ${flags.entry} cannot work`;
   return undefined;
 }
@@ -110,7 +133,10 @@ describe('every answer set is refused in one line naming its flag, or yields fil
   afterAll(() => {
     removeTemporaryDirectories();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const reasons = [...refusedBy].sort((a, b) => b[1] - a[1]).map(([flag, n]) => `${flag} ${n}`).join(', ');
+    const reasons = [...refusedBy]
+      .sort((a, b) => b[1] - a[1])
+      .map(([flag, n]) => `${flag} ${n}`)
+      .join(', ');
     console.log(
       `property: ${cases} answer sets (+ ${names} directory names) over ${projects.length} projects (seed ${SEED}): ${cases - rejected.length} accepted, ${rejected.length} refused (${reasons}); ` +
         `docker compose config on ${Math.min(COMPOSE_SAMPLE, accepted.length)} x 3 shapes, apache2 -t on ${Math.min(APACHE_SAMPLE, accepted.length)}, ` +
@@ -119,7 +145,9 @@ describe('every answer set is refused in one line naming its flag, or yields fil
   });
 
   it(`${RUNS} answer sets, in-process: refusals name a flag in one line; accepted files pass the static checks`, () => {
-    const arbitrary = fc.integer({ min: 0, max: projects.length - 1 }).chain(index => fc.tuple(fc.constant(index), flagsArbitrary(projects[index])));
+    const arbitrary = fc
+      .integer({ min: 0, max: projects.length - 1 })
+      .chain(index => fc.tuple(fc.constant(index), flagsArbitrary(projects[index])));
     fc.assert(
       fc.property(arbitrary, ([index, flags]) => {
         const project = projects[index];
@@ -140,7 +168,8 @@ describe('every answer set is refused in one line naming its flag, or yields fil
         expect(mustRefuse(flags), JSON.stringify(flags)).toBeUndefined();
         checkAccepted(project, outcome);
         // Every seventh accepted set goes to the Docker and real-generator checks: spread over the run, not its first cases.
-        if ((cases - rejected.length) % 7 === 0 && accepted.length < COMPOSE_SAMPLE) accepted.push({ project, flags, files: outcome.files });
+        if ((cases - rejected.length) % 7 === 0 && accepted.length < COMPOSE_SAMPLE)
+          accepted.push({ project, flags, files: outcome.files });
       }),
       { numRuns: RUNS, seed: SEED },
     );
@@ -176,7 +205,9 @@ describe('every answer set is refused in one line naming its flag, or yields fil
     const sample = accepted.slice(0, APACHE_SAMPLE);
     const dirs = sample.map(s => writeScaffold(s.project, s.files));
     const results = apacheConfigTest(dirs);
-    const failures = results.flatMap((result, i) => (result === undefined ? [] : [`${dirs[i]} ${JSON.stringify(sample[i].flags)}: ${result}`]));
+    const failures = results.flatMap((result, i) =>
+      result === undefined ? [] : [`${dirs[i]} ${JSON.stringify(sample[i].flags)}: ${result}`],
+    );
     expect(failures).toEqual([]);
     // Docker-heavy steps wait for /tmp/docker.lock where other jobs share the machine: room for that wait.
   }, 900_000);
@@ -184,7 +215,10 @@ describe('every answer set is refused in one line naming its flag, or yields fil
   it('the real generator agrees: a refused set names the same flag and writes nothing; an accepted one writes the same files', async () => {
     // One refusal per flag first, so each rule is seen through the real generator, then the earliest others.
     const firstPerFlag = [...new Map(rejected.map(r => [r.flag, r])).values()];
-    const picked = [...firstPerFlag, ...rejected.filter(r => !firstPerFlag.includes(r))].slice(0, GENERATOR_SAMPLE.rejected);
+    const picked = [...firstPerFlag, ...rejected.filter(r => !firstPerFlag.includes(r))].slice(
+      0,
+      GENERATOR_SAMPLE.rejected,
+    );
     for (const { project, flags, flag } of picked) {
       const dir = copyProject(project);
       const before = snapshot(dir);

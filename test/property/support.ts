@@ -23,7 +23,13 @@ import { type Answers, FIELDS, resolveAnswers } from '../../generators/app/optio
 import { toViewModel, type ViewModel } from '../../generators/app/view-model.js';
 import { InputError } from '../../generators/lib/input-error.js';
 import { renderTemplate } from '../../generators/lib/render.js';
-import { APACHE_WORKERS, defaultMaxRequestWorkers, type TunableAnswer, tunableFor, TUNABLES } from '../../generators/lib/tunables.js';
+import {
+  APACHE_WORKERS,
+  defaultMaxRequestWorkers,
+  type TunableAnswer,
+  tunableFor,
+  TUNABLES,
+} from '../../generators/lib/tunables.js';
 import { FIXTURES, REPO_ROOT } from '../helpers/project.js';
 
 const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
@@ -73,9 +79,21 @@ const TREE_FILES = [
   'deploy/nothing.wsgi',
 ] as const;
 /** Directories a generated tree may hold, empty. */
-const TREE_DIRS = ['static', 'public', 'media', 'uploads', 'Uploads', 'instance', 'var', 'src', 'staticfiles', 'docs'] as const;
+const TREE_DIRS = [
+  'static',
+  'public',
+  'media',
+  'uploads',
+  'Uploads',
+  'instance',
+  'var',
+  'src',
+  'staticfiles',
+  'docs',
+] as const;
 const FILE_CONTENT: Record<string, string> = {
-  'deploy/site.wsgi': 'def application(environ, start_response):\n    start_response("200 OK", [])\n    return [b"ok"]\n',
+  'deploy/site.wsgi':
+    'def application(environ, start_response):\n    start_response("200 OK", [])\n    return [b"ok"]\n',
   'deploy/nothing.wsgi': 'import os\n',
   'requirements.txt': '\n',
 };
@@ -96,7 +114,11 @@ export const treeArbitrary = fc.record({
 });
 
 /** Writes a generated tree to a fresh temporary directory and detects it, as the generator does. */
-export function makeTree(tree: { base: (typeof BASES)[number]; files: readonly string[]; dirs: readonly string[] }): Project {
+export function makeTree(tree: {
+  base: (typeof BASES)[number];
+  files: readonly string[];
+  dirs: readonly string[];
+}): Project {
   const root = temporaryDirectory('wsgi-apache-property-');
   cpSync(join(FIXTURES, tree.base), root, { recursive: true });
   for (const dir of tree.dirs) mkdirSync(join(root, dir), { recursive: true });
@@ -161,14 +183,38 @@ const numberText = (min: number, max: number, usual = max) =>
   fc.oneof(
     { weight: 6, arbitrary: fc.integer({ min, max: Math.min(usual, max) }).map(String) },
     { weight: 2, arbitrary: fc.integer({ min, max }).map(String) },
-    { weight: 1, arbitrary: fc.oneof(fc.integer({ min: max + 1, max: 2 * max + 10 }).map(String), fc.constantFrom(String(min - 1), 'abc', '1.5', ' 7 ')) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(
+        fc.integer({ min: max + 1, max: 2 * max + 10 }).map(String),
+        fc.constantFrom(String(min - 1), 'abc', '1.5', ' 7 '),
+      ),
+    },
   );
 
 /** A directory (or file, or non-path) a mapping may point at: mostly the tree's own, sometimes reserved, outside or missing. */
 const pathArbitrary = (project: Project) =>
   fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...project.paths) },
-    { weight: 1, arbitrary: fc.constantFrom('.', './static', 'static/', '..', '../elsewhere', 'nothere', 'docker', 'docker/x', 'wheelhouse', 'venv', '.git', '_', 'a b', 'Dockerfile') },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        '.',
+        './static',
+        'static/',
+        '..',
+        '../elsewhere',
+        'nothere',
+        'docker',
+        'docker/x',
+        'wheelhouse',
+        'venv',
+        '.git',
+        '_',
+        'a b',
+        'Dockerfile',
+      ),
+    },
   );
 
 /**
@@ -180,16 +226,27 @@ export function flagsArbitrary(project: Project): fc.Arbitrary<Flags> {
   const path = pathArbitrary(project);
   /** `arb` with probability `given`, else absent (the flag not passed). */
   const optional = <T>(arb: fc.Arbitrary<T>, given: number) =>
-    fc.oneof({ weight: Math.round(given * 100), arbitrary: arb }, { weight: Math.round((1 - given) * 100), arbitrary: fc.constant(undefined) });
+    fc.oneof(
+      { weight: Math.round(given * 100), arbitrary: arb },
+      { weight: Math.round((1 - given) * 100), arbitrary: fc.constant(undefined) },
+    );
   const range = (answer: TunableAnswer, usual?: number) => {
     const { min, max } = tunableFor(answer);
     return numberText(min, max, usual);
   };
   const good = Object.entries(GOOD_ENTRIES).flatMap(([file, entries]) => (project.paths.includes(file) ? entries : []));
-  const publicDirs = project.paths.filter(p => /^(static|public|media|assets|uploads|docs)(\/|$)/.test(p) && !p.includes('.'));
+  const publicDirs = project.paths.filter(
+    p => /^(static|public|media|assets|uploads|docs)(\/|$)/.test(p) && !p.includes('.'),
+  );
   return fc
     .record({
-      entry: optional(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...good) }, { weight: 1, arbitrary: fc.constantFrom(...BAD_ENTRIES, ...Object.values(GOOD_ENTRIES).flat()) }), 0.5),
+      entry: optional(
+        fc.oneof(
+          { weight: 3, arbitrary: fc.constantFrom(...good) },
+          { weight: 1, arbitrary: fc.constantFrom(...BAD_ENTRIES, ...Object.values(GOOD_ENTRIES).flat()) },
+        ),
+        0.5,
+      ),
       name: optional(nameArbitrary, 0.5),
       port: optional(numberText(1, 65_535), 0.4),
       processes: optional(range('processes', 8), 0.4),
@@ -200,27 +257,55 @@ export function flagsArbitrary(project: Project): fc.Arbitrary<Flags> {
       queueTimeout: optional(range('queueTimeout'), 0.2),
       static: optional(
         fc.array(
-          fc.tuple(
-            fc.oneof({ weight: 6, arbitrary: fc.constantFrom('/static', '/media', '/s', '/public/') }, { weight: 1, arbitrary: fc.constantFrom('/', '/a b', 'x') }),
-            publicDirs.length > 0 ? fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...publicDirs) }, { weight: 1, arbitrary: path }) : path,
-          ).map(([url, dir]) => `${url}=${dir}`),
+          fc
+            .tuple(
+              fc.oneof(
+                { weight: 6, arbitrary: fc.constantFrom('/static', '/media', '/s', '/public/') },
+                { weight: 1, arbitrary: fc.constantFrom('/', '/a b', 'x') },
+              ),
+              publicDirs.length > 0
+                ? fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...publicDirs) }, { weight: 1, arbitrary: path })
+                : path,
+            )
+            .map(([url, dir]) => `${url}=${dir}`),
           { minLength: 1, maxLength: 3 },
         ),
         0.4,
       ),
       dataDirs: optional(
-        fc.array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom('uploads', 'Uploads', 'media/files', 'files', 'data', 'var', 'instance') }, { weight: 1, arbitrary: path }), {
-          minLength: 1,
-          maxLength: 3,
-        }),
+        fc.array(
+          fc.oneof(
+            {
+              weight: 5,
+              arbitrary: fc.constantFrom('uploads', 'Uploads', 'media/files', 'files', 'data', 'var', 'instance'),
+            },
+            { weight: 1, arbitrary: path },
+          ),
+          {
+            minLength: 1,
+            maxLength: 3,
+          },
+        ),
         0.4,
       ),
       aptPackages: optional(fc.constantFrom('python3-flask', 'libpq5,curl', 'curl;rm -rf /', 'gcc=4:14.2.0-1'), 0.2),
       base: optional(fc.constantFrom('trixie', 'bookworm', 'Bookworm', 'sid'), 0.3),
       kubernetes: fc.boolean(),
-      healthPath: optional(fc.constantFrom('/', '/healthz', '/admin/login/', '/x?y=1&z=2', '/~user/', 'health', '/a b'), 0.3),
+      healthPath: optional(
+        fc.constantFrom('/', '/healthz', '/admin/login/', '/x?y=1&z=2', '/~user/', 'health', '/a b'),
+        0.3,
+      ),
       initCommands: optional(
-        fc.array(fc.constantFrom('python manage.py migrate --noinput', "echo 'a, b'", 'echo "$HOME" && true', "printf '%s' it's", 'a\nb'), { minLength: 1, maxLength: 2 }),
+        fc.array(
+          fc.constantFrom(
+            'python manage.py migrate --noinput',
+            "echo 'a, b'",
+            'echo "$HOME" && true',
+            "printf '%s' it's",
+            'a\nb',
+          ),
+          { minLength: 1, maxLength: 2 },
+        ),
         0.25,
       ),
     })
@@ -239,7 +324,9 @@ export function toOptions(flags: Flags): Record<string, unknown> {
 
 /** The package's version, as the generator stamps it into the files. */
 const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const TEMPLATES = new Map(GENERATED_FILES.map(file => [file.template, readFileSync(join(REPO_ROOT, 'templates', file.template), 'utf8')]));
+const TEMPLATES = new Map(
+  GENERATED_FILES.map(file => [file.template, readFileSync(join(REPO_ROOT, 'templates', file.template), 'utf8')]),
+);
 
 export type Outcome =
   | { accepted: true; answers: Answers; view: ViewModel; files: Record<string, string> }
@@ -285,7 +372,11 @@ function ensure(condition: unknown, file: string, rule: string): asserts conditi
 }
 
 /** The three shapes Compose runs the project in. */
-export const COMPOSE_SHAPES = [['compose.yaml'], ['compose.yaml', 'compose.override.yaml'], ['compose.yaml', 'compose.watch.yaml']] as const;
+export const COMPOSE_SHAPES = [
+  ['compose.yaml'],
+  ['compose.yaml', 'compose.override.yaml'],
+  ['compose.yaml', 'compose.watch.yaml'],
+] as const;
 
 // Parsed Compose and Kubernetes documents, walked by key; their schemas are checked elsewhere.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -306,32 +397,52 @@ function checkCompose(files: Record<string, string>, name: string): void {
   ensure(base.name === name && /^[a-z0-9][a-z0-9_-]*$/.test(base.name), 'compose.yaml', `project name ${base.name}`);
   for (const shape of COMPOSE_SHAPES) {
     const services = new Map<string, Yaml[]>();
-    for (const file of shape) for (const [service, body] of Object.entries(docs[file].services as Yaml)) services.set(service, [...(services.get(service) ?? []), body]);
+    for (const file of shape)
+      for (const [service, body] of Object.entries(docs[file].services as Yaml))
+        services.set(service, [...(services.get(service) ?? []), body]);
     const declared = new Set(shape.flatMap(file => Object.keys((docs[file].volumes as Yaml) ?? {})));
     for (const [service, bodies] of services) {
       const where = `${shape.join(' + ')}: service ${service}`;
       ensure(/^[a-zA-Z0-9._-]+$/.test(service), where, 'service name');
-      ensure(bodies.some(body => body.image || body.build), where, 'has an image or a build');
+      ensure(
+        bodies.some(body => body.image || body.build),
+        where,
+        'has an image or a build',
+      );
       // Compose merges `volumes` by mount target: the last file wins per target, so a target twice *within* a file is the error.
       for (const body of bodies) {
         const targets = ((body.volumes as string[]) ?? []).map(volume => {
           const parts = String(volume).split(':');
           const source = parts.length > 1 ? parts[0] : '';
-          if (source && !source.startsWith('.') && !source.startsWith('/')) ensure(declared.has(source), where, `named volume ${source} declared`);
+          if (source && !source.startsWith('.') && !source.startsWith('/'))
+            ensure(declared.has(source), where, `named volume ${source} declared`);
           return parts.length > 1 ? parts[1] : parts[0];
         });
         ensure(new Set(targets).size === targets.length, where, `a mount target twice: ${targets.join(', ')}`);
-        for (const port of (body.ports as string[]) ?? []) ensure(/^\$\{PUBLISH_ADDRESS:-127\.0\.0\.1\}:\$\{PUBLISH_PORT:-\d{1,5}\}:8080$/.test(port), where, `port ${port}`);
-        for (const depends of Object.keys((body.depends_on as Yaml) ?? {})) ensure(services.has(depends), where, `depends on ${depends}`);
-        for (const watch of ((body.develop as Yaml)?.watch as Yaml[]) ?? []) ensure(['sync', 'rebuild', 'sync+restart'].includes(watch.action), where, `watch action ${watch.action}`);
-        for (const value of Object.values((body.environment as Yaml) ?? {})) ensure(['string', 'number'].includes(typeof value), where, 'environment values are scalars');
+        for (const port of (body.ports as string[]) ?? [])
+          ensure(
+            /^\$\{PUBLISH_ADDRESS:-127\.0\.0\.1\}:\$\{PUBLISH_PORT:-\d{1,5}\}:8080$/.test(port),
+            where,
+            `port ${port}`,
+          );
+        for (const depends of Object.keys((body.depends_on as Yaml) ?? {}))
+          ensure(services.has(depends), where, `depends on ${depends}`);
+        for (const watch of ((body.develop as Yaml)?.watch as Yaml[]) ?? [])
+          ensure(['sync', 'rebuild', 'sync+restart'].includes(watch.action), where, `watch action ${watch.action}`);
+        for (const value of Object.values((body.environment as Yaml) ?? {}))
+          ensure(['string', 'number'].includes(typeof value), where, 'environment values are scalars');
       }
     }
   }
 }
 
 /** Validates a manifest against the Kubernetes API's JSON schemas (kubernetes-models). */
-const MODELS: Record<string, new (data: never) => { validate(): void }> = { Deployment, Service, ConfigMap, PersistentVolumeClaim };
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  Deployment,
+  Service,
+  ConfigMap,
+  PersistentVolumeClaim,
+};
 
 /**
  * The manifests against the API schemas (kubernetes-models), plus the name rules the schemas leave
@@ -341,9 +452,13 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = { Depl
 function checkKubernetes(files: Record<string, string>): void {
   const docs = Object.entries(files)
     .filter(([file]) => file.startsWith('kubernetes/'))
-    .flatMap(([file, text]) => parseAllDocuments(text).map(doc => ({ file, doc: doc.toJS({ maxAliasCount: -1 }) as Yaml })))
+    .flatMap(([file, text]) =>
+      parseAllDocuments(text).map(doc => ({ file, doc: doc.toJS({ maxAliasCount: -1 }) as Yaml })),
+    )
     .filter(({ doc }) => doc);
-  const claims = new Set(docs.filter(({ doc }) => doc.kind === 'PersistentVolumeClaim').map(({ doc }) => doc.metadata.name));
+  const claims = new Set(
+    docs.filter(({ doc }) => doc.kind === 'PersistentVolumeClaim').map(({ doc }) => doc.metadata.name),
+  );
   for (const { file, doc } of docs) {
     const Model = MODELS[doc.kind];
     ensure(Model, file, `known kind ${doc.kind}`);
@@ -353,20 +468,41 @@ function checkKubernetes(files: Record<string, string>): void {
       throw new Error(`${file}: ${(error as Error).message}`);
     }
     ensure(subdomain(doc.metadata.name), file, `metadata.name ${doc.metadata.name}`);
-    if (doc.kind === 'Service') ensure(doc.metadata.name.length <= 63 && DNS_1035_LABEL.test(doc.metadata.name), file, 'Service name is a DNS-1035 label');
-    for (const value of Object.values((doc.metadata.labels as Yaml) ?? {})) ensure(String(value).length <= 63, file, 'label value');
+    if (doc.kind === 'Service')
+      ensure(
+        doc.metadata.name.length <= 63 && DNS_1035_LABEL.test(doc.metadata.name),
+        file,
+        'Service name is a DNS-1035 label',
+      );
+    for (const value of Object.values((doc.metadata.labels as Yaml) ?? {}))
+      ensure(String(value).length <= 63, file, 'label value');
     if (doc.kind !== 'Deployment') continue;
     const pod = doc.spec.template.spec;
     const volumes = (pod.volumes as Yaml[]).map(volume => volume.name);
-    ensure(volumes.every(label) && new Set(volumes).size === volumes.length, file, `volume names ${volumes.join(', ')}`);
+    ensure(
+      volumes.every(label) && new Set(volumes).size === volumes.length,
+      file,
+      `volume names ${volumes.join(', ')}`,
+    );
     const containers = [...((pod.initContainers as Yaml[]) ?? []), ...(pod.containers as Yaml[])];
-    ensure(containers.every(c => label(c.name)) && new Set(containers.map(c => c.name)).size === containers.length, file, 'container names unique labels');
+    ensure(
+      containers.every(c => label(c.name)) && new Set(containers.map(c => c.name)).size === containers.length,
+      file,
+      'container names unique labels',
+    );
     for (const container of containers) {
       const mounts = ((container.volumeMounts as Yaml[]) ?? []).map(mount => mount.mountPath);
       ensure(new Set(mounts).size === mounts.length, file, 'a mount path twice');
-      for (const mount of (container.volumeMounts as Yaml[]) ?? []) ensure(volumes.includes(mount.name), file, `mount of volume ${mount.name}`);
+      for (const mount of (container.volumeMounts as Yaml[]) ?? [])
+        ensure(volumes.includes(mount.name), file, `mount of volume ${mount.name}`);
     }
-    for (const volume of pod.volumes as Yaml[]) if (volume.persistentVolumeClaim) ensure(claims.has(volume.persistentVolumeClaim.claimName), file, `claim ${volume.persistentVolumeClaim.claimName}`);
+    for (const volume of pod.volumes as Yaml[])
+      if (volume.persistentVolumeClaim)
+        ensure(
+          claims.has(volume.persistentVolumeClaim.claimName),
+          file,
+          `claim ${volume.persistentVolumeClaim.claimName}`,
+        );
   }
 }
 
@@ -374,7 +510,9 @@ function checkKubernetes(files: Record<string, string>): void {
 function servable(path: string): boolean {
   return path
     .split('/')
-    .every(part => !(part.startsWith('.') && part !== '.gitkeep' && part !== '.keep') && !/\.(py|pyc|pyo|wsgi)$/.test(part));
+    .every(
+      part => !(part.startsWith('.') && part !== '.gitkeep' && part !== '.keep') && !/\.(py|pyc|pyo|wsgi)$/.test(part),
+    );
 }
 
 /**
@@ -385,27 +523,50 @@ function servable(path: string): boolean {
  */
 export function checkAccepted(project: Project, outcome: Extract<Outcome, { accepted: true }>): void {
   const { answers, view, files } = outcome;
-  ensure(answers.name.length <= 63 && DNS_1035_LABEL.test(answers.name), '.yo-rc.json', `name ${answers.name} is a DNS-1035 label`);
+  ensure(
+    answers.name.length <= 63 && DNS_1035_LABEL.test(answers.name),
+    '.yo-rc.json',
+    `name ${answers.name} is a DNS-1035 label`,
+  );
   checkCompose(files, answers.name);
   if (answers.kubernetes) checkKubernetes(files);
-  else ensure(!Object.keys(files).some(file => file.startsWith('kubernetes/')), 'kubernetes/', 'written only when asked');
+  else
+    ensure(!Object.keys(files).some(file => file.startsWith('kubernetes/')), 'kubernetes/', 'written only when asked');
 
   const envvars = files['docker/envvars'];
   for (const tunable of TUNABLES) {
-    ensure(envvars.includes(`wsgi_apache_int ${tunable.env} "$${tunable.env}" ${tunable.min} ${tunable.max}\n`), 'docker/envvars', `checks ${tunable.env}`);
+    ensure(
+      envvars.includes(`wsgi_apache_int ${tunable.env} "$${tunable.env}" ${tunable.min} ${tunable.max}\n`),
+      'docker/envvars',
+      `checks ${tunable.env}`,
+    );
     if (tunable.answer) {
       const value = answers[tunable.answer];
       ensure(value >= tunable.min && value <= tunable.max, 'docker/envvars', `${tunable.env}=${value} in range`);
       ensure(envvars.includes(`${tunable.env}:=${value}}`), 'docker/envvars', `defaults ${tunable.env} to ${value}`);
     }
   }
-  ensure(defaultMaxRequestWorkers(answers.processes, answers.threads) <= APACHE_WORKERS.max, 'docker/envvars', 'derived Apache workers within range');
+  ensure(
+    defaultMaxRequestWorkers(answers.processes, answers.threads) <= APACHE_WORKERS.max,
+    'docker/envvars',
+    'derived Apache workers within range',
+  );
 
   // The build context as the engine sees it: what the Dockerfile COPYs and the entry imports must be in it.
   const ignore = dockerignore().add(files['.dockerignore'].split('\n'));
-  const needed = ['docker/apache2.conf', 'docker/envvars', 'docker/start-apache', 'docker/entrypoint', ...view.dependencyFiles];
+  const needed = [
+    'docker/apache2.conf',
+    'docker/envvars',
+    'docker/start-apache',
+    'docker/entrypoint',
+    ...view.dependencyFiles,
+  ];
   if (view.wheelhouse) needed.push('wheelhouse');
-  const entryFile = project.paths.find(path => path === `${view.entryModule.replaceAll('.', '/')}.py` || path === `${view.entryModule.replaceAll('.', '/')}/__init__.py`);
+  const entryFile = project.paths.find(
+    path =>
+      path === `${view.entryModule.replaceAll('.', '/')}.py` ||
+      path === `${view.entryModule.replaceAll('.', '/')}/__init__.py`,
+  );
   if (entryFile) needed.push(entryFile);
   if (!view.generatedScript) needed.push(view.wsgiScript.replace(`${view.appDir}/`, ''));
   for (const path of needed) ensure(!ignore.ignores(path), '.dockerignore', `keeps ${path} in the build context`);
@@ -413,10 +574,15 @@ export function checkAccepted(project: Project, outcome: Extract<Outcome, { acce
   for (const mapping of answers.static) {
     const dir = mapping.slice(mapping.indexOf('=') + 1);
     ensure(dir !== '.', 'docker/apache2.conf', 'does not serve the project root');
-    for (const path of project.paths.filter(p => p.startsWith(`${dir}/`))) ensure(servable(path.slice(dir.length + 1)), 'docker/apache2.conf', `does not serve ${path}`);
+    for (const path of project.paths.filter(p => p.startsWith(`${dir}/`)))
+      ensure(servable(path.slice(dir.length + 1)), 'docker/apache2.conf', `does not serve ${path}`);
   }
   const volumes = view.dataDirs.map(d => d.volume);
-  ensure(new Set(volumes).size === volumes.length && volumes.every(label), 'compose.yaml', `data volumes ${volumes.join(', ')}`);
+  ensure(
+    new Set(volumes).size === volumes.length && volumes.every(label),
+    'compose.yaml',
+    `data volumes ${volumes.join(', ')}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -452,7 +618,9 @@ export async function composeConfig(dir: string): Promise<string[]> {
     try {
       await execFileAsync('docker', ['compose', ...shape.flatMap(file => ['-f', file]), 'config', '-q'], { cwd: dir });
     } catch (error) {
-      failures.push(`${shape.join(' + ')}: ${String((error as { stderr?: string }).stderr || (error as Error).message).trim()}`);
+      failures.push(
+        `${shape.join(' + ')}: ${String((error as { stderr?: string }).stderr || (error as Error).message).trim()}`,
+      );
     }
   }
   return failures;
@@ -498,7 +666,18 @@ export function apacheConfigTest(cases: string[]): (string | undefined)[] {
     '  if out=$( ( . "$dir/envvars" && apache2 -t -f "$dir/apache2.conf" ) 2>&1 ); then echo "case $n ok"; else echo "case $n failed: $(printf %s "$out" | tr "\\n" " ")"; fi',
     'done',
   ].join('\n');
-  const run = dockerHeavy(['run', '--rm', '--network', 'none', '-v', `${batch}:/cases:ro`, APACHE_IMAGE, 'sh', '-c', script]);
+  const run = dockerHeavy([
+    'run',
+    '--rm',
+    '--network',
+    'none',
+    '-v',
+    `${batch}:/cases:ro`,
+    APACHE_IMAGE,
+    'sh',
+    '-c',
+    script,
+  ]);
   if (run.status !== 0) throw new Error(`apache2 -t batch did not run: ${run.stderr}`);
   const results = new Map<number, string | undefined>();
   for (const line of run.stdout.split('\n')) {

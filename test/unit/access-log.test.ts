@@ -13,7 +13,8 @@ function loggerScript(): string {
   return path;
 }
 
-const lines = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => `line ${from + i} "GET / HTTP/1.1" 200\n`).join('');
+const lines = (from: number, to: number) =>
+  Array.from({ length: to - from }, (_, i) => `line ${from + i} "GET / HTTP/1.1" 200\n`).join('');
 
 /** Starts the logger as Apache does (`python3 -I -S script`, lines on stdin). */
 function startLogger() {
@@ -42,7 +43,8 @@ describe('docker/access-log.py (Apache piped access logger)', () => {
     const logger = startLogger();
     logger.child.stdin.write('single request\n');
     const deadline = Date.now() + 2_000;
-    while (!logger.output().includes('single request') && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 10));
+    while (!logger.output().includes('single request') && Date.now() < deadline)
+      await new Promise(resolve => setTimeout(resolve, 10));
     expect(logger.output()).toBe('single request\n');
     logger.child.stdin.end();
     expect(await logger.exited).toBe(0);

@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nearestName, nearestOption, type OptionSpec, parseCommandLine, yoCommandLine } from '../../generators/lib/argv.js';
+import {
+  nearestName,
+  nearestOption,
+  type OptionSpec,
+  parseCommandLine,
+  yoCommandLine,
+} from '../../generators/lib/argv.js';
 
 const SPECS: OptionSpec[] = [
   { name: 'yes', kind: 'boolean', alias: 'y' },
@@ -29,10 +35,19 @@ const error = (...words: string[]) => {
 
 describe('parseCommandLine', () => {
   it('on/off flags never take the next word', () => {
-    expect(parse('-y', '--skip-build', '../plain')).toEqual({ given: { yes: true, 'skip-build': true }, positionals: ['../plain'] });
-    expect(parse('--kubernetes', 'dir', '--yes')).toEqual({ given: { kubernetes: true, yes: true }, positionals: ['dir'] });
+    expect(parse('-y', '--skip-build', '../plain')).toEqual({
+      given: { yes: true, 'skip-build': true },
+      positionals: ['../plain'],
+    });
+    expect(parse('--kubernetes', 'dir', '--yes')).toEqual({
+      given: { kubernetes: true, yes: true },
+      positionals: ['dir'],
+    });
     expect(parse('-yh')).toEqual({ given: { yes: true, help: true }, positionals: [] });
-    expect(parse('--yes=false', '--no-kubernetes')).toEqual({ given: { yes: false, kubernetes: false }, positionals: [] });
+    expect(parse('--yes=false', '--no-kubernetes')).toEqual({
+      given: { yes: false, kubernetes: false },
+      positionals: [],
+    });
   });
 
   it('values: --x VALUE, --x=VALUE, a value that is a negative number or "-"', () => {
@@ -42,9 +57,15 @@ describe('parseCommandLine', () => {
   });
 
   it('lists: repeated, cleared by an empty value or --no-, then added to again', () => {
-    expect(parse('--static', '/a=a', '--static=/b=b')).toEqual({ given: { static: ['/a=a', '/b=b'] }, positionals: [] });
+    expect(parse('--static', '/a=a', '--static=/b=b')).toEqual({
+      given: { static: ['/a=a', '/b=b'] },
+      positionals: [],
+    });
     expect(parse('--static', '')).toEqual({ given: { static: [] }, positionals: [] });
-    expect(parse('--no-data-dir', '--static=', '--data-dir', 'x')).toEqual({ given: { static: [], 'data-dir': ['x'] }, positionals: [] });
+    expect(parse('--no-data-dir', '--static=', '--data-dir', 'x')).toEqual({
+      given: { static: [], 'data-dir': ['x'] },
+      positionals: [],
+    });
   });
 
   it('-- ends the options', () => {
@@ -52,8 +73,14 @@ describe('parseCommandLine', () => {
   });
 
   it.each([
-    [['--prot', '9000'], '--prot: is not an option of yo test. Fix: did you mean --port? (yo test --help lists every option).'],
-    [['--kubernets'], '--kubernets: is not an option of yo test. Fix: did you mean --kubernetes? (yo test --help lists every option).'],
+    [
+      ['--prot', '9000'],
+      '--prot: is not an option of yo test. Fix: did you mean --port? (yo test --help lists every option).',
+    ],
+    [
+      ['--kubernets'],
+      '--kubernets: is not an option of yo test. Fix: did you mean --kubernetes? (yo test --help lists every option).',
+    ],
     [['--zzz'], '--zzz: is not an option of yo test. Fix: yo test --help lists every option.'],
     [['-q'], '-q: is not an option of yo test. Fix: yo test --help lists every option.'],
     [['--port'], '--port: needs a value (Host port). Fix: write --port VALUE or --port=VALUE.'],
@@ -62,9 +89,15 @@ describe('parseCommandLine', () => {
     [['--port='], '--port: needs a value (Host port). Fix: write --port VALUE or --port=VALUE.'],
     [['--static'], '--static: needs a value. Fix: write --static VALUE or --static=VALUE.'],
     [['--port', '1', '--port', '2'], '--port: is given twice ("1" and "2"). Fix: give --port once.'],
-    [['--yes=maybe'], '--yes: is an on/off flag and takes no value ("maybe"). Fix: write --yes alone (or --no-yes to turn it off).'],
+    [
+      ['--yes=maybe'],
+      '--yes: is an on/off flag and takes no value ("maybe"). Fix: write --yes alone (or --no-yes to turn it off).',
+    ],
     [['--no-yes=1'], '--no-yes: takes no value ("1"). Fix: write --no-yes alone.'],
-    [['--no-port'], '--no-port: --port cannot be turned off, it always has a value. Fix: leave --no-port out, or give --port VALUE.'],
+    [
+      ['--no-port'],
+      '--no-port: --port cannot be turned off, it always has a value. Fix: leave --no-port out, or give --port VALUE.',
+    ],
   ])('%j is refused in one line naming the flag', (words, message) => {
     expect(error(...words)).toBe(message);
   });
@@ -106,9 +139,13 @@ describe('yoCommandLine', () => {
   const names = ['wsgi-apache:app', 'wsgi-apache', 'generator-wsgi-apache'];
 
   it('is the words of our command, as yo was run', () => {
-    expect(yoCommandLine(['node', join(dir, 'bin', 'yo'), 'wsgi-apache', '-y', '--skip-build', '../plain'], names)).toEqual(['-y', '--skip-build', '../plain']);
+    expect(
+      yoCommandLine(['node', join(dir, 'bin', 'yo'), 'wsgi-apache', '-y', '--skip-build', '../plain'], names),
+    ).toEqual(['-y', '--skip-build', '../plain']);
     expect(yoCommandLine(['node', cli, 'wsgi-apache:app', '--port', '1'], names)).toEqual(['--port', '1']);
-    expect(yoCommandLine(['node', '/usr/bin/yo', '--force=true', 'generator-wsgi-apache'], names)).toEqual(['--force=true']);
+    expect(yoCommandLine(['node', '/usr/bin/yo', '--force=true', 'generator-wsgi-apache'], names)).toEqual([
+      '--force=true',
+    ]);
   });
 
   it('follows yo\'s split into several commands at a word ending in ","', () => {

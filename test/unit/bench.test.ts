@@ -73,20 +73,32 @@ describe('countersFromStats', () => {
   const cpu = { cpu_usage: { total_usage: 5_000_000_000 } };
 
   it('subtracts cgroup v1 total_inactive_file, as docker stats does', () => {
-    const counters = countersFromStats({ cpu_stats: cpu, memory_stats: { usage: 50_000_000, stats: { total_inactive_file: 8_000_000, cache: 12_000_000 } } });
+    const counters = countersFromStats({
+      cpu_stats: cpu,
+      memory_stats: { usage: 50_000_000, stats: { total_inactive_file: 8_000_000, cache: 12_000_000 } },
+    });
     expect(counters).toEqual({ cpuNanos: 5_000_000_000, memoryBytes: 42_000_000 });
   });
 
   it('subtracts cgroup v2 inactive_file', () => {
-    expect(countersFromStats({ cpu_stats: cpu, memory_stats: { usage: 30_000_000, stats: { inactive_file: 1_000_000 } } }).memoryBytes).toBe(29_000_000);
+    expect(
+      countersFromStats({ cpu_stats: cpu, memory_stats: { usage: 30_000_000, stats: { inactive_file: 1_000_000 } } })
+        .memoryBytes,
+    ).toBe(29_000_000);
   });
 
   it('falls back to cgroup v1 cache', () => {
-    expect(countersFromStats({ cpu_stats: cpu, memory_stats: { usage: 30_000_000, stats: { cache: 2_000_000 } } }).memoryBytes).toBe(28_000_000);
+    expect(
+      countersFromStats({ cpu_stats: cpu, memory_stats: { usage: 30_000_000, stats: { cache: 2_000_000 } } })
+        .memoryBytes,
+    ).toBe(28_000_000);
   });
 
   it('reads a sample without memory figures (a stopped container) as 0 bytes', () => {
-    expect(countersFromStats({ cpu_stats: cpu, memory_stats: {} })).toEqual({ cpuNanos: 5_000_000_000, memoryBytes: 0 });
+    expect(countersFromStats({ cpu_stats: cpu, memory_stats: {} })).toEqual({
+      cpuNanos: 5_000_000_000,
+      memoryBytes: 0,
+    });
     expect(countersFromStats({ cpu_stats: cpu })).toEqual({ cpuNanos: 5_000_000_000, memoryBytes: 0 });
   });
 });
@@ -136,10 +148,15 @@ describe('targets', () => {
 
 describe('report', () => {
   // The committed report is what `npm run bench -- --report-only` makes of the committed runs.
-  it.each(['2026-11-21', '2026-11-22-images-on-slim-base'])('rebuilds bench/results/%s.md and its summary from its raw runs', name => {
-    const saved = JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results', `${name}.json`), 'utf8')) as BenchResult & { summary: unknown };
-    const summary = summarize(saved, loadTargets());
-    expect(JSON.parse(JSON.stringify(summary))).toEqual(saved.summary);
-    expect(renderMarkdown(saved, summary)).toBe(readFileSync(join(REPO_ROOT, 'bench/results', `${name}.md`), 'utf8'));
-  });
+  it.each(['2026-11-21', '2026-11-22-images-on-slim-base'])(
+    'rebuilds bench/results/%s.md and its summary from its raw runs',
+    name => {
+      const saved = JSON.parse(
+        readFileSync(join(REPO_ROOT, 'bench/results', `${name}.json`), 'utf8'),
+      ) as BenchResult & { summary: unknown };
+      const summary = summarize(saved, loadTargets());
+      expect(JSON.parse(JSON.stringify(summary))).toEqual(saved.summary);
+      expect(renderMarkdown(saved, summary)).toBe(readFileSync(join(REPO_ROOT, 'bench/results', `${name}.md`), 'utf8'));
+    },
+  );
 });

@@ -21,11 +21,35 @@ describe('yo wsgi-apache:check options', () => {
 
   it('parses every flag', () => {
     const settings = resolveCheckSettings(
-      { path: ['/a', '/b'], duration: '3', connections: '8', rate: '100', warmup: '0', 'max-error-rate': '0.5', 'max-p99': '250', port: '9000', dev: true, json: true },
+      {
+        path: ['/a', '/b'],
+        duration: '3',
+        connections: '8',
+        rate: '100',
+        warmup: '0',
+        'max-error-rate': '0.5',
+        'max-p99': '250',
+        port: '9000',
+        dev: true,
+        json: true,
+      },
       { healthPath: '/h' },
     );
-    expect(settings).toMatchObject({ paths: ['/a', '/b'], pathsGiven: true, durationSeconds: 3, connections: 8, rate: 100, warmupSeconds: 0 });
-    expect(settings).toMatchObject({ maxErrorRatePercent: 0.5, maxP99Ms: 250, port: 9000, shape: 'development', json: true });
+    expect(settings).toMatchObject({
+      paths: ['/a', '/b'],
+      pathsGiven: true,
+      durationSeconds: 3,
+      connections: 8,
+      rate: 100,
+      warmupSeconds: 0,
+    });
+    expect(settings).toMatchObject({
+      maxErrorRatePercent: 0.5,
+      maxP99Ms: 250,
+      port: 9000,
+      shape: 'development',
+      json: true,
+    });
   });
 
   it.each([
@@ -39,6 +63,7 @@ describe('yo wsgi-apache:check options', () => {
   });
 
   it('states each default in its --help description', () => {
-    for (const field of CHECK_FIELDS.filter(f => f.kind === 'value' || f.kind === 'list')) expect(field.description).toMatch(/default/);
+    for (const field of CHECK_FIELDS.filter(f => f.kind === 'value' || f.kind === 'list'))
+      expect(field.description).toMatch(/default/);
   });
 });

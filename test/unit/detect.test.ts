@@ -41,9 +41,16 @@ describe('detectProject', () => {
   });
 
   it('leaves Django static files alone without STATIC_ROOT or with a CDN URL', () => {
-    const files = { 'manage.py': DJANGO_MANAGE, 'mysite/wsgi.py': '', 'mysite/settings.py': "STATIC_URL = 'static/'\n" };
+    const files = {
+      'manage.py': DJANGO_MANAGE,
+      'mysite/wsgi.py': '',
+      'mysite/settings.py': "STATIC_URL = 'static/'\n",
+    };
     expect(detectProject(makeProject({ files })).djangoStatic).toBeUndefined();
-    const cdn = { ...files, 'mysite/settings.py': "STATIC_URL = 'https://cdn.example/'\nSTATIC_ROOT = 'staticfiles'\n" };
+    const cdn = {
+      ...files,
+      'mysite/settings.py': "STATIC_URL = 'https://cdn.example/'\nSTATIC_ROOT = 'staticfiles'\n",
+    };
     expect(detectProject(makeProject({ files: cdn })).djangoStatic).toBeUndefined();
   });
 
@@ -90,7 +97,8 @@ describe('detectProject', () => {
 });
 
 describe('detectProject: Django below the root', () => {
-  const SETTINGS = 'from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nSTATIC_URL = "static/"\n';
+  const SETTINGS =
+    'from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nSTATIC_URL = "static/"\n';
   const nested = (dir: string, staticRoot = 'BASE_DIR / "staticfiles"') => ({
     [`${dir}/manage.py`]: DJANGO_MANAGE,
     [`${dir}/mysite/__init__.py`]: '',
@@ -98,31 +106,41 @@ describe('detectProject: Django below the root', () => {
     [`${dir}/mysite/settings.py`]: `${SETTINGS}STATIC_ROOT = ${staticRoot}\n`,
   });
 
-  it.each([['src'], ['backend'], ['src/backend']])('finds manage.py in %s/ with its settings, entry and BASE_DIR-relative STATIC_ROOT', dir => {
-    const facts = detectProject(makeProject({ files: nested(dir) }));
-    expect(facts).toMatchObject({
-      framework: 'django',
-      djangoSettingsModule: 'mysite.settings',
-      djangoManagePy: `${dir}/manage.py`,
-      djangoStatic: { url: '/static', root: `${dir}/staticfiles` },
-    });
-    // The project's wsgi.py is offered once, as Django imports it, not also as a dotted path from the root.
-    expect(facts.entryCandidates).toEqual(['mysite.wsgi:application']);
-  });
+  it.each([['src'], ['backend'], ['src/backend']])(
+    'finds manage.py in %s/ with its settings, entry and BASE_DIR-relative STATIC_ROOT',
+    dir => {
+      const facts = detectProject(makeProject({ files: nested(dir) }));
+      expect(facts).toMatchObject({
+        framework: 'django',
+        djangoSettingsModule: 'mysite.settings',
+        djangoManagePy: `${dir}/manage.py`,
+        djangoStatic: { url: '/static', root: `${dir}/staticfiles` },
+      });
+      // The project's wsgi.py is offered once, as Django imports it, not also as a dotted path from the root.
+      expect(facts.entryCandidates).toEqual(['mysite.wsgi:application']);
+    },
+  );
 
   it('the entry parses against the directory holding manage.py', () => {
     const root = makeProject({ files: nested('backend') });
     const facts = detectProject(root);
     expect(extraModuleRoots(facts)).toEqual(['backend']);
-    expect(parseEntry('mysite.wsgi:application', root, extraModuleRoots(facts))).toMatchObject({ module: 'mysite.wsgi', moduleRoot: 'backend' });
+    expect(parseEntry('mysite.wsgi:application', root, extraModuleRoots(facts))).toMatchObject({
+      module: 'mysite.wsgi',
+      moduleRoot: 'backend',
+    });
     expect(extraModuleRoots(detectProject(makeProject({ files: nested('src') })))).toEqual([]);
     expect(extraModuleRoots(detectProject(makeProject({ files: { ...nested('.') } })))).toEqual([]);
   });
 
   it('a root manage.py wins; deeper than two levels and skipped directories are not searched', () => {
-    expect(detectProject(makeProject({ files: { ...nested('.'), ...nested('backend') } })).djangoManagePy).toBe('manage.py');
+    expect(detectProject(makeProject({ files: { ...nested('.'), ...nested('backend') } })).djangoManagePy).toBe(
+      'manage.py',
+    );
     expect(detectProject(makeProject({ files: nested('a/b/c') })).djangoManagePy).toBeUndefined();
-    expect(detectProject(makeProject({ files: { ...nested('venv'), ...nested('tests/site') } })).framework).toBeUndefined();
+    expect(
+      detectProject(makeProject({ files: { ...nested('venv'), ...nested('tests/site') } })).framework,
+    ).toBeUndefined();
   });
 
   it('skips a manage.py whose settings package has no wsgi.py and takes the next one', () => {
@@ -146,7 +164,8 @@ describe('detectProject: Django below the root', () => {
     const files = nested('src');
     delete files['src/mysite/settings.py'];
     files['src/manage.py'] = DJANGO_MANAGE.replace('mysite.settings', 'mysite.settings.production');
-    files['src/mysite/settings/production.py'] = 'from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent.parent\nSTATIC_ROOT = BASE_DIR / "staticfiles"\n';
+    files['src/mysite/settings/production.py'] =
+      'from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent.parent\nSTATIC_ROOT = BASE_DIR / "staticfiles"\n';
     expect(detectProject(makeProject({ files })).djangoStatic?.root).toBe('src/staticfiles');
     // Outside the project: left to the user.
     expect(staticRoot('src', 'BASE_DIR.parent.parent / "static"')).toBeUndefined();
@@ -160,7 +179,8 @@ describe('detectProject: Python dependency files', () => {
         'app.py': 'application = None\n',
         'requirements.txt': '-r requirements/base.txt\n',
         'requirements/base.txt': 'flask\n',
-        'pyproject.toml': '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "app"\nversion = "1"\n',
+        'pyproject.toml':
+          '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "app"\nversion = "1"\n',
       },
     });
     expect(detectProject(root)).toMatchObject({
@@ -179,6 +199,8 @@ describe('detectProject: Python dependency files', () => {
 
   it('stops on dependencies it cannot install, before anything else', () => {
     const root = makeProject({ files: { 'requirements.txt': '-r ../shared.txt\n' } });
-    expect(() => detectProject(root)).toThrow(/^requirements\.txt: line 1 "-r \.\.\/shared\.txt" includes a file outside the project/);
+    expect(() => detectProject(root)).toThrow(
+      /^requirements\.txt: line 1 "-r \.\.\/shared\.txt" includes a file outside the project/,
+    );
   });
 });

@@ -40,7 +40,9 @@ describe('parseEntry', () => {
     }
   });
   it('says what to pass when nothing was given', () => {
-    expect(() => parseEntry('', root)).toThrow(/--entry: no WSGI entry point was given and none could be detected\. Fix: pass --entry/);
+    expect(() => parseEntry('', root)).toThrow(
+      /--entry: no WSGI entry point was given and none could be detected\. Fix: pass --entry/,
+    );
   });
   it.each([['hello'], ['hello:'], ['hello:app()x'], ['1hello:app'], ['hello:app:x'], ['hello-world:app']])(
     'rejects the unparseable %j',
@@ -49,17 +51,30 @@ describe('parseEntry', () => {
     },
   );
   it('rejects a module that does not exist, saying where it looked', () => {
-    expect(() => parseEntry('missing.mod:app', root)).toThrow(/module "missing\.mod" .* was not found \(looked for missing\/mod\.py and missing\/mod\/__init__\.py/);
+    expect(() => parseEntry('missing.mod:app', root)).toThrow(
+      /module "missing\.mod" .* was not found \(looked for missing\/mod\.py and missing\/mod\/__init__\.py/,
+    );
   });
   it('rejects a script that does not exist', () => {
-    expect(() => parseEntry('deploy/other.wsgi', root)).toThrow(/--entry: WSGI script "deploy\/other\.wsgi" does not exist/);
+    expect(() => parseEntry('deploy/other.wsgi', root)).toThrow(
+      /--entry: WSGI script "deploy\/other\.wsgi" does not exist/,
+    );
   });
 });
 
 describe('parseEntry with extra module roots (a Django project below the root)', () => {
-  const nested = makeProject({ files: { 'backend/manage.py': '', 'backend/mysite/__init__.py': '', 'backend/mysite/wsgi.py': 'application = None\n' } });
+  const nested = makeProject({
+    files: {
+      'backend/manage.py': '',
+      'backend/mysite/__init__.py': '',
+      'backend/mysite/wsgi.py': 'application = None\n',
+    },
+  });
   it('finds the module in an extra root, after the root and src/', () => {
-    expect(parseEntry('mysite.wsgi:application', nested, ['backend'])).toMatchObject({ module: 'mysite.wsgi', moduleRoot: 'backend' });
+    expect(parseEntry('mysite.wsgi:application', nested, ['backend'])).toMatchObject({
+      module: 'mysite.wsgi',
+      moduleRoot: 'backend',
+    });
   });
   it('without it, and for a missing module, says every place it looked', () => {
     expect(() => parseEntry('mysite.wsgi:application', nested)).toThrow(/in the project and in src\/\)/);
@@ -69,7 +84,7 @@ describe('parseEntry with extra module roots (a Django project below the root)',
   });
 });
 
-describe('checkEntryCallable: the callable exists and is called the right way (Python\'s ast)', () => {
+describe("checkEntryCallable: the callable exists and is called the right way (Python's ast)", () => {
   const project = makeProject({
     files: {
       'hello.py': 'import os\n\ndef application(environ, start_response):\n    pass\n\ndef helper():\n    pass\n',
@@ -78,9 +93,11 @@ describe('checkEntryCallable: the callable exists and is called the right way (P
       'decorated.py': '@wrap\ndef application():\n    pass\n',
       'star.py': 'from elsewhere import *\n',
       'lazy.py': 'def __getattr__(name):\n    return None\n',
-      'conditional.py': 'try:\n    from fast import app\nexcept ImportError:\n    app = None\nif True:\n    for alias in []:\n        pass\n',
+      'conditional.py':
+        'try:\n    from fast import app\nexcept ImportError:\n    app = None\nif True:\n    for alias in []:\n        pass\n',
       'needs.py': 'def make(config):\n    pass\n',
-      'newer.py': 'type Alias = int\ndef application(environ, start_response): pass\nmatch x:\n    case [a, *rest]: pass\n',
+      'newer.py':
+        'type Alias = int\ndef application(environ, start_response): pass\nmatch x:\n    case [a, *rest]: pass\n',
       'broken.py': 'def application(environ, start_response)\n',
       'pkg/__init__.py': '',
       'pkg/sub.py': 'application = None\n',
@@ -126,17 +143,25 @@ describe('checkEntryCallable: the callable exists and is called the right way (P
     expect(() => check('hello:application()')).toThrow(
       '--entry: hello:application() calls application without arguments, but it requires 2 arguments. Fix: it is a WSGI application itself: did you mean hello:application? (without "()").',
     );
-    expect(() => check('needs:make()')).toThrow(/--entry: needs:make\(\) calls make without arguments, but it requires 1 argument\. Fix: give its arguments defaults/);
-    expect(() => check('needs:make')).toThrow(/--entry: make\(\) in needs\.py requires 1 argument, so it cannot be the WSGI application/);
+    expect(() => check('needs:make()')).toThrow(
+      /--entry: needs:make\(\) calls make without arguments, but it requires 1 argument\. Fix: give its arguments defaults/,
+    );
+    expect(() => check('needs:make')).toThrow(
+      /--entry: make\(\) in needs\.py requires 1 argument, so it cannot be the WSGI application/,
+    );
   });
   it('refuses a submodule named as the callable', () => {
-    expect(() => check('pkg:sub')).toThrow('--entry: "pkg:sub" names the module pkg.sub, not a callable in it. Fix: name the callable inside that module, e.g. --entry pkg.sub:application.');
+    expect(() => check('pkg:sub')).toThrow(
+      '--entry: "pkg:sub" names the module pkg.sub, not a callable in it. Fix: name the callable inside that module, e.g. --entry pkg.sub:application.',
+    );
   });
   it('refuses a WSGI script without application, or with one that is not WSGI-shaped', () => {
     expect(() => check('deploy/empty.wsgi')).toThrow(
       '--entry: WSGI script deploy/empty.wsgi defines no "application", the name mod_wsgi calls. Fix: define application in it (e.g. application = create_app()), or pass --entry module:callable.',
     );
-    expect(() => check('deploy/factory.wsgi')).toThrow(/--entry: application\(\) in deploy\/factory\.wsgi takes no arguments, so it cannot be the WSGI application/);
+    expect(() => check('deploy/factory.wsgi')).toThrow(
+      /--entry: application\(\) in deploy\/factory\.wsgi takes no arguments, so it cannot be the WSGI application/,
+    );
   });
   it('skips the check, accepting the entry, where no python3 runs', () => {
     const path = process.env.PATH;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { readPyproject, requirementFiles } from '../../generators/app/python-deps.js';
 import { makeProject } from '../helpers/project.js';
 
-const pyproject = (text: string, files: Record<string, string> = {}) => makeProject({ files: { 'pyproject.toml': text, ...files } });
+const pyproject = (text: string, files: Record<string, string> = {}) =>
+  makeProject({ files: { 'pyproject.toml': text, ...files } });
 
 describe('readPyproject', () => {
   it('is undefined without pyproject.toml', () => {
@@ -10,7 +11,9 @@ describe('readPyproject', () => {
   });
 
   it('a PEP 621 project without [build-system]: dependencies only, nothing to install itself', () => {
-    expect(readPyproject(pyproject('[project]\nname = "shop"\ndependencies = ["flask"]\n'), false)).toEqual({ projectTable: true });
+    expect(readPyproject(pyproject('[project]\nname = "shop"\ndependencies = ["flask"]\n'), false)).toEqual({
+      projectTable: true,
+    });
   });
 
   it.each([
@@ -24,34 +27,45 @@ describe('readPyproject', () => {
 
   it('a Poetry project ([tool.poetry], no [project]) is installed through poetry-core', () => {
     const text = `[tool.poetry]\nname = "shop"\nversion = "1.0"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n`;
-    expect(readPyproject(pyproject(text), false)).toEqual({ projectTable: false, buildBackend: 'poetry.core.masonry.api' });
+    expect(readPyproject(pyproject(text), false)).toEqual({
+      projectTable: false,
+      buildBackend: 'poetry.core.masonry.api',
+    });
   });
 
-  it('[build-system] without build-backend is pip\'s setuptools fallback; without any metadata it is no package', () => {
+  it("[build-system] without build-backend is pip's setuptools fallback; without any metadata it is no package", () => {
     const bare = '[build-system]\nrequires = ["setuptools"]\n';
-    expect(readPyproject(pyproject(bare, { 'setup.py': 'from setuptools import setup\nsetup(name="x")\n' }), false)).toEqual({
+    expect(
+      readPyproject(pyproject(bare, { 'setup.py': 'from setuptools import setup\nsetup(name="x")\n' }), false),
+    ).toEqual({
       projectTable: false,
       buildBackend: 'setuptools.build_meta:__legacy__',
     });
     // Tool configuration only (black, ruff) next to a stray [build-system]: pip could not build it.
-    expect(readPyproject(pyproject(`${bare}\n[tool.black]\nline-length = 100\n`), false)).toEqual({ projectTable: false });
+    expect(readPyproject(pyproject(`${bare}\n[tool.black]\nline-length = 100\n`), false)).toEqual({
+      projectTable: false,
+    });
   });
 
   it('stops on Poetry dependencies without a [build-system], naming the file and poetry export', () => {
-    const text = '[tool.poetry]\nname = "shop"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\nrequests = "*"\n';
+    const text =
+      '[tool.poetry]\nname = "shop"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\nrequests = "*"\n';
     expect(() => readPyproject(pyproject(text), false)).toThrow(
       /^pyproject\.toml: \[tool\.poetry\.dependencies\] \(flask, requests\) would not be installed: there is no \[build-system\] table .*\. Fix: add a \[build-system\] table .*poetry export -f requirements\.txt -o requirements\.txt\.$/,
     );
   });
 
-  it('stops on Poetry\'s package-mode = false even with a [build-system]', () => {
+  it("stops on Poetry's package-mode = false even with a [build-system]", () => {
     const text =
       '[tool.poetry]\npackage-mode = false\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n';
-    expect(() => readPyproject(pyproject(text), false)).toThrow(/^pyproject\.toml: .*package-mode = false.*\. Fix: export them with poetry export/);
+    expect(() => readPyproject(pyproject(text), false)).toThrow(
+      /^pyproject\.toml: .*package-mode = false.*\. Fix: export them with poetry export/,
+    );
   });
 
   it('accepts Poetry dependencies that requirements.txt or [project].dependencies already install', () => {
-    const poetry = '[tool.poetry]\npackage-mode = false\n\n[tool.poetry.dependencies]\npython = "^3.11"\nFlask = "^3"\n';
+    const poetry =
+      '[tool.poetry]\npackage-mode = false\n\n[tool.poetry.dependencies]\npython = "^3.11"\nFlask = "^3"\n';
     expect(readPyproject(pyproject(poetry), true)).toEqual({ projectTable: false });
     // Poetry 2: [project] lists them; [tool.poetry.dependencies] only adds sources or constraints.
     const poetry2 = `[project]\nname = "shop"\ndependencies = ["flask>=3"]\n\n${poetry}`;
@@ -73,7 +87,9 @@ describe('readPyproject', () => {
         return caught as Error;
       }
     })();
-    expect(error?.message).toMatch(/^pyproject\.toml: is not valid TOML \(line 2, column \d+: [^\n]+\)\. Fix: correct it; pip reads it too\.$/);
+    expect(error?.message).toMatch(
+      /^pyproject\.toml: is not valid TOML \(line 2, column \d+: [^\n]+\)\. Fix: correct it; pip reads it too\.$/,
+    );
   });
 });
 
@@ -114,7 +130,9 @@ describe('requirementFiles', () => {
   });
 
   it('stops on an include that does not exist, naming the file, the line and the fix', () => {
-    const root = makeProject({ files: { 'requirements.txt': '-r requirements/base.txt\n', 'requirements/base.txt': 'flask\n-c pins.txt\n' } });
+    const root = makeProject({
+      files: { 'requirements.txt': '-r requirements/base.txt\n', 'requirements/base.txt': 'flask\n-c pins.txt\n' },
+    });
     expect(() => requirementFiles(root)).toThrow(
       /^requirements\/base\.txt: line 2 "-c pins\.txt" includes requirements\/pins\.txt, which does not exist\. Fix: create requirements\/pins\.txt, or correct or remove the line\.$/,
     );
@@ -132,6 +150,8 @@ describe('requirementFiles', () => {
 
   it('stops on an included name a COPY line cannot take', () => {
     const root = makeProject({ files: { 'requirements.txt': '-r "my reqs.txt"\n', 'my reqs.txt': 'flask\n' } });
-    expect(() => requirementFiles(root)).toThrow(/^requirements\.txt: line 1 .* includes my reqs\.txt, whose name has characters/);
+    expect(() => requirementFiles(root)).toThrow(
+      /^requirements\.txt: line 1 .* includes my reqs\.txt, whose name has characters/,
+    );
   });
 });

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { detectProject } from '../../generators/app/detect.js';
 import { parseEntry } from '../../generators/app/entry.js';
-import { defaultDataDirs, defaultHealthPath, defaultInitCommands, djangoRuntime, flaskInstanceDir } from '../../generators/app/runtime-needs.js';
+import {
+  defaultDataDirs,
+  defaultHealthPath,
+  defaultInitCommands,
+  djangoRuntime,
+  flaskInstanceDir,
+} from '../../generators/app/runtime-needs.js';
 import { makeProject } from '../helpers/project.js';
 
-const settings = (lines: string[]) => ['from pathlib import Path', 'BASE_DIR = Path(__file__).resolve().parent.parent', ...lines, ''].join('\n');
+const settings = (lines: string[]) =>
+  ['from pathlib import Path', 'BASE_DIR = Path(__file__).resolve().parent.parent', ...lines, ''].join('\n');
 const django = (files: Record<string, string>, prefix = '') =>
   makeProject({
     files: {
@@ -47,13 +54,15 @@ describe('djangoRuntime', () => {
     );
     const runtime = djangoRuntime(detectProject(root), root);
     expect(runtime).toEqual({ managePy: 'src/manage.py', sqliteFile: 'src/data.db', adminLogin: '/backoffice/login/' });
-    expect(defaultInitCommands(parseEntry('site1.wsgi:application', root, ['src']), detectProject(root), root)).toEqual([
-      'python src/manage.py migrate --noinput',
-    ]);
+    expect(defaultInitCommands(parseEntry('site1.wsgi:application', root, ['src']), detectProject(root), root)).toEqual(
+      ['python src/manage.py migrate --noinput'],
+    );
   });
 
   it('PostgreSQL and no admin: no data directory, health path /', () => {
-    const root = django({ 'site1/settings.py': settings(["DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}"]) });
+    const root = django({
+      'site1/settings.py': settings(["DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}"]),
+    });
     const facts = detectProject(root);
     expect(defaultDataDirs(parseEntry('site1.wsgi:application', root), facts, root)).toEqual([]);
     expect(defaultHealthPath(facts, root)).toBe('/');

@@ -3,7 +3,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { ensureRyuk, ryukImage, type RyukEngine, shortReason } from '../../generators/lib/ryuk.js';
 
 const IMAGE = 'testcontainers/ryuk:0.14.0';
-const OFFLINE = '(HTTP code 500) server error - Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.0.0.53:53: no such host ';
+const OFFLINE =
+  '(HTTP code 500) server error - Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.0.0.53:53: no such host ';
 
 function fakeEngine(present: boolean, pull: RyukEngine['pull'] = async () => {}) {
   return { hasImage: vi.fn(async () => present), pull: vi.fn(pull) };
@@ -38,11 +39,14 @@ describe('ensureRyuk', () => {
       throw new Error(OFFLINE);
     });
     const outcome = await ensureRyuk({ env, engine, say });
-    const reason = 'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.0.0.53:53: no such host';
+    const reason =
+      'Get "https://registry-1.docker.io/v2/": dial tcp: lookup registry-1.docker.io on 10.0.0.53:53: no such host';
     expect(outcome).toEqual({ ryuk: 'disabled', image: IMAGE, reason });
     expect(env.TESTCONTAINERS_RYUK_DISABLED).toBe('true');
     expect(say.mock.calls).toEqual([
-      [`Ryuk (${IMAGE}) is neither present nor pullable (${reason}): running without it; this check removes what it starts itself.`],
+      [
+        `Ryuk (${IMAGE}) is neither present nor pullable (${reason}): running without it; this check removes what it starts itself.`,
+      ],
     ]);
   });
 

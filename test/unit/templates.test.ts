@@ -64,7 +64,8 @@ function checkTokens(tokens: Token[], stack: Record<string, unknown>[], template
     if (!found) problems.push(`${template}: {{${name}}} is not in the view model`);
     if (!children) continue;
     if (Array.isArray(value) && type === '#') {
-      for (const item of value) checkTokens(children, [...stack, typeof item === 'object' ? item : {}], template, problems);
+      for (const item of value)
+        checkTokens(children, [...stack, typeof item === 'object' ? item : {}], template, problems);
     } else {
       checkTokens(children, stack, template, problems);
     }

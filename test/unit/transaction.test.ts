@@ -2,7 +2,13 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { applyAllOrNothing, checkWritable, hasTerminal, nodeIo, type TransactionIo } from '../../generators/lib/transaction.js';
+import {
+  applyAllOrNothing,
+  checkWritable,
+  hasTerminal,
+  nodeIo,
+  type TransactionIo,
+} from '../../generators/lib/transaction.js';
 import { CAN_MAKE_READ_ONLY, makeReadOnly } from '../helpers/read-only.js';
 
 const dirs: string[] = [];
@@ -48,12 +54,20 @@ function failingIo(failAt: number, code = 'ENOSPC'): TransactionIo {
   };
 }
 
-const change = (dir: string, path: string, text: string | null, mode?: number) => ({ path: join(dir, path), contents: text === null ? null : Buffer.from(text), mode });
+const change = (dir: string, path: string, text: string | null, mode?: number) => ({
+  path: join(dir, path),
+  contents: text === null ? null : Buffer.from(text),
+  mode,
+});
 
 describe('applyAllOrNothing', () => {
   it('writes files (creating directories), deletes, creates directories', () => {
     const dir = project();
-    const result = applyAllOrNothing(dir, [change(dir, 'a', 'new a\n'), change(dir, 'x/y/c', 'c\n', 0o755), change(dir, 'd/b', null)], [join(dir, 'data/uploads')]);
+    const result = applyAllOrNothing(
+      dir,
+      [change(dir, 'a', 'new a\n'), change(dir, 'x/y/c', 'c\n', 0o755), change(dir, 'd/b', null)],
+      [join(dir, 'data/uploads')],
+    );
     expect(result).toEqual({ files: 3, dirs: 4 });
     expect(tree(dir)).toEqual({
       a: '600 new a\n',
@@ -69,7 +83,12 @@ describe('applyAllOrNothing', () => {
   it.each([1, 2, 3])('a failure at write %i puts everything back as it was, in one line naming the path', failAt => {
     const dir = project();
     const before = tree(dir);
-    const changes = [change(dir, 'a', 'new a\n'), change(dir, 'd/b', null), change(dir, 'x/c', 'c\n'), change(dir, 'x/y/e', 'e\n')];
+    const changes = [
+      change(dir, 'a', 'new a\n'),
+      change(dir, 'd/b', null),
+      change(dir, 'x/c', 'c\n'),
+      change(dir, 'x/y/e', 'e\n'),
+    ];
     let message = '';
     try {
       applyAllOrNothing(dir, changes, [join(dir, 'data')], failingIo(failAt));
@@ -78,7 +97,9 @@ describe('applyAllOrNothing', () => {
     }
     const failed = ['a', 'x/c', 'x/y/e'][failAt - 1];
     expect(message).not.toContain('\n');
-    expect(message).toMatch(new RegExp(`^${failed}: cannot be written \\(ENOSPC: no space left on device\\); nothing was changed`));
+    expect(message).toMatch(
+      new RegExp(`^${failed}: cannot be written \\(ENOSPC: no space left on device\\); nothing was changed`),
+    );
     expect(tree(dir)).toEqual(before);
   });
 
@@ -86,7 +107,9 @@ describe('applyAllOrNothing', () => {
     const dir = project();
     writeFileSync(join(dir, 'blocker'), '');
     const before = tree(dir);
-    expect(() => applyAllOrNothing(dir, [change(dir, 'a', 'new a\n'), change(dir, 'n/new', 'n\n')], [join(dir, 'blocker/data')])).toThrow(
+    expect(() =>
+      applyAllOrNothing(dir, [change(dir, 'a', 'new a\n'), change(dir, 'n/new', 'n\n')], [join(dir, 'blocker/data')]),
+    ).toThrow(
       /^blocker\/data: cannot be created \(ENOTDIR: a file is in the way\); nothing was changed: the 2 files written before it were put back as they were\. Fix: /,
     );
     expect(tree(dir)).toEqual(before);
@@ -94,22 +117,37 @@ describe('applyAllOrNothing', () => {
 
   it('names what the rollback could not put back', () => {
     const dir = project();
-    const io: TransactionIo = { ...failingIo(2), rmdir: () => { throw Object.assign(new Error('busy'), { code: 'EBUSY' }); } };
-    expect(() => applyAllOrNothing(dir, [change(dir, 'n/one', '1'), change(dir, 'n/two', '2')], [], io)).toThrow(/^n\/two: cannot be written .*; could not put back n\. Fix: /);
+    const io: TransactionIo = {
+      ...failingIo(2),
+      rmdir: () => {
+        throw Object.assign(new Error('busy'), { code: 'EBUSY' });
+      },
+    };
+    expect(() => applyAllOrNothing(dir, [change(dir, 'n/one', '1'), change(dir, 'n/two', '2')], [], io)).toThrow(
+      /^n\/two: cannot be written .*; could not put back n\. Fix: /,
+    );
   });
 });
 
 describe('checkWritable', () => {
   it('accepts writable targets, existing or not', () => {
     const dir = project();
-    expect(() => checkWritable(dir, [join(dir, 'a'), join(dir, 'new/deep/file')], [join(dir, 'd'), join(dir, 'data')])).not.toThrow();
+    expect(() =>
+      checkWritable(dir, [join(dir, 'a'), join(dir, 'new/deep/file')], [join(dir, 'd'), join(dir, 'data')]),
+    ).not.toThrow();
   });
 
   it('refuses a directory where a file goes, and a file where a directory goes or in the path', () => {
     const dir = project();
-    expect(() => checkWritable(dir, [join(dir, 'd')])).toThrow(/^d: is a directory, where a file would be written; nothing was written\. Fix: move d out of the way\.$/);
-    expect(() => checkWritable(dir, [], [join(dir, 'a')])).toThrow(/^a: is a file, where a directory is needed; nothing was written/);
-    expect(() => checkWritable(dir, [join(dir, 'a/x'), join(dir, 'a/y')])).toThrow(/^a: is a file, where a directory is needed, so 2 paths cannot be written; nothing was written\. Fix: move a out of the way\.$/);
+    expect(() => checkWritable(dir, [join(dir, 'd')])).toThrow(
+      /^d: is a directory, where a file would be written; nothing was written\. Fix: move d out of the way\.$/,
+    );
+    expect(() => checkWritable(dir, [], [join(dir, 'a')])).toThrow(
+      /^a: is a file, where a directory is needed; nothing was written/,
+    );
+    expect(() => checkWritable(dir, [join(dir, 'a/x'), join(dir, 'a/y')])).toThrow(
+      /^a: is a file, where a directory is needed, so 2 paths cannot be written; nothing was written\. Fix: move a out of the way\.$/,
+    );
   });
 
   it.skipIf(!CAN_MAKE_READ_ONLY)('names a read-only directory once, with how many paths it blocks', () => {
@@ -124,7 +162,7 @@ describe('checkWritable', () => {
 });
 
 describe('hasTerminal', () => {
-  it('follows the terminal adapter\'s stdin; an adapter without one (yeoman-test) answers its own prompts', () => {
+  it("follows the terminal adapter's stdin; an adapter without one (yeoman-test) answers its own prompts", () => {
     expect(hasTerminal({ actualAdapter: { stdin: { isTTY: true } } })).toBe(true);
     expect(hasTerminal({ actualAdapter: { stdin: { isTTY: false } } })).toBe(false);
     expect(hasTerminal({ stdin: {} })).toBe(false);

@@ -94,7 +94,9 @@ describe('lists, packages, base', () => {
     ]);
   });
   it('rejects a package name with shell characters', () => {
-    expect(() => parseAptPackages('curl;rm -rf /')).toThrow(/--apt-packages: "curl;rm -rf \/" is not a Debian package name/);
+    expect(() => parseAptPackages('curl;rm -rf /')).toThrow(
+      /--apt-packages: "curl;rm -rf \/" is not a Debian package name/,
+    );
   });
   it('knows trixie and bookworm only', () => {
     expect(parseBase('Bookworm')).toBe('bookworm');
@@ -111,7 +113,9 @@ describe('parseStaticMappings', () => {
     ]);
   });
   it('rejects a missing directory, naming it', () => {
-    expect(() => parseStaticMappings('/assets=assets', root)).toThrow(/--static: directory "assets" for \/assets does not exist/);
+    expect(() => parseStaticMappings('/assets=assets', root)).toThrow(
+      /--static: directory "assets" for \/assets does not exist/,
+    );
   });
   it.each([['static'], ['/=static'], ['/st atic=static'], ['/static']])('rejects the malformed mapping %j', raw => {
     expect(() => parseStaticMappings(raw, root)).toThrow(/--static: .* is not a URL=directory mapping/);
@@ -162,7 +166,10 @@ describe('parseDataDirs: directories the image does not need, one volume each', 
     expect(parseDataDirs(['uploads', 'media/files', './uploads'], root)).toEqual(['uploads', 'media/files']);
   });
   it.each([
-    ['docker', '"docker" is taken: docker/ holds the generated Apache config and scripts, which the image is built from. Fix: pick a directory of its own, e.g. --data-dir data.'],
+    [
+      'docker',
+      '"docker" is taken: docker/ holds the generated Apache config and scripts, which the image is built from. Fix: pick a directory of its own, e.g. --data-dir data.',
+    ],
     ['docker/x', '"docker/x" is taken: docker/ holds the generated Apache config and scripts'],
     ['wheelhouse', '"wheelhouse" is taken: wheelhouse/ is where pip finds your wheels while the image builds'],
     ['.git', '".git" is a path .dockerignore keeps out of the image'],
@@ -170,10 +177,16 @@ describe('parseDataDirs: directories the image does not need, one volume each', 
     ['.env', '".env" is a path .dockerignore keeps out of the image'],
     ['node_modules/cache', '"node_modules/cache" is a path .dockerignore keeps out of the image'],
     ['compose.yaml', '"compose.yaml" is a path .dockerignore keeps out of the image'],
-    ['hello.py', '"hello.py" is a file, not a directory. Fix: name a directory (it is created when missing), e.g. --data-dir data.'],
+    [
+      'hello.py',
+      '"hello.py" is a file, not a directory. Fix: name a directory (it is created when missing), e.g. --data-dir data.',
+    ],
     ['hello.py/x', '"hello.py/x" lies below the file "hello.py"'],
     ['_', '"_" has no letter or digit to name its volume after'],
-    ['a'.repeat(59), `"${'a'.repeat(59)}" would be the volume data-${'a'.repeat(59)}, longer than the 63 characters Kubernetes allows`],
+    [
+      'a'.repeat(59),
+      `"${'a'.repeat(59)}" would be the volume data-${'a'.repeat(59)}, longer than the 63 characters Kubernetes allows`,
+    ],
   ])('refuses %j', (dir, message) => {
     expect(() => parseDataDirs(dir, root)).toThrow(`--data-dir: ${message}`);
   });
@@ -181,7 +194,9 @@ describe('parseDataDirs: directories the image does not need, one volume each', 
     expect(() => parseDataDirs(['uploads', 'Uploads'], root)).toThrow(
       '--data-dir: "uploads" and "Uploads" would both be the volume data-uploads (names differing only in case or punctuation). Fix: give each data directory once, under names that differ in letters or digits.',
     );
-    expect(() => parseDataDirs(['media/files', 'media-files'], root)).toThrow(/would both be the volume data-media-files/);
+    expect(() => parseDataDirs(['media/files', 'media-files'], root)).toThrow(
+      /would both be the volume data-media-files/,
+    );
     expect(dataVolumeName('Media/Big_Files')).toBe('data-media-big-files');
   });
 });

@@ -4,7 +4,9 @@ import { createEnv } from 'yeoman-environment';
 
 const [project, ...flags] = process.argv.slice(2);
 const env = createEnv({ cwd: project });
-env.register(new URL('../../../dist/generators/check/index.js', import.meta.url).pathname, { namespace: 'wsgi-apache:check' });
+env.register(new URL('../../../dist/generators/check/index.js', import.meta.url).pathname, {
+  namespace: 'wsgi-apache:check',
+});
 try {
   await env.run(['wsgi-apache:check', ...flags]);
 } catch (error) {
