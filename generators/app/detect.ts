@@ -3,10 +3,9 @@
  * the framework, WSGI entry candidates, Python dependency files and Django's static files.
  * Guesses only pre-fill answers; `--entry` and the other flags always win.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
+import { isDirectory, isFile, readText, safeReaddir } from '../lib/fs.js';
 import { readPyproject, requirementFiles } from './python-deps.js';
-import { isDirectory, isFile } from '../lib/fs.js';
 
 export type Framework = 'django' | 'flask' | 'generic';
 
@@ -252,20 +251,4 @@ function moduleName(file: string): string {
   if (parts[0] === 'src' && parts.length > 1) parts.shift();
   if (parts.at(-1) === '__init__') parts.pop();
   return parts.join('.');
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
 }

@@ -6,8 +6,8 @@
  * database. Each only pre-fills an answer; `--data-dir`, `--init-command` and
  * `--health-path` replace it.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
+import { readText, safeReaddir } from '../lib/fs.js';
 import type { ProjectFacts } from './detect.js';
 import type { WsgiEntry } from './entry.js';
 
@@ -125,20 +125,4 @@ function flaskInitCommand(entry: Extract<WsgiEntry, { kind: 'callable' }>, root:
     if (name) return name;
   }
   return undefined;
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
-
-function safeReaddir(dir: string): string[] {
-  try {
-    return readdirSync(dir).sort();
-  } catch {
-    return [];
-  }
 }

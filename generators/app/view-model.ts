@@ -42,7 +42,10 @@ export interface DataDir {
   volume: string;
 }
 
-export interface ViewModel {
+/** The daemon's tunables, as answered (`WSGIDaemonProcess` options; see {@link Answers}). */
+type DaemonTunables = Pick<Answers, 'processes' | 'threads' | 'maximumRequests' | 'requestTimeout' | 'gracefulTimeout' | 'queueTimeout'>;
+
+export interface ViewModel extends DaemonTunables {
   generatorVersion: string;
   name: string;
   /** `WSGIDaemonProcess` / `WSGIProcessGroup` name */
@@ -56,12 +59,6 @@ export interface ViewModel {
   modWsgiVersion: string;
   appDir: string;
   venvDir: string;
-  processes: number;
-  threads: number;
-  maximumRequests: number;
-  requestTimeout: number;
-  gracefulTimeout: number;
-  queueTimeout: number;
   /** seconds `docker stop` waits before SIGKILL: the daemon's graceful-timeout plus 5 s for Apache to drain */
   stopGracePeriod: number;
   /** the entry as the user typed it */

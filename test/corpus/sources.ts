@@ -132,6 +132,26 @@ const UPLOAD_BODY = [
   '',
 ].join('\r\n');
 
+/** An app that needs nothing beyond its apt packages: no build backend, data, init or cookies. */
+const SELF_CONTAINED = {
+  buildAptPackages: [],
+  pipBuildArgs: {},
+  dataDirs: [],
+  outsideWrites: [],
+  initCommands: [],
+  cookieJar: false,
+} satisfies Partial<CorpusApp>;
+
+/** A GET request and what it must answer. */
+function get(
+  name: string,
+  path: string,
+  expect: CorpusRequest['expect'],
+  headers?: Record<string, string>,
+): CorpusRequest {
+  return { name, method: 'GET', path, expect, ...(headers ? { headers } : {}) };
+}
+
 /** Without PyPI: pip takes what Debian installed, and builds the project with the installed backend. */
 const OFFLINE_PIP = { PIP_NO_INDEX: '1', PIP_NO_BUILD_ISOLATION: '0' };
 
@@ -158,37 +178,23 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     // Debian's Django links the admin's jQuery to libjs-jquery, only a Recommends: without it
     // collectstatic fails on the dangling symlink and jquery.js is a 404.
     aptPackages: ['python3-django', 'libjs-jquery'],
-    buildAptPackages: [],
-    pipBuildArgs: {},
-    dataDirs: [],
-    outsideWrites: [],
-    initCommands: [],
-    cookieJar: false,
+    ...SELF_CONTAINED,
     requests: [
-      {
-        name: "the admin's login page",
-        method: 'GET',
-        path: '/admin/login/',
-        expect: { status: 200, bodyIncludes: 'Django administration' },
-      },
-      {
-        name: 'the admin redirects anonymous users to its login page',
-        method: 'GET',
-        path: '/admin/',
-        expect: { status: 302, headerIncludes: { location: '/admin/login/?next=/admin/' } },
-      },
-      {
-        name: "the admin's stylesheet (a static file)",
-        method: 'GET',
-        path: '/static/admin/css/base.css',
-        expect: { status: 200, bodyIncludes: 'DJANGO Admin styles', headerIncludes: { 'content-type': 'text/css' } },
-      },
-      {
-        name: "the admin's jQuery (a static file that is a symlink into libjs-jquery)",
-        method: 'GET',
-        path: '/static/admin/js/vendor/jquery/jquery.js',
-        expect: { status: 200, bodyIncludes: 'jQuery' },
-      },
+      get("the admin's login page", '/admin/login/', { status: 200, bodyIncludes: 'Django administration' }),
+      get('the admin redirects anonymous users to its login page', '/admin/', {
+        status: 302,
+        headerIncludes: { location: '/admin/login/?next=/admin/' },
+      }),
+      get("the admin's stylesheet (a static file)", '/static/admin/css/base.css', {
+        status: 200,
+        bodyIncludes: 'DJANGO Admin styles',
+        headerIncludes: { 'content-type': 'text/css' },
+      }),
+      get(
+        "the admin's jQuery (a static file that is a symlink into libjs-jquery)",
+        '/static/admin/js/vendor/jquery/jquery.js',
+        { status: 200, bodyIncludes: 'jQuery' },
+      ),
     ],
     notes: [
       'No STATIC_ROOT: /static/ answers only when the stack collects the static files (DEBUG = True, but the WSGI handler serves none).',
@@ -221,18 +227,8 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     initCommands: ['python -m flask --app flaskr init-db'],
     cookieJar: true,
     requests: [
-      {
-        name: 'the blog index, empty',
-        method: 'GET',
-        path: '/',
-        expect: { status: 200, bodyIncludes: '<h1>Posts</h1>' },
-      },
-      {
-        name: "the factory's hello route",
-        method: 'GET',
-        path: '/hello',
-        expect: { status: 200, bodyIncludes: 'Hello, World!' },
-      },
+      get('the blog index, empty', '/', { status: 200, bodyIncludes: '<h1>Posts</h1>' }),
+      get("the factory's hello route", '/hello', { status: 200, bodyIncludes: 'Hello, World!' }),
       {
         name: 'registers a user',
         method: 'POST',
@@ -257,18 +253,15 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
         body: 'title=Served+through+mod_wsgi&body=A+post+from+the+corpus',
         expect: { status: 302 },
       },
-      {
-        name: 'the index shows the post, by its author',
-        method: 'GET',
-        path: '/',
-        expect: { status: 200, bodyIncludes: '<h1>Served through mod_wsgi</h1>' },
-      },
-      {
-        name: 'the stylesheet (a static file)',
-        method: 'GET',
-        path: '/static/style.css',
-        expect: { status: 200, bodyIncludes: 'font-family', headerIncludes: { 'content-type': 'text/css' } },
-      },
+      get('the index shows the post, by its author', '/', {
+        status: 200,
+        bodyIncludes: '<h1>Served through mod_wsgi</h1>',
+      }),
+      get('the stylesheet (a static file)', '/static/style.css', {
+        status: 200,
+        bodyIncludes: 'font-family',
+        headerIncludes: { 'content-type': 'text/css' },
+      }),
     ],
     notes: [
       'Cookie jar needed: the login sets a signed session cookie that /create and the second index need.',
@@ -294,31 +287,14 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     entry: 'todo:app',
     entryDetected: true,
     aptPackages: ['python3-flask-restful'],
-    buildAptPackages: [],
-    pipBuildArgs: {},
-    dataDirs: [],
-    outsideWrites: [],
-    initCommands: [],
-    cookieJar: false,
+    ...SELF_CONTAINED,
     requests: [
-      {
-        name: 'lists the todos',
-        method: 'GET',
-        path: '/todos',
-        expect: { status: 200, bodyIncludes: '"task": "build an API"' },
-      },
-      {
-        name: 'one todo',
-        method: 'GET',
-        path: '/todos/todo3',
-        expect: { status: 200, bodyIncludes: '"task": "profit!"' },
-      },
-      {
-        name: "a missing todo is the API's JSON 404",
-        method: 'GET',
-        path: '/todos/nope',
-        expect: { status: 404, bodyIncludes: "Todo nope doesn't exist" },
-      },
+      get('lists the todos', '/todos', { status: 200, bodyIncludes: '"task": "build an API"' }),
+      get('one todo', '/todos/todo3', { status: 200, bodyIncludes: '"task": "profit!"' }),
+      get("a missing todo is the API's JSON 404", '/todos/nope', {
+        status: 404,
+        bodyIncludes: "Todo nope doesn't exist",
+      }),
       {
         name: 'adds a todo (JSON body)',
         method: 'POST',
@@ -347,44 +323,16 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     entry: 'basic_auth:app',
     entryDetected: true,
     aptPackages: ['python3-flask-httpauth'],
-    buildAptPackages: [],
-    pipBuildArgs: {},
-    dataDirs: [],
-    outsideWrites: [],
-    initCommands: [],
-    cookieJar: false,
+    ...SELF_CONTAINED,
     requests: [
-      {
-        name: 'no credentials: a Basic challenge',
-        method: 'GET',
-        path: '/',
-        expect: {
-          status: 401,
-          bodyIncludes: 'Unauthorized Access',
-          headerIncludes: { 'www-authenticate': 'Basic realm="Authentication Required"' },
-        },
-      },
-      {
-        name: "john's credentials",
-        method: 'GET',
-        path: '/',
-        headers: basicAuth('john', 'hello'),
-        expect: { status: 200, bodyIncludes: 'Hello, john!' },
-      },
-      {
-        name: "susan's credentials",
-        method: 'GET',
-        path: '/',
-        headers: basicAuth('susan', 'bye'),
-        expect: { status: 200, bodyIncludes: 'Hello, susan!' },
-      },
-      {
-        name: 'a wrong password',
-        method: 'GET',
-        path: '/',
-        headers: basicAuth('john', 'bye'),
-        expect: { status: 401, bodyIncludes: 'Unauthorized Access' },
-      },
+      get('no credentials: a Basic challenge', '/', {
+        status: 401,
+        bodyIncludes: 'Unauthorized Access',
+        headerIncludes: { 'www-authenticate': 'Basic realm="Authentication Required"' },
+      }),
+      get("john's credentials", '/', { status: 200, bodyIncludes: 'Hello, john!' }, basicAuth('john', 'hello')),
+      get("susan's credentials", '/', { status: 200, bodyIncludes: 'Hello, susan!' }, basicAuth('susan', 'bye')),
+      get('a wrong password', '/', { status: 401, bodyIncludes: 'Unauthorized Access' }, basicAuth('john', 'bye')),
     ],
     notes: [
       'The app reads the Authorization header: mod_wsgi passes it only with WSGIPassAuthorization On (its default is Off, which makes every request a 401).',
@@ -405,19 +353,9 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     entry: 'upload:application',
     entryDetected: true,
     aptPackages: ['python3-werkzeug'],
-    buildAptPackages: [],
-    pipBuildArgs: {},
-    dataDirs: [],
-    outsideWrites: [],
-    initCommands: [],
-    cookieJar: false,
+    ...SELF_CONTAINED,
     requests: [
-      {
-        name: 'the upload form',
-        method: 'GET',
-        path: '/',
-        expect: { status: 200, bodyIncludes: '<h1>Upload File</h1>' },
-      },
+      get('the upload form', '/', { status: 200, bodyIncludes: '<h1>Upload File</h1>' }),
       {
         name: 'a multipart upload comes back through wsgi.file_wrapper',
         method: 'POST',
@@ -465,18 +403,12 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     initCommands: [],
     cookieJar: false,
     requests: [
-      {
-        name: 'the root redirects to the web interface',
-        method: 'GET',
-        path: '/',
-        expect: { status: 302, bodyIncludes: 'Redirected to /.web', headerIncludes: { location: '/.web' } },
-      },
-      {
-        name: 'the web interface',
-        method: 'GET',
-        path: '/.web/',
-        expect: { status: 200, bodyIncludes: '<title>Radicale Web Interface</title>' },
-      },
+      get('the root redirects to the web interface', '/', {
+        status: 302,
+        bodyIncludes: 'Redirected to /.web',
+        headerIncludes: { location: '/.web' },
+      }),
+      get('the web interface', '/.web/', { status: 200, bodyIncludes: '<title>Radicale Web Interface</title>' }),
       {
         name: 'OPTIONS lists the DAV classes',
         method: 'OPTIONS',

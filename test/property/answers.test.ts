@@ -18,6 +18,7 @@ import { suggestProjectName } from '../../generators/app/validators.js';
 import { runGenerator } from '../helpers/project.js';
 import {
   apacheConfigTest,
+  BAD_ENTRIES,
   BASES,
   checkAccepted,
   composeConfig,
@@ -91,18 +92,7 @@ function mustRefuse(flags: Flags): string | undefined {
   ];
   if (data.some(dir => reserved.includes(dir))) return 'a reserved path or a file as data directory';
   if (data.includes('uploads') && data.includes('Uploads')) return 'uploads and Uploads are one volume';
-  const bogus = [
-    'hello:nosuchcallable',
-    'shop:create_app',
-    'hello:application()',
-    'mysite.wsgi:nothere',
-    'deploy/nothing.wsgi',
-    'nothere:app',
-    'hello',
-    'site.wsgi',
-    'mysite:wsgi',
-  ];
-  if (typeof flags.entry === 'string' && bogus.includes(flags.entry)) return `entry ${flags.entry} cannot work`;
+  if (typeof flags.entry === 'string' && BAD_ENTRIES.includes(flags.entry)) return `entry ${flags.entry} cannot work`;
   return undefined;
 }
 

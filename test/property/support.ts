@@ -151,7 +151,7 @@ export function copyProject(project: Project): string {
 export type Flags = Partial<Record<keyof Answers, unknown>>;
 
 /** Near misses (a factory without (), () on an application, a name the module lacks) and bogus entries. */
-const BAD_ENTRIES = [
+export const BAD_ENTRIES = [
   'hello:nosuchcallable',
   'shop:create_app',
   'hello:application()',
