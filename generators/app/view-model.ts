@@ -43,7 +43,10 @@ export interface DataDir {
 }
 
 /** The daemon's tunables, as answered (`WSGIDaemonProcess` options; see {@link Answers}). */
-type DaemonTunables = Pick<Answers, 'processes' | 'threads' | 'maximumRequests' | 'requestTimeout' | 'gracefulTimeout' | 'queueTimeout'>;
+type DaemonTunables = Pick<
+  Answers,
+  'processes' | 'threads' | 'maximumRequests' | 'requestTimeout' | 'gracefulTimeout' | 'queueTimeout'
+>;
 
 export interface ViewModel extends DaemonTunables {
   generatorVersion: string;
