@@ -11,7 +11,7 @@ import { extraModuleRoots, parseEntry } from './entry.js';
 import type { Answers } from './options.js';
 import type { BaseSuite } from './validators.js';
 import { dataVolumeName, parseStaticMappings } from './validators.js';
-import { APACHE_WORKERS, type Tunable, TUNABLES } from '../lib/tunables.js';
+import { APACHE_WORKERS, type ImageVariable, imageEnvironment, type Tunable, TUNABLES } from '../lib/tunables.js';
 
 export { APP_DIR, APP_UID, CONTAINER_PORT, PROCESS_GROUP, VENV_DIR } from '../lib/image-layout.js';
 /** Where collectstatic puts a Django project's static files when its settings set no `STATIC_ROOT`: outside the bind mount. */
@@ -114,6 +114,10 @@ export interface ViewModel extends DaemonTunables {
   kube: KubernetesSizing;
   /** requested with `Host: localhost` by the HEALTHCHECK, the probes and the check */
   healthPath: string;
+  /** the image's run-time variables and defaults, in the Dockerfile's `ENV` order (generators/lib/tunables.ts) */
+  imageEnvironment: ImageVariable[];
+  /** the same defaults by name, for templates that place them one by one */
+  imageDefaults: Record<string, string>;
   /** envvars' `wsgi_apache_int` range checks, one per whole-number tunable (generators/lib/tunables.ts) */
   tunables: readonly Tunable[];
   /** how envvars derives and bounds `APACHE_MAX_REQUEST_WORKERS` (generators/lib/tunables.ts) */
@@ -198,6 +202,7 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
   const djangoSqliteData = django?.sqliteFile ? dataDirs.find(d => d.dir === DJANGO_SQLITE_DATA_DIR) : undefined;
   const pythonPath = entry.kind === 'callable' ? container(entry.moduleRoot) : APP_DIR;
   const djangoContainerSettingsDir = `${APP_DIR}/docker/django`;
+  const environment = imageEnvironment(answers);
   return {
     generatorVersion,
     name: answers.name,
@@ -266,6 +271,8 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
     },
     healthPath: answers.healthPath,
     tunables: TUNABLES,
+    imageEnvironment: environment,
+    imageDefaults: Object.fromEntries(environment.map(variable => [variable.name, variable.value])),
     apacheWorkers: APACHE_WORKERS,
     initCommands: answers.initCommands.map(command => ({ command, quoted: `'${command.replaceAll("'", "'\\''")}'` })),
     hasInitCommands: answers.initCommands.length > 0,

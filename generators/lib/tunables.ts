@@ -25,8 +25,7 @@ export interface Tunable {
   /**
    * For an answer: the generator's default answer (mod_wsgi-express 5.0.2's `start-server`
    * defaults, except processes: 2, see options.ts), which the image then defaults to.
-   * Undefined for Apache's own settings, whose defaults are fixed in the Dockerfile and
-   * envvars templates (DOCKER.md lists them).
+   * For Apache's own settings: the image's default (see {@link imageEnvironment}).
    */
   fallback?: number;
   /** the unit of the value, for messages and docs */
@@ -87,8 +86,9 @@ export const TUNABLES: readonly Tunable[] = [
     fallback: 45,
     unit: 'seconds',
   },
-  { env: 'APACHE_KEEPALIVE_TIMEOUT', min: 0, max: 300, unit: 'seconds' },
-  { env: 'APACHE_LIMIT_REQUEST_BODY', min: 0, max: 2_147_483_647, unit: 'bytes' },
+  // Apache's own: mod_wsgi-express 5.0.2's defaults (--keep-alive-timeout 5, --limit-request-body 10 MiB).
+  { env: 'APACHE_KEEPALIVE_TIMEOUT', min: 0, max: 300, fallback: 5, unit: 'seconds' },
+  { env: 'APACHE_LIMIT_REQUEST_BODY', min: 0, max: 2_147_483_647, fallback: 10_485_760, unit: 'bytes' },
 ];
 
 /**
@@ -133,3 +133,38 @@ export function defaultMaxRequestWorkers(processes: number, threads: number): nu
 
 /** The largest processes x threads whose derived worker count envvars still accepts (5000). */
 export const MAX_DAEMON_THREADS = Math.floor(APACHE_WORKERS.max / APACHE_WORKERS.perDaemonThread);
+
+/** One run-time variable as the image sets it. */
+export interface ImageVariable {
+  name: string;
+  /** the image's default ('' = unset: envvars derives it) */
+  value: string;
+  /** listed by the Kubernetes ConfigMap (after WSGI_ENVIRONMENT, which it always sets) */
+  configMap: boolean;
+}
+
+/**
+ * Every run-time variable the image sets, with its default, in the order of the
+ * Dockerfile's `ENV`: the answered daemon tunables, the shape switches, then Apache's own.
+ * The Dockerfile, the Kubernetes ConfigMap, envvars' fallbacks and DOCKER.md's table all
+ * render from this one list.
+ * @param answers - the daemon tunables as answered
+ */
+export function imageEnvironment(answers: Readonly<Record<TunableAnswer, number>>): ImageVariable[] {
+  const fixed = (env: string) => String(tunable(env).fallback);
+  return [
+    ...TUNABLES.filter(t => t.answer !== undefined).map(t => ({
+      name: t.env,
+      value: String(answers[t.answer!]),
+      configMap: true,
+    })),
+    { name: 'WSGI_ENVIRONMENT', value: 'production', configMap: false },
+    { name: 'WSGI_RELOAD_ON_CHANGES', value: '0', configMap: false },
+    // mod_wsgi-express 5.0.2's --log-level default.
+    { name: 'APACHE_LOG_LEVEL', value: 'warn', configMap: true },
+    { name: 'APACHE_ACCESS_LOG_FORMAT', value: 'combined', configMap: true },
+    { name: 'APACHE_KEEPALIVE_TIMEOUT', value: fixed('APACHE_KEEPALIVE_TIMEOUT'), configMap: true },
+    { name: 'APACHE_LIMIT_REQUEST_BODY', value: fixed('APACHE_LIMIT_REQUEST_BODY'), configMap: true },
+    { name: APACHE_WORKERS.env, value: '', configMap: false },
+  ];
+}
