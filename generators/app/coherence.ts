@@ -5,9 +5,9 @@
  */
 import { posix } from 'node:path';
 import { InputError } from '../lib/input-error.js';
-import { extraModuleRoots, parseEntry, type WsgiEntry } from './entry.js';
-import type { AnswerContext, Answers } from './options.js';
-import { checkDaemonSize, parseStaticMappings } from './validators.js';
+import type { WsgiEntry } from './entry.js';
+import type { AnswerContext, ParsedAnswers } from './options.js';
+import { checkDaemonSize } from './validators.js';
 
 /** The name of the Compose service (compose.yaml) and Kubernetes init container (deployment.yaml) that run the init commands. */
 const INIT_SERVICE = 'init';
@@ -41,7 +41,7 @@ export function codePaths(entry: WsgiEntry): string[] {
  * @param answers - every answer, each already valid on its own (from resolveAnswers)
  * @throws InputError for the first rule broken, naming the flag and the fix
  */
-export function checkAnswerCombination(answers: Answers, ctx: AnswerContext): void {
+export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContext): void {
   checkDaemonSize(answers.processes, answers.threads);
   if (answers.initCommands.length > 0 && answers.name === INIT_SERVICE) {
     throw new InputError(
@@ -50,9 +50,8 @@ export function checkAnswerCombination(answers: Answers, ctx: AnswerContext): vo
       `pick another name, e.g. --name ${answers.name}-app`,
     );
   }
-  const entry = parseEntry(answers.entry, ctx.root, extraModuleRoots(ctx.facts));
-  const code = codePaths(entry);
-  for (const mapping of parseStaticMappings(answers.static, ctx.root)) {
+  const code = codePaths(answers.entry);
+  for (const mapping of answers.static) {
     const served = code.find(path => isAncestorOrSelf(mapping.dir, path));
     if (served !== undefined) {
       throw new InputError(

@@ -24,7 +24,15 @@ import { renderTemplate } from '../lib/render.js';
 import { checkWritable, commitAllOrNothing, hasTerminal } from '../lib/transaction.js';
 import { detectProject } from './detect.js';
 import { GENERATED_FILES } from './files.js';
-import { type AnswerContext, type Answers, type Field, FIELDS, resolveAnswers } from './options.js';
+import {
+  type AnswerContext,
+  type Answers,
+  type Field,
+  FIELDS,
+  type ParsedAnswers,
+  resolveAnswers,
+  storedAnswers,
+} from './options.js';
 import { isDirectory } from '../lib/fs.js';
 import { toList, toRepeated } from '../lib/parse.js';
 import { toViewModel, type ViewModel } from './view-model.js';
@@ -56,7 +64,7 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
   #directory: string | undefined;
   /** a command-line error, thrown when the run starts (not while yo only prints --help) */
   #commandLineError: Error | undefined;
-  #answers!: Answers;
+  #answers!: ParsedAnswers;
   #view!: ViewModel;
   /** set once writing() has checked everything: only then may the commit write */
   #cleared = false;
@@ -190,7 +198,7 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
     const root = this.destinationRoot();
     const files = renderFiles(this.#view, template => this.fs.read(this.templatePath(template)));
     // .yo-rc.json goes through mem-fs like every file: it reaches the disk in the same commit, or not at all.
-    this.config.set({ ...this.#answers });
+    this.config.set({ ...storedAnswers(this.#answers) });
     for (const [destination, contents] of files) this.fs.write(join(root, destination), contents);
 
     const conflicter =
@@ -340,7 +348,7 @@ See DOCKER.md for tuning and the files written.`);
    * @throws InputError as resolveAnswers does; an invalid value that came from `.yo-rc.json` is
    *   named as `.yo-rc.json "key"`, not as the flag the user did not give
    */
-  #resolve(): Answers {
+  #resolve(): ParsedAnswers {
     const given = { ...this.#stored, ...this.#prompted };
     try {
       return resolveAnswers(this.#given, given, this.#context);

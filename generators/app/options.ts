@@ -25,6 +25,7 @@ import {
   parseInitCommands,
   parseProjectName,
   parseStaticMappings,
+  type StaticMapping,
   suggestProjectName,
 } from './validators.js';
 
@@ -64,6 +65,15 @@ export interface Answers {
   initCommands: string[];
 }
 
+/**
+ * The answers as the generator works with them: `entry` and `static` parsed once, by
+ * {@link resolveAnswers}; {@link storedAnswers} formats them back for `.yo-rc.json`.
+ */
+export type ParsedAnswers = Omit<Answers, 'entry' | 'static'> & {
+  entry: WsgiEntry;
+  static: StaticMapping[];
+};
+
 /** What parsers and defaults may look at. */
 export interface AnswerContext {
   /** the project root (the generator's destination) */
@@ -88,7 +98,9 @@ interface FieldBase<K extends keyof Answers> {
   boolean?: boolean;
   /** @param earlier - the answers of the fields above this one, as given (raw) or resolved */
   defaultValue(ctx: AnswerContext, earlier: Partial<Record<keyof Answers, unknown>>): Answers[K] | undefined;
-  parse(raw: unknown, ctx: AnswerContext): Answers[K];
+  parse(raw: unknown, ctx: AnswerContext): ParsedAnswers[K];
+  /** the parsed value as `.yo-rc.json` stores it; absent where the two are the same */
+  store?(value: ParsedAnswers[K]): Answers[K];
   /** how the stored value is shown as a prompt default */
   format?(value: Answers[K]): string;
 }
@@ -132,8 +144,8 @@ export const FIELDS: readonly Field[] = [
     prompt: 'input',
     defaultValue: ctx => firstValidEntry(ctx),
     // The callable is looked up with Python's ast here, once per run (firstValidEntry only parses).
-    parse: (raw, ctx) =>
-      formatEntry(checkEntryCallable(parseEntry(raw, ctx.root, extraModuleRoots(ctx.facts)), ctx.root)),
+    parse: (raw, ctx) => checkEntryCallable(parseEntry(raw, ctx.root, extraModuleRoots(ctx.facts)), ctx.root),
+    store: formatEntry,
   },
   {
     key: 'name',
@@ -158,7 +170,8 @@ export const FIELDS: readonly Field[] = [
     prompt: 'input',
     list: true,
     defaultValue: () => [],
-    parse: (raw, ctx) => formatStaticMappings(parseStaticMappings(raw, ctx.root)),
+    parse: (raw, ctx) => parseStaticMappings(raw, ctx.root),
+    store: formatStaticMappings,
     format: value => value.join(','),
   },
   {
@@ -234,14 +247,24 @@ export function resolveAnswers(
   flags: Partial<Record<keyof Answers, unknown>>,
   given: Partial<Record<keyof Answers, unknown>>,
   ctx: AnswerContext,
-): Answers {
+): ParsedAnswers {
   const answers: Partial<Record<keyof Answers, unknown>> = {};
   for (const field of FIELDS) {
     const raw = flags[field.key] ?? given[field.key] ?? field.defaultValue(ctx, answers);
     answers[field.key] = (field.parse as (raw: unknown, ctx: AnswerContext) => unknown)(raw, ctx);
   }
-  checkAnswerCombination(answers as Answers, ctx);
-  return answers as Answers;
+  checkAnswerCombination(answers as ParsedAnswers, ctx);
+  return answers as ParsedAnswers;
+}
+
+/** The answers as `.yo-rc.json` keeps them: plain JSON, the parsed ones formatted as a user types them. */
+export function storedAnswers(parsed: ParsedAnswers): Answers {
+  const stored: Partial<Record<keyof Answers, unknown>> = {};
+  for (const field of FIELDS) {
+    const store = field.store as ((value: unknown) => unknown) | undefined;
+    stored[field.key] = store ? store(parsed[field.key]) : parsed[field.key];
+  }
+  return stored as Answers;
 }
 
 /** Runs `derive` on the entry answered so far (or the detected one); undefined when there is none valid. */
@@ -250,10 +273,13 @@ function withEntry<T>(
   earlier: Partial<Record<keyof Answers, unknown>>,
   derive: (entry: WsgiEntry) => T,
 ): T | undefined {
-  const text = earlier.entry ?? firstValidEntry(ctx);
-  if (text === undefined) return undefined;
+  // Resolved earlier fields hold the parsed entry; prompts pass the text typed so far.
+  const given = earlier.entry ?? firstValidEntry(ctx);
+  if (given === undefined) return undefined;
   try {
-    return derive(parseEntry(text, ctx.root, extraModuleRoots(ctx.facts)));
+    return derive(
+      typeof given === 'object' ? (given as WsgiEntry) : parseEntry(given, ctx.root, extraModuleRoots(ctx.facts)),
+    );
   } catch {
     return undefined;
   }

@@ -7,10 +7,10 @@
 import { APP_DIR, APP_UID, CONTAINER_PORT, PROCESS_GROUP, VENV_DIR } from '../lib/image-layout.js';
 import type { ProjectFacts } from './detect.js';
 import { DJANGO_SQLITE_DATA_DIR, djangoRuntime } from './runtime-needs.js';
-import { extraModuleRoots, parseEntry } from './entry.js';
-import type { Answers } from './options.js';
+import { formatEntry } from './entry.js';
+import type { Answers, ParsedAnswers } from './options.js';
 import type { BaseSuite } from './validators.js';
-import { dataVolumeName, parseStaticMappings } from './validators.js';
+import { dataVolumeName } from './validators.js';
 import { APACHE_WORKERS, type ImageVariable, imageEnvironment, type Tunable, TUNABLES } from '../lib/tunables.js';
 
 export { APP_DIR, APP_UID, CONTAINER_PORT, PROCESS_GROUP, VENV_DIR } from '../lib/image-layout.js';
@@ -168,14 +168,19 @@ export interface KubernetesSizing {
  * @param root - the project root, to resolve the entry and static directories
  * @param generatorVersion - this package's version, stamped into generated files
  */
-export function toViewModel(answers: Answers, facts: ProjectFacts, root: string, generatorVersion: string): ViewModel {
-  const entry = parseEntry(answers.entry, root, extraModuleRoots(facts));
+export function toViewModel(
+  answers: ParsedAnswers,
+  facts: ProjectFacts,
+  root: string,
+  generatorVersion: string,
+): ViewModel {
+  const entry = answers.entry;
   const release = BASE_RELEASES[answers.base];
   const container = (rel: string) => (rel === '.' ? APP_DIR : `${APP_DIR}/${rel}`);
   const wsgiScript = entry.kind === 'script' ? container(entry.path) : `${APP_DIR}/docker/app.wsgi`;
   const slash = wsgiScript.lastIndexOf('/');
 
-  const aliases: StaticAlias[] = parseStaticMappings(answers.static, root).map(m => ({
+  const aliases: StaticAlias[] = answers.static.map(m => ({
     url: m.url,
     path: container(m.dir),
   }));
@@ -223,7 +228,7 @@ export function toViewModel(answers: Answers, facts: ProjectFacts, root: string,
     gracefulTimeout: answers.gracefulTimeout,
     queueTimeout: answers.queueTimeout,
     stopGracePeriod: answers.gracefulTimeout + 5,
-    entryText: answers.entry,
+    entryText: formatEntry(answers.entry),
     generatedScript: entry.kind === 'callable',
     entryModule: entry.kind === 'callable' ? entry.module : '',
     entryCallable: entry.kind === 'callable' ? entry.callable : '',

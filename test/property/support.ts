@@ -19,7 +19,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { parse, parseAllDocuments } from 'yaml';
 import { detectProject, type ProjectFacts } from '../../generators/app/detect.js';
 import { GENERATED_FILES } from '../../generators/app/files.js';
-import { type Answers, FIELDS, resolveAnswers } from '../../generators/app/options.js';
+import { type Answers, FIELDS, type ParsedAnswers, resolveAnswers } from '../../generators/app/options.js';
 import { toViewModel, type ViewModel } from '../../generators/app/view-model.js';
 import { InputError } from '../../generators/lib/input-error.js';
 import { renderTemplate } from '../../generators/lib/render.js';
@@ -329,7 +329,7 @@ const TEMPLATES = new Map(
 );
 
 export type Outcome =
-  | { accepted: true; answers: Answers; view: ViewModel; files: Record<string, string> }
+  | { accepted: true; answers: ParsedAnswers; view: ViewModel; files: Record<string, string> }
   | { accepted: false; error: InputError };
 
 /**
@@ -338,7 +338,7 @@ export type Outcome =
  * @throws anything other than an InputError (a bug: the generator would print a stack trace)
  */
 export function generate(project: Project, flags: Flags): Outcome {
-  let answers: Answers;
+  let answers: ParsedAnswers;
   try {
     answers = resolveAnswers(flags, {}, { root: project.root, facts: project.facts });
   } catch (error) {
@@ -571,8 +571,7 @@ export function checkAccepted(project: Project, outcome: Extract<Outcome, { acce
   if (!view.generatedScript) needed.push(view.wsgiScript.replace(`${view.appDir}/`, ''));
   for (const path of needed) ensure(!ignore.ignores(path), '.dockerignore', `keeps ${path} in the build context`);
 
-  for (const mapping of answers.static) {
-    const dir = mapping.slice(mapping.indexOf('=') + 1);
+  for (const { dir } of answers.static) {
     ensure(dir !== '.', 'docker/apache2.conf', 'does not serve the project root');
     for (const path of project.paths.filter(p => p.startsWith(`${dir}/`)))
       ensure(servable(path.slice(dir.length + 1)), 'docker/apache2.conf', `does not serve ${path}`);
