@@ -78,11 +78,7 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
     });
     for (const field of FIELDS) {
       // Lists keep every repetition of the flag; yeoman would otherwise String() the array.
-      const type = field.boolean
-        ? Boolean
-        : field.list
-          ? ((field.repeatOnly ? toRepeated : toList) as unknown as StringConstructor)
-          : String;
+      const type = field.boolean ? Boolean : field.list ? (field.repeatOnly ? toRepeated : toList) : String;
       this.option(field.flag, { type, description: field.description });
     }
     this.option('yes', {

@@ -6,7 +6,6 @@
  * back the prompts' `validate`, so a flag can never get past a check a prompt makes.
  */
 import { type Dirent, existsSync, readdirSync, readFileSync } from 'node:fs';
-import dockerignoreModule from '@balena/dockerignore';
 import { isAbsolute, join, normalize, posix, relative, sep } from 'node:path';
 import { isDirectory } from '../lib/fs.js';
 import { InputError } from '../lib/input-error.js';
@@ -14,9 +13,7 @@ import { toList } from '../lib/parse.js';
 import { packageRoot } from '../lib/package-root.js';
 import { renderTemplate } from '../lib/render.js';
 import { APACHE_WORKERS, defaultMaxRequestWorkers, MAX_DAEMON_THREADS } from '../lib/tunables.js';
-
-// The package's CommonJS export, typed as its ES default (as in lib/docker-build.ts).
-const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
+import { dockerignore } from '../lib/dockerignore.js';
 
 /** Debian releases the image can be based on. trixie: Python 3.13, mod_wsgi 5.0.2; bookworm: Python 3.11, mod_wsgi 4.9.4. */
 export const BASE_SUITES = ['trixie', 'bookworm'] as const;

@@ -41,8 +41,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     super(args, options as CheckOptions);
     for (const field of CHECK_FIELDS) {
       // Lists keep every repetition of the flag; yeoman would otherwise String() the array.
-      const type =
-        field.kind === 'boolean' ? Boolean : field.kind === 'list' ? (toList as unknown as StringConstructor) : String;
+      const type = field.kind === 'boolean' ? Boolean : field.kind === 'list' ? toList : String;
       this.option(field.flag, { type, description: field.description });
     }
   }
@@ -253,7 +252,7 @@ async function countDaemonProcesses(container: StartedTestContainer): Promise<nu
 async function containerErrorLogTail(container: Docker.Container, lines: number): Promise<string> {
   // No `tail` in the request: Docker applies it before leaving out stdout, so the last
   // lines of a busy access log would leave no stderr at all.
-  const logs = (await container.logs({ stdout: false, stderr: true })) as unknown as Buffer;
+  const logs = await container.logs({ stdout: false, stderr: true, follow: false });
   return demuxDockerStream(logs).split('\n').filter(Boolean).slice(-lines).join('\n') + '\n';
 }
 

@@ -13,7 +13,7 @@ export interface StatsPeaks {
  */
 export async function followStats(container: Docker.Container): Promise<{ stop(): StatsPeaks }> {
   const peaks: StatsPeaks = { peakMemoryBytes: 0, peakCpuPercent: 0 };
-  const stream = (await container.stats({ stream: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+  const stream = await container.stats({ stream: true });
   let buffered = '';
   stream.on('data', (chunk: Buffer) => {
     buffered += chunk.toString();
@@ -27,7 +27,8 @@ export async function followStats(container: Docker.Container): Promise<{ stop()
   stream.on('error', () => undefined);
   return {
     stop: () => {
-      stream.destroy();
+      // The HTTP response behind the stream (a Readable) has destroy(); the type only says ReadableStream.
+      if ('destroy' in stream && typeof stream.destroy === 'function') stream.destroy();
       return { ...peaks };
     },
   };

@@ -5,12 +5,9 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import dockerignoreModule from '@balena/dockerignore';
 import Docker from 'dockerode';
 import tar from 'tar-fs';
-
-// The package is CommonJS (`module.exports = factory`) but its types declare a default export.
-const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
+import { dockerignore } from './dockerignore.js';
 
 /** No Docker engine answered (no socket, daemon stopped, wrong DOCKER_HOST). */
 export class DockerUnavailableError extends Error {
