@@ -176,7 +176,9 @@ export class ContainerTracker {
     return this.track(await runImage(image, env, hostConfig));
   }
 
-  async removeAll(): Promise<void> {
+  /** Removes every container started so far, then `images` (tags). */
+  async removeAll(...images: string[]): Promise<void> {
     await Promise.all(this.#started.splice(0).map(container => container.remove()));
+    if (images.length > 0) await removeImages(...images);
   }
 }

@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helpers from 'yeoman-test';
 import WsgiApacheGenerator from '../../generators/app/index.js';
+import { buildImage } from '../../generators/lib/docker-build.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
@@ -40,4 +41,22 @@ export function runGenerator(projectDir: string, options: Record<string, unknown
       // yeoman-test types options as the base generator's; ours are the flags of FIELDS.
       .withOptions({ 'skip-build': true, ...conflicts, ...options } as unknown as Record<string, never>)
   );
+}
+
+/**
+ * The plain-wsgi fixture scaffolded with `--yes` and `flags`, optionally changed by
+ * `prepare`, then built as `tag` through the engine API (the classic builder, as
+ * `yo wsgi-apache` builds at its end).
+ * @returns the project directory
+ */
+export async function buildPlainImage(
+  tag: string,
+  flags: Record<string, unknown>,
+  prepare?: (dir: string) => void,
+): Promise<string> {
+  const dir = makeProject({ fixture: 'plain-wsgi' });
+  await runGenerator(dir, { yes: true, ...flags });
+  prepare?.(dir);
+  await buildImage({ context: dir, tag });
+  return dir;
 }

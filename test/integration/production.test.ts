@@ -10,9 +10,9 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage } from '../../generators/lib/docker-build.js';
 import { composeBuild, containerLogs } from '../helpers/compose.js';
-import { ContainerTracker, removeImages, type RunningContainer } from '../helpers/docker-run.js';
+import { ContainerTracker, type RunningContainer } from '../helpers/docker-run.js';
 import { freePort, pollUntil } from '../helpers/net.js';
-import { makeProject, runGenerator } from '../helpers/project.js';
+import { buildPlainImage, makeProject, runGenerator } from '../helpers/project.js';
 import { assertCleanLoad, checkConcurrency, runLoad } from '../../generators/lib/stack-checks.js';
 
 const IMAGE = 'wsgi-apache-it-production:latest';
@@ -25,16 +25,8 @@ function start(env: Record<string, string> = {}, hostConfig: Docker.HostConfig =
   return containers.run(IMAGE, env, hostConfig);
 }
 
-beforeAll(async () => {
-  const dir = makeProject({ fixture: 'plain-wsgi' });
-  await runGenerator(dir, { yes: true, name: 'wsgi-apache-it-production', static: ['/static=static'] });
-  await buildImage({ context: dir, tag: IMAGE });
-});
-
-afterAll(async () => {
-  await containers.removeAll();
-  await removeImages(IMAGE, CANARY_IMAGE);
-});
+beforeAll(() => buildPlainImage(IMAGE, { name: 'wsgi-apache-it-production', static: ['/static=static'] }));
+afterAll(() => containers.removeAll(IMAGE, CANARY_IMAGE));
 
 describe('stopping and restarting', () => {
   it('docker stop under load: every request accepted before the stop completes', async () => {

@@ -6,10 +6,9 @@
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildImage } from '../../generators/lib/docker-build.js';
 import { containerLogs } from '../helpers/compose.js';
-import { ContainerTracker, removeImages, runInteractive, runToExit } from '../helpers/docker-run.js';
-import { makeProject, runGenerator } from '../helpers/project.js';
+import { ContainerTracker, runInteractive, runToExit } from '../helpers/docker-run.js';
+import { buildPlainImage } from '../helpers/project.js';
 import { assertCleanLoad, checkConcurrency, runLoad } from '../../generators/lib/stack-checks.js';
 
 const IMAGE = 'wsgi-apache-it-runtime:latest';
@@ -17,17 +16,8 @@ const UNREADABLE_IMAGE = 'wsgi-apache-it-unreadable:latest';
 const containers = new ContainerTracker();
 const start = (image: string, env: Record<string, string> = {}) => containers.run(image, env);
 
-beforeAll(async () => {
-  // Built through dockerode's classic builder API, as `yo wsgi-apache` does at the end.
-  const dir = makeProject({ fixture: 'plain-wsgi' });
-  await runGenerator(dir, { yes: true, name: 'wsgi-apache-it-runtime', processes: '2', threads: '5' });
-  await buildImage({ context: dir, tag: IMAGE });
-});
-
-afterAll(async () => {
-  await containers.removeAll();
-  await removeImages(IMAGE, UNREADABLE_IMAGE);
-});
+beforeAll(() => buildPlainImage(IMAGE, { name: 'wsgi-apache-it-runtime', processes: '2', threads: '5' }));
+afterAll(() => containers.removeAll(IMAGE, UNREADABLE_IMAGE));
 
 describe('one image, tuned at run time', () => {
   it('runs the generated 2 processes x 5 threads by default', async () => {
@@ -65,10 +55,9 @@ describe('broken stacks fail the checks, saying why', () => {
   });
 
   it('a daemon user that cannot read the app: the load check reports 5xx, the log says why', async () => {
-    const dir = makeProject({ fixture: 'plain-wsgi' });
-    await runGenerator(dir, { yes: true, name: 'wsgi-apache-it-unreadable' });
-    chmodSync(join(dir, 'hello.py'), 0o600);
-    await buildImage({ context: dir, tag: UNREADABLE_IMAGE });
+    await buildPlainImage(UNREADABLE_IMAGE, { name: 'wsgi-apache-it-unreadable' }, dir =>
+      chmodSync(join(dir, 'hello.py'), 0o600),
+    );
     const { baseUrl, id } = await start(UNREADABLE_IMAGE);
     const report = await runLoad({
       baseUrl,

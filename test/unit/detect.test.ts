@@ -54,45 +54,36 @@ describe('detectProject', () => {
     expect(detectProject(makeProject({ files: cdn })).djangoStatic).toBeUndefined();
   });
 
-  it('finds a Flask app and an application factory, shallow files first', () => {
-    const root = makeProject({
+  it.each<{ what: string; files: Record<string, string>; found: object }>([
+    {
+      what: 'a Flask app and an application factory, shallow files first',
       files: {
         'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
         'shop/__init__.py': 'from flask import Flask\n\ndef create_app():\n    return Flask(__name__)\n',
         'pyproject.toml': '[project]\nname = "shop"\ndependencies = ["flask"]\n',
       },
-    });
-    expect(detectProject(root)).toMatchObject({
-      framework: 'flask',
-      entryCandidates: ['app:app', 'shop:create_app()'],
-      pyprojectDependencies: true,
-    });
-  });
-
-  it('finds a plain WSGI callable, a src/ layout and .wsgi scripts', () => {
-    const root = makeProject({
+      found: { framework: 'flask', entryCandidates: ['app:app', 'shop:create_app()'], pyprojectDependencies: true },
+    },
+    {
+      what: 'a plain WSGI callable, a src/ layout and .wsgi scripts',
       files: {
         'src/api/wsgi.py': 'def application(environ, start_response):\n    pass\n',
         'site.wsgi': 'application = None\n',
         'wheelhouse/pkg-1.0-py3-none-any.whl': '',
       },
-    });
-    expect(detectProject(root)).toMatchObject({
-      framework: 'generic',
-      entryCandidates: ['api.wsgi:application', 'site.wsgi'],
-      wheelhouse: true,
-    });
-  });
-
-  it('ignores virtualenvs and tests', () => {
-    const root = makeProject({
+      found: { framework: 'generic', entryCandidates: ['api.wsgi:application', 'site.wsgi'], wheelhouse: true },
+    },
+    {
+      what: 'nothing in virtualenvs and tests',
       files: {
         '.venv/lib/flask_app.py': 'from flask import Flask\napp = Flask(__name__)\n',
         'venv/app.py': 'application = 1\n',
         'tests/test_app.py': 'application = 1\n',
       },
-    });
-    expect(detectProject(root)).toMatchObject({ framework: undefined, entryCandidates: [] });
+      found: { framework: undefined, entryCandidates: [] },
+    },
+  ])('finds $what', ({ files, found }) => {
+    expect(detectProject(makeProject({ files }))).toMatchObject(found);
   });
 });
 

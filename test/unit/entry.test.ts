@@ -13,23 +13,19 @@ const root = makeProject({
 });
 
 describe('parseEntry', () => {
-  it('reads module:callable', () => {
-    expect(parseEntry('mysite.wsgi:application', root)).toEqual({
-      kind: 'callable',
-      module: 'mysite.wsgi',
-      callable: 'application',
-      factory: false,
-      moduleRoot: '.',
-    });
-  });
-  it('reads a factory call and finds a src/ layout', () => {
-    expect(parseEntry('shop:create_app()', root)).toEqual({
-      kind: 'callable',
-      module: 'shop',
-      callable: 'create_app',
-      factory: true,
-      moduleRoot: 'src',
-    });
+  it.each([
+    [
+      'module:callable',
+      'mysite.wsgi:application',
+      { module: 'mysite.wsgi', callable: 'application', factory: false, moduleRoot: '.' },
+    ],
+    [
+      'a factory call and finds a src/ layout',
+      'shop:create_app()',
+      { module: 'shop', callable: 'create_app', factory: true, moduleRoot: 'src' },
+    ],
+  ])('reads %s', (_, text, parsed) => {
+    expect(parseEntry(text, root)).toEqual({ kind: 'callable', ...parsed });
   });
   it('reads a WSGI script path', () => {
     expect(parseEntry('./deploy/site.wsgi', root)).toEqual({ kind: 'script', path: 'deploy/site.wsgi' });
