@@ -40,9 +40,15 @@ export const MAX_NAME_LENGTH = 63;
  */
 const DNS_1035_LABEL = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
 
+/**
+ * Compose reads every key that starts with `x-` as an extension field, a service name
+ * too (compose-spec `spec.md`, "Extension"): a service so named is ignored.
+ */
+const COMPOSE_EXTENSION_PREFIX = 'x-';
+
 /** True when `name` is usable as image, Compose project and service, and Kubernetes object name alike. */
 export function isValidProjectName(name: string): boolean {
-  return name.length <= MAX_NAME_LENGTH && DNS_1035_LABEL.test(name);
+  return name.length <= MAX_NAME_LENGTH && DNS_1035_LABEL.test(name) && !name.startsWith(COMPOSE_EXTENSION_PREFIX);
 }
 
 /**
@@ -55,6 +61,13 @@ export function parseProjectName(raw: unknown): string {
   const name = String(raw ?? '')
     .trim()
     .toLowerCase();
+  if (name.startsWith(COMPOSE_EXTENSION_PREFIX) && DNS_1035_LABEL.test(name)) {
+    throw new InputError(
+      '--name',
+      `"${String(raw)}" starts with "x-", which Compose reserves for extension fields: the service would be ignored`,
+      `pick a name that does not, e.g. --name ${suggestProjectName(name)}`,
+    );
+  }
   if (!isValidProjectName(name)) {
     throw new InputError(
       '--name',
@@ -86,7 +99,8 @@ export function suggestProjectName(text: string): string {
       : slug
         ? `app-${slug}`
         : 'app';
-  return ordered.slice(0, MAX_NAME_LENGTH).replace(/-+$/, '');
+  const named = ordered.startsWith(COMPOSE_EXTENSION_PREFIX) ? `app-${ordered}` : ordered;
+  return named.slice(0, MAX_NAME_LENGTH).replace(/-+$/, '');
 }
 
 /**

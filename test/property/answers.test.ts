@@ -74,6 +74,8 @@ function mustRefuse(flags: Flags): string | undefined {
   if (flags.name !== undefined) {
     const name = String(flags.name).trim().toLowerCase();
     if (!(name.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name))) return `name ${name} is no DNS-1035 label`;
+    // Compose ignores keys that start with x- (extension fields), service names too.
+    if (name.startsWith('x-')) return `name ${name} is a Compose extension field`;
   }
   const statics = (flags.static as string[] | undefined) ?? [];
   if (statics.some(item => /=\.?\/?$/.test(item) && item.endsWith('=.'))) return 'static files from the project root';

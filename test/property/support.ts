@@ -173,7 +173,10 @@ const GOOD_ENTRIES: Record<string, string[]> = {
 const nameArbitrary = fc.oneof(
   { weight: 3, arbitrary: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}[a-z0-9]$/) },
   { weight: 1, arbitrary: fc.constantFrom('app', 'shop', 'My-App', 'site-2024', 'a', 'a--b', 'ab'.repeat(31) + 'c') },
-  { weight: 1, arbitrary: fc.constantFrom('my_app', '2024site', 'init', 'x-', '-x', 'a.b', 'ab'.repeat(32)) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom('my_app', '2024site', 'init', 'x-', 'x-app', '-x', 'a.b', 'ab'.repeat(32)),
+  },
   { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...'aZ09_-. /!'), minLength: 1, maxLength: 70 }) },
 );
 

@@ -54,6 +54,11 @@ describe('parseProjectName', () => {
     expect(parseProjectName(suggestProjectName('__weird..Name__'))).toBe('weird-name');
     expect(suggestProjectName('2024-01-report')).toBe('report-2024-01');
     expect(suggestProjectName('日本')).toBe('app');
+    // Compose would read a service named x-... as an extension field and ignore it.
+    expect(suggestProjectName('x-files')).toBe('app-x-files');
+    expect(() => parseProjectName('x-files')).toThrow(
+      /^--name: "x-files" starts with "x-", which Compose reserves for extension fields.*Fix: pick a name that does not, e\.g\. --name app-x-files\.$/,
+    );
   });
   it('every suggestion is a DNS-1035 label that parseProjectName keeps as it is', () => {
     fc.assert(
