@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../corpus/requests.js';
 import { CORPUS_APPS, type CorpusApp, ensureSourcesImage, materialize } from '../corpus/sources.js';
 import { chownTree } from '../helpers/commands.js';
-import { composeBuild, composeUp, type Shape } from '../helpers/compose.js';
+import { compose, composeBuild, composeUp, SHAPES, type Shape } from '../helpers/compose.js';
 import { freePort } from '../helpers/net.js';
 import { runGenerator } from '../helpers/project.js';
 import { DEV_UID } from './fixtures.js';
@@ -46,16 +46,6 @@ async function timed<T>(label: string, run: () => Promise<T> | T): Promise<T> {
   }
 }
 
-/** `docker compose` on the project Testcontainers started (its own project name, so the same volumes). */
-function compose(dir: string, project: string, shape: Shape, args: string[]): string {
-  const files = shape === 'production' ? ['-f', 'compose.yaml'] : ['-f', 'compose.yaml', '-f', 'compose.override.yaml'];
-  return execFileSync('docker', ['compose', '-p', project, ...files, ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
 function composeProject(containerId: string): string {
   return execFileSync(
     'docker',
@@ -72,7 +62,12 @@ async function createSuperuserAndLogIn(
   baseUrl: string,
   service: string,
 ): Promise<void> {
-  compose(dir, project, shape, [
+  const files = SHAPES[shape].flatMap(file => ['-f', file]);
+  // On the project Testcontainers started (its own project name), so on the same volumes.
+  compose(dir, [
+    '-p',
+    project,
+    ...files,
     'run',
     '--rm',
     '-e',
