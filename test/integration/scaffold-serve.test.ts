@@ -3,6 +3,7 @@
  * `docker compose up` the generated files (production shape, then with the development
  * override), and talk to the app on 127.0.0.1.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
@@ -147,5 +148,42 @@ describe('the bookworm alternative (Python 3.11, mod_wsgi 4.9)', () => {
       'python3 --version; ls /usr/lib/apache2/modules/ | grep mod_wsgi.so-',
     ]);
     expect(version.output).toMatch(/Python 3\.11\.\d+\s+mod_wsgi\.so-3\.11/);
+  });
+});
+
+describe('a failing init command', () => {
+  it('stops docker compose up with its output, and the app never starts', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    const name = 'wsgi-apache-it-initfail';
+    await runGenerator(dir, { yes: true, name, 'init-command': ['echo init-canary-41 >&2', 'exit 3'] });
+    const env = { ...process.env, PUBLISH_PORT: String(await freePort()) };
+    const up = spawnSync('docker', ['compose', '-f', 'compose.yaml', 'up', '-d', '--build'], {
+      cwd: dir,
+      env,
+      encoding: 'utf8',
+    });
+    try {
+      expect(up.status).not.toBe(0);
+      expect(up.stderr).toMatch(/service "init" didn't complete successfully: exit 3/);
+      const logs = spawnSync('docker', ['compose', '-f', 'compose.yaml', 'logs', 'init'], {
+        cwd: dir,
+        env,
+        encoding: 'utf8',
+      });
+      expect(logs.stdout).toContain('init: echo init-canary-41 >&2');
+      expect(logs.stdout).toContain('init-canary-41');
+      const running = spawnSync('docker', ['compose', '-f', 'compose.yaml', 'ps', '-q', name], {
+        cwd: dir,
+        env,
+        encoding: 'utf8',
+      });
+      expect(running.stdout.trim()).toBe('');
+    } finally {
+      spawnSync('docker', ['compose', '-f', 'compose.yaml', 'down', '-v', '--rmi', 'local', '-t', '5'], {
+        cwd: dir,
+        env,
+      });
+      spawnSync('docker', ['rmi', '-f', `${name}:latest`]);
+    }
   });
 });
