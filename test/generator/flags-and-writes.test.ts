@@ -11,7 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import helpers from 'yeoman-test';
 import WsgiApacheGenerator from '../../generators/app/index.js';
 import { makeProject, REPO_ROOT, runGenerator } from '../helpers/project.js';
-import { CAN_MAKE_READ_ONLY, makeReadOnly } from '../helpers/read-only.js';
+import { makeReadOnly } from '../helpers/read-only.js';
 
 const GENERATOR = { namespace: 'wsgi-apache:app', resolved: join(REPO_ROOT, 'generators', 'app', 'index.ts') };
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
@@ -301,7 +301,7 @@ describe('all or nothing, without a terminal', () => {
   });
 });
 
-describe.skipIf(!CAN_MAKE_READ_ONLY)('all or nothing: read-only directories', () => {
+describe('all or nothing: read-only directories', () => {
   const undo: (() => void)[] = [];
   const lock = (path: string) => undo.push(makeReadOnly(path));
   afterEach(() => {

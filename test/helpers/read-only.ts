@@ -5,24 +5,38 @@
  * `chmod a-w` is what a read-only directory is.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IS_ROOT } from './commands.js';
 
 /**
  * Makes the directory `path` unwritable for this process.
  * @returns the undo: makes it writable again (call it before removing the directory)
- * @throws Error when the file system refuses (e.g. chattr on a file system without attributes)
+ * @throws Error when the file system refuses (e.g. chattr on a file system without attributes) or the
+ *   directory stays writable
  */
 export function makeReadOnly(path: string): () => void {
+  let undo: () => void;
   if (IS_ROOT) {
     chattr('+i', path);
-    return () => chattr('-i', path);
+    undo = () => chattr('-i', path);
+  } else {
+    const mode = statSync(path).mode & 0o7777;
+    chmodSync(path, mode & ~0o222);
+    undo = () => chmodSync(path, mode);
   }
-  const mode = statSync(path).mode & 0o7777;
-  chmodSync(path, mode & ~0o222);
-  return () => chmodSync(path, mode);
+  // A test that relies on this must fail, not pass vacuously, where the directory stays writable.
+  const probe = join(path, '.read-only-probe');
+  try {
+    writeFileSync(probe, '');
+  } catch {
+    return undo;
+  }
+  rmSync(probe, { force: true });
+  undo();
+  throw new Error(
+    `${path} stayed writable after ${IS_ROOT ? 'chattr +i' : 'chmod a-w'}: these tests need a file system that honours it`,
+  );
 }
 
 function chattr(flag: string, path: string): void {
@@ -30,23 +44,3 @@ function chattr(flag: string, path: string): void {
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`chattr ${flag} ${path}: ${result.stderr.trim()}`);
 }
-
-/** Whether {@link makeReadOnly} works here (chattr present and supported by the temporary directory's file system). */
-export const CAN_MAKE_READ_ONLY: boolean = (() => {
-  const dir = mkdtempSync(join(tmpdir(), 'wsgi-apache-read-only-'));
-  try {
-    const undo = makeReadOnly(dir);
-    try {
-      writeFileSync(join(dir, 'probe'), '');
-      return false;
-    } catch {
-      return true;
-    } finally {
-      undo();
-    }
-  } catch {
-    return false;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-})();
