@@ -11,6 +11,7 @@ import { pollUntil } from '../../test/helpers/net.js';
 import { buildImage, imageSize, waitFor200 } from './docker.js';
 import { benchDockerfile, imageTag } from './images.js';
 import { copyFixture, scaffold } from './project.js';
+import { gunicornGthread } from './variants.js';
 
 /** The text of the plain fixture's page that each edit replaces. */
 const ORIGINAL = 'Hello from plain WSGI';
@@ -137,19 +138,7 @@ export async function measureReload({
     const gunicorn = await startPublished({
       name: 'wsgi-apache-bench-reload-gunicorn',
       image,
-      command: [
-        'gunicorn',
-        '--reload',
-        '--worker-class',
-        'gthread',
-        '--workers',
-        '2',
-        '--threads',
-        '5',
-        '--bind',
-        '0.0.0.0:8000',
-        'hello:application',
-      ],
+      command: gunicornGthread('hello:application', '--reload'),
       containerPort: 8000,
       hostPort: publishPort,
       extra: { HostConfig: { Binds: [`${theirs}:/srv/app:ro`] } },

@@ -60,18 +60,7 @@ const TABLE = [
     label: 'gunicorn gthread 2x5',
     image: 'gunicorn',
     containerPort: 8000,
-    command: app => [
-      'gunicorn',
-      '--worker-class',
-      'gthread',
-      '--workers',
-      '2',
-      '--threads',
-      '5',
-      '--bind',
-      '0.0.0.0:8000',
-      app.gunicornApp,
-    ],
+    command: app => gunicornGthread(app.gunicornApp),
     timeStartup: true,
   },
   {
@@ -125,6 +114,28 @@ const TABLE = [
     timeStartup: false,
   },
 ] as const satisfies readonly Variant[];
+
+/**
+ * gunicorn's `gthread` worker with the generated stack's concurrency (2 processes x 5
+ * threads) on port 8000: the reference every ratio is taken against, and the reload
+ * comparison's server (with `--reload`).
+ * @param app - gunicorn's `module:callable`
+ */
+export function gunicornGthread(app: string, ...extra: string[]): string[] {
+  return [
+    'gunicorn',
+    ...extra,
+    '--worker-class',
+    'gthread',
+    '--workers',
+    '2',
+    '--threads',
+    '5',
+    '--bind',
+    '0.0.0.0:8000',
+    app,
+  ];
+}
 
 /** The servers, in the order of the report's tables and the chart's bars. */
 export const VARIANTS: readonly Variant[] = TABLE;
