@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { pollUntil } from '../../test/helpers/net.js';
+import { type MemoryStats, memoryInUse } from '../../generators/lib/container-stats.js';
 
 const run = promisify(execFile);
 
@@ -73,18 +74,16 @@ export interface Counters {
  */
 export interface StatsSample {
   cpu_stats: { cpu_usage: { total_usage: number } };
-  memory_stats?: { usage?: number; stats?: Partial<Record<'total_inactive_file' | 'inactive_file' | 'cache', number>> };
+  memory_stats?: MemoryStats;
 }
 
 /**
- * Reads the counters out of one stats sample, subtracting the page cache as `docker stats`
- * does (cgroup v1 `total_inactive_file`, else v2 `inactive_file`, else v1 `cache`).
+ * Reads the counters out of one stats sample, the memory without the page cache
+ * ({@link memoryInUse}, as `docker stats` counts it).
  * A sample without memory figures (a stopped container) reads as 0 bytes.
  */
 export function countersFromStats(stats: StatsSample): Counters {
-  const memory = stats.memory_stats ?? {};
-  const cache = memory.stats?.total_inactive_file ?? memory.stats?.inactive_file ?? memory.stats?.cache ?? 0;
-  return { cpuNanos: stats.cpu_stats.cpu_usage.total_usage, memoryBytes: (memory.usage ?? 0) - cache };
+  return { cpuNanos: stats.cpu_stats.cpu_usage.total_usage, memoryBytes: memoryInUse(stats.memory_stats) };
 }
 
 /**

@@ -34,13 +34,29 @@ export async function followStats(container: Docker.Container): Promise<{ stop()
   };
 }
 
+/**
+ * The `memory_stats` of a Docker stats sample: the engine fills `stats` from the cgroup's
+ * memory.stat, cgroup v1 keys (`total_inactive_file`, `cache`) or v2 ones (`inactive_file`).
+ */
+export interface MemoryStats {
+  usage?: number;
+  stats?: Partial<Record<'total_inactive_file' | 'inactive_file' | 'cache', number>>;
+}
+
+/**
+ * Memory in use without the page cache, as `docker stats` shows it: usage minus cgroup v1
+ * `total_inactive_file`, else v2 `inactive_file`, else v1 `cache`.
+ * @returns bytes; 0 for a sample without memory figures (a stopped container)
+ */
+export function memoryInUse(memory: MemoryStats | undefined): number {
+  const cache = memory?.stats?.total_inactive_file ?? memory?.stats?.inactive_file ?? memory?.stats?.cache ?? 0;
+  return (memory?.usage ?? 0) - cache;
+}
+
 function record(sample: Docker.ContainerStats, peaks: StatsPeaks): void {
-  const memory = sample.memory_stats;
-  const cache =
-    (memory?.stats as Record<string, number> | undefined)?.inactive_file ??
-    (memory?.stats as Record<string, number> | undefined)?.cache ??
-    0;
-  if (memory?.usage) peaks.peakMemoryBytes = Math.max(peaks.peakMemoryBytes, memory.usage - cache);
+  if (sample.memory_stats?.usage) {
+    peaks.peakMemoryBytes = Math.max(peaks.peakMemoryBytes, memoryInUse(sample.memory_stats as MemoryStats));
+  }
   const cpuDelta = sample.cpu_stats.cpu_usage.total_usage - sample.precpu_stats.cpu_usage.total_usage;
   const systemDelta = (sample.cpu_stats.system_cpu_usage ?? 0) - (sample.precpu_stats.system_cpu_usage ?? 0);
   const cpus = sample.cpu_stats.online_cpus ?? sample.cpu_stats.cpu_usage.percpu_usage?.length ?? 1;
