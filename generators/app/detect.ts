@@ -175,10 +175,8 @@ function djangoStatic(settings: string, settingsFile: string, manageDir: string)
   if (!rootLine) return undefined;
   const parts = [...rootLine.matchAll(/['"]([^'"]+)['"]/g)].map(m => m[1]);
   if (parts.length === 0 || parts[0].startsWith('/')) return undefined;
-  const urlText = /^STATIC_URL\s*=\s*['"]([^'"]*)['"]/m.exec(settings)?.[1] ?? 'static/';
-  if (/^[a-z]+:\/\//i.test(urlText) || urlText.startsWith('//')) return undefined;
-  const url = `/${urlText.replace(/^\/+|\/+$/g, '')}`;
-  if (url === '/') return undefined;
+  const url = djangoStaticUrl(settings);
+  if (url === undefined) return undefined;
   let base = '.';
   if (/\bBASE_DIR\b/.test(rootLine)) {
     // `BASE_DIR.parent / "static"` climbs from BASE_DIR like the Path expression does.
@@ -188,6 +186,18 @@ function djangoStatic(settings: string, settingsFile: string, manageDir: string)
   const root = posix.normalize(posix.join(base, ...parts)).replace(/\/+$/, '');
   if (root === '.' || root === '..' || root.startsWith('../')) return undefined;
   return { url, root };
+}
+
+/**
+ * Django's `STATIC_URL` as an Apache `Alias` path (`'static/'`, the default, -> `/static`).
+ * @param settings - the settings module's source
+ * @returns undefined for an absolute URL (a CDN) or `/`, which Apache cannot alias
+ */
+export function djangoStaticUrl(settings: string): string | undefined {
+  const text = /^STATIC_URL\s*=\s*['"]([^'"]*)['"]/m.exec(settings)?.[1] ?? 'static/';
+  if (/^[a-z]+:\/\//i.test(text) || text.startsWith('//')) return undefined;
+  const url = `/${text.replace(/^\/+|\/+$/g, '')}`;
+  return url === '/' ? undefined : url;
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import { join, posix } from 'node:path';
 import { readText, safeReaddir } from '../lib/fs.js';
-import type { ProjectFacts } from './detect.js';
+import { djangoStaticUrl, type ProjectFacts } from './detect.js';
 import type { WsgiEntry } from './entry.js';
 
 /**
@@ -46,10 +46,8 @@ export function djangoRuntime(facts: ProjectFacts, root: string): DjangoRuntime 
     const name = /BASE_DIR\s*(?:\/|,)\s*['"]([\w.-]+)['"]/.exec(settings)?.[1];
     if (name) runtime.sqliteFile = posix.normalize(posix.join(base, name));
   }
-  const staticUrl = /^STATIC_URL\s*=\s*['"]([^'"]*)['"]/m.exec(settings)?.[1] ?? 'static/';
-  if (!/^[a-z]+:\/\//i.test(staticUrl) && !staticUrl.startsWith('//') && staticUrl.replace(/\//g, '') !== '') {
-    runtime.staticUrl = `/${staticUrl.replace(/^\/+|\/+$/g, '')}`;
-  }
+  const staticUrl = djangoStaticUrl(settings);
+  if (staticUrl !== undefined) runtime.staticUrl = staticUrl;
   const urlconf = /^ROOT_URLCONF\s*=\s*['"]([\w.]+)['"]/m.exec(settings)?.[1];
   if (urlconf) {
     const urls = readText(join(root, base, `${urlconf.replaceAll('.', '/')}.py`));
