@@ -41,7 +41,7 @@ async function idleCpu(dir: string, idleSeconds: number, reload: 0 | 1, inotify:
 }
 
 async function main(edits: number, idleSeconds: number): Promise<void> {
-  const dir = await scaffold(FIXTURE_APPS.plain, NAME, {});
+  const dir = await scaffold(FIXTURE_APPS.plain, NAME, {}, 'trixie');
   // 2,000 Python files the app never imports: the monitor scans them all the same.
   for (let d = 0; d < 40; d++) {
     mkdirSync(join(dir, 'lib', `pkg${d}`), { recursive: true });

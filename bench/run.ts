@@ -1,11 +1,12 @@
-// `npm run bench`: the generated stack against gunicorn and uWSGI, side by side, on the
-// same base image and the same fixture apps (issue 7). Prints numbers and writes
-// bench/results/<date>.{md,json,svg}; it asserts nothing and does not run in CI.
+// `npm run bench`: the generated stack against gunicorn (and uWSGI), side by side, on the
+// same fixture apps (issue 7), each on its own base: Debian's packages or the official
+// python image, standard or optimized Python (issue 15). Prints numbers and writes
+// bench/results/<date>[-<name>].{md,json,svg}; it asserts nothing and does not run in CI.
 //
 // Method (performance-baseline.md): one container at a time, the order of variants
 // reversed every other round; per container a 3 s warm-up, then wrk at each connection
-// count on each network path; the container's CPU from its cgroup. Ratios are to
-// gunicorn gthread in the same round, reported as median [min-max] over rounds.
+// count on each network path; the container's CPU from its cgroup. Ratios are to a
+// gunicorn gthread anchor in the same round, reported as median [min-max] over rounds.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -14,13 +15,13 @@ import { parseArgs } from 'node:util';
 import { APPS, type BenchApp } from './lib/apps.js';
 import { renderChart } from './lib/chart.js';
 import { docker, imageSize, removeLeftovers } from './lib/docker.js';
-import { buildImages, type BuiltImage, imageTag } from './lib/images.js';
+import { buildImages, type BuiltImage, COLD_BUILDS, type ColdBuilds, imageTag } from './lib/images.js';
 import { type LoadRun, loadVariant, type NetworkPath, NETWORK_PATHS } from './lib/load.js';
 import { measureReload } from './lib/reload.js';
 import { type BenchResult, type Machine, renderMarkdown, summarize } from './lib/report.js';
 import { measureStartup, type StartupResult } from './lib/startup.js';
 import { type BenchTargets, loadTargets } from './lib/targets.js';
-import { servesApp, type Variant, VARIANTS } from './lib/variants.js';
+import { DEFAULT_VARIANTS, IMAGE_KINDS, type ImageKind, servesApp, type Variant, VARIANTS } from './lib/variants.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -45,10 +46,12 @@ interface RunOptions {
   reloadEdits: number;
   /** use the images a previous run built (no build times then) */
   reuseImages: boolean;
-  /** every image's FROM */
-  base: string;
-  /** where <date>.{md,json,svg} go */
+  /** which builds are timed cold */
+  cold: ColdBuilds;
+  /** where <date>[-<name>].{md,json,svg} go */
   out: string;
+  /** the results' name after the date, if any */
+  name: string;
 }
 
 /** What the command line asks for. */
@@ -69,8 +72,9 @@ function parseCommand(args: string[]): Command {
       connections: { type: 'string', default: '16,64' },
       paths: { type: 'string', default: NETWORK_PATHS.join(',') },
       apps: { type: 'string', default: APPS.map(app => app.id).join(',') },
-      variants: { type: 'string', default: VARIANTS.map(variant => variant.id).join(',') },
-      base: { type: 'string', default: 'debian:trixie-slim' },
+      variants: { type: 'string', default: DEFAULT_VARIANTS.map(variant => variant.id).join(',') },
+      cold: { type: 'string', default: 'each' },
+      name: { type: 'string', default: '' },
       port: { type: 'string', default: '18800' },
       'startup-runs': { type: 'string', default: '5' },
       'reload-edits': { type: 'string', default: '10' },
@@ -83,9 +87,17 @@ function parseCommand(args: string[]): Command {
   if (values.help) {
     const usage = `Usage: npm run bench -- [--rounds 3] [--seconds 6] [--warmup 3] [--connections 16,64]
   [--paths published,direct] [--apps ${APPS.map(a => a.id).join(',')}]
-  [--variants ${VARIANTS.map(v => v.id).join(',')}]
-  [--startup-runs 5] [--reload-edits 10] (0 skips) [--reuse-images] [--base debian:trixie-slim] [--port 18800] [--out bench/results]
-  [--report-only bench/results/DATE.json]   re-renders DATE.md and DATE.svg from the raw runs`;
+  [--variants ${DEFAULT_VARIANTS.map(v => v.id).join(',')}]
+      (also: ${VARIANTS.filter(v => !v.byDefault)
+        .map(v => v.id)
+        .join(', ')})
+  [--startup-runs 5] [--reload-edits 10] (0 skips) [--reuse-images] [--cold each|first|none]
+  [--port 18800] [--out bench/results] [--name NAME]   writes OUT/DATE[-NAME].{md,json,svg}
+  [--report-only bench/results/DATE.json]   re-renders DATE.md and DATE.svg from the raw runs
+Each image kind has its own base:
+${Object.entries(IMAGE_KINDS)
+  .map(([kind, spec]) => `  ${kind}: FROM ${spec.baseImage}`)
+  .join('\n')}`;
     return { kind: 'help', usage };
   }
   if (values['report-only']) return { kind: 'report-only', file: values['report-only'] };
@@ -128,8 +140,9 @@ function parseCommand(args: string[]): Command {
       startupRuns: whole(values['startup-runs'], 'startup-runs'),
       reloadEdits: whole(values['reload-edits'], 'reload-edits'),
       reuseImages: values['reuse-images'],
-      base: values.base,
+      cold: list(values.cold, COLD_BUILDS, 'cold')[0] as ColdBuilds,
       out: values.out,
+      name: values.name.replace(/[^\w.-]+/g, '-'),
     },
   };
 }
@@ -147,14 +160,22 @@ async function reportOnly(file: string, goals: BenchTargets): Promise<void> {
 }
 
 /** The images a previous run built, with their sizes (their build times are unknown: NaN). */
-async function reuseImages(apps: readonly BenchApp[], kinds: ReadonlySet<Variant['image']>): Promise<BuiltImage[]> {
+async function reuseImages(apps: readonly BenchApp[], kinds: ReadonlySet<ImageKind>): Promise<BuiltImage[]> {
   const images: BuiltImage[] = [];
   for (const app of apps)
     for (const kind of kinds) {
       const tag = imageTag(app.id, kind);
       const sizeBytes = await imageSize(tag);
       if (sizeBytes === undefined) throw new Error(`--reuse-images: ${tag} does not exist; run once without it`);
-      images.push({ tag, app: app.id, kind, coldSeconds: NaN, cachedSeconds: NaN, sizeBytes });
+      images.push({
+        tag,
+        app: app.id,
+        kind,
+        baseImage: IMAGE_KINDS[kind].baseImage,
+        coldSeconds: NaN,
+        cachedSeconds: NaN,
+        sizeBytes,
+      });
     }
   return images;
 }
@@ -179,7 +200,7 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
   const kinds = new Set(variants.map(v => v.image));
   const images = options.reuseImages
     ? await reuseImages(apps, kinds)
-    : await buildImages({ root: ROOT, baseImage: options.base, apps, kinds, log });
+    : await buildImages({ root: ROOT, apps, kinds, cold: options.cold, log });
 
   // 2. Load, in alternating order.
   const pairs = apps.flatMap(app => variants.filter(v => servesApp(v, app)).map(variant => ({ app, variant })));
@@ -213,7 +234,13 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
   // 4. Development reload: generated dev shape vs gunicorn --reload, same app.
   const reloads =
     options.reloadEdits > 0
-      ? await measureReload({ root: ROOT, baseImage: options.base, publishPort, edits: options.reloadEdits, log })
+      ? await measureReload({
+          root: ROOT,
+          baseImage: IMAGE_KINDS.gunicorn.baseImage,
+          publishPort,
+          edits: options.reloadEdits,
+          log,
+        })
       : [];
 
   // 5. Report.
@@ -226,7 +253,7 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
       warmupSeconds: options.warmupSeconds,
       connections: options.connections,
       paths: options.paths,
-      base: options.base,
+      cold: options.reuseImages ? undefined : options.cold,
       load: 'wrk 4.1 (Debian), -t2, in its own container',
     },
     images,
@@ -235,7 +262,7 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
     reloads,
   };
   const summary = summarize(result, goals);
-  const stamp = startedAt.toISOString().slice(0, 10);
+  const stamp = startedAt.toISOString().slice(0, 10) + (options.name ? `-${options.name}` : '');
   mkdirSync(options.out, { recursive: true });
   const markdown = renderMarkdown(result, summary);
   writeFileSync(join(options.out, `${stamp}.json`), JSON.stringify({ ...result, summary }, null, 2) + '\n');

@@ -21,7 +21,7 @@ function seconds(fn: () => unknown): number {
 }
 
 async function main(runs: number): Promise<void> {
-  const dir = await scaffold(FIXTURE_APPS.plain, NAME, FIXTURE_APPS.plain.flags);
+  const dir = await scaffold(FIXTURE_APPS.plain, NAME, FIXTURE_APPS.plain.flags, 'trixie');
   const env = { PUBLISH_PORT: String(PORT) };
   const composeProduction = (...args: string[]) => compose(dir, ['-f', 'compose.yaml', ...args], env);
   try {

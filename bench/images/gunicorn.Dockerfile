@@ -1,5 +1,5 @@
-# The alternative a `docker init` user would run: Debian's gunicorn, on the same base as
-# the generated image. The command (gthread or sync workers) is given at `docker run`.
+# The alternative a `docker init` user on Debian would run: Debian's gunicorn on Debian's
+# statically linked Python 3.13. The command (gthread or sync workers) is given at `docker run`.
 ARG BASE_IMAGE=debian:trixie-slim
 FROM ${BASE_IMAGE}
 ARG APT_PACKAGES=

@@ -43,13 +43,12 @@ export const APPS: readonly BenchApp[] = [
 ];
 
 /**
- * The Debian packages the app needs, space separated (`python3-django libjs-jquery`): the
- * generator's `apt-packages` flag, so the gunicorn and uWSGI images install what the
- * generated one does. Empty when the app needs none.
+ * The Debian packages the app needs, space separated (`python3-django libjs-jquery`): what
+ * the generated image on a Debian base installs (test/helpers/test-base.ts), so the gunicorn
+ * and uWSGI images install the same. Empty when the app needs none.
  */
 export function aptPackages(app: BenchApp): string {
-  const flag = app.fixture.flags['apt-packages'];
-  return typeof flag === 'string' ? flag.split(',').join(' ') : '';
+  return (app.fixture.libraries ?? []).flatMap(library => library.apt).join(' ');
 }
 
 /** The app's label for tables and the chart; the id itself for an app no longer in {@link APPS}. */

@@ -25,6 +25,8 @@ export interface BuildSpec {
   /** `--build-arg KEY=VALUE` each */
   buildArgs?: Record<string, string>;
   noCache?: boolean;
+  /** `--target STAGE`: build up to that stage only */
+  target?: string;
 }
 
 /**
@@ -38,10 +40,12 @@ export async function buildImage({
   dockerfile,
   buildArgs = {},
   noCache = false,
+  target,
 }: BuildSpec): Promise<number> {
   const args = ['build', '-q', '-t', tag];
   if (dockerfile) args.push('-f', dockerfile);
   if (noCache) args.push('--no-cache');
+  if (target) args.push('--target', target);
   for (const [key, value] of Object.entries(buildArgs)) args.push('--build-arg', `${key}=${value}`);
   args.push(context);
   const start = performance.now();

@@ -1,14 +1,19 @@
-// Builds one image per (app, server kind), every one FROM the same base, and times the
-// builds: cold (--no-cache) then cached with nothing changed.
-import { rmSync } from 'node:fs';
+// Builds one image per (app, image kind), each FROM its kind's own base (variants.ts
+// IMAGE_KINDS), and times the builds: cold (--no-cache) and cached with nothing changed.
+import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { startPublished } from '../../test/helpers/docker-run.js';
 import { aptPackages, type BenchApp } from './apps.js';
-import { type BuildSpec, buildImage, imageSize, PREFIX } from './docker.js';
-import { copyFixture, scaffold } from './project.js';
-import type { ImageKind, Variant } from './variants.js';
+import { type BuildSpec, buildImage, docker, imageSize, PREFIX } from './docker.js';
+import { copyFixture, fillWheelhouse, listRequirements, offlineWheelhouse, pipBuildArgs, scaffold } from './project.js';
+import { IMAGE_KINDS, type ImageKind, type Variant } from './variants.js';
 import { WRK_IMAGE } from './wrk.js';
+
+const run = promisify(execFile);
 
 /** One image built (or reused) for the run, as saved in the results. */
 export interface BuiltImage {
@@ -16,72 +21,186 @@ export interface BuiltImage {
   /** app id */
   app: string;
   kind: ImageKind;
-  /** `docker build --no-cache`, seconds (NaN when reused) */
+  /** its FROM (runs before the bases had one FROM for all: the method's `base`) */
+  baseImage?: string;
+  /** `docker build --no-cache`, seconds (NaN when reused or not measured; null in the saved JSON) */
   coldSeconds: number;
+  /**
+   * the first build of this image on the build cache as the run found it (e.g. the kind's
+   * shared stages built for an earlier app), seconds; absent when the build was cold
+   */
+  warmSeconds?: number;
   /** rebuild with nothing changed, seconds (NaN when reused) */
   cachedSeconds: number;
   sizeBytes: number;
+  /**
+   * bytes of the image that are the offline wheelhouse (its COPY layers and the app
+   * directory's copy): what a build from an index does not have. Absent when built without one.
+   */
+  wheelhouseBytes?: number;
 }
 
 /** The tag of an app's image of a kind, e.g. `wsgi-apache-bench-gunicorn-hello`. */
 export const imageTag = (app: string, kind: ImageKind): string => `${PREFIX}-${kind}-${app}`;
 
-/** The Dockerfile of a kind other than the generated one, and of wrk. */
-export const benchDockerfile = (root: string, kind: Exclude<ImageKind, 'generated'> | 'wrk'): string =>
-  join(root, 'bench/images', `${kind}.Dockerfile`);
+/** bench/images/<name>.Dockerfile (an image kind's, or wrk's). */
+export const benchDockerfile = (root: string, name: string): string => join(root, 'bench/images', `${name}.Dockerfile`);
+
+/**
+ * Which builds are timed cold (`--no-cache`): `each` image; the `first` app's image of each
+ * kind (the others build on the cache it left, as a user's second project does); or `none`.
+ */
+export type ColdBuilds = 'each' | 'first' | 'none';
+export const COLD_BUILDS: readonly ColdBuilds[] = ['each', 'first', 'none'];
 
 /** What {@link buildImages} builds. */
 export interface BuildImagesOptions {
   /** the repository's root */
   root: string;
-  /** every image's FROM, e.g. `debian:trixie-slim` */
-  baseImage: string;
   apps: readonly BenchApp[];
   kinds: ReadonlySet<ImageKind>;
+  cold: ColdBuilds;
   log: (line: string) => void;
 }
 
 /**
- * Builds wrk's image, then for each app an image of each kind, timed cold and cached.
+ * The CPython version an image's Python is (its `PYTHON_VERSION`, as the official images set it).
+ * @throws Error naming images/build-python-slim.sh when the image does not say
+ */
+export async function imagePythonVersion(image: string): Promise<string> {
+  const info = await docker
+    .getImage(image)
+    .inspect()
+    .catch(() => undefined);
+  const version = info?.Config.Env?.find(entry => entry.startsWith('PYTHON_VERSION='))?.slice('PYTHON_VERSION='.length);
+  if (!version)
+    throw new Error(
+      `${image} ${info ? 'has no PYTHON_VERSION' : 'is missing'}: --python-build optimized needs it (images/build-python-slim.sh)`,
+    );
+  return version;
+}
+
+/** A build context made for one image, and how to build it. */
+interface Prepared {
+  /** directories to remove afterwards */
+  dirs: string[];
+  spec: BuildSpec;
+  withWheelhouse: boolean;
+}
+
+/** Scaffolds or copies the app for `kind` and says how to build it. */
+async function prepare(root: string, app: BenchApp, kind: ImageKind, tag: string): Promise<Prepared> {
+  const { baseImage, recipe } = IMAGE_KINDS[kind];
+  if ('generator' in recipe) {
+    const optimized = recipe.flags['python-build'] === 'optimized';
+    const pythonSource = optimized && offlineWheelhouse() ? await imagePythonVersion(baseImage) : undefined;
+    const dir = await scaffold(app.fixture, tag, { ...app.fixture.flags, ...recipe.flags }, recipe.generator, {
+      pythonSource,
+    });
+    const pip = recipe.generator === 'python';
+    return {
+      dirs: [dir],
+      spec: { tag, context: dir, buildArgs: { BASE_IMAGE: baseImage, ...(pip ? pipBuildArgs() : {}) } },
+      withWheelhouse: pip && offlineWheelhouse(),
+    };
+  }
+  const dockerfile = benchDockerfile(root, recipe.dockerfile);
+  if (!recipe.pip) {
+    // Debian's packages: the fixture as it is, the app's packages by name.
+    const dir = copyFixture(app.fixture);
+    return {
+      dirs: [dir],
+      spec: { tag, context: dir, dockerfile, buildArgs: { BASE_IMAGE: baseImage, APT_PACKAGES: aptPackages(app) } },
+      withWheelhouse: false,
+    };
+  }
+  // pip: app/, requirements.txt and wheelhouse/ side by side (bench/images/gunicorn-python.Dockerfile).
+  const context = mkdtempSync(join(tmpdir(), `${PREFIX}-${kind}-`));
+  const dir = copyFixture(app.fixture);
+  renameSync(dir, join(context, 'app'));
+  const requirements = join(context, 'requirements.txt');
+  if (existsSync(join(context, 'app', 'requirements.txt')))
+    copyFileSync(join(context, 'app', 'requirements.txt'), requirements);
+  else writeFileSync(requirements, '');
+  listRequirements(requirements, app.fixture.libraries ?? []);
+  fillWheelhouse(join(context, 'wheelhouse'));
+  return {
+    dirs: [context],
+    spec: { tag, context, dockerfile, buildArgs: { BASE_IMAGE: baseImage, ...pipBuildArgs() } },
+    withWheelhouse: offlineWheelhouse(),
+  };
+}
+
+/** Layers made by copying a wheelhouse to /tmp/wheelhouse: BuildKit's and the classic builder's words for it. */
+const WHEELHOUSE_COPY = /COPY (?:wheelhouse\/? |dir:\S+ in )\/tmp\/wheelhouse\b/;
+
+/**
+ * The bytes of `tag` that are an offline wheelhouse: its layers that copy one to
+ * /tmp/wheelhouse, plus `<WorkingDir>/wheelhouse` (the app directory's copy).
+ */
+export async function wheelhouseBytes(tag: string): Promise<number> {
+  const image = docker.getImage(tag);
+  const history = (await image.history()) as { CreatedBy: string; Size: number }[];
+  const copies = history.filter(layer => WHEELHOUSE_COPY.test(layer.CreatedBy)).reduce((sum, l) => sum + l.Size, 0);
+  const workdir = (await image.inspect()).Config.WorkingDir || '/srv/app';
+  const inApp = await run('docker', [
+    'run',
+    '--rm',
+    '--entrypoint',
+    'du',
+    tag,
+    '-sb',
+    join(workdir, 'wheelhouse'),
+  ]).then(
+    ({ stdout }) => Number(stdout.split('\t')[0]) || 0,
+    () => 0,
+  );
+  return copies + inApp;
+}
+
+/**
+ * Builds wrk's image, then for each app an image of each kind, timed (cold as `cold` says,
+ * else on the warm cache; then cached with nothing changed).
  * @returns the app images, app by app
  * @throws when a scaffold or a build fails
  */
-export async function buildImages({ root, baseImage, apps, kinds, log }: BuildImagesOptions): Promise<BuiltImage[]> {
+export async function buildImages({ root, apps, kinds, cold, log }: BuildImagesOptions): Promise<BuiltImage[]> {
   await buildImage({
     tag: WRK_IMAGE,
     context: join(root, 'bench/images'),
     dockerfile: benchDockerfile(root, 'wrk'),
-    buildArgs: { BASE_IMAGE: baseImage },
+    buildArgs: { BASE_IMAGE: 'debian:trixie-slim' },
   });
   const built: BuiltImage[] = [];
+  const coldDone = new Set<ImageKind>();
   for (const app of apps) {
     for (const kind of kinds) {
       const tag = imageTag(app.id, kind);
-      // The generated kind is scaffolded into the copy; the others build the fixture as it is.
-      const dir =
-        kind === 'generated'
-          ? await scaffold(app.fixture, tag, { ...app.fixture.flags, base: 'trixie' })
-          : copyFixture(app.fixture);
+      const { dirs, spec, withWheelhouse } = await prepare(root, app, kind, tag);
       try {
-        const spec: BuildSpec =
-          kind === 'generated'
-            ? { tag, context: dir, buildArgs: { BASE_IMAGE: baseImage } }
-            : {
-                tag,
-                context: dir,
-                dockerfile: benchDockerfile(root, kind),
-                buildArgs: { BASE_IMAGE: baseImage, APT_PACKAGES: aptPackages(app) },
-              };
-        const coldSeconds = await buildImage({ ...spec, noCache: true });
+        const timeCold = cold === 'each' || (cold === 'first' && !coldDone.has(kind));
+        coldDone.add(kind);
+        const first = await buildImage({ ...spec, noCache: timeCold });
         const cachedSeconds = await buildImage(spec);
         const sizeBytes = await imageSize(tag);
         if (sizeBytes === undefined) throw new Error(`${tag}: built, but the engine does not know it`);
-        built.push({ tag, app: app.id, kind, coldSeconds, cachedSeconds, sizeBytes });
+        const image: BuiltImage = {
+          tag,
+          app: app.id,
+          kind,
+          baseImage: IMAGE_KINDS[kind].baseImage,
+          coldSeconds: timeCold ? first : NaN,
+          ...(timeCold ? {} : { warmSeconds: first }),
+          cachedSeconds,
+          sizeBytes,
+          ...(withWheelhouse ? { wheelhouseBytes: await wheelhouseBytes(tag) } : {}),
+        };
+        built.push(image);
         log(
-          `built ${tag}: cold ${coldSeconds.toFixed(1)} s, cached ${cachedSeconds.toFixed(2)} s, ${(sizeBytes / 1e6).toFixed(1)} MB`,
+          `built ${tag} FROM ${image.baseImage}: ${timeCold ? 'cold' : 'warm cache'} ${first.toFixed(1)} s, cached ${cachedSeconds.toFixed(2)} s, ${(sizeBytes / 1e6).toFixed(1)} MB${image.wheelhouseBytes ? ` (${(image.wheelhouseBytes / 1e6).toFixed(1)} MB of it the offline wheelhouse)` : ''}`,
         );
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
       }
     }
   }

@@ -1,10 +1,14 @@
 // One variant serving one app: start it, check it serves that app's page, warm it up,
 // then load it at each connection count on each network path, reading its cgroup.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import type { BenchApp } from './apps.js';
 import { readCounters, removeContainer, waitFor200 } from './docker.js';
 import { startVariant } from './images.js';
 import type { Variant } from './variants.js';
 import { runWrk, type WrkResult } from './wrk.js';
+
+const run = promisify(execFile);
 
 /**
  * How the load reaches the server:
@@ -75,7 +79,13 @@ export async function loadVariant({
   const container = await startVariant({ variant, app, publishPort, purpose: 'load' });
   try {
     const publishedUrl = `http://127.0.0.1:${publishPort}${page.path}`;
-    const body = await waitFor200(publishedUrl);
+    const body = await waitFor200(publishedUrl).catch(async (error: Error) => {
+      const logs = await run('docker', ['logs', '--tail', '20', container.id]).then(
+        ({ stdout, stderr }) => stdout + stderr,
+        () => '(no logs)',
+      );
+      throw new Error(`${variant.id} on ${app.id} did not serve: ${error.message}\ncontainer's last lines:\n${logs}`);
+    });
     if (!page.verifyBody(body))
       throw new Error(`${variant.id} on ${app.id}: ${page.path} served something else:\n${body.slice(0, 300)}`);
     await new Promise(resolve => setTimeout(resolve, 1000));

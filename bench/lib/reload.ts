@@ -108,7 +108,7 @@ export async function measureReload({
   const results: ReloadResult[] = [];
   const url = `http://127.0.0.1:${publishPort}/`;
 
-  const ours = await scaffold(FIXTURE_APPS.plain, 'wsgi-apache-bench-reload', { base: 'trixie' });
+  const ours = await scaffold(FIXTURE_APPS.plain, 'wsgi-apache-bench-reload', {}, 'trixie');
   try {
     ownProjectAsDeveloper(ours);
     const env = { PUBLISH_PORT: String(publishPort), BASE_IMAGE: baseImage };

@@ -1,13 +1,14 @@
-// Turns the raw runs into per-variant summaries, ratios to gunicorn gthread in the same
-// round, the targets (bench/targets.json) with pass/fail, and a markdown report.
+// Turns the raw runs into per-variant summaries, ratios to the gunicorn gthread anchor on
+// the same base image in the same round, the targets (bench/targets.json) with pass/fail,
+// and a markdown report.
 import { median, spread, type Spread } from '../../generators/lib/stack-checks.js';
 import { appLabel } from './apps.js';
-import type { BuiltImage } from './images.js';
+import type { BuiltImage, ColdBuilds } from './images.js';
 import type { LoadRun, NetworkPath } from './load.js';
 import type { ReloadResult } from './reload.js';
 import type { StartupResult } from './startup.js';
-import { type BenchTargets, evaluateTargets, fmtSpread, type Target } from './targets.js';
-import { REFERENCE_VARIANT, variantLabel } from './variants.js';
+import { type BenchTargets, evaluateTargets, fmtSpread, roundRatios, type Target, variantsNotRun } from './targets.js';
+import { familyAnchor, IMAGE_KINDS, type ImageKind, VARIANTS, variantLabel } from './variants.js';
 
 /** The machine a run was on. */
 export interface Machine {
@@ -30,8 +31,10 @@ export interface Method {
   warmupSeconds: number;
   connections: number[];
   paths: NetworkPath[];
-  /** every image's FROM */
-  base: string;
+  /** runs before the bases: every image's FROM (since then each image's is in `images`) */
+  base?: string;
+  /** which builds were timed cold (absent before the bases: every image) */
+  cold?: ColdBuilds;
   /** the load generator, in words */
   load: string;
 }
@@ -55,11 +58,15 @@ export interface LoadSummary {
   path: NetworkPath;
   connections: number;
   rps: Spread;
-  /** to gunicorn gthread, same round; null without a reference run */
+  /** the gunicorn gthread variant on the same base image, which the ratios are to */
+  anchor: string;
+  /** to the anchor, same round; null without an anchor run */
   rpsRatio: Spread | null;
   p50Ms: Spread;
   p99Ms: Spread;
   p99Ratio: Spread | null;
+  /** CPU per request to the anchor's, same round */
+  cpuRatio: Spread | null;
   /** summed over rounds */
   socketErrors: number;
   /** summed over rounds */
@@ -78,6 +85,8 @@ export interface LoadSummary {
 export interface Summary {
   loads: LoadSummary[];
   targets: Target[];
+  /** variants held to goals that the run did not load: their goals are left out */
+  notRun: string[];
 }
 
 const key = (...parts: (string | number)[]) => parts.join('|');
@@ -87,7 +96,6 @@ const key = (...parts: (string | number)[]) => parts.join('|');
  * checks the targets.
  */
 export function summarize({ runs, images, startups, reloads }: BenchResult, goals: BenchTargets): Summary {
-  const byRound = new Map(runs.map(r => [key(r.round, r.app, r.variant, r.path, r.connections), r]));
   const groups = new Map<string, LoadRun[]>();
   for (const r of runs) {
     const k = key(r.app, r.variant, r.path, r.connections);
@@ -95,25 +103,30 @@ export function summarize({ runs, images, startups, reloads }: BenchResult, goal
     if (group) group.push(r);
     else groups.set(k, [r]);
   }
-  const ratios = (group: LoadRun[], field: 'rps' | 'p99Ms') => {
-    const values = group.flatMap(r => {
-      const reference = byRound.get(key(r.round, r.app, REFERENCE_VARIANT, r.path, r.connections));
-      return reference ? [r[field] / reference[field]] : [];
-    });
-    return values.length ? spread(values) : null;
-  };
   const loads = [...groups.values()].map((group): LoadSummary => {
     const [first] = group;
+    const anchor = familyAnchor(first.variant);
+    const ratio = (field: 'rps' | 'p99Ms' | 'cpuMicrosPerRequest') =>
+      roundRatios(runs, {
+        variant: first.variant,
+        anchor,
+        app: first.app,
+        path: first.path,
+        connections: first.connections,
+        field,
+      });
     return {
       app: first.app,
       variant: first.variant,
       path: first.path,
       connections: first.connections,
       rps: spread(group.map(r => r.rps)),
-      rpsRatio: ratios(group, 'rps'),
+      anchor,
+      rpsRatio: ratio('rps'),
       p50Ms: spread(group.map(r => r.p50Ms)),
       p99Ms: spread(group.map(r => r.p99Ms)),
-      p99Ratio: ratios(group, 'p99Ms'),
+      p99Ratio: ratio('p99Ms'),
+      cpuRatio: ratio('cpuMicrosPerRequest'),
       socketErrors: group.reduce((sum, r) => sum + r.socketErrors, 0),
       requests: group.reduce((sum, r) => sum + r.requests, 0),
       non2xx: group.reduce((sum, r) => sum + r.non2xx, 0),
@@ -122,19 +135,34 @@ export function summarize({ runs, images, startups, reloads }: BenchResult, goal
       memoryUnderLoadMB: Math.max(...group.map(r => r.memoryUnderLoadBytes)) / 1e6,
     };
   });
-  return { loads, targets: evaluateTargets(goals, { runs, loads, images, startups, reloads }) };
+  return {
+    loads,
+    targets: evaluateTargets(goals, { runs, loads, images, startups, reloads }),
+    notRun: variantsNotRun(goals, runs),
+  };
 }
+
+/** Seconds with `digits` decimals; a dash for not measured (NaN, which the JSON keeps as null, or absent). */
+const seconds = (value: number | null | undefined, digits: number) =>
+  value === undefined || value === null || Number.isNaN(value) ? '–' : value.toFixed(digits);
+
+/** The FROM of an image, as recorded or (runs before the bases) the method's one base. */
+const baseOf = (image: BuiltImage, method: Method) =>
+  image.baseImage ?? method.base ?? IMAGE_KINDS[image.kind as ImageKind]?.baseImage ?? '?';
 
 /** @returns the report as markdown: method, targets, a table per path and load level, images, cold starts, reload */
 export function renderMarkdown(result: BenchResult, summary: Summary): string {
   const { machine, method, images, startups, reloads } = result;
   const out: string[] = [];
   out.push(`# Benchmark ${result.date.slice(0, 10)}: generated Apache + mod_wsgi stack vs gunicorn and uWSGI`, '');
+  const bases = method.base
+    ? `Every image is FROM \`${method.base}\`.`
+    : "Each image is FROM its own base (images table): Debian's `debian:trixie-slim` or the official `python:3.13-slim-trixie`.";
   out.push(
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Docker ${machine.docker} (cgroup v${machine.cgroup}), Node ${machine.node}.`,
-    `Method: ${method.rounds} rounds, variants in alternating order, one container at a time; ${method.warmupSeconds} s warm-up, then ${method.seconds} s of ${method.load} at ${method.connections.join(' and ')} connections on each path. Every image is FROM \`${method.base}\`.`,
+    `Method: ${method.rounds} rounds, variants in alternating order, one container at a time; ${method.warmupSeconds} s warm-up, then ${method.seconds} s of ${method.load} at ${method.connections.join(' and ')} connections on each path. ${bases}`,
     "Paths: **published** = 127.0.0.1:PORT through Docker's userland proxy (what users get); **direct** = wrk inside the server's network namespace (the servers alone).",
-    "Cells are median [min–max] over rounds; **×gthread** is the ratio to gunicorn gthread in the same round. CPU is the server container's cgroup time per request (docker-proxy and dockerd excluded).",
+    "Cells are median [min–max] over rounds; **×gthread** is the ratio to gunicorn gthread on the same base image in the same round (gunicorn-gthread for Debian's images, gunicorn-gthread-python for the python image's). Each target's ratio is to the anchor variant it names, in the same round. CPU is the server container's cgroup time per request (docker-proxy and dockerd excluded).",
     '',
   );
   out.push('## Targets', '', '| target | goal | measured median [min–max] | met |', '|---|---|---|---|');
@@ -143,6 +171,8 @@ export function renderMarkdown(result: BenchResult, summary: Summary): string {
       `| ${t.name} | ${t.goal} | ${t.measured} | ${t.met === null ? 'not measured' : t.met ? 'yes' : '**no**'} |`,
     );
   out.push('');
+  if (summary.notRun.length)
+    out.push(`Not run, so their goals are left out: ${summary.notRun.map(id => `\`${id}\``).join(', ')}.`, '');
   const paths = [...new Set(summary.loads.map(l => l.path))];
   const conns = [...new Set(summary.loads.map(l => l.connections))].sort((a, b) => a - b);
   for (const path of paths) {
@@ -150,29 +180,47 @@ export function renderMarkdown(result: BenchResult, summary: Summary): string {
       out.push(
         `## ${path}, ${c} connections`,
         '',
-        '| app | variant | requests/s | ×gthread | p50 ms | p99 ms | p99 ×gthread | socket errors | non-2xx | CPU µs/req | memory rest / load MB |',
-        '|---|---|---|---|---|---|---|---|---|---|---|',
+        '| app | variant | requests/s | ×gthread | p50 ms | p99 ms | p99 ×gthread | socket errors | non-2xx | CPU µs/req | CPU ×gthread | memory rest / load MB |',
+        '|---|---|---|---|---|---|---|---|---|---|---|---|',
       );
       for (const l of summary.loads.filter(x => x.path === path && x.connections === c)) {
         out.push(
-          `| ${appLabel(l.app)} | ${variantLabel(l.variant)} | ${fmtSpread(l.rps, 0)} | ${fmtSpread(l.rpsRatio)} | ${l.p50Ms.median.toFixed(1)} | ${fmtSpread(l.p99Ms, 1)} | ${fmtSpread(l.p99Ratio)} | ${l.socketErrors} | ${l.non2xx} | ${l.cpuMicrosPerRequest.toFixed(0)} | ${l.memoryAtRestMB.toFixed(0)} / ${l.memoryUnderLoadMB.toFixed(0)} |`,
+          `| ${appLabel(l.app)} | ${variantLabel(l.variant)} | ${fmtSpread(l.rps, 0)} | ${fmtSpread(l.rpsRatio)} | ${l.p50Ms.median.toFixed(1)} | ${fmtSpread(l.p99Ms, 1)} | ${fmtSpread(l.p99Ratio)} | ${l.socketErrors} | ${l.non2xx} | ${l.cpuMicrosPerRequest.toFixed(0)} | ${fmtSpread(l.cpuRatio)} | ${l.memoryAtRestMB.toFixed(0)} / ${l.memoryUnderLoadMB.toFixed(0)} |`,
         );
       }
       out.push('');
     }
   }
   if (images.length) {
+    const ran = [...new Set(result.runs.map(r => r.variant))];
+    const users = (kind: string) => {
+      const ids = VARIANTS.filter(v => v.image === kind && (ran.length === 0 || ran.includes(v.id))).map(v => v.id);
+      return ids.length ? ids.join(', ') : '–';
+    };
+    const offline = images.some(i => i.wheelhouseBytes);
     out.push(
       '## Images',
       '',
-      '| image | app | size MB | build --no-cache s | cached rebuild s |',
-      '|---|---|---|---|---|',
+      '| image | variants | FROM | app | size MB | of it offline wheelhouse MB | build --no-cache s | build on the cache as found s | cached rebuild s |',
+      '|---|---|---|---|---|---|---|---|---|',
     );
     for (const i of images)
       out.push(
-        `| ${i.kind} | ${appLabel(i.app)} | ${(i.sizeBytes / 1e6).toFixed(1)} | ${i.coldSeconds.toFixed(1)} | ${i.cachedSeconds.toFixed(2)} |`,
+        `| ${i.kind} | ${users(i.kind)} | \`${baseOf(i, method)}\` | ${appLabel(i.app)} | ${(i.sizeBytes / 1e6).toFixed(1)} | ${i.wheelhouseBytes ? (i.wheelhouseBytes / 1e6).toFixed(1) : '–'} | ${seconds(i.coldSeconds, 1)} | ${seconds(i.warmSeconds, 1)} | ${seconds(i.cachedSeconds, 2)} |`,
       );
     out.push('');
+    if (offline)
+      out.push(
+        "Built without an index: the python image's pip installs came from the offline wheelhouse (images/build-wheelhouse.sh) copied into the build context. Its copies in the image (the generated Dockerfile's `COPY wheelhouse/` layer and the app directory's `wheelhouse/`) are what a build from PyPI would not have; size targets leave them out.",
+        '',
+      );
+    if (method.cold && method.cold !== 'each')
+      out.push(
+        method.cold === 'first'
+          ? "Cold builds (`--no-cache`) were timed for each image kind's first app; the kind's other apps were built on the cache it left, as a user's second project would be."
+          : 'No cold builds were timed: every image was built on the cache as the run found it.',
+        '',
+      );
   }
   if (startups.length) {
     out.push('## docker run → first 200', '', '| variant | app | seconds median [min–max] | n |', '|---|---|---|---|');

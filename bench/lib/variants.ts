@@ -1,10 +1,71 @@
-// The servers compared, each as "which image, which command, which page".
-// Sizes follow what users of each would run: performance-baseline.md §5 and issue 7.
+// The servers compared, each as "which image, which command, which page", and the images
+// they run, each with its own base. Sizes follow what users of each would run:
+// performance-baseline.md §5 and issue 7; the bases are issue 15's.
 import { availableParallelism } from 'node:os';
+import { BASES, type BaseName } from '../../generators/app/bases.js';
 import type { BenchApp } from './apps.js';
 
-/** Which image of an app a variant runs: the generated one, or bench/images/<kind>.Dockerfile. */
-export type ImageKind = 'generated' | 'gunicorn' | 'uwsgi';
+/** The Python version of the images on the python base (the generator's newest). */
+export const PYTHON_VERSION = '3.13';
+
+/** How an image is made. */
+export type ImageRecipe =
+  /** scaffolded by the generator on `base`, with `flags` besides the app's own */
+  | { generator: BaseName; flags: Record<string, unknown> }
+  /**
+   * bench/images/<dockerfile>.Dockerfile; `pip`: its Python libraries come from pip (an
+   * index, or the offline wheelhouse), else from Debian (`APT_PACKAGES`)
+   */
+  | { dockerfile: string; pip: boolean };
+
+/** One kind of image each app is built as. */
+export interface ImageSpec {
+  /** human name for the images table */
+  label: string;
+  /** its FROM */
+  baseImage: string;
+  recipe: ImageRecipe;
+}
+
+// `as const` keeps the kinds as literals (ImageKind, checked by the compiler).
+const IMAGES = {
+  generated: {
+    label: 'generated, --base trixie (Debian Python, apache2, libapache2-mod-wsgi-py3)',
+    baseImage: BASES.trixie.image(PYTHON_VERSION),
+    recipe: { generator: 'trixie', flags: {} },
+  },
+  'generated-python': {
+    label: `generated, --base python (${BASES.python.image(PYTHON_VERSION)}, mod_wsgi from pip)`,
+    baseImage: BASES.python.image(PYTHON_VERSION),
+    recipe: { generator: 'python', flags: { python: PYTHON_VERSION } },
+  },
+  'generated-optimized': {
+    label: `generated, --base python --python-build optimized`,
+    baseImage: BASES.python.image(PYTHON_VERSION),
+    recipe: { generator: 'python', flags: { python: PYTHON_VERSION, 'python-build': 'optimized' } },
+  },
+  gunicorn: {
+    label: "Debian's gunicorn and Python (static /usr/bin/python3.13)",
+    baseImage: 'debian:trixie-slim',
+    recipe: { dockerfile: 'gunicorn', pip: false },
+  },
+  'gunicorn-python': {
+    label: `gunicorn from pip on ${BASES.python.image(PYTHON_VERSION)}`,
+    baseImage: BASES.python.image(PYTHON_VERSION),
+    recipe: { dockerfile: 'gunicorn-python', pip: true },
+  },
+  uwsgi: {
+    label: "Debian's uWSGI",
+    baseImage: 'debian:trixie-slim',
+    recipe: { dockerfile: 'uwsgi', pip: false },
+  },
+} as const satisfies Record<string, ImageSpec>;
+
+/** Which image of an app a variant runs. */
+export type ImageKind = keyof typeof IMAGES;
+
+/** Every image kind, in the images table's order. */
+export const IMAGE_KINDS: Readonly<Record<ImageKind, ImageSpec>> = IMAGES;
 
 /** One server setup under test. */
 export interface Variant {
@@ -29,6 +90,8 @@ export interface Variant {
    * that starts exactly as another does (the same image with another setting)
    */
   timeStartup: boolean;
+  /** in `npm run bench`'s variants when --variants is not given */
+  byDefault: boolean;
 }
 
 /** Cores gunicorn's sync sizing rule (2 x cores + 1) is computed from: the machine's. */
@@ -39,44 +102,75 @@ const CORES = availableParallelism();
 const TABLE = [
   {
     id: 'generated',
-    label: 'generated (Apache + mod_wsgi, defaults)',
+    label: 'generated, Debian trixie',
     image: 'generated',
     containerPort: 8080,
     command: () => undefined,
     timeStartup: true,
+    byDefault: true,
   },
   {
     // The same image with APACHE_ACCESS_LOG_FORMAT=off: what the default access log costs.
     id: 'generated-log-off',
-    label: 'generated, access log off',
+    label: 'generated, Debian trixie, access log off',
     image: 'generated',
     containerPort: 8080,
     command: () => undefined,
     env: { APACHE_ACCESS_LOG_FORMAT: 'off' },
     timeStartup: false,
+    byDefault: true,
+  },
+  {
+    id: 'generated-python',
+    label: `generated, python:${PYTHON_VERSION}-slim (default)`,
+    image: 'generated-python',
+    containerPort: 8080,
+    command: () => undefined,
+    timeStartup: true,
+    byDefault: true,
+  },
+  {
+    id: 'generated-optimized',
+    label: `generated, python:${PYTHON_VERSION}-slim, optimized build`,
+    image: 'generated-optimized',
+    containerPort: 8080,
+    command: () => undefined,
+    timeStartup: true,
+    byDefault: true,
   },
   {
     id: 'gunicorn-gthread',
-    label: 'gunicorn gthread 2x5',
+    label: 'gunicorn gthread 2x5, Debian',
     image: 'gunicorn',
     containerPort: 8000,
     command: app => gunicornGthread(app.gunicornApp),
     timeStartup: true,
+    byDefault: true,
+  },
+  {
+    id: 'gunicorn-gthread-python',
+    label: `gunicorn gthread 2x5, python:${PYTHON_VERSION}-slim`,
+    image: 'gunicorn-python',
+    containerPort: 8000,
+    command: app => gunicornGthread(app.gunicornApp),
+    timeStartup: true,
+    byDefault: true,
   },
   {
     id: 'gunicorn-sync',
-    label: `gunicorn sync x${2 * CORES + 1}`,
+    label: `gunicorn sync x${2 * CORES + 1}, Debian`,
     image: 'gunicorn',
     containerPort: 8000,
     command: app => ['gunicorn', '--workers', String(2 * CORES + 1), '--bind', '0.0.0.0:8000', app.gunicornApp],
     timeStartup: true,
+    byDefault: false,
   },
   {
     // --http-socket closes the connection after each response without saying so, which a
     // keep-alive client sees as one read error per response (performance-baseline.md §1);
     // the Connection: close header makes clients reconnect cleanly instead.
     id: 'uwsgi',
-    label: 'uWSGI 2x5',
+    label: 'uWSGI 2x5, Debian',
     image: 'uwsgi',
     containerPort: 8000,
     command: app => [
@@ -100,6 +194,7 @@ const TABLE = [
       'Connection: close',
     ],
     timeStartup: true,
+    byDefault: false,
   },
   {
     // The web server's own ceiling: the generated image answering a 22-byte static file
@@ -112,12 +207,13 @@ const TABLE = [
     apps: ['hello'],
     page: { path: '/static/site.css', verifyBody: body => body === 'body { color: #333; }\n' },
     timeStartup: false,
+    byDefault: true,
   },
 ] as const satisfies readonly Variant[];
 
 /**
  * gunicorn's `gthread` worker with the generated stack's concurrency (2 processes x 5
- * threads) on port 8000: the reference every ratio is taken against, and the reload
+ * threads) on port 8000: the anchors ratios are taken against, and the reload
  * comparison's server (with `--reload`).
  * @param app - gunicorn's `module:callable`
  */
@@ -143,8 +239,35 @@ export const VARIANTS: readonly Variant[] = TABLE;
 /** The id of a variant in {@link VARIANTS}. */
 export type VariantId = (typeof TABLE)[number]['id'];
 
-/** The baseline every ratio is taken against. */
-export const REFERENCE_VARIANT: VariantId = 'gunicorn-gthread';
+/** The variants `npm run bench` runs when --variants is not given. */
+export const DEFAULT_VARIANTS: readonly Variant[] = VARIANTS.filter(variant => variant.byDefault);
+
+/**
+ * The gunicorn gthread anchors, one per base image: the report's ×gthread column takes a
+ * variant's ratio to the anchor on its own image's base.
+ */
+export const ANCHORS: readonly VariantId[] = ['gunicorn-gthread', 'gunicorn-gthread-python'];
+
+/** The anchor of a variant no longer in {@link VARIANTS} (runs before the bases: all on Debian). */
+const LEGACY_ANCHOR: VariantId = 'gunicorn-gthread';
+
+/** The variant with `id`, when {@link VARIANTS} still has it. */
+export const variantById = (id: string): Variant | undefined => VARIANTS.find(variant => variant.id === id);
+
+/** The FROM of the image a variant runs; undefined for a variant no longer in {@link VARIANTS}. */
+export function variantBaseImage(id: string): string | undefined {
+  const variant = variantById(id);
+  return variant && IMAGE_KINDS[variant.image].baseImage;
+}
+
+/**
+ * The gunicorn gthread variant on the same base image as variant `id` (the id itself for
+ * an anchor): what the report's ×gthread column is a ratio to.
+ */
+export function familyAnchor(id: string): string {
+  const base = variantBaseImage(id);
+  return ANCHORS.find(anchor => variantBaseImage(anchor) === base) ?? LEGACY_ANCHOR;
+}
 
 /** Whether `variant` serves `app` (the static-file ceiling serves one app only). */
 export function servesApp(variant: Variant, app: BenchApp): boolean {
@@ -153,5 +276,5 @@ export function servesApp(variant: Variant, app: BenchApp): boolean {
 
 /** The variant's label for tables and the chart; the id itself for a variant no longer in {@link VARIANTS}. */
 export function variantLabel(id: string): string {
-  return VARIANTS.find(variant => variant.id === id)?.label ?? id;
+  return variantById(id)?.label ?? id;
 }

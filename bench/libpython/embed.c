@@ -1,4 +1,4 @@
-/* Runs loop.py in an interpreter embedded from Debian's shared libpython3.13.so, as mod_wsgi does. */
+/* Runs loop.py in an interpreter embedded from a shared libpython, as mod_wsgi does. */
 #include <Python.h>
 
 int main(void) {

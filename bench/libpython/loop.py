@@ -1,7 +1,8 @@
 """The same pure-Python loop, best of 5 by thread CPU time, printed 3 times.
 
-Run by /usr/bin/python3.13 (Debian's statically linked interpreter, which gunicorn runs on)
-and by `embed` (a C program linked against Debian's shared libpython3.13.so, as mod_wsgi is).
+Run by each build's own interpreter (Debian's statically linked /usr/bin/python3.13, which
+Debian's gunicorn runs on; /usr/local/bin/python3 of the python images) and by `embed` (a C
+program linked against the build's shared libpython3.13.so, as mod_wsgi is).
 """
 import os
 import time

@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# Prints the same loop's time under both Python builds (see Dockerfile). Prints numbers; asserts nothing.
+# `npm run bench:libpython`: the same pure-Python loop under every libpython the images use
+# (bench/libpython/run.ts). Prints a table and writes bench/results/<date>-libpython.{md,json};
+# asserts nothing. Run it alone: it builds images, and it measures CPU time.
 set -euo pipefail
-cd "$(dirname "$0")"
-tag=wsgi-apache-bench-libpython
-docker build -q -t "$tag" . >/dev/null
-docker run --rm "$tag"
-docker image rm "$tag" >/dev/null
+cd "$(dirname "$0")/../.."
+exec npx tsx bench/libpython/run.ts "$@"

@@ -128,7 +128,7 @@ describe('targets', () => {
   it('the committed bench/targets.json loads', () => {
     const goals = loadTargets();
     expect(goals.connections).toBe(64);
-    expect(goals.throughput.map(goal => goal.app)).toEqual(['flask', 'django', 'hello']);
+    expect(goals.ratios.flatMap(goal => goal.apps)).toEqual(expect.arrayContaining(['flask', 'django', 'hello']));
   });
 
   it('a targets file with an unknown app or a missing goal is refused, naming the file and key', () => {
@@ -136,8 +136,9 @@ describe('targets', () => {
     try {
       const good = JSON.parse(readFileSync(TARGETS_FILE, 'utf8'));
       const file = join(dir, 'targets.json');
-      writeFileSync(file, JSON.stringify({ ...good, throughput: [{ app: 'rails', minRpsRatio: 1 }] }));
-      expect(() => loadTargets(file)).toThrow(`${file}: throughput[0].app must be one of hello, flask, django`);
+      const ratio = { variants: ['generated'], anchor: 'gunicorn-gthread', apps: ['rails'], minRps: 1 };
+      writeFileSync(file, JSON.stringify({ ...good, ratios: [ratio] }));
+      expect(() => loadTargets(file)).toThrow(`${file}: ratios[0].apps[0] must be one of hello, flask, django`);
       writeFileSync(file, JSON.stringify({ ...good, maxStartupSeconds: undefined }));
       expect(() => loadTargets(file)).toThrow('"maxStartupSeconds" must be a number');
     } finally {
@@ -148,7 +149,7 @@ describe('targets', () => {
 
 describe('report', () => {
   // The committed report is what `npm run bench -- --report-only` makes of the committed runs.
-  it.each(['2026-11-21', '2026-11-22-images-on-slim-base'])(
+  it.each(['2026-11-21', '2026-11-22-images-on-slim-base', '2026-11-23-bases', '2026-11-23-bases-cold-builds'])(
     'rebuilds bench/results/%s.md and its summary from its raw runs',
     name => {
       const saved = JSON.parse(
