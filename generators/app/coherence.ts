@@ -8,6 +8,7 @@ import { InputError } from '../lib/input-error.js';
 import type { WsgiEntry } from './entry.js';
 import type { AnswerContext, ParsedAnswers } from './options.js';
 import { checkDaemonSize } from './validators.js';
+import { BASES } from './bases.js';
 
 /** The name of the Compose service (compose.yaml) and Kubernetes init container (deployment.yaml) that run the init commands. */
 const INIT_SERVICE = 'init';
@@ -37,12 +38,30 @@ export function codePaths(entry: WsgiEntry): string[] {
  * - no static directory is an ancestor of (or is) the entry's code (`--static`);
  * - no data directory holds the entry's code or the files the build installs dependencies from
  *   (`--data-dir`): each data directory is kept out of the image by `.dockerignore`;
- * - no data directory overlaps Django's `STATIC_ROOT`, which the build fills (`--data-dir`).
+ * - no data directory overlaps Django's `STATIC_ROOT`, which the build fills (`--data-dir`);
+ * - `--python-build optimized` only on the `python` base, whose Python it rebuilds;
+ * - no Debian `python3-*` package on the `python` base: Debian builds those for its own
+ *   /usr/bin/python3, which the image's Python and virtualenv never see (`--apt-packages`).
  * @param answers - every answer, each already valid on its own (from resolveAnswers)
  * @throws InputError for the first rule broken, naming the flag and the fix
  */
 export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContext): void {
   checkDaemonSize(answers.processes, answers.threads);
+  if (answers.pythonBuild === 'optimized' && !BASES[answers.base].pypiModWsgi) {
+    throw new InputError(
+      '--python-build',
+      `optimized rebuilds the official image's Python, and the ${answers.base} base runs Debian's`,
+      'pass --base python, or leave --python-build standard',
+    );
+  }
+  const debianPython = answers.aptPackages.find(name => /^python3(-|$)/.test(name.split('=')[0]));
+  if (BASES[answers.base].pypiModWsgi && debianPython !== undefined) {
+    throw new InputError(
+      '--apt-packages',
+      `${debianPython} is a library for Debian's own Python, which the ${answers.base} base's Python ${answers.python} does not see`,
+      'list the library in requirements.txt or pyproject.toml (a wheelhouse/ works offline), or pass --base trixie',
+    );
+  }
   if (answers.initCommands.length > 0 && answers.name === INIT_SERVICE) {
     throw new InputError(
       '--name',

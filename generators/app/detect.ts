@@ -38,6 +38,8 @@ export interface ProjectFacts {
   pyprojectBuildBackend?: string;
   /** a `wheelhouse/` directory exists at the root: offered to pip through `PIP_FIND_LINKS` */
   wheelhouse: boolean;
+  /** CPython source tarballs in `wheelhouse/` (`Python-3.13.5.tar.xz`), for `--python-build optimized` offline */
+  pythonSources: string[];
   /** Django only: settings module from manage.py, e.g. `mysite.settings` */
   djangoSettingsModule?: string;
   /** Django only: project-relative POSIX path of manage.py, e.g. `manage.py` or `src/manage.py` */
@@ -86,6 +88,9 @@ export function detectProject(root: string): ProjectFacts {
     requirementFiles: requirementFiles(root),
     pyprojectDependencies: pyproject?.projectTable ?? false,
     wheelhouse: isDirectory(join(root, 'wheelhouse')),
+    pythonSources: safeReaddir(join(root, 'wheelhouse'))
+      .filter(name => /^Python-\d+\.\d+\.\d+\.tar\.xz$/.test(name))
+      .sort(),
   };
   if (pyproject?.buildBackend) facts.pyprojectBuildBackend = pyproject.buildBackend;
   const django = detectDjango(root);

@@ -165,21 +165,13 @@ class ModuleLevel(ast.NodeVisitor):
                 state["open"] = True
             else:
                 bind(alias.asname or alias.name)
-    def visit_ExceptHandler(self, node):
-        if node.name:
-            bind(node.name)
+    # "except E as name", "case P as name", "case [*name]" and "case {**rest}": a name that may be absent.
+    def bind_optional_name(self, node):
+        name = node.rest if isinstance(node, ast.MatchMapping) else node.name
+        if name:
+            bind(name)
         self.generic_visit(node)
-    def visit_MatchAs(self, node):
-        if node.name:
-            bind(node.name)
-        self.generic_visit(node)
-    def visit_MatchStar(self, node):
-        if node.name:
-            bind(node.name)
-    def visit_MatchMapping(self, node):
-        if node.rest:
-            bind(node.rest)
-        self.generic_visit(node)
+    visit_ExceptHandler = visit_MatchAs = visit_MatchStar = visit_MatchMapping = bind_optional_name
 try:
     with open(sys.argv[1], "rb") as source:
         tree = ast.parse(source.read(), sys.argv[1])

@@ -10,48 +10,37 @@ export interface GeneratedFile {
   when?: (view: ViewModel) => boolean;
 }
 
+/**
+ * The file written at `destination` from `templates/<destination>.mustache`; a leading dot is
+ * dropped from the template's name because npm leaves `.dockerignore`-like dot-files out of packages.
+ */
+function generated(destination: string, when?: (view: ViewModel) => boolean): GeneratedFile {
+  return { template: `${destination.replace(/^\./, '')}.mustache`, destination, when };
+}
+
+const kubernetes = (view: ViewModel) => view.kubernetes;
+
 /** Every file the generator writes, in the order they are written. */
 export const GENERATED_FILES: readonly GeneratedFile[] = [
-  { template: 'Dockerfile.mustache', destination: 'Dockerfile' },
-  { template: 'compose.yaml.mustache', destination: 'compose.yaml' },
-  { template: 'compose.override.yaml.mustache', destination: 'compose.override.yaml' },
-  { template: 'compose.watch.yaml.mustache', destination: 'compose.watch.yaml' },
-  // npm drops .dockerignore-like dot-files from packages, so the template has no dot.
-  { template: 'dockerignore.mustache', destination: '.dockerignore' },
-  { template: 'DOCKER.md.mustache', destination: 'DOCKER.md' },
-  { template: 'docker/apache2.conf.mustache', destination: 'docker/apache2.conf' },
-  { template: 'docker/envvars.mustache', destination: 'docker/envvars' },
-  { template: 'docker/start-apache.mustache', destination: 'docker/start-apache' },
-  { template: 'docker/entrypoint.mustache', destination: 'docker/entrypoint' },
-  { template: 'docker/init.mustache', destination: 'docker/init', when: view => view.hasInitCommands },
-  {
-    template: 'docker/django/wsgi_apache_settings.py.mustache',
-    destination: 'docker/django/wsgi_apache_settings.py',
-    when: view => view.django,
-  },
-  { template: 'docker/app.wsgi.mustache', destination: 'docker/app.wsgi', when: view => view.generatedScript },
-  { template: 'docker/debug.wsgi.mustache', destination: 'docker/debug.wsgi' },
-  { template: 'docker/reloader.py.mustache', destination: 'docker/reloader.py' },
-  { template: 'docker/healthcheck.py.mustache', destination: 'docker/healthcheck.py' },
-  { template: 'docker/access-log.py.mustache', destination: 'docker/access-log.py' },
-  {
-    template: 'kubernetes/configmap.yaml.mustache',
-    destination: 'kubernetes/configmap.yaml',
-    when: view => view.kubernetes,
-  },
-  {
-    template: 'kubernetes/deployment.yaml.mustache',
-    destination: 'kubernetes/deployment.yaml',
-    when: view => view.kubernetes,
-  },
-  {
-    template: 'kubernetes/service.yaml.mustache',
-    destination: 'kubernetes/service.yaml',
-    when: view => view.kubernetes,
-  },
-  {
-    template: 'kubernetes/storage.yaml.mustache',
-    destination: 'kubernetes/storage.yaml',
-    when: view => view.kubernetes && view.hasDataDirs,
-  },
+  generated('Dockerfile'),
+  generated('compose.yaml'),
+  generated('compose.override.yaml'),
+  generated('compose.watch.yaml'),
+  generated('.dockerignore'),
+  generated('DOCKER.md'),
+  generated('docker/apache2.conf'),
+  generated('docker/envvars'),
+  generated('docker/start-apache'),
+  generated('docker/entrypoint'),
+  generated('docker/init', view => view.hasInitCommands),
+  generated('docker/django/wsgi_apache_settings.py', view => view.django),
+  generated('docker/app.wsgi', view => view.generatedScript),
+  generated('docker/debug.wsgi'),
+  generated('docker/reloader.py'),
+  generated('docker/healthcheck.py'),
+  generated('docker/access-log.py'),
+  generated('kubernetes/configmap.yaml', kubernetes),
+  generated('kubernetes/deployment.yaml', kubernetes),
+  generated('kubernetes/service.yaml', kubernetes),
+  generated('kubernetes/storage.yaml', view => view.kubernetes && view.hasDataDirs),
 ];

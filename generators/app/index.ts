@@ -17,7 +17,7 @@ import {
   parseCommandLine,
   yoCommandLine,
 } from '../lib/argv.js';
-import { buildImage, DockerUnavailableError } from '../lib/docker-build.js';
+import { buildImage, DockerUnavailableError, pipBuildArgs } from '../lib/docker-build.js';
 import { InputError } from '../lib/input-error.js';
 import { packageRoot } from '../lib/package-root.js';
 import { renderTemplate } from '../lib/render.js';
@@ -164,9 +164,9 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
         message: field.description,
         default: fallback,
         choices: field.choices ? [...field.choices] : undefined,
-        validate: (value: unknown) => {
+        validate: (value: unknown, earlier: RawAnswers = {}) => {
           try {
-            field.parse(value, ctx);
+            field.parse(value, ctx, { ...stored, ...given, ...earlier });
             return true;
           } catch (error) {
             return error instanceof InputError ? error.message : String(error);
@@ -244,6 +244,7 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
         await buildImage({
           context: this.destinationRoot(),
           tag: `${name}:latest`,
+          buildArgs: pipBuildArgs(),
           onLine: line => this.log(`  ${line}`),
         });
       } catch (error) {

@@ -13,13 +13,24 @@ import { checkAnswerCombination } from './coherence.js';
 import { defaultDataDirs, defaultHealthPath, defaultInitCommands } from './runtime-needs.js';
 import type { ProjectFacts } from './detect.js';
 import { parseInteger } from '../lib/parse.js';
+import {
+  BASE_NAMES,
+  BASES,
+  type BaseName,
+  DEFAULT_BASE,
+  defaultPythonVersion,
+  parseBase,
+  parsePythonBuild,
+  parsePythonVersion,
+  PYTHON_BUILD_LABELS,
+  PYTHON_BUILDS,
+  type PythonBuild,
+  readPythonRequest,
+} from './bases.js';
 import { MAX_DAEMON_THREADS, type TunableAnswer, tunableFor } from '../lib/tunables.js';
 import {
-  BASE_SUITES,
-  type BaseSuite,
   formatStaticMappings,
   parseAptPackages,
-  parseBase,
   parseDataDirs,
   parseHealthPath,
   parseInitCommands,
@@ -55,8 +66,12 @@ export interface Answers {
   dataDirs: string[];
   /** extra Debian packages for the image */
   aptPackages: string[];
-  /** Debian release of the base image */
-  base: BaseSuite;
+  /** what the image is built on, see `bases.ts` */
+  base: BaseName;
+  /** Python `X.Y` of the image */
+  python: string;
+  /** the official image's Python, or one rebuilt for embedding (`bases.ts`) */
+  pythonBuild: PythonBuild;
   /** also write Kubernetes manifests for the same image */
   kubernetes: boolean;
   /** URL path the image HEALTHCHECK, the Kubernetes probes and `yo wsgi-apache:check` request */
@@ -98,7 +113,8 @@ interface FieldBase<K extends keyof Answers> {
   boolean?: boolean;
   /** @param earlier - the answers of the fields above this one, as given (raw) or resolved */
   defaultValue(ctx: AnswerContext, earlier: Partial<Record<keyof Answers, unknown>>): Answers[K] | undefined;
-  parse(raw: unknown, ctx: AnswerContext): ParsedAnswers[K];
+  /** @param earlier - as for {@link defaultValue}, for fields whose range depends on an earlier answer */
+  parse(raw: unknown, ctx: AnswerContext, earlier: Partial<Record<keyof Answers, unknown>>): ParsedAnswers[K];
   /** the parsed value as `.yo-rc.json` stores it; absent where the two are the same */
   store?(value: ParsedAnswers[K]): Answers[K];
   /** how the stored value is shown as a prompt default */
@@ -189,7 +205,7 @@ export const FIELDS: readonly Field[] = [
     key: 'aptPackages',
     flag: 'apt-packages',
     description:
-      'Extra Debian packages for the image, comma-separated (e.g. python3-flask,libpq5); the virtualenv sees them',
+      'Extra Debian packages for the image, comma-separated (e.g. libpq5; on a Debian base also python3-* libraries, which the virtualenv sees)',
     prompt: 'input',
     list: true,
     defaultValue: () => [],
@@ -199,11 +215,28 @@ export const FIELDS: readonly Field[] = [
   {
     key: 'base',
     flag: 'base',
-    description: `Debian release of the image: ${BASE_SUITES.join(' (Python 3.13, mod_wsgi 5.0) or ')} (Python 3.11, mod_wsgi 4.9)`,
+    description: `What the image is built on: ${BASE_NAMES.map(name => `${name} (${BASES[name].label})`).join(', ')}; debian means trixie`,
     prompt: 'select',
-    choices: BASE_SUITES,
-    defaultValue: () => 'trixie' as const,
+    choices: BASE_NAMES,
+    defaultValue: () => DEFAULT_BASE,
     parse: raw => parseBase(raw),
+  },
+  {
+    key: 'python',
+    flag: 'python',
+    description: `Python version X.Y (python base: ${BASES.python.pythons.join(', ')}; default: the project's .python-version, runtime.txt or requires-python, else the newest)`,
+    prompt: 'input',
+    defaultValue: (ctx, earlier) => defaultPythonVersion(baseOf(earlier), readPythonRequest(ctx.root)),
+    parse: (raw, _ctx, earlier) => parsePythonVersion(raw, baseOf(earlier)),
+  },
+  {
+    key: 'pythonBuild',
+    flag: 'python-build',
+    description: `Python's build on the python base: ${PYTHON_BUILDS.map(build => `${build} (${PYTHON_BUILD_LABELS[build]})`).join(', ')}`,
+    prompt: 'select',
+    choices: PYTHON_BUILDS,
+    defaultValue: () => 'standard' as const,
+    parse: raw => parsePythonBuild(raw),
   },
   {
     key: 'kubernetes',
@@ -251,7 +284,11 @@ export function resolveAnswers(
   const answers: Partial<Record<keyof Answers, unknown>> = {};
   for (const field of FIELDS) {
     const raw = flags[field.key] ?? given[field.key] ?? field.defaultValue(ctx, answers);
-    answers[field.key] = (field.parse as (raw: unknown, ctx: AnswerContext) => unknown)(raw, ctx);
+    answers[field.key] = (field.parse as (raw: unknown, ctx: AnswerContext, earlier: object) => unknown)(
+      raw,
+      ctx,
+      answers,
+    );
   }
   checkAnswerCombination(answers as ParsedAnswers, ctx);
   return answers as ParsedAnswers;
@@ -265,6 +302,15 @@ export function storedAnswers(parsed: ParsedAnswers): Answers {
     stored[field.key] = store ? store(parsed[field.key]) : parsed[field.key];
   }
   return stored as Answers;
+}
+
+/** The base answered so far (raw or parsed); the default base while none, or an invalid one, is given. */
+function baseOf(earlier: Partial<Record<keyof Answers, unknown>>): BaseName {
+  try {
+    return earlier.base === undefined ? DEFAULT_BASE : parseBase(earlier.base);
+  } catch {
+    return DEFAULT_BASE;
+  }
 }
 
 /** Runs `derive` on the entry answered so far (or the detected one); undefined when there is none valid. */

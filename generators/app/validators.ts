@@ -16,9 +16,6 @@ import { APACHE_WORKERS, defaultMaxRequestWorkers, MAX_DAEMON_THREADS } from '..
 import { dockerignore } from '../lib/dockerignore.js';
 
 /** Debian releases the image can be based on. trixie: Python 3.13, mod_wsgi 5.0.2; bookworm: Python 3.11, mod_wsgi 4.9.4. */
-export const BASE_SUITES = ['trixie', 'bookworm'] as const;
-export type BaseSuite = (typeof BASE_SUITES)[number];
-
 /** One `Alias` for static files: URL prefix (no trailing slash) to a directory relative to the project root (POSIX). */
 export interface StaticMapping {
   url: string;
@@ -120,17 +117,6 @@ export function checkDaemonSize(processes: number, threads: number): void {
       `lower --processes or --threads so that processes x threads is at most ${MAX_DAEMON_THREADS} (e.g. --threads ${Math.floor(MAX_DAEMON_THREADS / processes)})`,
     );
   }
-}
-
-/** @throws InputError unless one of {@link BASE_SUITES} */
-export function parseBase(raw: unknown): BaseSuite {
-  const value = String(raw).trim().toLowerCase();
-  if ((BASE_SUITES as readonly string[]).includes(value)) return value as BaseSuite;
-  throw new InputError(
-    '--base',
-    `"${String(raw)}" is not a supported Debian release`,
-    `pass one of ${BASE_SUITES.join(', ')}`,
-  );
 }
 
 /**

@@ -9,7 +9,7 @@ import type { ProjectFacts } from './detect.js';
 import { DJANGO_SQLITE_DATA_DIR, djangoRuntime } from './runtime-needs.js';
 import { formatEntry } from './entry.js';
 import type { Answers, ParsedAnswers } from './options.js';
-import type { BaseSuite } from './validators.js';
+import { BASES, type BaseName } from './bases.js';
 import { dataVolumeName } from './validators.js';
 import { APACHE_WORKERS, type ImageVariable, imageEnvironment, type Tunable, TUNABLES } from '../lib/tunables.js';
 
@@ -18,12 +18,6 @@ export { APP_DIR, APP_UID, CONTAINER_PORT, PROCESS_GROUP, VENV_DIR } from '../li
 export const DJANGO_DEFAULT_STATIC_DIR = '/srv/static';
 /** The settings module the image runs Django with (`docker/django/wsgi_apache_settings.py`): the project's own, plus what the image needs. */
 export const DJANGO_CONTAINER_SETTINGS = 'wsgi_apache_settings';
-
-/** What each supported Debian release ships (Debian package versions). */
-export const BASE_RELEASES: Record<BaseSuite, { image: string; python: string; modWsgi: string }> = {
-  trixie: { image: 'debian:trixie-slim', python: '3.13', modWsgi: '5.0.2' },
-  bookworm: { image: 'debian:bookworm-slim', python: '3.11', modWsgi: '4.9.4' },
-};
 
 export interface StaticAlias {
   /** URL prefix without trailing slash, e.g. `/static` */
@@ -56,10 +50,23 @@ export interface ViewModel extends DaemonTunables {
   hostPort: number;
   containerPort: number;
   appUid: number;
+  /** the `FROM` image, e.g. `python:3.13-slim-trixie` */
   baseImage: string;
-  baseSuite: BaseSuite;
+  /** `--base`: `python`, `trixie` or `bookworm` */
+  baseName: BaseName;
+  /** Debian release under the image */
+  debianRelease: string;
+  /** Python `X.Y` */
   pythonVersion: string;
   modWsgiVersion: string;
+  /** mod_wsgi built by pip in a build stage on the official Python image (false: Debian's packages) */
+  pypiModWsgi: boolean;
+  /** `--python-build optimized`: a build stage rebuilds the image's CPython for embedding */
+  optimizedPython: boolean;
+  /** wheelhouse/ files that are CPython X.Y source tarballs: copied alone into that stage, so it stays cached while wheels change */
+  pythonSources: string[];
+  /** absolute path of the image's Python 3, outside the virtualenv (Apache's piped logger runs it) */
+  systemPython: string;
   appDir: string;
   venvDir: string;
   /** seconds `docker stop` waits before SIGKILL: the daemon's graceful-timeout plus 5 s for Apache to drain */
@@ -175,7 +182,7 @@ export function toViewModel(
   generatorVersion: string,
 ): ViewModel {
   const entry = answers.entry;
-  const release = BASE_RELEASES[answers.base];
+  const base = BASES[answers.base];
   const container = (rel: string) => (rel === '.' ? APP_DIR : `${APP_DIR}/${rel}`);
   const wsgiScript = entry.kind === 'script' ? container(entry.path) : `${APP_DIR}/docker/app.wsgi`;
   const slash = wsgiScript.lastIndexOf('/');
@@ -215,10 +222,15 @@ export function toViewModel(
     hostPort: answers.port,
     containerPort: CONTAINER_PORT,
     appUid: APP_UID,
-    baseImage: release.image,
-    baseSuite: answers.base,
-    pythonVersion: release.python,
-    modWsgiVersion: release.modWsgi,
+    baseImage: base.image(answers.python),
+    baseName: answers.base,
+    debianRelease: base.debian,
+    pythonVersion: answers.python,
+    modWsgiVersion: base.modWsgi,
+    pypiModWsgi: base.pypiModWsgi,
+    optimizedPython: answers.pythonBuild === 'optimized',
+    pythonSources: facts.pythonSources.filter(name => name.startsWith(`Python-${answers.python}.`)),
+    systemPython: base.pypiModWsgi ? '/usr/local/bin/python3' : '/usr/bin/python3',
     appDir: APP_DIR,
     venvDir: VENV_DIR,
     processes: answers.processes,

@@ -8,6 +8,7 @@ import { join, relative, sep } from 'node:path';
 import Docker from 'dockerode';
 import tar from 'tar-fs';
 import { dockerignore } from './dockerignore.js';
+import { followProgress } from './docker-streams.js';
 
 /** No Docker engine answered (no socket, daemon stopped, wrong DOCKER_HOST). */
 export class DockerUnavailableError extends Error {
@@ -28,6 +29,18 @@ export interface BuildOptions {
   onLine?: (line: string) => void;
   /** defaults to a client configured from DOCKER_HOST or /var/run/docker.sock */
   docker?: Docker;
+}
+
+/** The pip settings the generated Dockerfile takes as build args, passed through by compose.yaml too. */
+export const PIP_BUILD_ARGS = ['PIP_INDEX_URL', 'PIP_FIND_LINKS', 'PIP_NO_INDEX', 'PIP_NO_BUILD_ISOLATION'] as const;
+
+/**
+ * The {@link PIP_BUILD_ARGS} set in `env`, as build args: so an image built through the engine
+ * API sees a mirror or `PIP_NO_INDEX=1` exactly as `docker compose build` does.
+ * @returns name -> value, only for the variables `env` sets
+ */
+export function pipBuildArgs(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return Object.fromEntries(PIP_BUILD_ARGS.flatMap(name => (env[name] === undefined ? [] : [[name, env[name]]])));
 }
 
 /**
@@ -52,19 +65,12 @@ export async function buildImage(options: BuildOptions): Promise<string> {
     forcerm: true,
   });
   let imageId = '';
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(
-      stream,
-      (error: Error | null) => (error ? reject(error) : resolve()),
-      (event: { stream?: string; error?: string; aux?: { ID?: string } }) => {
-        if (event.error) {
-          reject(new Error(`docker build failed: ${event.error.trim()}`));
-          return;
-        }
-        if (event.aux?.ID) imageId = event.aux.ID;
-        for (const line of event.stream?.split('\n') ?? []) if (line.trim() !== '') options.onLine?.(line);
-      },
-    );
+  await followProgress<{ stream?: string; error?: string; aux?: { ID?: string } }>(docker, stream, {
+    failure: message => `docker build failed: ${message.trim()}`,
+    onEvent: event => {
+      if (event.aux?.ID) imageId = event.aux.ID;
+      for (const line of event.stream?.split('\n') ?? []) if (line.trim() !== '') options.onLine?.(line);
+    },
   });
   return imageId;
 }

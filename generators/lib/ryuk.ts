@@ -6,6 +6,7 @@
  */
 import Docker from 'dockerode';
 import { ImageName } from 'testcontainers';
+import { followProgress } from './docker-streams.js';
 
 /** Testcontainers' own default (build/reaper/reaper.js, REAPER_IMAGE), which it does not export. */
 export const DEFAULT_RYUK_IMAGE = 'testcontainers/ryuk:0.14.0';
@@ -43,14 +44,7 @@ export function dockerRyukEngine(docker: Docker = new Docker()): RyukEngine {
     },
     async pull(image, signal) {
       const stream = await docker.pull(image, { abortSignal: signal });
-      await new Promise<void>((resolve, reject) => {
-        docker.modem.followProgress(
-          stream,
-          (error: Error | null) => (error ? reject(error) : resolve()),
-          // The engine reports a failed layer or manifest as an event, not as a stream error.
-          (event: { error?: string }) => event.error && reject(new Error(event.error)),
-        );
-      });
+      await followProgress(docker, stream);
     },
   };
 }

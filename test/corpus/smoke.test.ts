@@ -60,7 +60,7 @@ async function serve(app: CorpusApp, dir: string, name: string): Promise<string>
     initCommands: app.initCommands,
     pipEnv: app.pipBuildArgs,
   };
-  const image = runtimeImage([...app.aptPackages, ...app.buildAptPackages]);
+  const image = runtimeImage([...app.libraries.flatMap(library => library.apt), ...app.buildAptPackages]);
   const started = docker([
     'run',
     '--detach',

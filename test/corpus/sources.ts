@@ -8,7 +8,7 @@
  * assemble.py). {@link materialize} copies one tree out into a fresh directory.
  *
  * Every app here was served with Python's wsgiref in a trixie container holding only its
- * {@link CorpusApp.aptPackages} (and build packages), after the same offline pip steps the
+ * {@link CorpusApp.libraries}' Debian packages (and build packages), after the same offline pip steps the
  * generated Dockerfile runs, and answered each of its requests as described:
  * test/corpus/smoke.test.ts does that (`npx vitest run --config test/corpus/vitest.config.ts`).
  */
@@ -18,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type Library, LIBRARIES } from '../helpers/test-base.js';
 
 /** This directory: the recipe files live here. */
 export const CORPUS_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -85,8 +86,8 @@ export interface CorpusApp {
    * as it is, so the generator needs no `--entry` (checked by smoke.test.ts).
    */
   entryDetected: boolean;
-  /** Debian packages (trixie names) the app imports at run time: `--apt-packages` */
-  aptPackages: string[];
+  /** libraries the app imports at run time: Debian packages on a Debian base (`--apt-packages`), PyPI names on the python base */
+  libraries: Library[];
   /**
    * Debian packages pip needs to install the project itself offline (`pip install -e`, which the
    * generated Dockerfile runs for a pyproject.toml with a `[build-system]`): its build backend.
@@ -132,15 +133,23 @@ const UPLOAD_BODY = [
   '',
 ].join('\r\n');
 
-/** An app that needs nothing beyond its apt packages: no build backend, data, init or cookies. */
-const SELF_CONTAINED = {
-  buildAptPackages: [],
-  pipBuildArgs: {},
-  dataDirs: [],
-  outsideWrites: [],
-  initCommands: [],
-  cookieJar: false,
-} satisfies Partial<CorpusApp>;
+/** An app that needs nothing beyond its `libraries`: no build backend, data, init or cookies. */
+function selfContained(...libraries: Library[]) {
+  return {
+    libraries,
+    buildAptPackages: [],
+    pipBuildArgs: {},
+    dataDirs: [],
+    outsideWrites: [],
+    initCommands: [],
+    cookieJar: false,
+  } satisfies Partial<CorpusApp>;
+}
+
+/** One file of the examples a Debian documentation package installs under /usr/share/doc. */
+function docExample(debianPackage: string, file: string, upstream: string): CorpusSource {
+  return { debianPackage, debianPath: `/usr/share/doc/${debianPackage}/examples/${file}`, upstream };
+}
 
 /** A GET request and what it must answer. */
 function get(
@@ -177,8 +186,7 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     entryDetected: true,
     // Debian's Django links the admin's jQuery to libjs-jquery, only a Recommends: without it
     // collectstatic fails on the dangling symlink and jquery.js is a 404.
-    aptPackages: ['python3-django', 'libjs-jquery'],
-    ...SELF_CONTAINED,
+    ...selfContained(LIBRARIES.django),
     requests: [
       get("the admin's login page", '/admin/login/', { status: 200, bodyIncludes: 'Django administration' }),
       get('the admin redirects anonymous users to its login page', '/admin/', {
@@ -218,7 +226,7 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     framework: 'flask',
     entry: 'flaskr:create_app()',
     entryDetected: true,
-    aptPackages: ['python3-flask'],
+    libraries: [LIBRARIES.flask],
     // pyproject.toml: [build-system] requires flit_core<4 (trixie's flit package has flit_core 3.12).
     buildAptPackages: ['flit'],
     pipBuildArgs: OFFLINE_PIP,
@@ -278,16 +286,11 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     description:
       "Flask-RESTful's TODO API example (its README's full example): a module-level `app = Flask(__name__)` " +
       'with Api resources over an in-memory dict. The project is that one file, todo.py.',
-    source: {
-      debianPackage: 'python-flask-restful-doc',
-      debianPath: '/usr/share/doc/python-flask-restful-doc/examples/todo.py',
-      upstream: 'flask-restful/flask-restful examples/todo.py (0.3.10)',
-    },
+    source: docExample('python-flask-restful-doc', 'todo.py', 'flask-restful/flask-restful examples/todo.py (0.3.10)'),
     framework: 'flask',
     entry: 'todo:app',
     entryDetected: true,
-    aptPackages: ['python3-flask-restful'],
-    ...SELF_CONTAINED,
+    ...selfContained(LIBRARIES.flaskRestful),
     requests: [
       get('lists the todos', '/todos', { status: 200, bodyIncludes: '"task": "build an API"' }),
       get('one todo', '/todos/todo3', { status: 200, bodyIncludes: '"task": "profit!"' }),
@@ -314,16 +317,15 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     description:
       "Flask-HTTPAuth's basic-auth example: module-level `app = Flask(__name__)`, users john/hello and " +
       'susan/bye with hashed passwords, one protected route. The project is that one file, basic_auth.py.',
-    source: {
-      debianPackage: 'python-flask-httpauth-doc',
-      debianPath: '/usr/share/doc/python-flask-httpauth-doc/examples/basic_auth.py',
-      upstream: 'miguelgrinberg/Flask-HTTPAuth examples/basic_auth.py (4.8.0)',
-    },
+    source: docExample(
+      'python-flask-httpauth-doc',
+      'basic_auth.py',
+      'miguelgrinberg/Flask-HTTPAuth examples/basic_auth.py (4.8.0)',
+    ),
     framework: 'flask',
     entry: 'basic_auth:app',
     entryDetected: true,
-    aptPackages: ['python3-flask-httpauth'],
-    ...SELF_CONTAINED,
+    ...selfContained(LIBRARIES.flaskHttpauth),
     requests: [
       get('no credentials: a Basic challenge', '/', {
         status: 401,
@@ -344,16 +346,11 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
       "Werkzeug's upload example: a module-level `def application(environ, start_response)` that shows " +
       "a file form on GET and streams the uploaded file back on POST through the server's wsgi.file_wrapper " +
       '(werkzeug.wsgi.wrap_file). The project is that one file, upload.py.',
-    source: {
-      debianPackage: 'python-werkzeug-doc',
-      debianPath: '/usr/share/doc/python-werkzeug-doc/examples/upload.py',
-      upstream: 'pallets/werkzeug examples/upload.py (3.1.3)',
-    },
+    source: docExample('python-werkzeug-doc', 'upload.py', 'pallets/werkzeug examples/upload.py (3.1.3)'),
     framework: 'generic',
     entry: 'upload:application',
     entryDetected: true,
-    aptPackages: ['python3-werkzeug'],
-    ...SELF_CONTAINED,
+    ...selfContained(LIBRARIES.werkzeug),
     requests: [
       get('the upload form', '/', { status: 200, bodyIncludes: '<h1>Upload File</h1>' }),
       {
@@ -394,7 +391,9 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     entry: 'radicale:application',
     entryDetected: true,
     // pyproject.toml [project] dependencies, by their Debian names (python3-radicale's Depends).
-    aptPackages: ['python3-defusedxml', 'python3-passlib', 'python3-vobject', 'python3-pika', 'python3-requests'],
+    libraries: [
+      { apt: ['python3-defusedxml', 'python3-passlib', 'python3-vobject', 'python3-pika', 'python3-requests'] },
+    ],
     // [build-system] requires setuptools>=61.2 (trixie: 78).
     buildAptPackages: ['python3-setuptools'],
     pipBuildArgs: OFFLINE_PIP,

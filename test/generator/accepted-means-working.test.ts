@@ -6,8 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeProject, runGenerator } from '../helpers/project.js';
+import { djangoProject, FLASK_FACTORY as FACTORY_SOURCE } from '../helpers/python-sources.js';
 
-const FLASK_FACTORY = { 'myapp.py': 'from flask import Flask\n\ndef create_app():\n    return Flask(__name__)\n' };
+const FLASK_FACTORY = { 'myapp.py': FACTORY_SOURCE };
 
 describe('refused before anything is written', () => {
   const cases: [string, Record<string, string> | undefined, Record<string, unknown>, string | RegExp][] = [
@@ -73,12 +74,7 @@ describe('refused before anything is written', () => {
     ],
     [
       "Django's STATIC_ROOT as a data directory",
-      {
-        'manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
-        'mysite/__init__.py': '',
-        'mysite/wsgi.py': 'application = None\n',
-        'mysite/settings.py': "STATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
-      },
+      djangoProject("STATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n"),
       { 'data-dir': 'staticfiles' },
       /^--data-dir: "staticfiles" overlaps Django's STATIC_ROOT \(staticfiles\), which collectstatic fills while the image builds/,
     ],

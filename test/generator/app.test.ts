@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { makeProject, runGenerator } from '../helpers/project.js';
+import { makeProject, projectWith, runGenerator } from '../helpers/project.js';
+import { djangoProject, FLASK_FACTORY as FACTORY_SOURCE } from '../helpers/python-sources.js';
 
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
 // The Compose files share settings through YAML anchors and merge keys (`<<: *app`), as Compose reads them.
@@ -27,15 +28,12 @@ const ALL_FILES = [
 ];
 
 const FLASK_FACTORY = {
-  'shop/__init__.py': 'from flask import Flask\n\ndef create_app():\n    return Flask(__name__)\n',
+  'shop/__init__.py': FACTORY_SOURCE,
   'requirements.txt': 'flask\n',
 };
-const DJANGO = {
-  'manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
-  'mysite/__init__.py': '',
-  'mysite/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n',
-  'mysite/settings.py': "STATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
-};
+/** The Flask factory with its dependencies in a pyproject.toml that names no build backend. */
+const FLASK_PYPROJECT = { ...FLASK_FACTORY, 'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n' };
+const DJANGO = djangoProject("STATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n");
 
 describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
   const dir = makeProject({ fixture: 'plain-wsgi' });
@@ -59,7 +57,9 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       static: ['/static=static'],
       dataDirs: [],
       aptPackages: [],
-      base: 'trixie',
+      base: 'python',
+      python: '3.13',
+      pythonBuild: 'standard',
       kubernetes: false,
       healthPath: '/',
       initCommands: [],
@@ -82,7 +82,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(conf).toMatch(/^ServerTokens Prod$/m);
     expect(conf).toMatch(/^ErrorLog \/proc\/self\/fd\/2$/m);
     expect(conf).toMatch(
-      /<IfDefine !WSGI_ACCESS_LOG_OFF>\n\s+CustomLog "\|\|\/usr\/bin\/python3 -I -S \/srv\/app\/docker\/access-log\.py" \$\{APACHE_ACCESS_LOG_FORMAT\}\n<\/IfDefine>/,
+      /<IfDefine !WSGI_ACCESS_LOG_OFF>\n\s+CustomLog "\|\|\/usr\/local\/bin\/python3 -I -S \/srv\/app\/docker\/access-log\.py" \$\{APACHE_ACCESS_LOG_FORMAT\}\n<\/IfDefine>/,
     );
     const alias = conf.indexOf('Alias /static /srv/app/static');
     const script = conf.indexOf(
@@ -96,10 +96,20 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).not.toMatch(/^#\s*syntax=/m);
     expect(dockerfile).not.toMatch(/--mount=|--chmod=|--link/);
-    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=debian:trixie-slim\nFROM \$\{BASE_IMAGE\}$/m);
+    // Default base: the official Python image; pip builds mod_wsgi in a stage of its own.
+    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=python:3\.13-slim-trixie\n/m);
+    expect(dockerfile).toMatch(/^FROM \$\{BASE_IMAGE\} AS mod-wsgi$/m);
+    expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends apache2-dev gcc libc6-dev \\/);
+    expect(dockerfile).toMatch(/^ARG MOD_WSGI_VERSION=5\.0\.2$/m);
     expect(dockerfile).toMatch(
-      /apt-get install -y --no-install-recommends apache2 libapache2-mod-wsgi-py3 python3-venv \\/,
+      /pip install --no-cache-dir --disable-pip-version-check "mod_wsgi==\$\{MOD_WSGI_VERSION\}"/,
     );
+    expect(dockerfile).toMatch(/mod_wsgi-express module-config \| grep '\^LoadModule ' > \/opt\/venv\/mod_wsgi\.load/);
+    // The image: Debian's Apache without its configuration, no compiler, the stage's virtualenv.
+    const runtime = dockerfile.slice(dockerfile.indexOf('\nFROM ${BASE_IMAGE}\n'));
+    expect(runtime).toMatch(/apt-get install -y --no-install-recommends apache2-bin media-types \\/);
+    expect(runtime).toMatch(/^COPY --from=mod-wsgi \/opt\/venv \/opt\/venv$/m);
+    expect(runtime).not.toMatch(/gcc|apache2-dev|libapache2-mod-wsgi/);
     expect(dockerfile).toMatch(/^STOPSIGNAL SIGWINCH$/m);
     expect(dockerfile).toMatch(/^HEALTHCHECK /m);
     expect(dockerfile).toMatch(/^LABEL org\.opencontainers\.image\.title="hello"/m);
@@ -243,9 +253,7 @@ describe('detection', () => {
   });
 
   it('Flask factory: the script calls it once per process; pyproject dependencies are installed', async () => {
-    const dir = makeProject({
-      files: { ...FLASK_FACTORY, 'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n' },
-    });
+    const dir = projectWith(FLASK_PYPROJECT);
     await runGenerator(dir, { yes: true, name: 'shop' });
     expect(read(dir, 'docker/app.wsgi')).toMatch(
       /from shop import create_app as _factory\n[\s\S]*application = _factory\(\)/,
@@ -316,17 +324,16 @@ describe('building the image at the end', () => {
 });
 
 const DJANGO_STARTPROJECT = {
-  'manage.py': "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
-  'mysite/__init__.py': '',
-  'mysite/wsgi.py': 'from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n',
-  'mysite/settings.py': [
-    'from pathlib import Path',
-    'BASE_DIR = Path(__file__).resolve().parent.parent',
-    "ROOT_URLCONF = 'mysite.urls'",
-    "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': BASE_DIR / 'db.sqlite3'}}",
-    "STATIC_URL = 'static/'",
-    '',
-  ].join('\n'),
+  ...djangoProject(
+    [
+      'from pathlib import Path',
+      'BASE_DIR = Path(__file__).resolve().parent.parent',
+      "ROOT_URLCONF = 'mysite.urls'",
+      "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': BASE_DIR / 'db.sqlite3'}}",
+      "STATIC_URL = 'static/'",
+      '',
+    ].join('\n'),
+  ),
   'mysite/urls.py':
     "from django.contrib import admin\nfrom django.urls import path\n\nurlpatterns = [\n    path('admin/', admin.site.urls),\n]\n",
 };
@@ -374,12 +381,10 @@ describe('first-run defaults from the source', () => {
   });
 
   it('Flask factory: its instance folder is a data directory, and an init-db command runs while it is empty', async () => {
-    const dir = makeProject({
-      files: {
-        'flaskr/__init__.py':
-          'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__, instance_relative_config=True)\n    return app\n',
-        'flaskr/db.py': 'import click\n\n@click.command("init-db")\ndef init_db_command():\n    pass\n',
-      },
+    const dir = projectWith({
+      'flaskr/__init__.py':
+        'from flask import Flask\n\ndef create_app():\n    app = Flask(__name__, instance_relative_config=True)\n    return app\n',
+      'flaskr/db.py': 'import click\n\n@click.command("init-db")\ndef init_db_command():\n    pass\n',
     });
     await runGenerator(dir, { yes: true, name: 'flaskr' });
     const answers = JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'];
@@ -471,6 +476,96 @@ describe('--data-dir', () => {
   });
 });
 
+describe('bases: --base and --python', () => {
+  it("--base trixie builds on Debian's Python, Apache and mod_wsgi in one stage", async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true, base: 'trixie' });
+    const dockerfile = read(dir, 'Dockerfile');
+    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=debian:trixie-slim\nFROM \$\{BASE_IMAGE\}$/m);
+    expect(dockerfile).not.toMatch(/AS mod-wsgi|MOD_WSGI_VERSION/);
+    expect(dockerfile).toMatch(
+      /apt-get install -y --no-install-recommends apache2 libapache2-mod-wsgi-py3 python3-venv \\/,
+    );
+    const conf = read(dir, 'docker/apache2.conf');
+    expect(conf).toMatch(/^LoadModule wsgi_module \/usr\/lib\/apache2\/modules\/mod_wsgi\.so$/m);
+    expect(conf).not.toMatch(/mod_wsgi\.load/);
+    expect(conf).toMatch(/CustomLog "\|\|\/usr\/bin\/python3 -I -S/);
+    expect(JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache']).toMatchObject({
+      base: 'trixie',
+      python: '3.13',
+    });
+  });
+
+  it('the python base loads mod_wsgi from what module-config printed', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true });
+    const conf = read(dir, 'docker/apache2.conf');
+    expect(conf).toMatch(/^Include \/opt\/venv\/mod_wsgi\.load$/m);
+    expect(conf).not.toMatch(/^LoadModule wsgi_module/m);
+  });
+
+  it("--python picks the official image's tag; the project's .python-version is the default", async () => {
+    const pinned = makeProject({ fixture: 'plain-wsgi', files: { '.python-version': '3.11\n' } });
+    await runGenerator(pinned, { yes: true });
+    expect(read(pinned, 'Dockerfile')).toMatch(/^ARG BASE_IMAGE=python:3\.11-slim-trixie$/m);
+    const chosen = makeProject({ fixture: 'plain-wsgi', files: { '.python-version': '3.11\n' } });
+    await runGenerator(chosen, { yes: true, python: '3.12' });
+    expect(read(chosen, 'Dockerfile')).toMatch(/^ARG BASE_IMAGE=python:3\.12-slim-trixie$/m);
+    expect(read(chosen, 'DOCKER.md')).toContain('on `python:3.12-slim-trixie` (Python 3.12)');
+  });
+
+  it("--python-build optimized rebuilds the image's CPython in a stage mod_wsgi then builds on", async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true, 'python-build': 'optimized' });
+    const dockerfile = read(dir, 'Dockerfile');
+    expect(dockerfile).toMatch(/^FROM \$\{BASE_IMAGE\} AS python-build$/m);
+    expect(dockerfile).toMatch(/echo "\$\{PYTHON_SHA256\} \*\$\{tarball\}" \| sha256sum -c -/);
+    expect(dockerfile).toMatch(
+      /--enable-optimizations \\\n\s+--enable-option-checking=fatal \\\n\s+--enable-shared \\\n\s+--with-lto/,
+    );
+    expect(dockerfile).toMatch(/EXTRA_CFLAGS="\$\(dpkg-buildflags --get CFLAGS\) -ftls-model=initial-exec"/);
+    expect(dockerfile).toMatch(/^FROM python-build AS mod-wsgi$/m);
+    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    expect(runtime).toMatch(/^COPY --from=python-build \/usr\/local \/usr\/local\nRUN ldconfig$/m);
+    expect(runtime).not.toMatch(/gcc|dpkg-dev/);
+  });
+
+  it('--python-build optimized offline: only the CPython tarball found in wheelhouse/ goes into its stage', async () => {
+    const dir = makeProject({
+      fixture: 'plain-wsgi',
+      files: { 'wheelhouse/Python-3.13.5.tar.xz': '', 'wheelhouse/Python-3.12.9.tar.xz': '', 'wheelhouse/x.whl': '' },
+    });
+    await runGenerator(dir, { yes: true, 'python-build': 'optimized' });
+    const stage = read(dir, 'Dockerfile').split(/^FROM /m)[1];
+    expect(stage).toMatch(/^COPY wheelhouse\/Python-3\.13\.5\.tar\.xz \/tmp\/python-source\/$/m);
+    expect(stage).not.toMatch(/3\.12\.9|COPY wheelhouse\/ /);
+  });
+
+  it('--python-build optimized needs the python base; standard writes no rebuild', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await expect(runGenerator(dir, { yes: true, base: 'trixie', 'python-build': 'optimized' })).rejects.toThrow(
+      /--python-build: optimized rebuilds the official image's Python.*pass --base python/,
+    );
+    await expect(runGenerator(dir, { yes: true, 'python-build': 'fast' })).rejects.toThrow(
+      /--python-build: "fast" is not a Python build.*standard, optimized/,
+    );
+    await runGenerator(dir, { yes: true });
+    expect(read(dir, 'Dockerfile')).not.toMatch(/python-build|initial-exec/);
+  });
+
+  it("refuses Debian's python3-* packages on the python base, and a Python a Debian base lacks", async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    const before = readdirSync(dir).sort();
+    await expect(runGenerator(dir, { yes: true, 'apt-packages': 'python3-flask' })).rejects.toThrow(
+      /--apt-packages: python3-flask is a library for Debian's own Python.*pass --base trixie/,
+    );
+    await expect(runGenerator(dir, { yes: true, base: 'bookworm', python: '3.13' })).rejects.toThrow(
+      /--python: "3.13" .*the bookworm base has Python 3.11/,
+    );
+    expect(readdirSync(dir).sort()).toEqual(before);
+  });
+});
+
 describe('prompts and re-runs', () => {
   it('asks each question, with detected defaults, when neither flags nor .yo-rc.json answer it', async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
@@ -493,7 +588,7 @@ describe('prompts and re-runs', () => {
         callback: (answer, { question }) => ((asked[question.name!] = question.default), answer),
       },
     );
-    expect(asked).toMatchObject({ entry: 'hello:application', port: 8000, processes: 2, threads: 5, base: 'trixie' });
+    expect(asked).toMatchObject({ entry: 'hello:application', port: 8000, processes: 2, threads: 5, base: 'python' });
     const stored = JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'];
     expect(stored).toMatchObject({
       name: 'prompted',
@@ -585,7 +680,7 @@ describe('bad input: one message naming the input and the fix, nothing written',
       { static: ['/static=assets'] },
       /--static: directory "assets" for \/static does not exist/,
     ],
-    ['an unknown base', undefined, { base: 'sid' }, /--base: "sid" is not a supported Debian release/],
+    ['an unknown base', undefined, { base: 'sid' }, /--base: "sid" is not a supported base/],
   ];
   it.each(cases)('%s', async (_label, files, options, message) => {
     const dir = files ? makeProject({ files }) : makeProject({ fixture: 'plain-wsgi' });
@@ -606,13 +701,14 @@ describe('bad input: one message naming the input and the fix, nothing written',
 
 describe('detection: Django below the root, packaged projects, requirements includes', () => {
   const nestedDjango = (dir: string) =>
-    Object.fromEntries(
-      Object.entries({
-        ...DJANGO,
-        'mysite/settings.py':
-          "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nSTATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
-      }).map(([path, text]) => [`${dir}/${path}`, text]),
+    djangoProject(
+      "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nSTATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
+      dir,
     );
+
+  /** The Flask shop package with `pyproject` as its only dependency file. */
+  const shopPackageWith = (pyproject: string) =>
+    projectWith({ 'shop/__init__.py': FACTORY_SOURCE, 'pyproject.toml': pyproject });
 
   it('Django in src/: entry, python-path, collectstatic through src/manage.py, STATIC_ROOT under src/', async () => {
     const dir = makeProject({ files: { ...nestedDjango('src'), 'requirements.txt': 'django\n' } });
@@ -640,9 +736,7 @@ describe('detection: Django below the root, packaged projects, requirements incl
   it("a pyproject project with a build backend: dependencies cached before the copy, the project pip install -e'd after it", async () => {
     const pyproject =
       '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "shop"\nversion = "1.0"\ndependencies = ["flask"]\n';
-    const dir = makeProject({
-      files: { 'shop/__init__.py': FLASK_FACTORY['shop/__init__.py'], 'pyproject.toml': pyproject },
-    });
+    const dir = shopPackageWith(pyproject);
     await runGenerator(dir, { yes: true, name: 'shop', entry: 'shop:create_app()' });
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toMatch(
@@ -663,9 +757,7 @@ describe('detection: Django below the root, packaged projects, requirements incl
   it('a Poetry project ([tool.poetry] and poetry-core, no [project]) is installed through its backend only', async () => {
     const pyproject =
       '[tool.poetry]\nname = "shop"\nversion = "1.0"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n';
-    const dir = makeProject({
-      files: { 'shop/__init__.py': FLASK_FACTORY['shop/__init__.py'], 'pyproject.toml': pyproject },
-    });
+    const dir = shopPackageWith(pyproject);
     await runGenerator(dir, { yes: true, name: 'shop' });
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).not.toContain('COPY pyproject.toml');
@@ -673,9 +765,7 @@ describe('detection: Django below the root, packaged projects, requirements incl
   });
 
   it('a project without a build backend is not installed itself', async () => {
-    const dir = makeProject({
-      files: { ...FLASK_FACTORY, 'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n' },
-    });
+    const dir = projectWith(FLASK_PYPROJECT);
     await runGenerator(dir, { yes: true, name: 'shop' });
     expect(read(dir, 'Dockerfile')).not.toMatch(/ -e \/srv\/app/);
   });

@@ -1,20 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
-import { Service } from 'kubernetes-models/v1/Service';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
+import { KUBERNETES_MODELS } from '../helpers/kubernetes.js';
 import { makeProject, runGenerator } from '../helpers/project.js';
-
-/** Validates a manifest against the Kubernetes API's JSON schemas (kubernetes-models). */
-const MODELS: Record<string, new (data: never) => { validate(): void }> = {
-  Deployment,
-  Service,
-  ConfigMap,
-  PersistentVolumeClaim,
-};
 
 function manifests(dir: string): Record<string, unknown>[] {
   return readdirSync(join(dir, 'kubernetes'))
@@ -41,7 +30,7 @@ describe('--kubernetes', async () => {
   it('writes a Deployment, Service, ConfigMap and a claim per data directory, all valid against the API schemas', () => {
     expect(docs.map(doc => doc.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PersistentVolumeClaim', 'Service']);
     for (const doc of docs) {
-      const Model = MODELS[doc.kind as string];
+      const Model = KUBERNETES_MODELS[doc.kind as string];
       expect(() => new Model(doc as never).validate(), String(doc.kind)).not.toThrow();
     }
   });
@@ -49,7 +38,9 @@ describe('--kubernetes', async () => {
   it('the schema check catches a broken manifest', () => {
     const deployment = structuredClone(byKind('Deployment')[0]);
     deployment.spec.template.spec.containers[0].ports[0].containerPort = 'http';
-    expect(() => new Deployment(deployment as never).validate()).toThrow(/containerPort must be integer/);
+    expect(() => new KUBERNETES_MODELS.Deployment(deployment as never).validate()).toThrow(
+      /containerPort must be integer/,
+    );
   });
 
   it('sizes the pod from processes x threads and stops it within the graceful timeout', () => {

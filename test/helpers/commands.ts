@@ -1,8 +1,9 @@
 /** Running commands as a user would: unprivileged, with a clean environment, fully captured. */
 import { chownSync, mkdtempSync, readdirSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { type ChildProcessByStdio, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 
 /** A user and group to run user-level commands (yo) as. */
 export interface Ids {
@@ -90,4 +91,25 @@ export function runOk(command: string, args: string[], options: RunOptions): Fin
     throw new Error(`${command} ${args.join(' ')} exited ${result.status}:\n${tail}`);
   }
   return result;
+}
+
+/** What a spawned child has written so far, and its end. */
+export interface Captured {
+  stdout(): string;
+  stderr(): string;
+  /** the exit code, once the child has exited and both streams are read to their end */
+  closed: Promise<number | null>;
+}
+
+/** Collects a child's piped stdout and stderr as they come, for a test to read while it runs or after. */
+export function capture(child: ChildProcessByStdio<Writable | null, Readable, Readable>): Captured {
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', chunk => (stdout += chunk));
+  child.stderr.on('data', chunk => (stderr += chunk));
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    closed: new Promise(resolve => child.on('close', code => resolve(code))),
+  };
 }

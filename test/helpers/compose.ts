@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { offlineBuildEnv } from './test-base.js';
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
 
 /** The two shapes a generated project runs in. */
@@ -32,13 +33,14 @@ export function compose(dir: string, args: string[], env: Record<string, string>
 }
 
 /**
- * `docker compose build` of the generated files (BuildKit), timed.
+ * `docker compose build` of the generated files (BuildKit), timed. A project with a
+ * `wheelhouse/` builds from it alone (test-base.ts); `env` overrides that.
  * @returns seconds
  * @throws Error ending with the build's last 40 lines of output
  */
 export function composeBuild(dir: string, env: Record<string, string> = {}): number {
   const start = performance.now();
-  compose(dir, ['-f', 'compose.yaml', 'build', '--progress', 'plain'], env);
+  compose(dir, ['-f', 'compose.yaml', 'build', '--progress', 'plain'], { ...offlineBuildEnv(dir), ...env });
   return (performance.now() - start) / 1000;
 }
 
@@ -59,6 +61,11 @@ export async function composeUp(
     .up();
 }
 
+/** Stops and removes a started stack with its volumes, 30 s grace per container; nothing when it never started. */
+export async function removeStack(stack: StartedDockerComposeEnvironment | undefined): Promise<void> {
+  await stack?.down({ removeVolumes: true, timeout: 30_000 });
+}
+
 /** The last `lines` lines of a container's stdout and stderr, interleaved as `docker logs` shows them. */
 export function containerLogs(containerId: string, lines = 200): string {
   return execFileSync('sh', ['-c', `docker logs --tail ${lines} ${containerId} 2>&1`], {
@@ -66,3 +73,11 @@ export function containerLogs(containerId: string, lines = 200): string {
     maxBuffer: 512 * 1024 * 1024,
   });
 }
+
+/**
+ * `apache2 -t` in a running generated container, as start-apache would run Apache (its
+ * envvars sourced) but without start-apache's clean-up, which the exec's user (the image's,
+ * not the development shape's) may not be allowed to do. Works on every base: Debian's
+ * `apache2ctl` is not in the python base's apache2-bin.
+ */
+export const APACHE_CONFIG_TEST = ['/bin/sh', '-c', '. /etc/apache2/envvars && exec /usr/sbin/apache2 -t'];

@@ -168,12 +168,9 @@ export class ContainerTracker {
     return container;
   }
 
-  async run(
-    image: string,
-    env: Record<string, string> = {},
-    hostConfig: Docker.HostConfig = {},
-  ): Promise<RunningContainer> {
-    return this.track(await runImage(image, env, hostConfig));
+  /** {@link runImage}, tracked. */
+  async run(...args: Parameters<typeof runImage>): Promise<RunningContainer> {
+    return this.track(await runImage(...args));
   }
 
   /** Removes every container started so far, then `images` (tags). */

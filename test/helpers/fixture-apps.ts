@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { chownTree } from './commands.js';
+import { LIBRARIES, type Library } from './test-base.js';
 import { buildTinyWheel } from './wheel.js';
 
 /** One fixture app and how it is generated and judged. */
@@ -17,6 +18,8 @@ export interface FixtureApp {
   fixture: string;
   /** generator flags besides --yes and --name, as yeoman-test options (`{ static: ['/static=static'] }`) */
   flags: Record<string, unknown>;
+  /** Python libraries it imports, installed as each base does offline (test-base.ts) */
+  libraries?: Library[];
   /** runs on the scaffolded copy before the build (e.g. build a wheel) */
   prepare?: (dir: string) => void;
   /** environment for `docker compose` (build args) */
@@ -47,10 +50,10 @@ export const FIXTURE_APPS = {
     fixture: 'flask-factory',
     flags: {
       entry: 'shop:create_app()',
-      'apt-packages': 'python3-flask',
       'data-dir': 'instance',
       static: ['/static=shop/static'],
     },
+    libraries: [LIBRARIES.flask],
     loadPath: '/',
     // The list comes from the SQLite database the app created in its instance folder.
     verifyBody: body => body.includes('<ul><li>kettle</li><li>mug</li><li>teapot</li></ul>'),
@@ -59,7 +62,8 @@ export const FIXTURE_APPS = {
   django: {
     id: 'django',
     fixture: 'django-project',
-    flags: { 'apt-packages': 'python3-django,libjs-jquery' },
+    flags: {},
+    libraries: [LIBRARIES.django],
     loadPath: '/admin/login/',
     verifyBody: body => body.includes('Django administration') && body.includes('name="csrfmiddlewaretoken"'),
     whoamiPath: '/whoami/',

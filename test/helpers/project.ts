@@ -4,7 +4,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helpers from 'yeoman-test';
 import WsgiApacheGenerator from '../../generators/app/index.js';
-import { buildImage } from '../../generators/lib/docker-build.js';
+import { buildImage, pipBuildArgs } from '../../generators/lib/docker-build.js';
+import { type Library, offlineBuildEnv, provideLibraries } from './test-base.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
@@ -28,6 +29,19 @@ export function makeProject(source: { fixture?: string; files?: Record<string, s
 }
 
 /**
+ * A throw-away project holding just `files` (path -> content): the common case of {@link makeProject}.
+ * @returns the project's absolute path
+ */
+export function projectWith(files: Record<string, string>): string {
+  return makeProject({ files });
+}
+
+/** Files whose presence alone matters to a test, as {@link projectWith} takes them: each path -> ''. */
+export function emptyFiles(...paths: string[]): Record<string, string> {
+  return Object.fromEntries(paths.map(path => [path, '']));
+}
+
+/**
  * Runs the app generator (the TypeScript class, through yeoman-test) inside `projectDir`, never building.
  * yeoman-test forces every overwrite by default; `askOnConflict` restores yo's real behaviour, the
  * conflict prompt (`action`: write / skip / ...).
@@ -44,19 +58,46 @@ export function runGenerator(projectDir: string, options: Record<string, unknown
 }
 
 /**
- * The plain-wsgi fixture scaffolded with `--yes` and `flags`, optionally changed by
+ * A copy of test/fixtures/`fixture` scaffolded by the app generator with `--yes`, `--name NAME`
+ * and `flags` (yeoman-test options, e.g. `{ static: ['/static=static'] }`) on the suite's base,
+ * its `libraries` provided as that base installs them offline (test-base.ts).
+ * @returns the project directory
+ * @throws the generator's error (an invalid flag)
+ */
+export async function scaffoldFixture(
+  fixture: string,
+  name: string,
+  flags: Record<string, unknown> = {},
+  libraries: readonly Library[] = [],
+): Promise<string> {
+  const dir = makeProject({ fixture });
+  await scaffoldOnBase(dir, { name, ...flags }, libraries);
+  return dir;
+}
+
+/**
+ * The plain-wsgi fixture scaffolded as {@link scaffoldFixture} does, optionally changed by
  * `prepare`, then built as `tag` through the engine API (the classic builder, as
- * `yo wsgi-apache` builds at its end).
+ * `yo wsgi-apache` builds at its end, with the same pip build args from the environment).
  * @returns the project directory
  */
 export async function buildPlainImage(
   tag: string,
+  name: string,
   flags: Record<string, unknown>,
   prepare?: (dir: string) => void,
 ): Promise<string> {
-  const dir = makeProject({ fixture: 'plain-wsgi' });
-  await runGenerator(dir, { yes: true, ...flags });
+  const dir = await scaffoldFixture('plain-wsgi', name, flags);
   prepare?.(dir);
-  await buildImage({ context: dir, tag });
+  await buildImage({ context: dir, tag, buildArgs: { ...pipBuildArgs(), ...offlineBuildEnv(dir) } });
   return dir;
+}
+
+/**
+ * The app generator with `--yes` and `flags` in `dir`, after {@link provideLibraries} gave the
+ * project `libraries` the way the suite's base installs them offline (flags win over the base's).
+ * @returns the generator run (yeoman-test's result)
+ */
+export function scaffoldOnBase(dir: string, flags: Record<string, unknown>, libraries: readonly Library[] = []) {
+  return runGenerator(dir, { yes: true, ...provideLibraries(dir, libraries), ...flags });
 }

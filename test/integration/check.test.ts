@@ -9,8 +9,10 @@ import helpers from 'yeoman-test';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import CheckGenerator from '../../generators/check/index.js';
 import type { CheckReport } from '../../generators/check/report.js';
+import { RUN_CHECK, startCheckWithoutRyuk } from '../helpers/check-process.js';
 import { removeImages } from '../helpers/docker-run.js';
-import { makeProject, runGenerator } from '../helpers/project.js';
+import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
+import { makeProject, scaffoldFixture } from '../helpers/project.js';
 
 const NAME = 'wsgi-apache-it-check';
 const CHECK_PATH = fileURLToPath(new URL('../../generators/check/index.ts', import.meta.url));
@@ -43,8 +45,7 @@ async function checkJson(
 describe('yo wsgi-apache:check', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = makeProject({ fixture: 'plain-wsgi' });
-    await runGenerator(dir, { yes: true, name: NAME, static: ['/static=static'] });
+    dir = await scaffoldFixture(FIXTURE_APPS.plain.fixture, NAME, FIXTURE_APPS.plain.flags);
   });
   afterAll(async () => {
     await removeImages(`${NAME}:latest`);
@@ -102,8 +103,7 @@ describe('yo wsgi-apache:check', () => {
   });
 
   it('Ctrl-C during the load removes everything the check started', async () => {
-    const script = fileURLToPath(new URL('./support/run-check.mjs', import.meta.url));
-    const child = spawn(process.execPath, [script, dir, '--duration', '60', '--warmup', '0'], {
+    const child = spawn(process.execPath, [RUN_CHECK, dir, '--duration', '60', '--warmup', '0'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -129,30 +129,11 @@ describe('yo wsgi-apache:check', () => {
   });
 
   it('without a registry for Ryuk: runs without it, says so in one line, removes what it started', async () => {
-    const script = fileURLToPath(new URL('./support/run-check.mjs', import.meta.url));
-    // An unresolvable registry makes Ryuk's image unpullable on any machine, online or not.
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      RYUK_CONTAINER_IMAGE: 'registry.invalid/testcontainers/ryuk:0.14.0',
-    };
-    delete env.TESTCONTAINERS_RYUK_DISABLED;
-    const child = spawn(
-      process.execPath,
-      [script, dir, '--json', '--duration', '2', '--warmup', '0', '--connections', '8'],
-      {
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', chunk => (stdout += chunk));
-    child.stderr.on('data', chunk => (stderr += chunk));
-    const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)));
+    const check = startCheckWithoutRyuk(dir, ['--duration', '2', '--warmup', '0', '--connections', '8']);
     // Testcontainers names the Compose project at random: learn it from the running container.
     const projects = new Set<string>();
     let running = true;
-    void exited.then(() => (running = false));
+    void check.closed.then(() => (running = false));
     while (running) {
       const seen = execFileSync(
         'docker',
@@ -169,9 +150,14 @@ describe('yo wsgi-apache:check', () => {
       for (const project of seen.split('\n').filter(Boolean)) projects.add(project);
       await new Promise(resolve => setTimeout(resolve, 250));
     }
-    expect(await exited, `stderr:\n${stderr}`).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ project: NAME, passed: true });
-    expect(stderr.split('\n').filter(line => line.includes('Ryuk'))).toEqual([
+    expect(await check.closed, `stderr:\n${check.stderr()}`).toBe(0);
+    expect(JSON.parse(check.stdout())).toMatchObject({ project: NAME, passed: true });
+    expect(
+      check
+        .stderr()
+        .split('\n')
+        .filter(line => line.includes('Ryuk')),
+    ).toEqual([
       expect.stringMatching(
         /^Ryuk \(registry\.invalid\/testcontainers\/ryuk:0\.14\.0\) is neither present nor pullable \(.+\): running without it; this check removes what it starts itself\.$/,
       ),

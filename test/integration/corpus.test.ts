@@ -1,8 +1,10 @@
 /**
  * Real third-party apps nobody here wrote (test/corpus: Django's tutorial site, Flask's
  * tutorial app, Flask-RESTful's, Flask-HTTPAuth's and Werkzeug's examples, as Debian ships
- * them), scaffolded with defaults only (`--yes`, plus `--apt-packages` for their libraries
- * since PyPI is unreachable here), owned by a developer whose uid is not 1000, and:
+ * them), scaffolded with defaults only (`--yes`; PyPI being unreachable here, their libraries
+ * come as the suite's base takes them offline: `--apt-packages` on a Debian base, a wheelhouse
+ * of wheels built from Debian's sources on the python base, see test/helpers/test-base.ts),
+ * owned by a developer whose uid is not 1000, and:
  * - served in the production shape and in the development shape, each answering the app's
  *   own scenario (logins, posts, uploads, static files) after the init service ran;
  * - in development, what the app writes into the bind mount belongs to the developer;
@@ -10,22 +12,33 @@
  * Radicale is left out: it writes /var/lib/radicale outside the project on its first
  * request, which only an environment variable (RADICALE_CONFIG) can move.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { StartedDockerComposeEnvironment } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../corpus/requests.js';
 import { CORPUS_APPS, type CorpusApp, ensureSourcesImage, materialize } from '../corpus/sources.js';
+import { startCheckWithoutRyuk } from '../helpers/check-process.js';
 import { chownTree } from '../helpers/commands.js';
-import { compose, composeBuild, composeUp, SHAPES, type Shape } from '../helpers/compose.js';
+import { compose, composeBuild, composeUp, removeStack, SHAPES, type Shape } from '../helpers/compose.js';
 import { freePort } from '../helpers/net.js';
-import { runGenerator } from '../helpers/project.js';
+import { scaffoldOnBase } from '../helpers/project.js';
+import { type Library, TEST_BASE } from '../helpers/test-base.js';
+import { BASES } from '../../generators/app/bases.js';
 import { DEV_UID } from './fixtures.js';
 
 const APPS = CORPUS_APPS.filter(app => app.id !== 'radicale');
+/**
+ * On a Debian base, pip installs a project offline with Debian's build backend and no build
+ * isolation (the app's buildAptPackages and pipBuildArgs); on the python base, the isolated
+ * build takes its backend from the wheelhouse, so neither applies.
+ */
+const ON_DEBIAN = !BASES[TEST_BASE].pypiModWsgi;
+const debianBuild = (app: CorpusApp): Library[] => (ON_DEBIAN ? [{ apt: app.buildAptPackages }] : []);
+const pipEnv = (app: CorpusApp): Record<string, string> => (ON_DEBIAN ? app.pipBuildArgs : {});
+
 /** What each case took, for the table printed at the end (and the closing note). */
 const timings: string[] = [];
 
@@ -110,27 +123,12 @@ async function createSuperuserAndLogIn(
 }
 
 /** `yo wsgi-apache:check` in a process of its own, with no way to get Ryuk (as here: no registry). */
-function runCheck(
+async function runCheck(
   dir: string,
   env: Record<string, string>,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const script = fileURLToPath(new URL('./support/run-check.mjs', import.meta.url));
-  const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...env,
-    RYUK_CONTAINER_IMAGE: 'registry.invalid/testcontainers/ryuk:0.14.0',
-  };
-  delete childEnv.TESTCONTAINERS_RYUK_DISABLED;
-  const child = spawn(
-    process.execPath,
-    [script, dir, '--json', '--duration', '3', '--warmup', '1', '--connections', '16'],
-    { env: childEnv },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', chunk => (stdout += chunk));
-  child.stderr.on('data', chunk => (stderr += chunk));
-  return new Promise(resolve => child.on('close', code => resolve({ code, stdout, stderr })));
+  const check = startCheckWithoutRyuk(dir, ['--duration', '3', '--warmup', '1', '--connections', '16'], env);
+  return { code: await check.closed, stdout: check.stdout(), stderr: check.stderr() };
 }
 
 beforeAll(() => {
@@ -150,11 +148,10 @@ describe.each(APPS.map(app => [app.id, app] as [string, CorpusApp]))('%s, scaffo
     const source = materialize(id);
     dir = join(mkdtempSync(join(tmpdir(), 'wsgi-apache-corpus-')), name);
     renameSync(source, dir);
-    const aptPackages = [...app.aptPackages, ...app.buildAptPackages].join(',');
-    await timed(`${id}: scaffold`, () => runGenerator(dir, { yes: true, 'apt-packages': aptPackages }));
+    await timed(`${id}: scaffold`, () => scaffoldOnBase(dir, {}, [...app.libraries, ...debianBuild(app)]));
     // The developer's checkout (the generator ran as them too).
     chownTree(dir, { uid: DEV_UID, gid: DEV_UID });
-    await timed(`${id}: build`, () => composeBuild(dir, app.pipBuildArgs));
+    await timed(`${id}: build`, () => composeBuild(dir, pipEnv(app)));
   });
 
   afterAll(() => {
@@ -169,13 +166,11 @@ describe.each(APPS.map(app => [app.id, app] as [string, CorpusApp]))('%s, scaffo
       const port = await freePort();
       baseUrl = `http://127.0.0.1:${port}`;
       stack = await timed(`${id} ${shape}: up (init, healthy)`, () =>
-        composeUp(dir, name, shape, { ...app.pipBuildArgs, PUBLISH_PORT: String(port) }),
+        composeUp(dir, name, shape, { ...pipEnv(app), PUBLISH_PORT: String(port) }),
       );
     });
 
-    afterAll(async () => {
-      await stack?.down({ removeVolumes: true, timeout: 30_000 });
-    });
+    afterAll(() => removeStack(stack));
 
     it('answers its own scenario of real requests', async () => {
       const outcomes = await timed(`${id} ${shape}: ${app.requests.length} requests`, () => runScenario(baseUrl, app));
@@ -198,7 +193,7 @@ describe.each(APPS.map(app => [app.id, app] as [string, CorpusApp]))('%s, scaffo
   });
 
   it('yo wsgi-apache:check passes with no registry reachable, and removes what it started', async () => {
-    const result = await timed(`${id}: yo wsgi-apache:check`, () => runCheck(dir, app.pipBuildArgs));
+    const result = await timed(`${id}: yo wsgi-apache:check`, () => runCheck(dir, pipEnv(app)));
     expect(result.code, result.stderr.slice(-3000)).toBe(0);
     const report = JSON.parse(result.stdout) as {
       passed: boolean;

@@ -8,13 +8,15 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import type { StartedDockerComposeEnvironment } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeBuild, composeUp } from '../helpers/compose.js';
+import { composeBuild, composeUp, removeStack } from '../helpers/compose.js';
 import { freePort } from '../helpers/net.js';
-import { FIXTURES, makeProject, runGenerator } from '../helpers/project.js';
+import { FIXTURES, makeProject, projectWith, scaffoldOnBase } from '../helpers/project.js';
+import { type Library, LIBRARIES, TEST_BASE } from '../helpers/test-base.js';
+import { BASES } from '../../generators/app/bases.js';
 import { buildTinyWheel } from '../helpers/wheel.js';
 
 /** No index at all: every package comes from Debian or a local wheel (set explicitly: a host may export its own). */
-const OFFLINE = { PIP_NO_INDEX: '1', PIP_INDEX_URL: '', PIP_FIND_LINKS: '' };
+const OFFLINE = { PIP_NO_INDEX: '1', PIP_INDEX_URL: '' };
 
 interface Served {
   baseUrl: string;
@@ -27,8 +29,9 @@ async function scaffoldAndServe(
   name: string,
   flags: Record<string, unknown>,
   env: Record<string, string>,
+  libraries: Library[] = [],
 ): Promise<Served> {
-  await runGenerator(dir, { yes: true, name, ...flags });
+  await scaffoldOnBase(dir, { name, ...flags }, libraries);
   const seconds = composeBuild(dir, env);
   console.log(`[timing] ${name}: build ${seconds.toFixed(1)} s`);
   const port = await freePort();
@@ -43,11 +46,9 @@ describe('a Django project under src/ (manage.py at src/manage.py)', () => {
   beforeAll(async () => {
     dir = makeProject();
     cpSync(join(FIXTURES, 'django-project'), join(dir, 'src'), { recursive: true });
-    served = await scaffoldAndServe(dir, name, { 'apt-packages': 'python3-django,libjs-jquery' }, OFFLINE);
+    served = await scaffoldAndServe(dir, name, {}, OFFLINE, [LIBRARIES.django]);
   });
-  afterAll(async () => {
-    await served?.stack.down({ removeVolumes: true, timeout: 30_000 });
-  });
+  afterAll(() => removeStack(served?.stack));
 
   it('is detected with its entry, and serves the admin login page and its collected static files', async () => {
     const dockerfile = readFileSync(join(dir, 'Dockerfile'), 'utf8');
@@ -71,44 +72,43 @@ describe('a pyproject.toml package (setuptools backend) imported by the WSGI mod
   const greeting = 'Hello from an editable install';
   let served: Served | undefined;
   beforeAll(async () => {
-    const dir = makeProject({
-      files: {
-        'pyproject.toml': [
-          '[build-system]',
-          'requires = ["setuptools>=61"]',
-          'build-backend = "setuptools.build_meta"',
-          '',
-          '[project]',
-          'name = "greeter"',
-          'version = "1.0"',
-          'dependencies = []',
-          '',
-        ].join('\n'),
-        'src/greeter/__init__.py': `def greet():\n    return ${JSON.stringify(greeting)}\n`,
-        // At the root, so the daemon's python-path is /srv/app: greeter (in src/) imports only through the install.
-        'web.py': [
-          'import greeter',
-          '',
-          'def application(environ, start_response):',
-          '    body = f"{greeter.greet()} ({greeter.__file__})\\n".encode()',
-          '    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])',
-          '    return [body]',
-          '',
-        ].join('\n'),
-      },
+    const dir = projectWith({
+      'pyproject.toml': [
+        '[build-system]',
+        'requires = ["setuptools>=61"]',
+        'build-backend = "setuptools.build_meta"',
+        '',
+        '[project]',
+        'name = "greeter"',
+        'version = "1.0"',
+        'dependencies = []',
+        '',
+      ].join('\n'),
+      'src/greeter/__init__.py': `def greet():\n    return ${JSON.stringify(greeting)}\n`,
+      // At the root, so the daemon's python-path is /srv/app: greeter (in src/) imports only through the install.
+      'web.py': [
+        'import greeter',
+        '',
+        'def application(environ, start_response):',
+        '    body = f"{greeter.greet()} ({greeter.__file__})\\n".encode()',
+        '    start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))])',
+        '    return [body]',
+        '',
+      ].join('\n'),
     });
-    // Offline: the backend cannot be downloaded into an isolated build environment, so
-    // pip uses Debian's setuptools (PIP_NO_BUILD_ISOLATION=0 is pip's "no isolation").
+    // Offline on a Debian base, the backend cannot be downloaded into an isolated build
+    // environment, so pip uses Debian's setuptools (PIP_NO_BUILD_ISOLATION=0 is pip's "no
+    // isolation"); on the python base, the isolated build takes setuptools from the wheelhouse.
+    const isolated = BASES[TEST_BASE].pypiModWsgi;
     served = await scaffoldAndServe(
       dir,
       name,
-      { entry: 'web:application', 'apt-packages': 'python3-setuptools' },
-      { ...OFFLINE, PIP_NO_BUILD_ISOLATION: '0' },
+      { entry: 'web:application' },
+      isolated ? OFFLINE : { ...OFFLINE, PIP_NO_BUILD_ISOLATION: '0' },
+      [LIBRARIES.setuptools],
     );
   });
-  afterAll(async () => {
-    await served?.stack.down({ removeVolumes: true, timeout: 30_000 });
-  });
+  afterAll(() => removeStack(served?.stack));
 
   it("is pip install -e'd: the app imports the package from /srv/app/src, where the dev bind mount lands", async () => {
     const response = await fetch(`${served!.baseUrl}/`);
@@ -133,9 +133,7 @@ describe('requirements.txt including requirements/base.txt (and a constraints fi
     buildTinyWheel(join(dir, 'wheelhouse'), greeting);
     served = await scaffoldAndServe(dir, name, {}, { ...OFFLINE, PIP_FIND_LINKS: '/tmp/wheelhouse' });
   });
-  afterAll(async () => {
-    await served?.stack.down({ removeVolumes: true, timeout: 30_000 });
-  });
+  afterAll(() => removeStack(served?.stack));
 
   it('installs what the included file names and serves the app', async () => {
     const response = await fetch(`${served!.baseUrl}/`);

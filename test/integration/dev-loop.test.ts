@@ -8,9 +8,11 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StartedDockerComposeEnvironment } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeBuild, composeUp, containerLogs } from '../helpers/compose.js';
+import { composeBuild, composeUp, containerLogs, removeStack } from '../helpers/compose.js';
 import { freePort, pollUntil } from '../helpers/net.js';
-import { makeProject, runGenerator } from '../helpers/project.js';
+import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
+import { scaffoldFixture } from '../helpers/project.js';
+import type { Library } from '../helpers/test-base.js';
 import { runLoad } from '../../generators/lib/stack-checks.js';
 import { DEV_UID, ownProjectAsDeveloper } from './fixtures.js';
 
@@ -22,41 +24,50 @@ function edit(path: string, from: string | RegExp, to: string): void {
   writeFileSync(path, after);
 }
 
-async function startDev(
+/** A development-shape stack of the enclosing suite; filled in by the time its tests run. */
+interface DevStack {
+  dir: string;
+  stack?: StartedDockerComposeEnvironment;
+  baseUrl: string;
+  containerId: string;
+}
+
+/**
+ * For the enclosing suite: `fixture` scaffolded as `name` with `flags`, built, owned by the
+ * developer and served in the development shape with `env` (beforeAll), removed after it (afterAll).
+ */
+function developmentStack(
   fixture: string,
   name: string,
   flags: Record<string, unknown>,
   env: Record<string, string> = {},
-) {
-  const dir = makeProject({ fixture });
-  await runGenerator(dir, { yes: true, name, ...flags });
-  composeBuild(dir);
-  ownProjectAsDeveloper(dir);
-  const port = await freePort();
-  const stack = await composeUp(dir, name, 'development', {
-    PUBLISH_PORT: String(port),
-    ...env,
+  libraries: Library[] = [],
+): DevStack {
+  const dev = {} as DevStack;
+  beforeAll(async () => {
+    dev.dir = await scaffoldFixture(fixture, name, flags, libraries);
+    composeBuild(dev.dir);
+    ownProjectAsDeveloper(dev.dir);
+    const port = await freePort();
+    dev.stack = await composeUp(dev.dir, name, 'development', {
+      PUBLISH_PORT: String(port),
+      ...env,
+    });
+    dev.baseUrl = `http://127.0.0.1:${port}`;
+    dev.containerId = dev.stack.getContainer(`${name}-1`).getId();
   });
-  return { dir, stack, baseUrl: `http://127.0.0.1:${port}`, containerId: stack.getContainer(`${name}-1`).getId() };
+  afterAll(() => removeStack(dev.stack));
+  return dev;
 }
 
 describe('plain WSGI app in the development shape', () => {
-  let stack: StartedDockerComposeEnvironment | undefined;
-  let dir: string;
-  let baseUrl: string;
-  let containerId: string;
-  beforeAll(async () => {
-    ({ dir, stack, baseUrl, containerId } = await startDev('plain-wsgi', 'wsgi-apache-it-devloop', {}));
-  });
-  afterAll(async () => {
-    await stack?.down({ removeVolumes: true, timeout: 30_000 });
-  });
+  const dev = developmentStack('plain-wsgi', 'wsgi-apache-it-devloop', {});
 
   it('fails no request while edits restart the daemon processes under load', async () => {
-    const source = join(dir, 'hello.py');
+    const source = join(dev.dir, 'hello.py');
     const versions = ['Hello from plain WSGI\n', 'Hello v1\n', 'Hello v2\n', 'Hello v3\n'];
     const load = runLoad({
-      baseUrl,
+      baseUrl: dev.baseUrl,
       path: '/',
       connections: 64,
       durationSeconds: 9,
@@ -79,62 +90,57 @@ describe('plain WSGI app in the development shape', () => {
     });
     // Three reloads happened, and every daemon process was restarted, not only the watcher:
     // once the rolling restart has finished, 40 requests at once all get the last version.
-    await pollUntil(`${baseUrl}/`, (status, body) => body === versions.at(-1), 10_000);
+    await pollUntil(`${dev.baseUrl}/`, (status, body) => body === versions.at(-1), 10_000);
     await new Promise(resolve => setTimeout(resolve, 3_000));
-    const bodies = await Promise.all(Array.from({ length: 40 }, async () => (await fetch(`${baseUrl}/`)).text()));
+    const bodies = await Promise.all(Array.from({ length: 40 }, async () => (await fetch(`${dev.baseUrl}/`)).text()));
     expect(new Set(bodies)).toEqual(new Set([versions.at(-1)]));
-    expect(containerLogs(containerId, 1_000_000).match(/Change detected to "\/srv\/app\/hello\.py"/g)?.length).toBe(3);
+    expect(containerLogs(dev.containerId, 1_000_000).match(/Change detected to "\/srv\/app\/hello\.py"/g)?.length).toBe(
+      3,
+    );
   });
 
   it('a syntax error gives a 500 with the traceback in the log, and fixing the file recovers', async () => {
-    const source = join(dir, 'hello.py');
+    const source = join(dev.dir, 'hello.py');
     const good = readFileSync(source, 'utf8');
     writeFileSync(source, `${good}\ndef broken(:\n`);
-    await pollUntil(`${baseUrl}/`, status => status === 500, 15_000);
-    expect(containerLogs(containerId, 200)).toMatch(/File "\/srv\/app\/hello\.py", line \d+[\s\S]*SyntaxError: /);
+    await pollUntil(`${dev.baseUrl}/`, status => status === 500, 15_000);
+    expect(containerLogs(dev.containerId, 200)).toMatch(/File "\/srv\/app\/hello\.py", line \d+[\s\S]*SyntaxError: /);
     writeFileSync(source, good.replace(/Hello v\d/, 'Hello, fixed'));
-    const fixed = await pollUntil(`${baseUrl}/`, (status, body) => status === 200 && body === 'Hello, fixed\n', 15_000);
+    const fixed = await pollUntil(
+      `${dev.baseUrl}/`,
+      (status, body) => status === 200 && body === 'Hello, fixed\n',
+      15_000,
+    );
     expect(fixed.status).toBe(200);
   });
 
   it('touching the WSGI script restarts the daemon processes, as mod_wsgi documents', async () => {
-    const before = (await (await fetch(`${baseUrl}/whoami`)).json()) as { pid: number };
-    const script = join(dir, 'docker/app.wsgi');
+    const before = (await (await fetch(`${dev.baseUrl}/whoami`)).json()) as { pid: number };
+    const script = join(dev.dir, 'docker/app.wsgi');
     writeFileSync(script, readFileSync(script, 'utf8'));
-    await pollUntil(`${baseUrl}/whoami`, (_, body) => !body.includes(`"pid": ${before.pid},`), 15_000);
+    await pollUntil(`${dev.baseUrl}/whoami`, (_, body) => !body.includes(`"pid": ${before.pid},`), 15_000);
   });
 });
 
 describe('Flask app in the development shape', () => {
-  let stack: StartedDockerComposeEnvironment | undefined;
-  let dir: string;
-  let baseUrl: string;
-  beforeAll(async () => {
-    ({ dir, stack, baseUrl } = await startDev(
-      'flask-factory',
-      'wsgi-apache-it-devflask',
-      {
-        entry: 'shop:create_app()',
-        'apt-packages': 'python3-flask',
-        'data-dir': 'instance',
-        static: ['/static=shop/static'],
-      },
-      { WSGI_RELOAD_EXTRA_FILES: 'shop/templates/*.html' },
-    ));
-  });
-  afterAll(async () => {
-    await stack?.down({ removeVolumes: true, timeout: 30_000 });
-  });
+  const { fixture, flags, libraries } = FIXTURE_APPS.flask;
+  const dev = developmentStack(
+    fixture,
+    'wsgi-apache-it-devflask',
+    flags,
+    { WSGI_RELOAD_EXTRA_FILES: 'shop/templates/*.html' },
+    libraries,
+  );
 
   it('reloads an edited module and an edited template listed in WSGI_RELOAD_EXTRA_FILES', async () => {
-    edit(join(dir, 'shop/__init__.py'), '"kettle", ', '"kettle", "jug", ');
-    await pollUntil(`${baseUrl}/`, (_, body) => body.includes('<li>jug</li>'), 15_000);
-    edit(join(dir, 'shop/templates/index.html'), '<h1>Shop</h1>', '<h1>Tea shop</h1>');
-    await pollUntil(`${baseUrl}/`, (_, body) => body.includes('<h1>Tea shop</h1>'), 15_000);
+    edit(join(dev.dir, 'shop/__init__.py'), '"kettle", ', '"kettle", "jug", ');
+    await pollUntil(`${dev.baseUrl}/`, (_, body) => body.includes('<li>jug</li>'), 15_000);
+    edit(join(dev.dir, 'shop/templates/index.html'), '<h1>Shop</h1>', '<h1>Tea shop</h1>');
+    await pollUntil(`${dev.baseUrl}/`, (_, body) => body.includes('<h1>Tea shop</h1>'), 15_000);
   });
 
   it('files the app writes into the bind mount belong to the developer, not root', () => {
-    const database = statSync(join(dir, 'instance/shop.sqlite3'));
+    const database = statSync(join(dev.dir, 'instance/shop.sqlite3'));
     expect({ uid: database.uid, gid: database.gid }).toEqual({ uid: DEV_UID, gid: DEV_UID });
   });
 });
@@ -148,8 +154,7 @@ describe('Compose Watch instead of the bind mount', () => {
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    dir = makeProject({ fixture: 'plain-wsgi' });
-    await runGenerator(dir, { yes: true, name });
+    dir = await scaffoldFixture('plain-wsgi', name);
     composeBuild(dir);
     const port = await freePort();
     env = { ...process.env, PUBLISH_PORT: String(port) };

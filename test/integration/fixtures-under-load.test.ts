@@ -4,9 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedDockerComposeEnvironment } from 'testcontainers';
-import { composeBuild, composeUp, containerLogs, type Shape } from '../helpers/compose.js';
+import {
+  APACHE_CONFIG_TEST,
+  composeBuild,
+  composeUp,
+  containerLogs,
+  removeStack,
+  type Shape,
+} from '../helpers/compose.js';
 import { freePort } from '../helpers/net.js';
-import { makeProject, runGenerator } from '../helpers/project.js';
+import { makeProject, scaffoldOnBase } from '../helpers/project.js';
 import { assertCleanLoad, checkConcurrency, type LoadReport, runLoad } from '../../generators/lib/stack-checks.js';
 import { DEV_UID, FIXTURE_CASES, ownProjectAsDeveloper } from './fixtures.js';
 
@@ -30,13 +37,11 @@ describe.each(FIXTURE_CASES)('$id fixture', fixtureCase => {
   beforeAll(async () => {
     dir = makeProject({ fixture: fixtureCase.fixture });
     fixtureCase.prepare?.(dir);
-    await runGenerator(dir, {
-      yes: true,
-      name,
-      processes: String(PROCESSES),
-      threads: String(THREADS),
-      ...fixtureCase.flags,
-    });
+    await scaffoldOnBase(
+      dir,
+      { name, processes: String(PROCESSES), threads: String(THREADS), ...fixtureCase.flags },
+      fixtureCase.libraries,
+    );
     buildSeconds = composeBuild(dir, fixtureCase.composeEnv);
     console.log(`[timing] ${fixtureCase.id}: scaffold + build ${buildSeconds.toFixed(1)} s`);
   });
@@ -57,9 +62,7 @@ describe.each(FIXTURE_CASES)('$id fixture', fixtureCase => {
       console.log(`[timing] ${fixtureCase.id} ${shape}: up until healthy ${seconds.toFixed(1)} s`);
     });
 
-    afterAll(async () => {
-      await stack?.down({ removeVolumes: true, timeout: 30_000 });
-    });
+    afterAll(() => removeStack(stack));
 
     it(`serves ${REQUESTS} requests over ${CONNECTIONS} connections with no error and every body right`, async () => {
       const [report, seconds] = await timed(() =>
@@ -87,8 +90,8 @@ describe.each(FIXTURE_CASES)('$id fixture', fixtureCase => {
       expect(report.uids).toEqual([shape === 'production' ? 10001 : DEV_UID]);
     });
 
-    it('passes apache2ctl -t and logs each request to docker logs', async () => {
-      const check = await stack!.getContainer(`${name}-1`).exec(['apache2ctl', '-t']);
+    it('passes apache2 -t and logs each request to docker logs', async () => {
+      const check = await stack!.getContainer(`${name}-1`).exec(APACHE_CONFIG_TEST);
       expect(check.output).toContain('Syntax OK');
       expect(check.exitCode).toBe(0);
       expect(containerLogs(containerId, 50)).toContain(`"GET ${fixtureCase.loadPath} HTTP/1.1" 200 `);

@@ -1,12 +1,24 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { BASES } from '../../generators/app/bases.js';
+import { OFFLINE_WHEELHOUSE, TEST_BASE } from '../helpers/test-base.js';
 
 /**
- * The integration suite builds FROM debian:trixie-slim and debian:bookworm-slim. Here no registry is reachable,
- * so the image must already exist locally (.ci/run makes it with
- * images/build-offline-base.sh); say so plainly instead of failing inside a build.
+ * The integration suite builds FROM debian:trixie-slim and debian:bookworm-slim, and on the
+ * python base (WSGI_APACHE_TEST_BASE, test-base.ts) FROM python:3.13-slim-trixie with the
+ * offline wheelhouse. Here no registry is reachable, so these must already exist locally
+ * (.ci/run makes them with images/build-offline-base.sh, build-python-slim.sh and
+ * build-wheelhouse.sh); say so plainly instead of failing inside a build. No package index is
+ * reachable either: PIP_NO_INDEX=1 tells every build so (compose.yaml and the engine-API
+ * builds pass it through) instead of pip retrying PyPI.
  */
 export default function setup(): () => void {
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
+  process.env.PIP_NO_INDEX ??= '1';
+  // Where the generated Dockerfile copies a project's wheelhouse/ (its own default); a
+  // PIP_FIND_LINKS the host exports names a host directory no build can see.
+  process.env.PIP_FIND_LINKS = '/tmp/wheelhouse';
+  console.log(`[integration] base under test: ${TEST_BASE}`);
   try {
     execFileSync('docker', ['info'], { stdio: 'ignore' });
   } catch {
@@ -14,12 +26,19 @@ export default function setup(): () => void {
       'integration tests need a Docker engine: run `sudo bash .ci/provision-docker.sh` (or start Docker)',
     );
   }
-  for (const base of ['debian:trixie-slim', 'debian:bookworm-slim']) {
+  const images = ['debian:trixie-slim', 'debian:bookworm-slim'];
+  if (BASES[TEST_BASE].pypiModWsgi) {
+    images.push(BASES[TEST_BASE].image('3.13'));
+    if (!existsSync(OFFLINE_WHEELHOUSE)) {
+      throw new Error(`${OFFLINE_WHEELHOUSE} is missing: run \`bash images/build-wheelhouse.sh\``);
+    }
+  }
+  for (const base of images) {
     try {
       execFileSync('docker', ['image', 'inspect', base], { stdio: 'ignore' });
     } catch {
       throw new Error(
-        `${base} is not available locally: \`docker pull ${base}\`, or without a registry \`sudo images/build-offline-base.sh trixie bookworm\``,
+        `${base} is not available locally: \`docker pull ${base}\`, or without a registry \`sudo images/build-offline-base.sh trixie bookworm\` and \`images/build-python-slim.sh\``,
       );
     }
   }

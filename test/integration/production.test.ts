@@ -4,15 +4,16 @@
  * capabilities, keeps secrets out, keeps its data, and answers only what it should.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildImage } from '../../generators/lib/docker-build.js';
+import { buildImage, pipBuildArgs } from '../../generators/lib/docker-build.js';
 import { composeBuild, containerLogs } from '../helpers/compose.js';
 import { ContainerTracker, type RunningContainer } from '../helpers/docker-run.js';
 import { freePort, pollUntil } from '../helpers/net.js';
-import { buildPlainImage, makeProject, runGenerator } from '../helpers/project.js';
+import { buildPlainImage, makeProject, scaffoldOnBase } from '../helpers/project.js';
+import { LIBRARIES, offlineBuildEnv } from '../helpers/test-base.js';
 import { assertCleanLoad, checkConcurrency, runLoad } from '../../generators/lib/stack-checks.js';
 
 const IMAGE = 'wsgi-apache-it-production:latest';
@@ -25,7 +26,7 @@ function start(env: Record<string, string> = {}, hostConfig: Docker.HostConfig =
   return containers.run(IMAGE, env, hostConfig);
 }
 
-beforeAll(() => buildPlainImage(IMAGE, { name: 'wsgi-apache-it-production', static: ['/static=static'] }));
+beforeAll(() => buildPlainImage(IMAGE, 'wsgi-apache-it-production', { static: ['/static=static'] }));
 afterAll(() => containers.removeAll(IMAGE, CANARY_IMAGE));
 
 describe('stopping and restarting', () => {
@@ -166,7 +167,7 @@ describe('hardening', () => {
     writeFileSync(join(dir, '.git', 'config'), '[core]\n# canary-7f3a9c\n');
     mkdirSync(join(dir, '.venv', 'lib'), { recursive: true });
     writeFileSync(join(dir, '.venv', 'lib', 'canary.py'), '# canary-7f3a9c\n');
-    await runGenerator(dir, { yes: true, name: 'wsgi-apache-it-canary' });
+    await scaffoldOnBase(dir, { name: 'wsgi-apache-it-canary' });
     const search = [
       'sh',
       '-c',
@@ -176,26 +177,22 @@ describe('hardening', () => {
     const viaBuildKit = execFileSync('docker', ['run', '--rm', '--entrypoint', '', CANARY_IMAGE, ...search], {
       encoding: 'utf8',
     });
-    await buildImage({ context: dir, tag: CANARY_IMAGE });
+    await buildImage({ context: dir, tag: CANARY_IMAGE, buildArgs: { ...pipBuildArgs(), ...offlineBuildEnv(dir) } });
     const viaClassic = execFileSync('docker', ['run', '--rm', '--entrypoint', '', CANARY_IMAGE, ...search], {
       encoding: 'utf8',
     });
     for (const listing of [viaBuildKit, viaClassic]) {
       expect(listing).not.toContain('canary-7f3a9c');
-      expect(listing.trim().split('\n').sort()).toEqual(['docker', 'hello.py', 'static']);
+      // The python base's offline wheelhouse is part of the project, so of the image.
+      const wheelhouse = existsSync(join(dir, 'wheelhouse')) ? ['wheelhouse'] : [];
+      expect(listing.trim().split('\n').sort()).toEqual(['docker', 'hello.py', 'static', ...wheelhouse]);
     }
   });
 
   it('a --data-dir lives on a named volume: written by the daemon user, kept across down and up', async () => {
     const dir = makeProject({ fixture: 'flask-factory' });
     const name = 'wsgi-apache-it-data';
-    await runGenerator(dir, {
-      yes: true,
-      name,
-      entry: 'shop:create_app()',
-      'apt-packages': 'python3-flask',
-      'data-dir': 'instance',
-    });
+    await scaffoldOnBase(dir, { name, entry: 'shop:create_app()', 'data-dir': 'instance' }, [LIBRARIES.flask]);
     const port = await freePort();
     const env = { ...process.env, PUBLISH_PORT: String(port) };
     const compose = (...args: string[]) =>

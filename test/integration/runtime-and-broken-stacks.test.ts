@@ -7,7 +7,7 @@ import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerLogs } from '../helpers/compose.js';
-import { ContainerTracker, runInteractive, runToExit } from '../helpers/docker-run.js';
+import { ContainerTracker, type InteractiveContainer, runInteractive, runToExit } from '../helpers/docker-run.js';
 import { buildPlainImage } from '../helpers/project.js';
 import { assertCleanLoad, checkConcurrency, runLoad } from '../../generators/lib/stack-checks.js';
 
@@ -16,33 +16,34 @@ const UNREADABLE_IMAGE = 'wsgi-apache-it-unreadable:latest';
 const containers = new ContainerTracker();
 const start = (image: string, env: Record<string, string> = {}) => containers.run(image, env);
 
-beforeAll(() => buildPlainImage(IMAGE, { name: 'wsgi-apache-it-runtime', processes: '2', threads: '5' }));
+beforeAll(() => buildPlainImage(IMAGE, 'wsgi-apache-it-runtime', { processes: '2', threads: '5' }));
 afterAll(() => containers.removeAll(IMAGE, UNREADABLE_IMAGE));
 
 describe('one image, tuned at run time', () => {
-  it('runs the generated 2 processes x 5 threads by default', async () => {
-    const { baseUrl } = await start(IMAGE);
-    const report = await checkConcurrency(baseUrl, '/whoami', 2, 5);
-    expect(report.pids).toHaveLength(2);
+  it.each([
+    ['the generated 2 processes x 5 threads by default', {}, 2, 5],
+    [
+      '3 processes x 4 threads when WSGI_PROCESSES / WSGI_THREADS say so',
+      { WSGI_PROCESSES: '3', WSGI_THREADS: '4' },
+      3,
+      4,
+    ],
+  ])('runs %s', async (_shape, env, processes, threads) => {
+    const { baseUrl } = await start(IMAGE, env);
+    const report = await checkConcurrency(baseUrl, '/whoami', processes, threads);
+    expect(report.pids).toHaveLength(processes);
   });
 
-  it('runs 3 processes x 4 threads when WSGI_PROCESSES / WSGI_THREADS say so', async () => {
-    const { baseUrl } = await start(IMAGE, { WSGI_PROCESSES: '3', WSGI_THREADS: '4' });
-    const report = await checkConcurrency(baseUrl, '/whoami', 3, 4);
-    expect(report.pids).toHaveLength(3);
-  });
-
-  it('refuses an invalid tunable at start with one clear line', async () => {
-    const zero = await runToExit(IMAGE, { WSGI_THREADS: '0' });
-    expect(zero.exitCode).toBe(1);
-    expect(zero.output.trim()).toBe(
-      'wsgi-apache: invalid configuration: WSGI_THREADS=0 is out of range; set WSGI_THREADS to a number from 1 to 256',
-    );
-    const word = await runToExit(IMAGE, { WSGI_PROCESSES: 'two' });
-    expect(word.exitCode).toBe(1);
-    expect(word.output.trim()).toBe(
-      'wsgi-apache: invalid configuration: WSGI_PROCESSES="two" is not a whole number; set WSGI_PROCESSES to a number from 1 to 64',
-    );
+  it.each([
+    [{ WSGI_THREADS: '0' }, 'WSGI_THREADS=0 is out of range; set WSGI_THREADS to a number from 1 to 256'],
+    [
+      { WSGI_PROCESSES: 'two' },
+      'WSGI_PROCESSES="two" is not a whole number; set WSGI_PROCESSES to a number from 1 to 64',
+    ],
+  ])('refuses an invalid tunable at start with one clear line: %j', async (env, problem) => {
+    const { exitCode, output } = await runToExit(IMAGE, env);
+    expect(exitCode).toBe(1);
+    expect(output.trim()).toBe(`wsgi-apache: invalid configuration: ${problem}`);
   });
 });
 
@@ -55,7 +56,7 @@ describe('broken stacks fail the checks, saying why', () => {
   });
 
   it('a daemon user that cannot read the app: the load check reports 5xx, the log says why', async () => {
-    await buildPlainImage(UNREADABLE_IMAGE, { name: 'wsgi-apache-it-unreadable' }, dir =>
+    await buildPlainImage(UNREADABLE_IMAGE, 'wsgi-apache-it-unreadable', {}, dir =>
       chmodSync(join(dir, 'hello.py'), 0o600),
     );
     const { baseUrl, id } = await start(UNREADABLE_IMAGE);
@@ -93,37 +94,26 @@ describe('debug mode (development only)', () => {
       await runInteractive(IMAGE, { WSGI_ENVIRONMENT: 'development', WSGI_DEBUGGER: '1' }),
     );
     const response = fetch(`${container.baseUrl}/boom`);
-    await waitFor(
-      () => container.output().includes('(Pdb)'),
-      15_000,
-      () => container.output(),
-    );
+    await waitForOutput(container, '(Pdb)', 15_000);
     expect(container.output()).toContain('RuntimeError: boom, the answer was 42');
     container.type('p answer * 10\n');
-    await waitFor(
-      () => container.output().includes('420'),
-      10_000,
-      () => container.output(),
-    );
+    await waitForOutput(container, '420', 10_000);
     container.type('c\n');
     expect((await response).status).toBe(500);
   });
 
   it('the production image runs daemon mode, reload and debug off, when nothing is set', async () => {
     const { baseUrl } = await start(IMAGE);
-    const whoami = (await (await fetch(`${baseUrl}/whoami`)).json()) as { pid: number; debug_mode: string | null };
-    expect(whoami.pid).not.toBe(1);
-    expect(whoami.debug_mode).toBeNull();
+    const answer = await whoami(baseUrl);
+    expect(answer.pid).not.toBe(1);
+    expect(answer.debug_mode).toBeNull();
   });
 
   it('in production, development features are ignored with a warning unless forced', async () => {
     const ignored = await start(IMAGE, { WSGI_DEBUG_MODE: '1', WSGI_RELOAD_ON_CHANGES: '1' });
-    const whoami = (await (await fetch(`${ignored.baseUrl}/whoami`)).json()) as {
-      pid: number;
-      debug_mode: string | null;
-    };
-    expect(whoami.pid).not.toBe(1);
-    expect(whoami.debug_mode).toBeNull();
+    const answer = await whoami(ignored.baseUrl);
+    expect(answer.pid).not.toBe(1);
+    expect(answer.debug_mode).toBeNull();
     const log = containerLogs(ignored.id, 100);
     expect(log).toContain(
       'wsgi-apache: WSGI_RELOAD_ON_CHANGES=1 ignored: WSGI_ENVIRONMENT=production (set WSGI_FORCE_DEVELOPMENT_FEATURES=1 to force it)',
@@ -132,22 +122,24 @@ describe('debug mode (development only)', () => {
     expect(log).not.toContain('Starting change monitor');
 
     const forced = await start(IMAGE, { WSGI_DEBUG_MODE: '1', WSGI_FORCE_DEVELOPMENT_FEATURES: '1' });
-    const debug = (await (await fetch(`${forced.baseUrl}/whoami`)).json()) as {
-      pid: number;
-      debug_mode: string | null;
-    };
-    expect(debug).toMatchObject({ pid: 1, debug_mode: 'true' });
+    expect(await whoami(forced.baseUrl)).toMatchObject({ pid: 1, debug_mode: 'true' });
     expect(containerLogs(forced.id, 100)).toContain(
       'wsgi-apache: WARNING: WSGI_DEBUG_MODE=1 is forced on in production (WSGI_FORCE_DEVELOPMENT_FEATURES=1)',
     );
   });
 });
 
-async function waitFor(condition: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
+/** The fixture app's /whoami: the process that served it, and mod_wsgi's debug mode when it is on. */
+async function whoami(baseUrl: string): Promise<{ pid: number; debug_mode: string | null }> {
+  return (await (await fetch(`${baseUrl}/whoami`)).json()) as { pid: number; debug_mode: string | null };
+}
+
+/** Waits until the container has printed `text`; fails with the end of what it printed. */
+async function waitForOutput(container: InteractiveContainer, text: string, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
+  while (!container.output().includes(text)) {
     if (performance.now() > deadline)
-      throw new Error(`condition not met within ${timeoutMs} ms; output:\n${describe().slice(-2000)}`);
+      throw new Error(`${text} not printed within ${timeoutMs} ms; output:\n${container.output().slice(-2000)}`);
     await new Promise(resolve => setTimeout(resolve, 50));
   }
 }

@@ -8,17 +8,25 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeProject, runGenerator } from '../helpers/project.js';
+import { APACHE_CONFIG_TEST, removeStack } from '../helpers/compose.js';
+import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
+import { scaffoldFixture } from '../helpers/project.js';
 import { freePort, pollUntil } from '../helpers/net.js';
 
 const NAME = 'wsgi-apache-e2e-plain';
 const CONTAINER = `${NAME}-1`;
 
-async function up(dir: string, files: string[], port: number): Promise<StartedDockerComposeEnvironment> {
+/** Builds and starts `files` with Testcontainers, publishing on `port`, until `container` is healthy. */
+async function up(
+  dir: string,
+  files: string[],
+  port: number,
+  container = CONTAINER,
+): Promise<StartedDockerComposeEnvironment> {
   return new DockerComposeEnvironment(dir, files)
     .withBuild()
     .withEnvironment({ PUBLISH_PORT: String(port) })
-    .withWaitStrategy(CONTAINER, Wait.forHealthCheck())
+    .withWaitStrategy(container, Wait.forHealthCheck())
     .withStartupTimeout(120_000)
     .up();
 }
@@ -26,8 +34,7 @@ async function up(dir: string, files: string[], port: number): Promise<StartedDo
 describe('scaffold a plain WSGI app and serve it with docker compose', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = makeProject({ fixture: 'plain-wsgi' });
-    await runGenerator(dir, { yes: true, name: NAME, static: ['/static=static'] });
+    dir = await scaffoldFixture(FIXTURE_APPS.plain.fixture, NAME, FIXTURE_APPS.plain.flags);
   });
 
   describe('production shape: compose.yaml alone', () => {
@@ -37,9 +44,7 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
       port = await freePort();
       stack = await up(dir, ['compose.yaml'], port);
     });
-    afterAll(async () => {
-      await stack?.down({ removeVolumes: true, timeout: 30_000 });
-    });
+    afterAll(() => removeStack(stack));
 
     it('answers 200 with the app body on 127.0.0.1', async () => {
       const response = await fetch(`http://127.0.0.1:${port}/`);
@@ -55,8 +60,8 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
       expect(await response.text()).toBe(readFileSync(join(dir, 'static/site.css'), 'utf8'));
     });
 
-    it('passes apache2ctl -t inside the image', async () => {
-      const result = await stack!.getContainer(CONTAINER).exec(['apache2ctl', '-t']);
+    it('passes apache2 -t inside the image', async () => {
+      const result = await stack!.getContainer(CONTAINER).exec(APACHE_CONFIG_TEST);
       expect(result.output).toContain('Syntax OK');
       expect(result.exitCode).toBe(0);
     });
@@ -99,7 +104,7 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
         join(dir, 'hello.py'),
         readFileSync(join(dir, 'hello.py'), 'utf8').replace('Hello, edited', 'Hello from plain WSGI'),
       );
-      await stack?.down({ removeVolumes: true, timeout: 30_000 });
+      await removeStack(stack);
     });
 
     it('serves the bind-mounted source and shows an edit on a later request', async () => {
@@ -122,25 +127,17 @@ describe('the bookworm alternative (Python 3.11, mod_wsgi 4.9)', () => {
   let stack: StartedDockerComposeEnvironment | undefined;
   let port: number;
   beforeAll(async () => {
-    const dir = makeProject({ fixture: 'plain-wsgi' });
-    await runGenerator(dir, { yes: true, name, base: 'bookworm' });
+    const dir = await scaffoldFixture('plain-wsgi', name, { base: 'bookworm' });
     port = await freePort();
-    stack = await new DockerComposeEnvironment(dir, 'compose.yaml')
-      .withBuild()
-      .withEnvironment({ PUBLISH_PORT: String(port) })
-      .withWaitStrategy(`${name}-1`, Wait.forHealthCheck())
-      .withStartupTimeout(120_000)
-      .up();
+    stack = await up(dir, ['compose.yaml'], port, `${name}-1`);
   });
-  afterAll(async () => {
-    await stack?.down({ removeVolumes: true, timeout: 30_000 });
-  });
+  afterAll(() => removeStack(stack));
 
   it('builds FROM debian:bookworm-slim and serves the app with mod_wsgi 4.9', async () => {
     const response = await fetch(`http://127.0.0.1:${port}/`);
     expect(await response.text()).toBe('Hello from plain WSGI\n');
     const container = stack!.getContainer(`${name}-1`);
-    const check = await container.exec(['apache2ctl', '-t']);
+    const check = await container.exec(APACHE_CONFIG_TEST);
     expect(check.exitCode).toBe(0);
     const version = await container.exec([
       'sh',
@@ -153,9 +150,8 @@ describe('the bookworm alternative (Python 3.11, mod_wsgi 4.9)', () => {
 
 describe('a failing init command', () => {
   it('stops docker compose up with its output, and the app never starts', async () => {
-    const dir = makeProject({ fixture: 'plain-wsgi' });
     const name = 'wsgi-apache-it-initfail';
-    await runGenerator(dir, { yes: true, name, 'init-command': ['echo init-canary-41 >&2', 'exit 3'] });
+    const dir = await scaffoldFixture('plain-wsgi', name, { 'init-command': ['echo init-canary-41 >&2', 'exit 3'] });
     const env = { ...process.env, PUBLISH_PORT: String(await freePort()) };
     const up = spawnSync('docker', ['compose', '-f', 'compose.yaml', 'up', '-d', '--build'], {
       cwd: dir,

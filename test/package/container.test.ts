@@ -10,6 +10,7 @@ import { chmodSync, chownSync, existsSync, readFileSync, rmSync, statSync } from
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIELDS } from '../../generators/app/options.js';
+import { DEFAULT_BASE } from '../../generators/app/bases.js';
 import { IS_ROOT, run, runOk } from '../helpers/commands.js';
 import { makeProject, REPO_ROOT } from '../helpers/project.js';
 import { declaredOptions, expectHelpListsEveryOption, expectSameAsSource, scaffoldArgs } from './support.js';
@@ -153,7 +154,7 @@ describe('the generator image (top-level Dockerfile)', () => {
       processes: 3,
       threads: 5,
       kubernetes: true,
-      base: 'trixie',
+      base: DEFAULT_BASE,
     });
     for (const file of ['Dockerfile', 'compose.yaml', 'kubernetes/deployment.yaml']) {
       expect(statSync(join(project, file)).uid, file).toBe(OWNER.uid);

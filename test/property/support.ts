@@ -12,10 +12,6 @@ import { promisify } from 'node:util';
 import { basename, dirname, join } from 'node:path';
 import dockerignoreModule from '@balena/dockerignore';
 import fc from 'fast-check';
-import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
-import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
-import { Service } from 'kubernetes-models/v1/Service';
 import { parse, parseAllDocuments } from 'yaml';
 import { detectProject, type ProjectFacts } from '../../generators/app/detect.js';
 import { GENERATED_FILES } from '../../generators/app/files.js';
@@ -30,6 +26,7 @@ import {
   tunableFor,
   TUNABLES,
 } from '../../generators/lib/tunables.js';
+import { KUBERNETES_MODELS } from '../helpers/kubernetes.js';
 import { FIXTURES, REPO_ROOT } from '../helpers/project.js';
 
 const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
@@ -195,6 +192,12 @@ const numberText = (min: number, max: number, usual = max) =>
     },
   );
 
+/**
+ * Paths no data directory may be, present or not: the generated stack's own directories and what
+ * the generated `.dockerignore` keeps out of the image. The answer sets try them as directories.
+ */
+export const RESERVED_PATHS = ['docker', 'docker/x', 'wheelhouse', 'venv', '.git'];
+
 /** A directory (or file, or non-path) a mapping may point at: mostly the tree's own, sometimes reserved, outside or missing. */
 const pathArbitrary = (project: Project) =>
   fc.oneof(
@@ -208,11 +211,7 @@ const pathArbitrary = (project: Project) =>
         '..',
         '../elsewhere',
         'nothere',
-        'docker',
-        'docker/x',
-        'wheelhouse',
-        'venv',
-        '.git',
+        ...RESERVED_PATHS,
         '_',
         'a b',
         'Dockerfile',
@@ -292,7 +291,8 @@ export function flagsArbitrary(project: Project): fc.Arbitrary<Flags> {
         0.4,
       ),
       aptPackages: optional(fc.constantFrom('python3-flask', 'libpq5,curl', 'curl;rm -rf /', 'gcc=4:14.2.0-1'), 0.2),
-      base: optional(fc.constantFrom('trixie', 'bookworm', 'Bookworm', 'sid'), 0.3),
+      base: optional(fc.constantFrom('python', 'trixie', 'bookworm', 'Bookworm', 'debian', 'sid'), 0.3),
+      python: optional(fc.constantFrom('3.10', '3.12', '3.13.1', '3.11', '3.9', '4.0', 'pypy3.10'), 0.3),
       kubernetes: fc.boolean(),
       healthPath: optional(
         fc.constantFrom('/', '/healthz', '/admin/login/', '/x?y=1&z=2', '/~user/', 'health', '/a b'),
@@ -439,14 +439,6 @@ function checkCompose(files: Record<string, string>, name: string): void {
   }
 }
 
-/** Validates a manifest against the Kubernetes API's JSON schemas (kubernetes-models). */
-const MODELS: Record<string, new (data: never) => { validate(): void }> = {
-  Deployment,
-  Service,
-  ConfigMap,
-  PersistentVolumeClaim,
-};
-
 /**
  * The manifests against the API schemas (kubernetes-models), plus the name rules the schemas leave
  * to the API server: DNS-1035 Service names, DNS-1123 object, container and volume names, unique
@@ -463,7 +455,7 @@ function checkKubernetes(files: Record<string, string>): void {
     docs.filter(({ doc }) => doc.kind === 'PersistentVolumeClaim').map(({ doc }) => doc.metadata.name),
   );
   for (const { file, doc } of docs) {
-    const Model = MODELS[doc.kind];
+    const Model = KUBERNETES_MODELS[doc.kind];
     ensure(Model, file, `known kind ${doc.kind}`);
     try {
       new Model(doc as never).validate();
@@ -634,6 +626,9 @@ const APACHE_DOCKERFILE = [
   'RUN apt-get update && apt-get install -y --no-install-recommends apache2 libapache2-mod-wsgi-py3 && rm -rf /var/lib/apt/lists/*',
   // apache2.conf names User app (the generated image's user, uid 10001): Apache checks it exists.
   'RUN useradd --system --uid 10001 --user-group --no-create-home app',
+  // The python base's apache2.conf includes the LoadModule line `mod_wsgi-express module-config`
+  // wrote at build time; here the same directive names Debian's module.
+  'RUN mkdir -p /opt/venv && echo "LoadModule wsgi_module /usr/lib/apache2/modules/mod_wsgi.so" > /opt/venv/mod_wsgi.load',
   '',
 ].join('\n');
 export const APACHE_IMAGE = `wsgi-apache-property-apache:${createHash('sha256').update(APACHE_DOCKERFILE).digest('hex').slice(0, 12)}`;

@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../generators/lib/package-root.js';
+import { capture } from '../helpers/commands.js';
 
 /** The piped access logger as generated (its only mustache tag is the version). */
 function loggerScript(): string {
@@ -19,19 +21,27 @@ const lines = (from: number, to: number) =>
 /** Starts the logger as Apache does (`python3 -I -S script`, lines on stdin). */
 function startLogger() {
   const child = spawn('python3', ['-I', '-S', loggerScript()], { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', chunk => (stdout += chunk));
-  child.stderr.on('data', chunk => (stderr += chunk));
-  const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
-  return { child, exited, output: () => stdout, errors: () => stderr };
+  const { stdout, stderr, closed } = capture(child);
+  return { child, exited: closed, output: stdout, errors: stderr };
+}
+
+/**
+ * Starts the logger and writes `line`, resolving once the logger has shown it, or after `ms`
+ * (the test's expect then says what was shown).
+ */
+async function loggerShowing(line: string, ms: number) {
+  const logger = startLogger();
+  logger.child.stdin.write(line);
+  const deadline = Date.now() + ms;
+  while (!logger.output().includes(line) && Date.now() < deadline) await sleep(10);
+  return logger;
 }
 
 describe('docker/access-log.py (Apache piped access logger)', () => {
   it('passes every line through, in order, and exits when Apache closes the pipe', async () => {
     const logger = startLogger();
     logger.child.stdin.write(lines(0, 500));
-    await new Promise(resolve => setTimeout(resolve, 120));
+    await sleep(120);
     logger.child.stdin.write(lines(500, 1000));
     logger.child.stdin.end();
     expect(await logger.exited).toBe(0);
@@ -40,23 +50,18 @@ describe('docker/access-log.py (Apache piped access logger)', () => {
   });
 
   it('shows a lone line within its batch interval, without waiting for more', async () => {
-    const logger = startLogger();
-    logger.child.stdin.write('single request\n');
-    const deadline = Date.now() + 2_000;
-    while (!logger.output().includes('single request') && Date.now() < deadline)
-      await new Promise(resolve => setTimeout(resolve, 10));
+    const logger = await loggerShowing('single request\n', 2_000);
     expect(logger.output()).toBe('single request\n');
     logger.child.stdin.end();
     expect(await logger.exited).toBe(0);
   });
 
   it('on SIGTERM writes what is already in the pipe before exiting', async () => {
-    const logger = startLogger();
-    logger.child.stdin.write('first\n');
-    await new Promise(resolve => setTimeout(resolve, 200));
+    // Shown means running, its signal handler installed (a fixed wait failed on a loaded machine).
+    const logger = await loggerShowing('first\n', 5_000);
     // Arrives while the logger sleeps between batches, then the stop signal.
     logger.child.stdin.write(lines(0, 200));
-    await new Promise(resolve => setTimeout(resolve, 5));
+    await sleep(5);
     logger.child.kill('SIGTERM');
     expect(await logger.exited).toBe(0);
     expect(logger.output()).toBe('first\n' + lines(0, 200));

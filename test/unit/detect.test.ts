@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { detectProject } from '../../generators/app/detect.js';
 import { extraModuleRoots, parseEntry } from '../../generators/app/entry.js';
-import { makeProject } from '../helpers/project.js';
-
-const DJANGO_MANAGE = `import os, sys
-def main():
-    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')
-`;
+import { makeProject, projectWith } from '../helpers/project.js';
+import { DJANGO_MANAGE, djangoProject, FLASK_APP, FLASK_FACTORY } from '../helpers/python-sources.js';
 
 describe('detectProject', () => {
   it('finds Django from manage.py, with STATIC_ROOT for collectstatic', () => {
-    const root = makeProject({
-      files: {
-        'manage.py': DJANGO_MANAGE,
-        'mysite/__init__.py': '',
-        'mysite/wsgi.py': 'application = get_wsgi_application()\n',
-        'mysite/settings.py': "STATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
-        'requirements.txt': 'django\n',
-      },
+    const root = projectWith({
+      ...djangoProject("STATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n"),
+      'requirements.txt': 'django\n',
     });
     expect(detectProject(root)).toMatchObject({
       framework: 'django',
@@ -30,36 +21,24 @@ describe('detectProject', () => {
   });
 
   it('understands os.path.join STATIC_ROOT and a custom STATIC_URL', () => {
-    const root = makeProject({
-      files: {
-        'manage.py': DJANGO_MANAGE,
-        'mysite/wsgi.py': '',
-        'mysite/settings.py': "STATIC_URL = '/assets/'\nSTATIC_ROOT = os.path.join(BASE_DIR, 'var', 'static')\n",
-      },
-    });
+    const root = projectWith(
+      djangoProject("STATIC_URL = '/assets/'\nSTATIC_ROOT = os.path.join(BASE_DIR, 'var', 'static')\n"),
+    );
     expect(detectProject(root).djangoStatic).toEqual({ url: '/assets', root: 'var/static' });
   });
 
   it('leaves Django static files alone without STATIC_ROOT or with a CDN URL', () => {
-    const files = {
-      'manage.py': DJANGO_MANAGE,
-      'mysite/wsgi.py': '',
-      'mysite/settings.py': "STATIC_URL = 'static/'\n",
-    };
-    expect(detectProject(makeProject({ files })).djangoStatic).toBeUndefined();
-    const cdn = {
-      ...files,
-      'mysite/settings.py': "STATIC_URL = 'https://cdn.example/'\nSTATIC_ROOT = 'staticfiles'\n",
-    };
-    expect(detectProject(makeProject({ files: cdn })).djangoStatic).toBeUndefined();
+    expect(detectProject(projectWith(djangoProject("STATIC_URL = 'static/'\n"))).djangoStatic).toBeUndefined();
+    const cdn = djangoProject("STATIC_URL = 'https://cdn.example/'\nSTATIC_ROOT = 'staticfiles'\n");
+    expect(detectProject(projectWith(cdn)).djangoStatic).toBeUndefined();
   });
 
   it.each<{ what: string; files: Record<string, string>; found: object }>([
     {
       what: 'a Flask app and an application factory, shallow files first',
       files: {
-        'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
-        'shop/__init__.py': 'from flask import Flask\n\ndef create_app():\n    return Flask(__name__)\n',
+        'app.py': FLASK_APP,
+        'shop/__init__.py': FLASK_FACTORY,
         'pyproject.toml': '[project]\nname = "shop"\ndependencies = ["flask"]\n',
       },
       found: { framework: 'flask', entryCandidates: ['app:app', 'shop:create_app()'], pyprojectDependencies: true },
@@ -76,7 +55,7 @@ describe('detectProject', () => {
     {
       what: 'nothing in virtualenvs and tests',
       files: {
-        '.venv/lib/flask_app.py': 'from flask import Flask\napp = Flask(__name__)\n',
+        '.venv/lib/flask_app.py': FLASK_APP,
         'venv/app.py': 'application = 1\n',
         'tests/test_app.py': 'application = 1\n',
       },
@@ -90,12 +69,8 @@ describe('detectProject', () => {
 describe('detectProject: Django below the root', () => {
   const SETTINGS =
     'from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\nSTATIC_URL = "static/"\n';
-  const nested = (dir: string, staticRoot = 'BASE_DIR / "staticfiles"') => ({
-    [`${dir}/manage.py`]: DJANGO_MANAGE,
-    [`${dir}/mysite/__init__.py`]: '',
-    [`${dir}/mysite/wsgi.py`]: 'application = get_wsgi_application()\n',
-    [`${dir}/mysite/settings.py`]: `${SETTINGS}STATIC_ROOT = ${staticRoot}\n`,
-  });
+  const nested = (dir: string, staticRoot = 'BASE_DIR / "staticfiles"') =>
+    djangoProject(`${SETTINGS}STATIC_ROOT = ${staticRoot}\n`, dir);
 
   it.each([['src'], ['backend'], ['src/backend']])(
     'finds manage.py in %s/ with its settings, entry and BASE_DIR-relative STATIC_ROOT',
@@ -165,14 +140,12 @@ describe('detectProject: Django below the root', () => {
 
 describe('detectProject: Python dependency files', () => {
   it('lists requirements.txt with its includes and the pyproject build backend', () => {
-    const root = makeProject({
-      files: {
-        'app.py': 'application = None\n',
-        'requirements.txt': '-r requirements/base.txt\n',
-        'requirements/base.txt': 'flask\n',
-        'pyproject.toml':
-          '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "app"\nversion = "1"\n',
-      },
+    const root = projectWith({
+      'app.py': 'application = None\n',
+      'requirements.txt': '-r requirements/base.txt\n',
+      'requirements/base.txt': 'flask\n',
+      'pyproject.toml':
+        '[build-system]\nrequires = ["hatchling"]\nbuild-backend = "hatchling.build"\n\n[project]\nname = "app"\nversion = "1"\n',
     });
     expect(detectProject(root)).toMatchObject({
       requirementsTxt: true,

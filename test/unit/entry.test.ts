@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { checkEntryCallable, formatEntry, parseEntry } from '../../generators/app/entry.js';
-import { makeProject } from '../helpers/project.js';
+import { makeProject, projectWith } from '../helpers/project.js';
+import { djangoProject } from '../helpers/python-sources.js';
 
-const root = makeProject({
-  files: {
-    'hello.py': 'application = None\n',
-    'mysite/__init__.py': '',
-    'mysite/wsgi.py': 'application = None\n',
-    'src/shop/__init__.py': 'def create_app():\n    pass\n',
-    'deploy/site.wsgi': 'application = None\n',
-  },
+const root = projectWith({
+  'hello.py': 'application = None\n',
+  'mysite/__init__.py': '',
+  'mysite/wsgi.py': 'application = None\n',
+  'src/shop/__init__.py': 'def create_app():\n    pass\n',
+  'deploy/site.wsgi': 'application = None\n',
 });
 
 describe('parseEntry', () => {
@@ -59,13 +58,7 @@ describe('parseEntry', () => {
 });
 
 describe('parseEntry with extra module roots (a Django project below the root)', () => {
-  const nested = makeProject({
-    files: {
-      'backend/manage.py': '',
-      'backend/mysite/__init__.py': '',
-      'backend/mysite/wsgi.py': 'application = None\n',
-    },
-  });
+  const nested = projectWith(djangoProject('', 'backend'));
   it('finds the module in an extra root, after the root and src/', () => {
     expect(parseEntry('mysite.wsgi:application', nested, ['backend'])).toMatchObject({
       module: 'mysite.wsgi',
@@ -81,26 +74,24 @@ describe('parseEntry with extra module roots (a Django project below the root)',
 });
 
 describe("checkEntryCallable: the callable exists and is called the right way (Python's ast)", () => {
-  const project = makeProject({
-    files: {
-      'hello.py': 'import os\n\ndef application(environ, start_response):\n    pass\n\ndef helper():\n    pass\n',
-      'myapp.py': 'from flask import Flask\n\ndef create_app(test_config=None):\n    return Flask(__name__)\n',
-      'wrapped.py': 'def application(environ, start_response):\n    pass\napplication = Middleware(application)\n',
-      'decorated.py': '@wrap\ndef application():\n    pass\n',
-      'star.py': 'from elsewhere import *\n',
-      'lazy.py': 'def __getattr__(name):\n    return None\n',
-      'conditional.py':
-        'try:\n    from fast import app\nexcept ImportError:\n    app = None\nif True:\n    for alias in []:\n        pass\n',
-      'needs.py': 'def make(config):\n    pass\n',
-      'newer.py':
-        'type Alias = int\ndef application(environ, start_response): pass\nmatch x:\n    case [a, *rest]: pass\n',
-      'broken.py': 'def application(environ, start_response)\n',
-      'pkg/__init__.py': '',
-      'pkg/sub.py': 'application = None\n',
-      'deploy/good.wsgi': 'from hello import application\n',
-      'deploy/empty.wsgi': 'import hello\n',
-      'deploy/factory.wsgi': 'def application():\n    pass\n',
-    },
+  const project = projectWith({
+    'hello.py': 'import os\n\ndef application(environ, start_response):\n    pass\n\ndef helper():\n    pass\n',
+    'myapp.py': 'from flask import Flask\n\ndef create_app(test_config=None):\n    return Flask(__name__)\n',
+    'wrapped.py': 'def application(environ, start_response):\n    pass\napplication = Middleware(application)\n',
+    'decorated.py': '@wrap\ndef application():\n    pass\n',
+    'star.py': 'from elsewhere import *\n',
+    'lazy.py': 'def __getattr__(name):\n    return None\n',
+    'conditional.py':
+      'try:\n    from fast import app\nexcept ImportError:\n    app = None\nif True:\n    for alias in []:\n        pass\n',
+    'needs.py': 'def make(config):\n    pass\n',
+    'newer.py':
+      'type Alias = int\ndef application(environ, start_response): pass\nmatch x:\n    case [a, *rest]: pass\n',
+    'broken.py': 'def application(environ, start_response)\n',
+    'pkg/__init__.py': '',
+    'pkg/sub.py': 'application = None\n',
+    'deploy/good.wsgi': 'from hello import application\n',
+    'deploy/empty.wsgi': 'import hello\n',
+    'deploy/factory.wsgi': 'def application():\n    pass\n',
   });
   const check = (text: string) => formatEntry(checkEntryCallable(parseEntry(text, project), project));
 

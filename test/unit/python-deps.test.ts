@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readPyproject, requirementFiles } from '../../generators/app/python-deps.js';
-import { makeProject } from '../helpers/project.js';
+import { makeProject, projectWith } from '../helpers/project.js';
 
 const pyproject = (text: string, files: Record<string, string> = {}) =>
   makeProject({ files: { 'pyproject.toml': text, ...files } });
@@ -47,20 +47,24 @@ describe('readPyproject', () => {
     });
   });
 
-  it('stops on Poetry dependencies without a [build-system], naming the file and poetry export', () => {
-    const text =
-      '[tool.poetry]\nname = "shop"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\nrequests = "*"\n';
-    expect(() => readPyproject(pyproject(text), false)).toThrow(
+  it.each([
+    [
+      'Poetry dependencies without a [build-system], naming the file and poetry export',
+      '[tool.poetry]\nname = "shop"\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\nrequests = "*"\n',
       /^pyproject\.toml: \[tool\.poetry\.dependencies\] \(flask, requests\) would not be installed: there is no \[build-system\] table .*\. Fix: add a \[build-system\] table .*poetry export -f requirements\.txt -o requirements\.txt\.$/,
-    );
-  });
-
-  it("stops on Poetry's package-mode = false even with a [build-system]", () => {
-    const text =
-      '[tool.poetry]\npackage-mode = false\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n';
-    expect(() => readPyproject(pyproject(text), false)).toThrow(
+    ],
+    [
+      "Poetry's package-mode = false even with a [build-system]",
+      '[tool.poetry]\npackage-mode = false\n\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\n\n[build-system]\nrequires = ["poetry-core"]\nbuild-backend = "poetry.core.masonry.api"\n',
       /^pyproject\.toml: .*package-mode = false.*\. Fix: export them with poetry export/,
-    );
+    ],
+    [
+      '[tool.pdm.dependencies] with neither [project].dependencies nor a build backend',
+      '[tool.pdm]\ndependencies = ["flask>=3"]\n',
+      /^pyproject\.toml: \[tool\.pdm\.dependencies\] \(flask\) would not be installed: .*\. Fix: move them to \[project\]\.dependencies, or export them with pdm export/,
+    ],
+  ])('stops on %s', (_case, text, message) => {
+    expect(() => readPyproject(pyproject(text), false)).toThrow(message);
   });
 
   it('accepts Poetry dependencies that requirements.txt or [project].dependencies already install', () => {
@@ -70,13 +74,6 @@ describe('readPyproject', () => {
     // Poetry 2: [project] lists them; [tool.poetry.dependencies] only adds sources or constraints.
     const poetry2 = `[project]\nname = "shop"\ndependencies = ["flask>=3"]\n\n${poetry}`;
     expect(readPyproject(pyproject(poetry2), false)).toEqual({ projectTable: true });
-  });
-
-  it('stops on [tool.pdm.dependencies] with neither [project].dependencies nor a build backend', () => {
-    const text = '[tool.pdm]\ndependencies = ["flask>=3"]\n';
-    expect(() => readPyproject(pyproject(text), false)).toThrow(
-      /^pyproject\.toml: \[tool\.pdm\.dependencies\] \(flask\) would not be installed: .*\. Fix: move them to \[project\]\.dependencies, or export them with pdm export/,
-    );
   });
 
   it('reports invalid TOML in one line with its position', () => {
@@ -100,20 +97,18 @@ describe('requirementFiles', () => {
   });
 
   it('follows -r, --requirement, -c and --constraint relative to the including file, recursively, each file once', () => {
-    const root = makeProject({
-      files: {
-        'requirements.txt': [
-          '# the app',
-          '-r requirements/prod.txt',
-          '--constraint=constraints.txt  # pins',
-          'flask',
-          '-r https://example.com/remote.txt',
-        ].join('\n'),
-        'requirements/prod.txt': '-rbase.txt\n--requirement "extra.txt"\n',
-        'requirements/base.txt': '-c ../constraints.txt\n-r prod.txt\nrequests\n',
-        'requirements/extra.txt': '-r \\\n  base.txt\n',
-        'constraints.txt': 'flask<4\n',
-      },
+    const root = projectWith({
+      'requirements.txt': [
+        '# the app',
+        '-r requirements/prod.txt',
+        '--constraint=constraints.txt  # pins',
+        'flask',
+        '-r https://example.com/remote.txt',
+      ].join('\n'),
+      'requirements/prod.txt': '-rbase.txt\n--requirement "extra.txt"\n',
+      'requirements/base.txt': '-c ../constraints.txt\n-r prod.txt\nrequests\n',
+      'requirements/extra.txt': '-r \\\n  base.txt\n',
+      'constraints.txt': 'flask<4\n',
     });
     expect(requirementFiles(root)).toEqual([
       'requirements.txt',

@@ -8,18 +8,17 @@ import {
   djangoRuntime,
   flaskInstanceDir,
 } from '../../generators/app/runtime-needs.js';
-import { makeProject } from '../helpers/project.js';
+import { projectWith } from '../helpers/project.js';
+import { FLASK_APP } from '../helpers/python-sources.js';
 
 const settings = (lines: string[]) =>
   ['from pathlib import Path', 'BASE_DIR = Path(__file__).resolve().parent.parent', ...lines, ''].join('\n');
 const django = (files: Record<string, string>, prefix = '') =>
-  makeProject({
-    files: {
-      [`${prefix}manage.py`]: "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n",
-      [`${prefix}site1/__init__.py`]: '',
-      [`${prefix}site1/wsgi.py`]: 'application = None\n',
-      ...files,
-    },
+  projectWith({
+    [`${prefix}manage.py`]: "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'site1.settings')\n",
+    [`${prefix}site1/__init__.py`]: '',
+    [`${prefix}site1/wsgi.py`]: 'application = None\n',
+    ...files,
   });
 
 describe('djangoRuntime', () => {
@@ -71,13 +70,11 @@ describe('djangoRuntime', () => {
 
 describe('Flask', () => {
   it('instance/ sits beside the top-level package or module, also in a src/ layout', () => {
-    const root = makeProject({
-      files: {
-        'app.py': 'from flask import Flask\napp = Flask(__name__)\n',
-        'src/pkg/__init__.py': '',
-        'src/pkg/web.py': 'from flask import Flask\ndef create_app():\n    return Flask(__name__)\n',
-        'plain.py': 'def application(e, s):\n    pass\n',
-      },
+    const root = projectWith({
+      'app.py': FLASK_APP,
+      'src/pkg/__init__.py': '',
+      'src/pkg/web.py': 'from flask import Flask\ndef create_app():\n    return Flask(__name__)\n',
+      'plain.py': 'def application(e, s):\n    pass\n',
     });
     expect(flaskInstanceDir(parseEntry('app:app', root), root)).toBe('instance');
     expect(flaskInstanceDir(parseEntry('pkg.web:create_app()', root), root)).toBe('src/instance');
@@ -85,12 +82,10 @@ describe('Flask', () => {
   });
 
   it('init-db runs only while the instance folder is empty; an app without one gets no init command', () => {
-    const root = makeProject({
-      files: {
-        'shop/__init__.py': 'from flask import Flask\napp = Flask(__name__)\n',
-        'shop/cli.py': "@app.cli.command('initdb')\ndef initdb():\n    pass\n",
-        'other.py': 'from flask import Flask\napp = Flask(__name__)\n',
-      },
+    const root = projectWith({
+      'shop/__init__.py': FLASK_APP,
+      'shop/cli.py': "@app.cli.command('initdb')\ndef initdb():\n    pass\n",
+      'other.py': FLASK_APP,
     });
     const facts = detectProject(root);
     expect(defaultInitCommands(parseEntry('shop:app', root), facts, root)).toEqual([

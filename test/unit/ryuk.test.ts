@@ -1,6 +1,6 @@
 import { REAPER_IMAGE } from 'testcontainers/build/reaper/reaper.js';
 import { describe, expect, it, vi } from 'vitest';
-import { ensureRyuk, ryukImage, type RyukEngine, shortReason } from '../../generators/lib/ryuk.js';
+import { ensureRyuk, ryukImage, type RyukEngine, type RyukOutcome, shortReason } from '../../generators/lib/ryuk.js';
 
 const IMAGE = 'testcontainers/ryuk:0.14.0';
 const OFFLINE =
@@ -10,26 +10,27 @@ function fakeEngine(present: boolean, pull: RyukEngine['pull'] = async () => {})
   return { hasImage: vi.fn(async () => present), pull: vi.fn(pull) };
 }
 
+/** ensureRyuk with `engine`, an empty environment and a recorded `say`; expects Ryuk kept, nothing said or set. */
+async function expectKept(engine: RyukEngine, outcome: RyukOutcome): Promise<void> {
+  const env: NodeJS.ProcessEnv = {};
+  const say = vi.fn();
+  expect(await ensureRyuk({ env, engine, say })).toEqual(outcome);
+  expect(env).toEqual({});
+  expect(say).not.toHaveBeenCalled();
+}
+
 describe('ensureRyuk', () => {
   it('keeps Ryuk when its image is present, without pulling', async () => {
-    const env: NodeJS.ProcessEnv = {};
     const engine = fakeEngine(true);
-    const say = vi.fn();
-    expect(await ensureRyuk({ env, engine, say })).toEqual({ ryuk: 'present', image: IMAGE });
+    await expectKept(engine, { ryuk: 'present', image: IMAGE });
     expect(engine.hasImage).toHaveBeenCalledWith(IMAGE);
     expect(engine.pull).not.toHaveBeenCalled();
-    expect(env).toEqual({});
-    expect(say).not.toHaveBeenCalled();
   });
 
   it('keeps Ryuk when its absent image pulls', async () => {
-    const env: NodeJS.ProcessEnv = {};
     const engine = fakeEngine(false);
-    const say = vi.fn();
-    expect(await ensureRyuk({ env, engine, say })).toEqual({ ryuk: 'pulled', image: IMAGE });
+    await expectKept(engine, { ryuk: 'pulled', image: IMAGE });
     expect(engine.pull).toHaveBeenCalledWith(IMAGE, expect.any(AbortSignal));
-    expect(env).toEqual({});
-    expect(say).not.toHaveBeenCalled();
   });
 
   it('turns Ryuk off with one line when the pull fails', async () => {

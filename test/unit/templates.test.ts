@@ -6,7 +6,7 @@ import { detectProject } from '../../generators/app/detect.js';
 import { GENERATED_FILES } from '../../generators/app/files.js';
 import { resolveAnswers } from '../../generators/app/options.js';
 import { toViewModel, type ViewModel } from '../../generators/app/view-model.js';
-import { makeProject, REPO_ROOT } from '../helpers/project.js';
+import { projectWith, REPO_ROOT } from '../helpers/project.js';
 
 const TEMPLATES = join(REPO_ROOT, 'templates');
 
@@ -18,20 +18,18 @@ function listTemplates(dir = TEMPLATES): string[] {
 
 /** A view with every optional part switched on: Django + static + pip deps + wheelhouse + apt packages + data dirs. */
 function fullView(): ViewModel {
-  const root = makeProject({
-    files: {
-      'manage.py': "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
-      'mysite/wsgi.py': 'application = None\n',
-      'mysite/settings.py': "STATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
-      'requirements.txt': 'django\n',
-      'pyproject.toml': '[project]\nname = "x"\n',
-      'wheelhouse/x.whl': '',
-      'media/.keep': '',
-    },
+  const root = projectWith({
+    'manage.py': "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
+    'mysite/wsgi.py': 'application = None\n',
+    'mysite/settings.py': "STATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
+    'requirements.txt': 'django\n',
+    'pyproject.toml': '[project]\nname = "x"\n',
+    'wheelhouse/x.whl': '',
+    'media/.keep': '',
   });
   const facts = detectProject(root);
   const answers = resolveAnswers(
-    { static: ['/media=media'], aptPackages: ['python3-django'], dataDirs: ['uploads'], kubernetes: true },
+    { static: ['/media=media'], aptPackages: ['libpq5'], dataDirs: ['uploads'], kubernetes: true },
     {},
     { root, facts },
   );

@@ -4,7 +4,6 @@ import {
   checkDaemonSize,
   dataVolumeName,
   parseAptPackages,
-  parseBase,
   parseDataDirs,
   parseProjectName,
   parseStaticMappings,
@@ -13,7 +12,8 @@ import {
 import { InputError } from '../../generators/lib/input-error.js';
 import { parseInteger, toList } from '../../generators/lib/parse.js';
 import { MAX_DAEMON_THREADS } from '../../generators/lib/tunables.js';
-import { makeProject } from '../helpers/project.js';
+import { emptyFiles, projectWith } from '../helpers/project.js';
+import { expectValidSuggestion } from '../helpers/project-names.js';
 
 describe('parseInteger', () => {
   it('accepts whole numbers in range, from strings and numbers', () => {
@@ -61,15 +61,7 @@ describe('parseProjectName', () => {
     );
   });
   it('every suggestion is a DNS-1035 label that parseProjectName keeps as it is', () => {
-    fc.assert(
-      fc.property(fc.string({ maxLength: 100, unit: 'binary' }), text => {
-        const name = suggestProjectName(text);
-        expect(name).toMatch(/^[a-z]([-a-z0-9]*[a-z0-9])?$/);
-        expect(name.length).toBeLessThanOrEqual(63);
-        expect(parseProjectName(name)).toBe(name);
-      }),
-      { numRuns: 2000 },
-    );
+    fc.assert(fc.property(fc.string({ maxLength: 100, unit: 'binary' }), expectValidSuggestion), { numRuns: 2000 });
   });
 });
 
@@ -103,14 +95,10 @@ describe('lists, packages, base', () => {
       /--apt-packages: "curl;rm -rf \/" is not a Debian package name/,
     );
   });
-  it('knows trixie and bookworm only', () => {
-    expect(parseBase('Bookworm')).toBe('bookworm');
-    expect(() => parseBase('buster')).toThrow(/--base: "buster" is not a supported Debian release.*trixie, bookworm/);
-  });
 });
 
 describe('parseStaticMappings', () => {
-  const root = makeProject({ files: { 'static/site.css': '', 'media/.keep': '' } });
+  const root = projectWith(emptyFiles('static/site.css', 'media/.keep'));
   it('maps URL prefixes to project directories, without trailing slashes', () => {
     expect(parseStaticMappings(['/static/=static', '/media=./media'], root)).toEqual([
       { url: '/static', dir: 'static' },
@@ -131,18 +119,11 @@ describe('parseStaticMappings', () => {
 });
 
 describe('parseStaticMappings: only public files', () => {
-  const root = makeProject({
-    files: {
-      'hello.py': '',
-      'static/site.css': '',
-      'static/.gitkeep': '',
-      'leaky/css/site.css': '',
-      'leaky/css/.env': 'SECRET_KEY=x\n',
-      'code/img/logo.png': '',
-      'code/tools.py': '',
-      'git/.git/config': '',
-      'cache/__pycache__/x.cpython-313.pyc': '',
-    },
+  const root = projectWith({
+    ...emptyFiles('hello.py', 'static/site.css', 'static/.gitkeep', 'leaky/css/site.css', 'code/img/logo.png'),
+    // Beside public files: what no static directory may hold.
+    ...emptyFiles('code/tools.py', 'git/.git/config', 'cache/__pycache__/x.cpython-313.pyc'),
+    'leaky/css/.env': 'SECRET_KEY=x\n',
   });
   it('accepts a directory of public files, placeholders such as .gitkeep included', () => {
     expect(parseStaticMappings('/static=static', root)).toEqual([{ url: '/static', dir: 'static' }]);
@@ -166,7 +147,7 @@ describe('parseStaticMappings: only public files', () => {
 });
 
 describe('parseDataDirs: directories the image does not need, one volume each', () => {
-  const root = makeProject({ files: { 'hello.py': '', 'docker/apache2.conf': '', 'uploads/a.png': '' } });
+  const root = projectWith(emptyFiles('hello.py', 'docker/apache2.conf', 'uploads/a.png'));
   it('accepts new and existing directories, dropping repeats', () => {
     expect(parseDataDirs(['uploads', 'media/files', './uploads'], root)).toEqual(['uploads', 'media/files']);
   });

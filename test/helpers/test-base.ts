@@ -1,0 +1,81 @@
+/**
+ * Which base the integration suite builds on (`WSGI_APACHE_TEST_BASE`, default the
+ * generator's default; `npm test` runs the suite once per base), and how a test app gets its
+ * Python libraries on that base here, where PyPI is unreachable:
+ * - on a Debian base, as Debian packages (`--apt-packages python3-flask`), which the
+ *   virtualenv sees through `--system-site-packages`;
+ * - on the python base, as wheels built from Debian's sources (images/build-wheelhouse.sh)
+ *   copied into the project's `wheelhouse/`, which the generated Dockerfile uses with
+ *   `PIP_NO_INDEX=1`: the route DOCKER.md gives users without an index. The same
+ *   wheelhouse holds mod_wsgi's sdist and setuptools for the build stage.
+ */
+import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { BASES, type BaseName, DEFAULT_BASE, parseBase } from '../../generators/app/bases.js';
+
+/** The base this run of the suite builds on. */
+export const TEST_BASE: BaseName = parseBase(process.env.WSGI_APACHE_TEST_BASE ?? DEFAULT_BASE);
+
+/** A library a test app imports: its Debian packages (trixie names) and its name on PyPI. */
+export interface Library {
+  apt: string[];
+  pip?: string;
+}
+
+/** The libraries the test apps use, each declared once. */
+export const LIBRARIES = {
+  flask: { apt: ['python3-flask'], pip: 'flask' },
+  // Debian's Django links the admin's jQuery from libjs-jquery; PyPI's ships it.
+  django: { apt: ['python3-django', 'libjs-jquery'], pip: 'django' },
+  flaskRestful: { apt: ['python3-flask-restful'], pip: 'flask-restful' },
+  flaskHttpauth: { apt: ['python3-flask-httpauth'], pip: 'flask-httpauth' },
+  werkzeug: { apt: ['python3-werkzeug'], pip: 'werkzeug' },
+  // A build backend for a pyproject.toml project: PyPI's comes from the wheelhouse with build isolation.
+  setuptools: { apt: ['python3-setuptools'] },
+} satisfies Record<string, Library>;
+
+/** Where images/build-wheelhouse.sh leaves the offline wheels (`WSGI_APACHE_WHEELHOUSE` overrides). */
+export const OFFLINE_WHEELHOUSE =
+  process.env.WSGI_APACHE_WHEELHOUSE ?? join(homedir(), '.cache', 'generator-wsgi-apache', 'wheelhouse-py3.13');
+
+/** Build args for a project whose `wheelhouse/` must be the only package source (set explicitly: a host may export its own). */
+export const WHEELHOUSE_ONLY = { PIP_NO_INDEX: '1', PIP_INDEX_URL: '', PIP_FIND_LINKS: '/tmp/wheelhouse' };
+
+/**
+ * Gives the project in `dir` what it needs on `base` to build offline, before it is scaffolded:
+ * on the python base the offline wheelhouse in `wheelhouse/` (beside any wheels already there)
+ * and the libraries' PyPI names in requirements.txt.
+ * @returns the generator flags for the base (`base`, and `apt-packages` on a Debian base)
+ * @throws Error naming images/build-wheelhouse.sh when the offline wheelhouse is missing
+ */
+export function provideLibraries(
+  dir: string,
+  libraries: readonly Library[] = [],
+  base: BaseName = TEST_BASE,
+): Record<string, unknown> {
+  if (!BASES[base].pypiModWsgi) {
+    const apt = libraries.flatMap(library => library.apt);
+    return apt.length > 0 ? { base, 'apt-packages': apt.join(',') } : { base };
+  }
+  if (!existsSync(join(OFFLINE_WHEELHOUSE, `mod_wsgi-${BASES[base].modWsgi}.tar.gz`))) {
+    throw new Error(
+      `${OFFLINE_WHEELHOUSE} has no mod_wsgi sdist: run \`bash images/build-wheelhouse.sh\` (or set WSGI_APACHE_WHEELHOUSE)`,
+    );
+  }
+  mkdirSync(join(dir, 'wheelhouse'), { recursive: true });
+  cpSync(OFFLINE_WHEELHOUSE, join(dir, 'wheelhouse'), { recursive: true });
+  const requirements = join(dir, 'requirements.txt');
+  const listed = existsSync(requirements) ? readFileSync(requirements, 'utf8').toLowerCase() : '';
+  const missing = libraries
+    .map(library => library.pip)
+    .filter((name): name is string => name !== undefined && !new RegExp(`^${name}\\b`, 'm').test(listed));
+  if (missing.length > 0)
+    appendFileSync(requirements, `${listed && !listed.endsWith('\n') ? '\n' : ''}${missing.join('\n')}\n`);
+  return { base };
+}
+
+/** The build args `composeBuild` needs for `dir` on the python base: its wheelhouse, no index. */
+export function offlineBuildEnv(dir: string): Record<string, string> {
+  return existsSync(join(dir, 'wheelhouse')) ? WHEELHOUSE_ONLY : {};
+}
