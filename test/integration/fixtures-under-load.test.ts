@@ -107,11 +107,24 @@ describe.each(FIXTURE_CASES)('$id fixture', fixtureCase => {
 
 afterAll(() => {
   console.log(
-    ['', 'fixture/shape         req/s   p50 ms  p99 ms  max ms  errors  5xx  wrong bodies', ...reports].join('\n'),
+    [
+      '',
+      'fixture/shape         req/s   p50 ms  p99 ms  max ms  errors  5xx  wrong bodies  server-closed',
+      ...reports,
+    ].join('\n'),
   );
 });
 
 function formatReport(label: string, r: LoadReport): string {
-  const cells = [r.requestsPerSecond.toFixed(0), r.p50, r.p99, r.max, r.errors, r.status5xx, r.mismatches];
+  const cells = [
+    r.requestsPerSecond.toFixed(0),
+    r.p50,
+    r.p99,
+    r.max,
+    r.errors,
+    r.status5xx,
+    r.mismatches,
+    r.serverClosed,
+  ];
   return `${label.padEnd(20)} ${cells.map(c => String(c).padStart(7)).join(' ')}`;
 }
