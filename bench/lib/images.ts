@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type Docker from 'dockerode';
-import { startPublished } from '../../test/helpers/docker-run.js';
+import { imagePythonVersion, startPublished } from '../../test/helpers/docker-run.js';
 import { aptPackages, type BenchApp } from './apps.js';
 import { type BuildSpec, buildImage, docker, imageSize, PREFIX } from './docker.js';
-import { copyFixture, fillWheelhouse, listRequirements, offlineWheelhouse, pipBuildArgs, scaffold } from './project.js';
+import { listRequirements } from '../../test/helpers/test-base.js';
+import { copyFixture, fillWheelhouse, offlineWheelhouse, pipBuildArgs, scaffold } from './project.js';
 import { IMAGE_KINDS, type ImageKind, type Variant } from './variants.js';
 import { WRK_IMAGE } from './wrk.js';
 
@@ -61,23 +62,6 @@ export interface BuildImagesOptions {
   kinds: ReadonlySet<ImageKind>;
   cold: ColdBuilds;
   log: (line: string) => void;
-}
-
-/**
- * The CPython version an image's Python is (its `PYTHON_VERSION`, as the official images set it).
- * @throws Error naming images/build-python-slim.sh when the image does not say
- */
-export async function imagePythonVersion(image: string): Promise<string> {
-  const info = await docker
-    .getImage(image)
-    .inspect()
-    .catch(() => undefined);
-  const version = info?.Config.Env?.find(entry => entry.startsWith('PYTHON_VERSION='))?.slice('PYTHON_VERSION='.length);
-  if (!version)
-    throw new Error(
-      `${image} ${info ? 'has no PYTHON_VERSION' : 'is missing'}: --python-build optimized needs it (images/build-python-slim.sh)`,
-    );
-  return version;
 }
 
 /** A build context made for one image, and how to build it. */

@@ -1,21 +1,19 @@
 // A fixture project as the benchmarks use it: copied to a temporary directory and
 // scaffolded by the generator from source, as the integration suite does
 // (test/helpers/project.ts), with flags only; and where its Python libraries come from.
-import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { FixtureApp } from '../../test/helpers/fixture-apps.js';
 import { BASES, type BaseName } from '../../generators/app/bases.js';
 import { makeProject, runGenerator } from '../../test/helpers/project.js';
-import { type Library, OFFLINE_WHEELHOUSE, provideLibraries, WHEELHOUSE_ONLY } from '../../test/helpers/test-base.js';
-
-/**
- * Where images/build-python-slim.sh leaves the CPython source tarball under python.org's
- * name (`WSGI_APACHE_PYTHON_SOURCE` overrides): `--python-build optimized` builds offline
- * with it in the project's wheelhouse/.
- */
-export const PYTHON_SOURCE_DIR =
-  process.env.WSGI_APACHE_PYTHON_SOURCE ?? join(homedir(), '.cache', 'generator-wsgi-apache', 'python-source');
+import {
+  type Library,
+  listRequirements,
+  OFFLINE_WHEELHOUSE,
+  provideLibraries,
+  providePythonSource,
+  WHEELHOUSE_ONLY,
+} from '../../test/helpers/test-base.js';
 
 /**
  * Whether builds on the python base use the offline wheelhouse (images/build-wheelhouse.sh):
@@ -39,19 +37,6 @@ export function copyFixture(app: Pick<FixtureApp, 'fixture' | 'prepare'>): strin
   const dir = makeProject({ fixture: app.fixture });
   app.prepare?.(dir);
   return dir;
-}
-
-/**
- * Appends the libraries' PyPI names that `requirements` (a requirements.txt) does not list yet.
- * Creates the file when there is something to list.
- */
-export function listRequirements(requirements: string, libraries: readonly Library[]): void {
-  const listed = existsSync(requirements) ? readFileSync(requirements, 'utf8') : '';
-  const missing = libraries
-    .map(library => library.pip)
-    .filter((name): name is string => name !== undefined && !new RegExp(`^${name}\\b`, 'im').test(listed));
-  if (missing.length > 0)
-    appendFileSync(requirements, `${listed && !listed.endsWith('\n') ? '\n' : ''}${missing.join('\n')}\n`);
 }
 
 /**
@@ -80,14 +65,7 @@ export function fillWheelhouse(wheelhouse: string, { pythonSource }: { pythonSou
   mkdirSync(wheelhouse, { recursive: true });
   if (!offlineWheelhouse()) return;
   cpSync(OFFLINE_WHEELHOUSE, wheelhouse, { recursive: true });
-  if (pythonSource === undefined) return;
-  const name = `Python-${pythonSource}.tar.xz`;
-  const found = [PYTHON_SOURCE_DIR, OFFLINE_WHEELHOUSE].map(d => join(d, name)).find(file => existsSync(file));
-  if (!found)
-    throw new Error(
-      `${name} is in neither ${PYTHON_SOURCE_DIR} nor ${OFFLINE_WHEELHOUSE}: run \`bash images/build-python-slim.sh\` (or set WSGI_APACHE_PYTHON_SOURCE)`,
-    );
-  copyFileSync(found, join(wheelhouse, name));
+  if (pythonSource !== undefined) providePythonSource(dirname(wheelhouse), pythonSource);
 }
 
 /**

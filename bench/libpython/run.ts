@@ -17,7 +17,7 @@ import { parseArgs, promisify } from 'node:util';
 import { median } from '../../generators/lib/stack-checks.js';
 import { FIXTURE_APPS } from '../../test/helpers/fixture-apps.js';
 import { buildImage, docker, PREFIX } from '../lib/docker.js';
-import { imagePythonVersion } from '../lib/images.js';
+import { imagePythonVersion } from '../../test/helpers/docker-run.js';
 import { offlineWheelhouse, pipBuildArgs, scaffold } from '../lib/project.js';
 import { IMAGE_KINDS } from '../lib/variants.js';
 

@@ -179,3 +179,20 @@ export class ContainerTracker {
     if (images.length > 0) await removeImages(...images);
   }
 }
+
+/**
+ * The CPython version an image's Python is (its `PYTHON_VERSION`, as the official images set it).
+ * @throws Error naming images/build-python-slim.sh when the image does not say
+ */
+export async function imagePythonVersion(image: string): Promise<string> {
+  const info = await new Docker()
+    .getImage(image)
+    .inspect()
+    .catch(() => undefined);
+  const version = info?.Config.Env?.find(entry => entry.startsWith('PYTHON_VERSION='))?.slice('PYTHON_VERSION='.length);
+  if (!version)
+    throw new Error(
+      `${image} ${info ? 'has no PYTHON_VERSION' : 'is missing'}: --python-build optimized needs it (images/build-python-slim.sh)`,
+    );
+  return version;
+}

@@ -9,7 +9,7 @@
  *   `PIP_NO_INDEX=1`: the route DOCKER.md gives users without an index. The same
  *   wheelhouse holds mod_wsgi's sdist and setuptools for the build stage.
  */
-import { appendFileSync, cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { BASES, type BaseName, DEFAULT_BASE, parseBase } from '../../generators/app/bases.js';
@@ -65,14 +65,47 @@ export function provideLibraries(
   }
   mkdirSync(join(dir, 'wheelhouse'), { recursive: true });
   cpSync(OFFLINE_WHEELHOUSE, join(dir, 'wheelhouse'), { recursive: true });
-  const requirements = join(dir, 'requirements.txt');
-  const listed = existsSync(requirements) ? readFileSync(requirements, 'utf8').toLowerCase() : '';
+  listRequirements(join(dir, 'requirements.txt'), libraries);
+  return { base };
+}
+
+/**
+ * Appends the libraries' PyPI names that `requirements` (a requirements.txt) does not list yet
+ * (case-insensitively). Creates the file when there is something to list.
+ */
+export function listRequirements(requirements: string, libraries: readonly Library[]): void {
+  const listed = existsSync(requirements) ? readFileSync(requirements, 'utf8') : '';
   const missing = libraries
     .map(library => library.pip)
-    .filter((name): name is string => name !== undefined && !new RegExp(`^${name}\\b`, 'm').test(listed));
+    .filter((name): name is string => name !== undefined && !new RegExp(`^${name}\\b`, 'im').test(listed));
   if (missing.length > 0)
     appendFileSync(requirements, `${listed && !listed.endsWith('\n') ? '\n' : ''}${missing.join('\n')}\n`);
-  return { base };
+}
+
+/**
+ * Where images/build-python-slim.sh leaves the CPython source tarball under python.org's
+ * name (`WSGI_APACHE_PYTHON_SOURCE` overrides): `--python-build optimized` builds offline
+ * with it in the project's wheelhouse/.
+ */
+export const PYTHON_SOURCE_DIR =
+  process.env.WSGI_APACHE_PYTHON_SOURCE ?? join(homedir(), '.cache', 'generator-wsgi-apache', 'python-source');
+
+/**
+ * Copies `Python-<version>.tar.xz` into `dir`/wheelhouse (created when missing), where the
+ * generator finds it for `--python-build optimized` without python.org.
+ * @param version - the full CPython version, e.g. `3.13.5` (the base image's PYTHON_VERSION)
+ * @throws Error naming images/build-python-slim.sh when neither {@link PYTHON_SOURCE_DIR} nor
+ *   the offline wheelhouse has the tarball
+ */
+export function providePythonSource(dir: string, version: string): void {
+  const name = `Python-${version}.tar.xz`;
+  const found = [PYTHON_SOURCE_DIR, OFFLINE_WHEELHOUSE].map(d => join(d, name)).find(file => existsSync(file));
+  if (!found)
+    throw new Error(
+      `${name} is in neither ${PYTHON_SOURCE_DIR} nor ${OFFLINE_WHEELHOUSE}: run \`bash images/build-python-slim.sh\` (or set WSGI_APACHE_PYTHON_SOURCE)`,
+    );
+  mkdirSync(join(dir, 'wheelhouse'), { recursive: true });
+  copyFileSync(found, join(dir, 'wheelhouse', name));
 }
 
 /** The build args `composeBuild` needs for `dir` on the python base: its wheelhouse, no index. */
