@@ -27,6 +27,28 @@ export interface ImageSpec {
   recipe: ImageRecipe;
 }
 
+/**
+ * A variant running a generated image with its own CMD on port 8080 (the image's
+ * `containerPort`), timed at start-up and run by default unless `more` says otherwise.
+ */
+function generatedVariant<const Id extends string, const Image extends ImageKind, const More extends Partial<Variant>>(
+  id: Id,
+  label: string,
+  image: Image,
+  more: More = {} as More,
+) {
+  return {
+    id,
+    label,
+    image,
+    containerPort: 8080,
+    command: () => undefined,
+    timeStartup: true,
+    byDefault: true,
+    ...more,
+  };
+}
+
 // `as const` keeps the kinds as literals (ImageKind, checked by the compiler).
 const IMAGES = {
   generated: {
@@ -100,44 +122,18 @@ const CORES = availableParallelism();
 // `as const` keeps the ids as literals (VariantId, checked by the compiler); the export
 // below is the same table typed as plain Variants.
 const TABLE = [
-  {
-    id: 'generated',
-    label: 'generated, Debian trixie',
-    image: 'generated',
-    containerPort: 8080,
-    command: () => undefined,
-    timeStartup: true,
-    byDefault: true,
-  },
-  {
-    // The same image with APACHE_ACCESS_LOG_FORMAT=off: what the default access log costs.
-    id: 'generated-log-off',
-    label: 'generated, Debian trixie, access log off',
-    image: 'generated',
-    containerPort: 8080,
-    command: () => undefined,
+  generatedVariant('generated', 'generated, Debian trixie', 'generated'),
+  // The same image with APACHE_ACCESS_LOG_FORMAT=off: what the default access log costs.
+  generatedVariant('generated-log-off', 'generated, Debian trixie, access log off', 'generated', {
     env: { APACHE_ACCESS_LOG_FORMAT: 'off' },
     timeStartup: false,
-    byDefault: true,
-  },
-  {
-    id: 'generated-python',
-    label: `generated, python:${PYTHON_VERSION}-slim (default)`,
-    image: 'generated-python',
-    containerPort: 8080,
-    command: () => undefined,
-    timeStartup: true,
-    byDefault: true,
-  },
-  {
-    id: 'generated-optimized',
-    label: `generated, python:${PYTHON_VERSION}-slim, optimized build`,
-    image: 'generated-optimized',
-    containerPort: 8080,
-    command: () => undefined,
-    timeStartup: true,
-    byDefault: true,
-  },
+  }),
+  generatedVariant('generated-python', `generated, python:${PYTHON_VERSION}-slim (default)`, 'generated-python'),
+  generatedVariant(
+    'generated-optimized',
+    `generated, python:${PYTHON_VERSION}-slim, optimized build`,
+    'generated-optimized',
+  ),
   {
     id: 'gunicorn-gthread',
     label: 'gunicorn gthread 2x5, Debian',
@@ -196,19 +192,13 @@ const TABLE = [
     timeStartup: true,
     byDefault: false,
   },
-  {
-    // The web server's own ceiling: the generated image answering a 22-byte static file
-    // through its Alias, never reaching Python. It starts as `generated` does.
-    id: 'apache-static',
-    label: 'Apache static file (ceiling)',
-    image: 'generated',
-    containerPort: 8080,
-    command: () => undefined,
+  // The web server's own ceiling: the generated image answering a 22-byte static file
+  // through its Alias, never reaching Python. It starts as `generated` does.
+  generatedVariant('apache-static', 'Apache static file (ceiling)', 'generated', {
     apps: ['hello'],
-    page: { path: '/static/site.css', verifyBody: body => body === 'body { color: #333; }\n' },
+    page: { path: '/static/site.css', verifyBody: (body: string) => body === 'body { color: #333; }\n' },
     timeStartup: false,
-    byDefault: true,
-  },
+  }),
 ] as const satisfies readonly Variant[];
 
 /**
