@@ -14,8 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { APPS, type BenchApp } from './lib/apps.js';
 import { renderChart } from './lib/chart.js';
-import { docker, imageSize, removeLeftovers } from './lib/docker.js';
-import { buildImages, type BuiltImage, COLD_BUILDS, type ColdBuilds, imageTag } from './lib/images.js';
+import { docker, removeLeftovers } from './lib/docker.js';
+import { buildImages, type BuiltImage, COLD_BUILDS, type ColdBuilds, describeImage, imageTag } from './lib/images.js';
 import { type LoadRun, loadVariant, type NetworkPath, NETWORK_PATHS } from './lib/load.js';
 import { measureReload } from './lib/reload.js';
 import { type BenchResult, type Machine, renderMarkdown, summarize } from './lib/report.js';
@@ -163,20 +163,14 @@ async function reportOnly(file: string, goals: BenchTargets): Promise<void> {
 async function reuseImages(apps: readonly BenchApp[], kinds: ReadonlySet<ImageKind>): Promise<BuiltImage[]> {
   const images: BuiltImage[] = [];
   for (const app of apps)
-    for (const kind of kinds) {
-      const tag = imageTag(app.id, kind);
-      const sizeBytes = await imageSize(tag);
-      if (sizeBytes === undefined) throw new Error(`--reuse-images: ${tag} does not exist; run once without it`);
-      images.push({
-        tag,
-        app: app.id,
-        kind,
-        baseImage: IMAGE_KINDS[kind].baseImage,
-        coldSeconds: NaN,
-        cachedSeconds: NaN,
-        sizeBytes,
-      });
-    }
+    for (const kind of kinds)
+      images.push(
+        await describeImage(
+          app.id,
+          kind,
+          `--reuse-images: ${imageTag(app.id, kind)} does not exist; run once without it`,
+        ),
+      );
   return images;
 }
 

@@ -44,6 +44,17 @@ export interface BuiltImage {
 /** The tag of an app's image of a kind, e.g. `wsgi-apache-bench-gunicorn-hello`. */
 export const imageTag = (app: string, kind: ImageKind): string => `${PREFIX}-${kind}-${app}`;
 
+/**
+ * An app's image of a kind as the engine has it: tag, FROM and size; build times NaN.
+ * @throws Error with `missing` when the engine has no such image
+ */
+export async function describeImage(app: string, kind: ImageKind, missing: string): Promise<BuiltImage> {
+  const tag = imageTag(app, kind);
+  const sizeBytes = await imageSize(tag);
+  if (sizeBytes === undefined) throw new Error(missing);
+  return { tag, app, kind, baseImage: IMAGE_KINDS[kind].baseImage, coldSeconds: NaN, cachedSeconds: NaN, sizeBytes };
+}
+
 /** bench/images/<name>.Dockerfile (an image kind's, or wrk's). */
 export const benchDockerfile = (root: string, name: string): string => join(root, 'bench/images', `${name}.Dockerfile`);
 
@@ -166,22 +177,16 @@ export async function buildImages({ root, apps, kinds, cold, log }: BuildImagesO
         coldDone.add(kind);
         const first = await buildImage({ ...spec, noCache: timeCold });
         const cachedSeconds = await buildImage(spec);
-        const sizeBytes = await imageSize(tag);
-        if (sizeBytes === undefined) throw new Error(`${tag}: built, but the engine does not know it`);
         const image: BuiltImage = {
-          tag,
-          app: app.id,
-          kind,
-          baseImage: IMAGE_KINDS[kind].baseImage,
+          ...(await describeImage(app.id, kind, `${tag}: built, but the engine does not know it`)),
           coldSeconds: timeCold ? first : NaN,
           ...(timeCold ? {} : { warmSeconds: first }),
           cachedSeconds,
-          sizeBytes,
           ...(withWheelhouse ? { wheelhouseBytes: await wheelhouseBytes(tag) } : {}),
         };
         built.push(image);
         log(
-          `built ${tag} FROM ${image.baseImage}: ${timeCold ? 'cold' : 'warm cache'} ${first.toFixed(1)} s, cached ${cachedSeconds.toFixed(2)} s, ${(sizeBytes / 1e6).toFixed(1)} MB${image.wheelhouseBytes ? ` (${(image.wheelhouseBytes / 1e6).toFixed(1)} MB of it the offline wheelhouse)` : ''}`,
+          `built ${tag} FROM ${image.baseImage}: ${timeCold ? 'cold' : 'warm cache'} ${first.toFixed(1)} s, cached ${cachedSeconds.toFixed(2)} s, ${(image.sizeBytes / 1e6).toFixed(1)} MB${image.wheelhouseBytes ? ` (${(image.wheelhouseBytes / 1e6).toFixed(1)} MB of it the offline wheelhouse)` : ''}`,
         );
       } finally {
         for (const dir of dirs) rmSync(dir, { recursive: true, force: true });

@@ -49,6 +49,17 @@ function generatedVariant<const Id extends string, const Image extends ImageKind
   };
 }
 
+/** A variant running gunicorn (`command`) on port 8000 in a gunicorn image, timed at start-up. */
+function gunicornVariant<const Id extends string, const Image extends ImageKind>(
+  id: Id,
+  label: string,
+  image: Image,
+  command: (app: BenchApp) => string[],
+  byDefault = true,
+) {
+  return { id, label, image, containerPort: 8000, command, timeStartup: true, byDefault };
+}
+
 // `as const` keeps the kinds as literals (ImageKind, checked by the compiler).
 const IMAGES = {
   generated: {
@@ -134,33 +145,22 @@ const TABLE = [
     `generated, python:${PYTHON_VERSION}-slim, optimized build`,
     'generated-optimized',
   ),
-  {
-    id: 'gunicorn-gthread',
-    label: 'gunicorn gthread 2x5, Debian',
-    image: 'gunicorn',
-    containerPort: 8000,
-    command: app => gunicornGthread(app.gunicornApp),
-    timeStartup: true,
-    byDefault: true,
-  },
-  {
-    id: 'gunicorn-gthread-python',
-    label: `gunicorn gthread 2x5, python:${PYTHON_VERSION}-slim`,
-    image: 'gunicorn-python',
-    containerPort: 8000,
-    command: app => gunicornGthread(app.gunicornApp),
-    timeStartup: true,
-    byDefault: true,
-  },
-  {
-    id: 'gunicorn-sync',
-    label: `gunicorn sync x${2 * CORES + 1}, Debian`,
-    image: 'gunicorn',
-    containerPort: 8000,
-    command: app => ['gunicorn', '--workers', String(2 * CORES + 1), '--bind', '0.0.0.0:8000', app.gunicornApp],
-    timeStartup: true,
-    byDefault: false,
-  },
+  gunicornVariant('gunicorn-gthread', 'gunicorn gthread 2x5, Debian', 'gunicorn', app =>
+    gunicornGthread(app.gunicornApp),
+  ),
+  gunicornVariant(
+    'gunicorn-gthread-python',
+    `gunicorn gthread 2x5, python:${PYTHON_VERSION}-slim`,
+    'gunicorn-python',
+    app => gunicornGthread(app.gunicornApp),
+  ),
+  gunicornVariant(
+    'gunicorn-sync',
+    `gunicorn sync x${2 * CORES + 1}, Debian`,
+    'gunicorn',
+    app => ['gunicorn', '--workers', String(2 * CORES + 1), '--bind', '0.0.0.0:8000', app.gunicornApp],
+    false,
+  ),
   {
     // --http-socket closes the connection after each response without saying so, which a
     // keep-alive client sees as one read error per response (performance-baseline.md §1);

@@ -44,26 +44,25 @@ function dynamicSection(image: string, path: string): string {
 
 // Only the python base has --python-build (the generator refuses it on Debian's bases).
 describe.runIf(TEST_BASE === 'python')('--python-build optimized (flask fixture)', () => {
-  let dir: string;
+  // The project, and its production stack once started.
+  let project = '';
   let stack: StartedDockerComposeEnvironment | undefined;
-  let baseUrl: string;
-  let containerId: string;
+  let baseUrl = '';
 
   beforeAll(async () => {
-    dir = makeProject({ fixture: app.fixture });
-    providePythonSource(dir, await imagePythonVersion(BASE_IMAGE));
-    await scaffoldOnBase(dir, { name: NAME, python: PYTHON, 'python-build': 'optimized', ...app.flags }, app.libraries);
-    const seconds = composeBuild(dir);
-    console.log(`[timing] optimized: scaffold + build ${seconds.toFixed(1)} s (cached after the first run)`);
+    project = makeProject({ fixture: app.fixture });
+    providePythonSource(project, await imagePythonVersion(BASE_IMAGE));
+    const flags = { name: NAME, python: PYTHON, 'python-build': 'optimized', ...app.flags };
+    await scaffoldOnBase(project, flags, app.libraries);
+    console.log(`[timing] optimized: build ${composeBuild(project).toFixed(1)} s (cached after the first run)`);
     const port = await freePort();
-    stack = await composeUp(dir, NAME, 'production', { PUBLISH_PORT: String(port) });
-    containerId = stack.getContainer(`${NAME}-1`).getId();
+    stack = await composeUp(project, NAME, 'production', { PUBLISH_PORT: String(port) });
     baseUrl = `http://127.0.0.1:${port}`;
   }, 1_800_000);
 
   afterAll(async () => {
     await removeStack(stack);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    if (project) rmSync(project, { recursive: true, force: true });
   });
 
   it("links libpython with the initial-exec TLS model, which the official image's lacks", () => {
@@ -94,7 +93,8 @@ describe.runIf(TEST_BASE === 'python')('--python-build optimized (flask fixture)
     try {
       assertCleanLoad(report, 2000);
     } catch (error) {
-      throw new Error(`${(error as Error).message}\n--- container log ---\n${containerLogs(containerId, 40)}`);
+      const logs = containerLogs(stack!.getContainer(`${NAME}-1`).getId(), 40);
+      throw new Error(`${(error as Error).message}\n--- container log ---\n${logs}`);
     }
   });
 });

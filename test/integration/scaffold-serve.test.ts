@@ -16,19 +16,22 @@ import { freePort, pollUntil } from '../helpers/net.js';
 const NAME = 'wsgi-apache-e2e-plain';
 const CONTAINER = `${NAME}-1`;
 
-/** Builds and starts `files` with Testcontainers, publishing on `port`, until `container` is healthy. */
-async function up(
-  dir: string,
-  files: string[],
-  port: number,
-  container = CONTAINER,
-): Promise<StartedDockerComposeEnvironment> {
-  return new DockerComposeEnvironment(dir, files)
+/** A stack started from `files`, and where it answers on 127.0.0.1. */
+interface Served {
+  stack: StartedDockerComposeEnvironment;
+  url: string;
+}
+
+/** Builds and starts the project's stack from `files` on a free 127.0.0.1 port; healthy when it returns. */
+async function serve(dir: string, files: string[], container = CONTAINER): Promise<Served> {
+  const port = await freePort();
+  const stack = await new DockerComposeEnvironment(dir, files)
     .withBuild()
     .withEnvironment({ PUBLISH_PORT: String(port) })
     .withWaitStrategy(container, Wait.forHealthCheck())
     .withStartupTimeout(120_000)
     .up();
+  return { stack, url: `http://127.0.0.1:${port}` };
 }
 
 describe('scaffold a plain WSGI app and serve it with docker compose', () => {
@@ -38,44 +41,42 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
   });
 
   describe('production shape: compose.yaml alone', () => {
-    let stack: StartedDockerComposeEnvironment | undefined;
-    let port: number;
+    let served: Served | undefined;
     beforeAll(async () => {
-      port = await freePort();
-      stack = await up(dir, ['compose.yaml'], port);
+      served = await serve(dir, ['compose.yaml']);
     });
-    afterAll(() => removeStack(stack));
+    afterAll(() => removeStack(served?.stack));
 
     it('answers 200 with the app body on 127.0.0.1', async () => {
-      const response = await fetch(`http://127.0.0.1:${port}/`);
+      const response = await fetch(`${served!.url}/`);
       expect(response.status).toBe(200);
       expect(await response.text()).toBe('Hello from plain WSGI\n');
       expect(response.headers.get('server')).toBe('Apache');
     });
 
     it('serves static files through Apache with their content type', async () => {
-      const response = await fetch(`http://127.0.0.1:${port}/static/site.css`);
+      const response = await fetch(`${served!.url}/static/site.css`);
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/css');
       expect(await response.text()).toBe(readFileSync(join(dir, 'static/site.css'), 'utf8'));
     });
 
     it('passes apache2 -t inside the image', async () => {
-      const result = await stack!.getContainer(CONTAINER).exec(APACHE_CONFIG_TEST);
+      const result = await served!.stack.getContainer(CONTAINER).exec(APACHE_CONFIG_TEST);
       expect(result.output).toContain('Syntax OK');
       expect(result.exitCode).toBe(0);
     });
 
     it('runs the app as the unprivileged app user in daemon processes, Apache as PID 1', async () => {
-      const whoami = (await (await fetch(`http://127.0.0.1:${port}/whoami`)).json()) as { uid: number; pid: number };
+      const whoami = (await (await fetch(`${served!.url}/whoami`)).json()) as { uid: number; pid: number };
       expect(whoami.uid).toBe(10001);
       expect(whoami.pid).not.toBe(1);
-      const ps = await stack!.getContainer(CONTAINER).exec(['cat', '/proc/1/cmdline']);
+      const ps = await served!.stack.getContainer(CONTAINER).exec(['cat', '/proc/1/cmdline']);
       expect(ps.output.replaceAll('\0', ' ')).toMatch(/^\/usr\/sbin\/apache2 -DFOREGROUND/);
     });
 
     it('starts with reload and debug off: no bind mount, daemon mode, no MOD_WSGI_DEBUG_MODE', async () => {
-      const env = await stack!
+      const env = await served!.stack
         .getContainer(CONTAINER)
         .exec([
           'sh',
@@ -83,7 +84,7 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
           'echo "reload=$WSGI_RELOAD_ON_CHANGES debug=${WSGI_DEBUG_MODE:-unset} debugger=${WSGI_DEBUGGER:-unset}"; mount | grep -c " /srv/app " || true',
         ]);
       expect(env.output.trim().split('\n')).toEqual(['reload=0 debug=unset debugger=unset', '0']);
-      const whoami = (await (await fetch(`http://127.0.0.1:${port}/whoami`)).json()) as {
+      const whoami = (await (await fetch(`${served!.url}/whoami`)).json()) as {
         pid: number;
         debug_mode: string | null;
       };
@@ -93,27 +94,25 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
   });
 
   describe('development shape: compose.yaml + compose.override.yaml', () => {
-    let stack: StartedDockerComposeEnvironment | undefined;
-    let port: number;
+    let served: Served | undefined;
     beforeAll(async () => {
-      port = await freePort();
-      stack = await up(dir, ['compose.yaml', 'compose.override.yaml'], port);
+      served = await serve(dir, ['compose.yaml', 'compose.override.yaml']);
     });
     afterAll(async () => {
       writeFileSync(
         join(dir, 'hello.py'),
         readFileSync(join(dir, 'hello.py'), 'utf8').replace('Hello, edited', 'Hello from plain WSGI'),
       );
-      await removeStack(stack);
+      await removeStack(served?.stack);
     });
 
     it('serves the bind-mounted source and shows an edit on a later request', async () => {
-      const first = await fetch(`http://127.0.0.1:${port}/`);
+      const first = await fetch(`${served!.url}/`);
       expect(await first.text()).toBe('Hello from plain WSGI\n');
       const source = join(dir, 'hello.py');
       writeFileSync(source, readFileSync(source, 'utf8').replace('Hello from plain WSGI', 'Hello, edited'));
       const edited = await pollUntil(
-        `http://127.0.0.1:${port}/`,
+        `${served!.url}/`,
         (status, body) => status === 200 && body === 'Hello, edited\n',
         15_000,
       );
@@ -124,19 +123,17 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
 
 describe('the bookworm alternative (Python 3.11, mod_wsgi 4.9)', () => {
   const name = 'wsgi-apache-e2e-bookworm';
-  let stack: StartedDockerComposeEnvironment | undefined;
-  let port: number;
+  let served: Served | undefined;
   beforeAll(async () => {
     const dir = await scaffoldFixture('plain-wsgi', name, { base: 'bookworm' });
-    port = await freePort();
-    stack = await up(dir, ['compose.yaml'], port, `${name}-1`);
+    served = await serve(dir, ['compose.yaml'], `${name}-1`);
   });
-  afterAll(() => removeStack(stack));
+  afterAll(() => removeStack(served?.stack));
 
   it('builds FROM debian:bookworm-slim and serves the app with mod_wsgi 4.9', async () => {
-    const response = await fetch(`http://127.0.0.1:${port}/`);
+    const response = await fetch(`${served!.url}/`);
     expect(await response.text()).toBe('Hello from plain WSGI\n');
-    const container = stack!.getContainer(`${name}-1`);
+    const container = served!.stack.getContainer(`${name}-1`);
     const check = await container.exec(APACHE_CONFIG_TEST);
     expect(check.exitCode).toBe(0);
     const version = await container.exec([
