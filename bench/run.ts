@@ -22,6 +22,10 @@ import { type BenchResult, type Machine, renderMarkdown, summarize } from './lib
 import { measureStartup, type StartupResult } from './lib/startup.js';
 import { type BenchTargets, loadTargets } from './lib/targets.js';
 import { DEFAULT_VARIANTS, IMAGE_KINDS, type ImageKind, servesApp, type Variant, VARIANTS } from './lib/variants.js';
+import { toList } from '../generators/lib/parse.js';
+
+const APP_IDS = APPS.map(app => app.id);
+const VARIANT_IDS = VARIANTS.map(variant => variant.id);
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -103,10 +107,7 @@ ${Object.entries(IMAGE_KINDS)
   if (values['report-only']) return { kind: 'report-only', file: values['report-only'] };
 
   const list = (text: string, known: readonly string[], what: string) => {
-    const ids = text
-      .split(',')
-      .map(s => s.trim())
-      .filter(Boolean);
+    const ids = toList(text);
     for (const id of ids)
       if (!known.includes(id)) throw new Error(`--${what}: unknown "${id}"; choose from ${known.join(', ')}`);
     return ids;
@@ -116,16 +117,8 @@ ${Object.entries(IMAGE_KINDS)
     if (!Number.isInteger(n) || n < 0) throw new Error(`--${what}: "${text}" is not a whole number`);
     return n;
   };
-  const appIds = list(
-    values.apps,
-    APPS.map(a => a.id),
-    'apps',
-  );
-  const variantIds = list(
-    values.variants,
-    VARIANTS.map(v => v.id),
-    'variants',
-  );
+  const appIds = list(values.apps, APP_IDS, 'apps');
+  const variantIds = list(values.variants, VARIANT_IDS, 'variants');
   return {
     kind: 'run',
     options: {

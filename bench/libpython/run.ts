@@ -17,6 +17,7 @@ import { parseArgs, promisify } from 'node:util';
 import { median } from '../../generators/lib/stack-checks.js';
 import { FIXTURE_APPS } from '../../test/helpers/fixture-apps.js';
 import { buildImage, docker, PREFIX } from '../lib/docker.js';
+import { ISOLATED_RUN } from '../../test/helpers/commands.js';
 import { imagePythonVersion } from '../../test/helpers/docker-run.js';
 import { offlineWheelhouse, pipBuildArgs, scaffold } from '../lib/project.js';
 import { IMAGE_KINDS } from '../lib/variants.js';
@@ -123,7 +124,7 @@ async function buildFor(build: Build): Promise<void> {
 
 /** Runs `command` in `tag` with KIND set; returns the loop times it printed. */
 async function loopTimes(tag: string, kind: string, command: string[]): Promise<number[]> {
-  const { stdout } = await run('docker', ['run', '--rm', '--network', 'none', '-e', `KIND=${kind}`, tag, ...command]);
+  const { stdout } = await run('docker', [...ISOLATED_RUN, '-e', `KIND=${kind}`, tag, ...command]);
   const times = [...stdout.matchAll(/^\S+: ([\d.]+) ms$/gm)].map(match => Number(match[1]));
   if (times.length === 0) throw new Error(`${tag} ${command.join(' ')} printed no loop time:\n${stdout}`);
   return times;
@@ -132,16 +133,7 @@ async function loopTimes(tag: string, kind: string, command: string[]): Promise<
 /** The interpreter's version and configure line, for the record. */
 async function describeBuild(build: Build): Promise<{ version: string; configArgs: string }> {
   const script = 'import sys, sysconfig; print(sys.version.split()[0]); print(sysconfig.get_config_var("CONFIG_ARGS"))';
-  const { stdout } = await run('docker', [
-    'run',
-    '--rm',
-    '--network',
-    'none',
-    build.tag,
-    build.interpreter,
-    '-c',
-    script,
-  ]);
+  const { stdout } = await run('docker', [...ISOLATED_RUN, build.tag, build.interpreter, '-c', script]);
   const [version = '', configArgs = ''] = stdout.trim().split('\n');
   return { version, configArgs };
 }

@@ -12,6 +12,9 @@ export interface Ids {
 }
 
 /** Whether the tests run as root (they do in CI, under `bash .ci/run`). */
+/** `docker run` for a throw-away container without a network: the start of its arguments. */
+export const ISOLATED_RUN = ['run', '--rm', '--network', 'none'] as const;
+
 export const IS_ROOT = process.getuid?.() === 0;
 
 /**

@@ -26,6 +26,7 @@ import {
   tunableFor,
   TUNABLES,
 } from '../../generators/lib/tunables.js';
+import { ISOLATED_RUN } from '../helpers/commands.js';
 import { KUBERNETES_MODELS } from '../helpers/kubernetes.js';
 import { FIXTURES, REPO_ROOT } from '../helpers/project.js';
 
@@ -663,18 +664,7 @@ export function apacheConfigTest(cases: string[]): (string | undefined)[] {
     '  if out=$( ( . "$dir/envvars" && apache2 -t -f "$dir/apache2.conf" ) 2>&1 ); then echo "case $n ok"; else echo "case $n failed: $(printf %s "$out" | tr "\\n" " ")"; fi',
     'done',
   ].join('\n');
-  const run = dockerHeavy([
-    'run',
-    '--rm',
-    '--network',
-    'none',
-    '-v',
-    `${batch}:/cases:ro`,
-    APACHE_IMAGE,
-    'sh',
-    '-c',
-    script,
-  ]);
+  const run = dockerHeavy([...ISOLATED_RUN, '-v', `${batch}:/cases:ro`, APACHE_IMAGE, 'sh', '-c', script]);
   if (run.status !== 0) throw new Error(`apache2 -t batch did not run: ${run.stderr}`);
   const results = new Map<number, string | undefined>();
   for (const line of run.stdout.split('\n')) {
