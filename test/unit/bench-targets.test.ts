@@ -17,6 +17,11 @@ import {
 } from '../../bench/lib/targets.js';
 import { DEFAULT_VARIANTS, familyAnchor, IMAGE_KINDS, VARIANTS } from '../../bench/lib/variants.js';
 
+/** A target as `evaluate` reports it. */
+function evaluated(name: string, goal: string, measured: string, met: boolean) {
+  return { name, goal, measured, met };
+}
+
 /** What a synthetic run measured; the rest is filled in. */
 interface Sample {
   rps: number;
@@ -139,12 +144,14 @@ describe('ratio targets', () => {
       evaluate(FLASK_VS_PYTHON_GTHREAD, runs),
       'generated-python, flask: requests/s ×gunicorn-gthread-python at 64 connections (published)',
     );
-    expect(target).toEqual({
-      name: 'generated-python, flask: requests/s ×gunicorn-gthread-python at 64 connections (published)',
-      goal: '≥ 1.2×',
-      measured: '1.25 [1.10–1.30]',
-      met: true,
-    });
+    expect(target).toEqual(
+      evaluated(
+        'generated-python, flask: requests/s ×gunicorn-gthread-python at 64 connections (published)',
+        '≥ 1.2×',
+        '1.25 [1.10–1.30]',
+        true,
+      ),
+    );
   });
 
   it('are met by the median: a lower requests/s median, a higher p99 or CPU median is not met', () => {
@@ -247,18 +254,18 @@ describe('other targets', () => {
     });
     const targets = evaluate(FLASK_VS_PYTHON_GTHREAD, runs).filter(t => t.name.includes('socket errors'));
     expect(targets).toEqual([
-      {
-        name: 'generated-python: socket errors at 64 connections (all apps and paths)',
-        goal: '0',
-        measured: '3 of 7800 requests',
-        met: false,
-      },
-      {
-        name: 'generated-optimized: socket errors at 64 connections (all apps and paths)',
-        goal: '0',
-        measured: '0 of 8400 requests',
-        met: true,
-      },
+      evaluated(
+        'generated-python: socket errors at 64 connections (all apps and paths)',
+        '0',
+        '3 of 7800 requests',
+        false,
+      ),
+      evaluated(
+        'generated-optimized: socket errors at 64 connections (all apps and paths)',
+        '0',
+        '0 of 8400 requests',
+        true,
+      ),
     ]);
   });
 
@@ -268,12 +275,14 @@ describe('other targets', () => {
       'generated-log-off': [{ rps: 1000 }, { rps: 1000 }, { rps: 1000 }],
     });
     const [cost] = evaluate(goals(), runs).filter(t => t.name.includes('access log'));
-    expect(cost).toEqual({
-      name: 'generated, hello: access log on (default), throughput cost vs off at 64 connections (published)',
-      goal: '≤ 10%',
-      measured: '10.0 [5.0–20.0] %',
-      met: true,
-    });
+    expect(cost).toEqual(
+      evaluated(
+        'generated, hello: access log on (default), throughput cost vs off at 64 connections (published)',
+        '≤ 10%',
+        '10.0 [5.0–20.0] %',
+        true,
+      ),
+    );
   });
 
   it('image size ratios leave out the offline wheelhouse an image carries', () => {
@@ -290,12 +299,12 @@ describe('other targets', () => {
     const g = goals({ imageSize: [{ kind: 'generated-python', reference: 'gunicorn-python', maxRatio: 1.1 }] });
     const targets = evaluate(g, [], [image('generated-python', 260e6, 40e6), image('gunicorn-python', 210e6, 0)]);
     expect(targets).toEqual([
-      {
-        name: 'hello: image size, generated-python ×gunicorn-python, less the offline wheelhouse',
-        goal: '≤ 1.1×',
-        measured: '1.05× (220 / 210 MB)',
-        met: true,
-      },
+      evaluated(
+        'hello: image size, generated-python ×gunicorn-python, less the offline wheelhouse',
+        '≤ 1.1×',
+        '1.05× (220 / 210 MB)',
+        true,
+      ),
     ]);
   });
 });
