@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StartedDockerComposeEnvironment } from 'testcontainers';
+import { getContainerRuntimeClient, type StartedDockerComposeEnvironment } from 'testcontainers';
 import { BASES } from '../../generators/app/bases.js';
 import { assertCleanLoad, runLoad } from '../../generators/lib/stack-checks.js';
 import { composeBuild, composeUp, containerLogs, removeStack } from '../helpers/compose.js';
@@ -50,6 +50,9 @@ describe.runIf(TEST_BASE === 'python')('--python-build optimized (flask fixture)
   let baseUrl = '';
 
   beforeAll(async () => {
+    // Found before the long build: probed right after a first, 15-minute build, Testcontainers
+    // once reported "Could not find a working container runtime strategy".
+    await getContainerRuntimeClient();
     project = makeProject({ fixture: app.fixture });
     providePythonSource(project, await imagePythonVersion(BASE_IMAGE));
     const flags = { name: NAME, python: PYTHON, 'python-build': 'optimized', ...app.flags };
