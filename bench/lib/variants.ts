@@ -77,9 +77,19 @@ const IMAGES = {
     baseImage: BASES.python.image(PYTHON_VERSION),
     recipe: { generator: 'python', flags: { python: PYTHON_VERSION, 'python-build': 'optimized' } },
   },
+  'generated-bookworm': {
+    label: 'generated, --base bookworm (Debian 12: Python 3.11, mod_wsgi 4.9.4)',
+    baseImage: BASES.bookworm.image(PYTHON_VERSION),
+    recipe: { generator: 'bookworm', flags: {} },
+  },
   gunicorn: {
     label: "Debian's gunicorn and Python (static /usr/bin/python3.13)",
     baseImage: 'debian:trixie-slim',
+    recipe: { dockerfile: 'gunicorn', pip: false },
+  },
+  'gunicorn-bookworm': {
+    label: "Debian 12's gunicorn and Python (static /usr/bin/python3.11)",
+    baseImage: BASES.bookworm.image(PYTHON_VERSION),
     recipe: { dockerfile: 'gunicorn', pip: false },
   },
   'gunicorn-python': {
@@ -146,6 +156,10 @@ const TABLE = [
     'generated-optimized',
   ),
   gunicornVariant('gunicorn-gthread', 'gunicorn gthread 2x5, Debian', 'gunicorn', app =>
+    gunicornGthread(app.gunicornApp),
+  ),
+  generatedVariant('generated-bookworm', 'generated, Debian bookworm', 'generated-bookworm'),
+  gunicornVariant('gunicorn-gthread-bookworm', 'gunicorn gthread 2x5, Debian bookworm', 'gunicorn-bookworm', app =>
     gunicornGthread(app.gunicornApp),
   ),
   gunicornVariant(
@@ -236,7 +250,11 @@ export const DEFAULT_VARIANTS: readonly Variant[] = VARIANTS.filter(variant => v
  * The gunicorn gthread anchors, one per base image: the report's ×gthread column takes a
  * variant's ratio to the anchor on its own image's base.
  */
-export const ANCHORS: readonly VariantId[] = ['gunicorn-gthread', 'gunicorn-gthread-python'];
+export const ANCHORS: readonly VariantId[] = [
+  'gunicorn-gthread',
+  'gunicorn-gthread-bookworm',
+  'gunicorn-gthread-python',
+];
 
 /** The anchor of a variant no longer in {@link VARIANTS} (runs before the bases: all on Debian). */
 const LEGACY_ANCHOR: VariantId = 'gunicorn-gthread';
