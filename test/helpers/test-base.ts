@@ -32,7 +32,9 @@ export const LIBRARIES = {
   flaskHttpauth: { apt: ['python3-flask-httpauth'], pip: 'flask-httpauth' },
   werkzeug: { apt: ['python3-werkzeug'], pip: 'werkzeug' },
   // A build backend for a pyproject.toml project: PyPI's comes from the wheelhouse with build isolation.
-  setuptools: { apt: ['python3-setuptools'] },
+  // Without isolation, bookworm's setuptools 66 builds the editable wheel with python3-wheel's
+  // bdist_wheel (setuptools has its own only from 70.1).
+  setuptools: { apt: ['python3-setuptools', 'python3-wheel'] },
 } satisfies Record<string, Library>;
 
 /** Where images/build-wheelhouse.sh leaves the offline wheels (`WSGI_APACHE_WHEELHOUSE` overrides). */
