@@ -316,6 +316,7 @@ describe('summaries', () => {
     expect(familyAnchor('generated-python')).toBe('gunicorn-gthread-python');
     expect(familyAnchor('generated-optimized')).toBe('gunicorn-gthread-python');
     expect(familyAnchor('gunicorn-gthread-python')).toBe('gunicorn-gthread-python');
+    expect(familyAnchor('generated-bookworm')).toBe('gunicorn-gthread-bookworm');
     // Results from before the bases name variants that ran on Debian only.
     expect(familyAnchor('mod-wsgi-express')).toBe('gunicorn-gthread');
     const runs = [
