@@ -18,9 +18,7 @@ const PYTHON_REQUESTS = {
 
 describe('parseBase', () => {
   it('knows the official Python image and two Debian releases; debian means trixie', () => {
-    expect(parseBase('Python')).toBe('python');
-    expect(parseBase('Bookworm')).toBe('bookworm');
-    expect(parseBase('debian')).toBe('trixie');
+    expect(['Python', 'Bookworm', 'debian'].map(parseBase)).toEqual(['python', 'bookworm', 'trixie']);
     expect(() => parseBase('buster')).toThrow(/--base: "buster" is not a supported base.*python, trixie, bookworm/);
   });
 });
@@ -62,12 +60,8 @@ describe('the project says which Python: .python-version, runtime.txt, requires-
   });
   it('requires-python picks the newest version it allows (PEP 440), a patch bound included', () => {
     const pick = (spec: string) => defaultPythonVersion('python', { source: 'pyproject.toml', text: spec });
-    expect(pick('>=3.10,<3.13')).toBe('3.12');
-    expect(pick('~=3.11.0')).toBe('3.11');
-    expect(pick('>=3.12.1')).toBe('3.13');
-    expect(pick('==3.10.*')).toBe('3.10');
-    expect(pick('>=4')).toBe('3.13');
-    expect(pick('not a specifier')).toBe('3.13');
+    const specifiers = ['>=3.10,<3.13', '~=3.11.0', '>=3.12.1', '==3.10.*', '>=4', 'not a specifier'];
+    expect(specifiers.map(pick)).toEqual(['3.12', '3.11', '3.13', '3.10', '3.13', '3.13']);
   });
   it('a Debian base has one Python whatever the project asks', () => {
     expect(defaultPythonVersion('bookworm', { source: '.python-version', text: '3.13' })).toBe('3.11');

@@ -18,8 +18,17 @@ import {
 import { DEFAULT_VARIANTS, familyAnchor, IMAGE_KINDS, VARIANTS } from '../../bench/lib/variants.js';
 
 /** A target as `evaluate` reports it. */
-function evaluated(name: string, goal: string, measured: string, met: boolean) {
-  return { name, goal, measured, met };
+/** A target as one line, `name: goal → measured (met|not met|not measured)`, so a test reads like the report. */
+function line(target: { name: string; goal: string; measured: string; met: boolean | null }): string {
+  const verdict = target.met === null ? 'not measured' : target.met ? 'met' : 'not met';
+  return `${target.name}: ${target.goal} → ${target.measured} (${verdict})`;
+}
+
+/** The targets `goals` sets for `runs` whose name holds `part`, each as its `line`. */
+function linesAbout(part: string, ...args: Parameters<typeof evaluate>): string[] {
+  return evaluate(...args)
+    .filter(t => t.name.includes(part))
+    .map(line);
 }
 
 /** What a synthetic run measured; the rest is filled in. */
@@ -144,13 +153,8 @@ describe('ratio targets', () => {
       evaluate(FLASK_VS_PYTHON_GTHREAD, runs),
       'generated-python, flask: requests/s ×gunicorn-gthread-python at 64 connections (published)',
     );
-    expect(target).toEqual(
-      evaluated(
-        'generated-python, flask: requests/s ×gunicorn-gthread-python at 64 connections (published)',
-        '≥ 1.2×',
-        '1.25 [1.10–1.30]',
-        true,
-      ),
+    expect(line(target)).toBe(
+      'generated-python, flask: requests/s ×gunicorn-gthread-python at 64 connections (published): ≥ 1.2× → 1.25 [1.10–1.30] (met)',
     );
   });
 
@@ -196,18 +200,9 @@ describe('ratio targets', () => {
       'gunicorn-gthread-python': [{ rps: 700 }, { rps: 700 }, { rps: 700 }],
       'gunicorn-gthread': [{ rps: 1000 }, { rps: 1000 }, { rps: 1000 }],
     });
-    const targets = evaluate(g, runs).filter(t => t.name.includes('requests/s'));
-    expect(targets.map(t => [t.name, t.measured, t.met])).toEqual([
-      [
-        'generated-optimized, django: requests/s ×gunicorn-gthread-python at 64 connections (published)',
-        '1.29 [1.29–1.30]',
-        true,
-      ],
-      [
-        'generated-optimized, django: requests/s ×gunicorn-gthread at 64 connections (published)',
-        '0.91 [0.90–0.91]',
-        false,
-      ],
+    expect(linesAbout('requests/s', g, runs)).toEqual([
+      'generated-optimized, django: requests/s ×gunicorn-gthread-python at 64 connections (published): ≥ 1.2× → 1.29 [1.29–1.30] (met)',
+      'generated-optimized, django: requests/s ×gunicorn-gthread at 64 connections (published): ≥ 1.0× → 0.91 [0.90–0.91] (not met)',
     ]);
   });
 
@@ -220,14 +215,9 @@ describe('ratio targets', () => {
       ...rounds('hello', { 'generated-python': [{ rps: 5000 }], 'gunicorn-gthread-python': [{ rps: 4000 }] }),
       ...rounds('hello', { 'generated-python': [{ rps: 9000 }] }, 'direct'),
     ];
-    const targets = evaluate(g, runs).filter(t => t.name.includes('×'));
-    expect(targets.map(t => [t.name, t.measured, t.met])).toEqual([
-      [
-        'generated-python, hello: requests/s ×gunicorn-gthread-python at 64 connections (published)',
-        '1.25 [1.25–1.25]',
-        true,
-      ],
-      ['generated-python, hello: requests/s ×gunicorn-gthread-python at 64 connections (direct)', 'n/a', null],
+    expect(linesAbout('×', g, runs)).toEqual([
+      'generated-python, hello: requests/s ×gunicorn-gthread-python at 64 connections (published): ≥ 1.0× → 1.25 [1.25–1.25] (met)',
+      'generated-python, hello: requests/s ×gunicorn-gthread-python at 64 connections (direct): ≥ 1.0× → n/a (not measured)',
     ]);
   });
 
@@ -252,20 +242,9 @@ describe('other targets', () => {
       'generated-optimized': [{ rps: 1400 }],
       'gunicorn-gthread-python': [{ rps: 1000, socketErrors: 9 }],
     });
-    const targets = evaluate(FLASK_VS_PYTHON_GTHREAD, runs).filter(t => t.name.includes('socket errors'));
-    expect(targets).toEqual([
-      evaluated(
-        'generated-python: socket errors at 64 connections (all apps and paths)',
-        '0',
-        '3 of 7800 requests',
-        false,
-      ),
-      evaluated(
-        'generated-optimized: socket errors at 64 connections (all apps and paths)',
-        '0',
-        '0 of 8400 requests',
-        true,
-      ),
+    expect(linesAbout('socket errors', FLASK_VS_PYTHON_GTHREAD, runs)).toEqual([
+      'generated-python: socket errors at 64 connections (all apps and paths): 0 → 3 of 7800 requests (not met)',
+      'generated-optimized: socket errors at 64 connections (all apps and paths): 0 → 0 of 8400 requests (met)',
     ]);
   });
 
@@ -274,15 +253,9 @@ describe('other targets', () => {
       generated: [{ rps: 900 }, { rps: 950 }, { rps: 800 }],
       'generated-log-off': [{ rps: 1000 }, { rps: 1000 }, { rps: 1000 }],
     });
-    const [cost] = evaluate(goals(), runs).filter(t => t.name.includes('access log'));
-    expect(cost).toEqual(
-      evaluated(
-        'generated, hello: access log on (default), throughput cost vs off at 64 connections (published)',
-        '≤ 10%',
-        '10.0 [5.0–20.0] %',
-        true,
-      ),
-    );
+    expect(linesAbout('access log', goals(), runs)).toEqual([
+      'generated, hello: access log on (default), throughput cost vs off at 64 connections (published): ≤ 10% → 10.0 [5.0–20.0] % (met)',
+    ]);
   });
 
   it('image size ratios leave out the offline wheelhouse an image carries', () => {
@@ -298,27 +271,25 @@ describe('other targets', () => {
     });
     const g = goals({ imageSize: [{ kind: 'generated-python', reference: 'gunicorn-python', maxRatio: 1.1 }] });
     const targets = evaluate(g, [], [image('generated-python', 260e6, 40e6), image('gunicorn-python', 210e6, 0)]);
-    expect(targets).toEqual([
-      evaluated(
-        'hello: image size, generated-python ×gunicorn-python, less the offline wheelhouse',
-        '≤ 1.1×',
-        '1.05× (220 / 210 MB)',
-        true,
-      ),
+    expect(targets.map(line)).toEqual([
+      'hello: image size, generated-python ×gunicorn-python, less the offline wheelhouse: ≤ 1.1× → 1.05× (220 / 210 MB) (met)',
     ]);
   });
 });
 
 describe('summaries', () => {
   it('take ×gthread against the gthread anchor on the same base image', () => {
-    expect(familyAnchor('generated')).toBe('gunicorn-gthread');
-    expect(familyAnchor('generated-log-off')).toBe('gunicorn-gthread');
-    expect(familyAnchor('generated-python')).toBe('gunicorn-gthread-python');
-    expect(familyAnchor('generated-optimized')).toBe('gunicorn-gthread-python');
-    expect(familyAnchor('gunicorn-gthread-python')).toBe('gunicorn-gthread-python');
-    expect(familyAnchor('generated-bookworm')).toBe('gunicorn-gthread-bookworm');
-    // Results from before the bases name variants that ran on Debian only.
-    expect(familyAnchor('mod-wsgi-express')).toBe('gunicorn-gthread');
+    // mod-wsgi-express: results from before the bases name variants that ran on Debian only.
+    const anchorOf = {
+      generated: 'gunicorn-gthread',
+      'generated-log-off': 'gunicorn-gthread',
+      'generated-python': 'gunicorn-gthread-python',
+      'generated-optimized': 'gunicorn-gthread-python',
+      'gunicorn-gthread-python': 'gunicorn-gthread-python',
+      'generated-bookworm': 'gunicorn-gthread-bookworm',
+      'mod-wsgi-express': 'gunicorn-gthread',
+    };
+    expect(Object.fromEntries(Object.keys(anchorOf).map(id => [id, familyAnchor(id)]))).toEqual(anchorOf);
     const runs = [
       ...rounds('flask', {
         'generated-python': [{ rps: 1300, cpu: 300 }],

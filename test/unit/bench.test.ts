@@ -80,18 +80,13 @@ describe('countersFromStats', () => {
     expect(counters).toEqual({ cpuNanos: 5_000_000_000, memoryBytes: 42_000_000 });
   });
 
-  it('subtracts cgroup v2 inactive_file', () => {
-    expect(
-      countersFromStats({ cpu_stats: cpu, memory_stats: { usage: 30_000_000, stats: { inactive_file: 1_000_000 } } })
-        .memoryBytes,
-    ).toBe(29_000_000);
-  });
-
-  it('falls back to cgroup v1 cache', () => {
-    expect(
-      countersFromStats({ cpu_stats: cpu, memory_stats: { usage: 30_000_000, stats: { cache: 2_000_000 } } })
-        .memoryBytes,
-    ).toBe(28_000_000);
+  it.each([
+    ['subtracts cgroup v2 inactive_file', { inactive_file: 1_000_000 }, 29_000_000],
+    ['falls back to cgroup v1 cache', { cache: 2_000_000 }, 28_000_000],
+  ])('%s', (_name, stats, memoryBytes) => {
+    expect(countersFromStats({ cpu_stats: cpu, memory_stats: { usage: 30_000_000, stats } }).memoryBytes).toBe(
+      memoryBytes,
+    );
   });
 
   it('reads a sample without memory figures (a stopped container) as 0 bytes', () => {

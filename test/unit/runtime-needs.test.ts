@@ -76,9 +76,12 @@ describe('Flask', () => {
       'src/pkg/web.py': 'from flask import Flask\ndef create_app():\n    return Flask(__name__)\n',
       'plain.py': 'def application(e, s):\n    pass\n',
     });
-    expect(flaskInstanceDir(parseEntry('app:app', root), root)).toBe('instance');
-    expect(flaskInstanceDir(parseEntry('pkg.web:create_app()', root), root)).toBe('src/instance');
-    expect(flaskInstanceDir(parseEntry('plain:application', root), root)).toBeUndefined();
+    const instanceDirOf = (entry: string) => flaskInstanceDir(parseEntry(entry, root), root);
+    expect(['app:app', 'pkg.web:create_app()', 'plain:application'].map(instanceDirOf)).toEqual([
+      'instance',
+      'src/instance',
+      undefined,
+    ]);
   });
 
   it('init-db runs only while the instance folder is empty; an app without one gets no init command', () => {
