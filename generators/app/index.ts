@@ -21,7 +21,7 @@ import { buildImage, DockerUnavailableError, pipBuildArgs } from '../lib/docker-
 import { InputError } from '../lib/input-error.js';
 import { packageRoot } from '../lib/package-root.js';
 import { renderTemplate } from '../lib/render.js';
-import { checkWritable, commitAllOrNothing, hasTerminal } from '../lib/transaction.js';
+import { checkWritable, commitAllOrNothing, conflicterOptionsOf, hasTerminal } from '../lib/transaction.js';
 import { detectProject } from './detect.js';
 import { GENERATED_FILES } from './files.js';
 import {
@@ -197,9 +197,7 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
     this.config.set({ ...storedAnswers(this.#answers) });
     for (const [destination, contents] of files) this.fs.write(join(root, destination), contents);
 
-    const conflicter =
-      (this.env as unknown as { conflicterOptions?: { force?: boolean; dryRun?: boolean; bail?: boolean } })
-        .conflicterOptions ?? {};
+    const conflicter = conflicterOptionsOf(this.env);
     if (conflicter.dryRun) {
       this.#cleared = true;
       return;
@@ -268,7 +266,7 @@ See DOCKER.md for tuning and the files written.`);
     // The development shape bind-mounts these from the host; a missing one would be
     // created by the Docker engine as root and be unwritable for the host user.
     await commitAllOrNothing(
-      this.env as never,
+      { sharedFs: this.env.sharedFs, adapter: this.env.adapter, conflicterOptions: conflicterOptionsOf(this.env) },
       root,
       this.#view.dataDirs.map(({ dir }) => join(root, dir)),
     );

@@ -22,7 +22,14 @@ import {
 } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
-import { createConflicterTransform, createYoResolveTransform, forceYoFiles } from '@yeoman/conflicter';
+import type { InputOutputAdapter } from '@yeoman/adapter/types';
+import {
+  type ConflicterOptions,
+  createConflicterTransform,
+  createYoResolveTransform,
+  forceYoFiles,
+} from '@yeoman/conflicter';
+import type { Store } from 'mem-fs';
 import type { MemFsEditorFile } from 'mem-fs-editor';
 import {
   clearFileState,
@@ -300,11 +307,20 @@ function fixFor(error: unknown, where: string): string {
 
 /** What {@link commitAllOrNothing} needs of a yeoman-environment: its shared in-memory file system, adapter and conflicter options. */
 export interface CommitEnvironment {
-  sharedFs: {
-    pipeline(options: { filter?: (file: MemFsEditorFile) => boolean }, ...transforms: unknown[]): Promise<void>;
-  };
-  adapter: unknown;
-  conflicterOptions?: { dryRun?: boolean; [option: string]: unknown };
+  sharedFs: Store<MemFsEditorFile>;
+  adapter: InputOutputAdapter;
+  /** Set by yeoman-environment from `--force`, `--bail`, `--dry-run`; absent from @yeoman/types' view of it. */
+  conflicterOptions?: ConflicterOptions;
+}
+
+/**
+ * yeoman-environment's conflicter options (from `--force`, `--bail`, `--dry-run`), which it keeps on
+ * the environment outside @yeoman/types' interface.
+ * @returns the options, `{}` when the environment has none
+ */
+export function conflicterOptionsOf(env: object): ConflicterOptions {
+  const options = 'conflicterOptions' in env ? env.conflicterOptions : undefined;
+  return typeof options === 'object' && options !== null ? options : {};
 }
 
 /**
@@ -352,7 +368,7 @@ export async function commitAllOrNothing(
     { filter: file => isFilePending(file) || file.path.endsWith('.yo-resolve') },
     createYoResolveTransform(),
     forceYoFiles(),
-    createConflicterTransform(env.adapter as never, env.conflicterOptions as never),
+    createConflicterTransform(env.adapter, env.conflicterOptions),
     collect,
   );
   applyAllOrNothing(resolve(root), changes, env.conflicterOptions?.dryRun ? [] : dirs);
