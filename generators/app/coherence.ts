@@ -41,7 +41,10 @@ export function codePaths(entry: WsgiEntry): string[] {
  * - no data directory overlaps Django's `STATIC_ROOT`, which the build fills (`--data-dir`);
  * - `--python-build optimized` only on the `python` base, whose Python it rebuilds;
  * - no Debian `python3-*` package on the `python` base: Debian builds those for its own
- *   /usr/bin/python3, which the image's Python and virtualenv never see (`--apt-packages`).
+ *   /usr/bin/python3, which the image's Python and virtualenv never see (`--apt-packages`);
+ * - no `--proxy` prefix equal to, inside or around a `--static` URL (mod_proxy would take
+ *   the requests Apache should serve from disk, or the reverse), and the health path not
+ *   behind one: the probes would check another service (`--proxy`).
  * @param answers - every answer, each already valid on its own (from resolveAnswers)
  * @throws InputError for the first rule broken, naming the flag and the fix
  */
@@ -69,6 +72,7 @@ export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContex
       `pick another name, e.g. --name ${answers.name}-app`,
     );
   }
+  checkProxyRoutes(answers);
   const code = codePaths(answers.entry);
   for (const mapping of answers.static) {
     const served = code.find(path => isAncestorOrSelf(mapping.dir, path));
@@ -101,6 +105,31 @@ export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContex
         '--data-dir',
         `"${dir}" holds ${held.what} (${held.path}), which would then be left out of the image: a data directory is a volume, not part of the build`,
         'pick a directory that holds no code, e.g. --data-dir data',
+      );
+    }
+  }
+}
+
+/** True when URL prefix `outer` is `inner` or a path-segment prefix of it (`/a` of `/a/b`, not of `/ab`). */
+function coversUrl(outer: string, inner: string): boolean {
+  return inner === outer || inner.startsWith(`${outer}/`);
+}
+
+function checkProxyRoutes(answers: ParsedAnswers): void {
+  for (const route of answers.proxies) {
+    const mapping = answers.static.find(m => coversUrl(route.url, m.url) || coversUrl(m.url, route.url));
+    if (mapping !== undefined) {
+      throw new InputError(
+        '--proxy',
+        `${route.url} overlaps --static ${mapping.url}: one prefix cannot be both a proxy and files on disk`,
+        'give the proxied service and the static files prefixes of their own, e.g. --proxy /svc=...',
+      );
+    }
+    if (coversUrl(route.url, answers.healthPath.split('?')[0])) {
+      throw new InputError(
+        '--health-path',
+        `${answers.healthPath} goes to ${route.upstream} (--proxy ${route.url}), so the probes would check that service, not this app`,
+        'pick a path the WSGI app answers, e.g. --health-path /',
       );
     }
   }

@@ -8,14 +8,16 @@ export interface GeneratedFile {
   destination: string;
   /** written only when this holds; always when absent */
   when?: (view: ViewModel) => boolean;
+  /** the user's file once written: created when missing, never rewritten by a re-generation (not even with --force) */
+  once?: boolean;
 }
 
 /**
  * The file written at `destination` from `templates/<destination>.mustache`; a leading dot is
  * dropped from the template's name because npm leaves `.dockerignore`-like dot-files out of packages.
  */
-function generated(destination: string, when?: (view: ViewModel) => boolean): GeneratedFile {
-  return { template: `${destination.replace(/^\./, '')}.mustache`, destination, when };
+function generated(destination: string, when?: (view: ViewModel) => boolean, once = false): GeneratedFile {
+  return { template: `${destination.replace(/^\./, '')}.mustache`, destination, when, once };
 }
 
 const kubernetes = (view: ViewModel) => view.kubernetes;
@@ -29,6 +31,8 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   generated('.dockerignore'),
   generated('DOCKER.md'),
   generated('docker/apache2.conf'),
+  // Your own Apache directives (rewrite rules, redirects, headers): docker/apache2.conf includes it.
+  generated('docker/apache/local.conf', undefined, true),
   generated('docker/envvars'),
   generated('docker/start-apache'),
   generated('docker/entrypoint'),

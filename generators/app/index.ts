@@ -192,7 +192,7 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
 
   writing(): void {
     const root = this.destinationRoot();
-    const files = renderFiles(this.#view, template => this.fs.read(this.templatePath(template)));
+    const files = renderFiles(this.#view, template => this.fs.read(this.templatePath(template)), root);
     // .yo-rc.json goes through mem-fs like every file: it reaches the disk in the same commit, or not at all.
     this.config.set({ ...storedAnswers(this.#answers) });
     for (const [destination, contents] of files) this.fs.write(join(root, destination), contents);
@@ -374,7 +374,7 @@ See DOCKER.md for tuning and the files written.`);
     try {
       const answers = resolveAnswers({}, this.#stored, this.#context);
       const view = toViewModel(answers, this.#context.facts, this.#context.root, readVersion());
-      const files = renderFiles(view, template => this.fs.read(this.templatePath(template)));
+      const files = renderFiles(view, template => this.fs.read(this.templatePath(template)), this.#context.root);
       return new Map([...files].map(([destination, contents]) => [join(this.#context.root, destination), contents]));
     } catch {
       return undefined;
@@ -383,16 +383,19 @@ See DOCKER.md for tuning and the files written.`);
 }
 
 /**
- * Every generated file's project-relative destination and content for `view`, in the order of GENERATED_FILES.
+ * Every generated file's project-relative destination and content for `view`, in the order of GENERATED_FILES;
+ * a file that becomes the user's (`once`) only while it is missing under `root`.
  * @throws Error when a template is missing from the package
  */
 function renderFiles(
   view: ViewModel,
   readTemplate: (template: string) => string | null | undefined,
+  root: string,
 ): Map<string, string> {
   const files = new Map<string, string>();
   for (const file of GENERATED_FILES) {
     if (file.when && !file.when(view)) continue;
+    if (file.once && existsSync(join(root, file.destination))) continue;
     const template = readTemplate(file.template);
     if (template === null || template === undefined)
       throw new Error(`template ${file.template} is missing from the package`);

@@ -10,6 +10,8 @@
 import { basename } from 'node:path';
 import { checkEntryCallable, extraModuleRoots, formatEntry, parseEntry, type WsgiEntry } from './entry.js';
 import { checkAnswerCombination } from './coherence.js';
+import { parseApacheModules } from './apache-modules.js';
+import { formatProxyRoutes, parseProxyRoutes, type ProxyRoute } from './proxy-routes.js';
 import { defaultDataDirs, defaultHealthPath, defaultInitCommands } from './runtime-needs.js';
 import type { ProjectFacts } from './detect.js';
 import { parseInteger } from '../lib/parse.js';
@@ -78,15 +80,20 @@ export interface Answers {
   healthPath: string;
   /** shell commands run once before serving (Compose service `init`, Kubernetes init container) */
   initCommands: string[];
+  /** Apache modules to load for the project's own `docker/apache/*.conf`, Debian names (`apache-modules.ts`) */
+  apacheModules: string[];
+  /** other HTTP services behind this Apache, `/prefix=http://service:port` (`proxy-routes.ts`) */
+  proxies: string[];
 }
 
 /**
- * The answers as the generator works with them: `entry` and `static` parsed once, by
+ * The answers as the generator works with them: `entry`, `static` and `proxies` parsed once, by
  * {@link resolveAnswers}; {@link storedAnswers} formats them back for `.yo-rc.json`.
  */
-export type ParsedAnswers = Omit<Answers, 'entry' | 'static'> & {
+export type ParsedAnswers = Omit<Answers, 'entry' | 'static' | 'proxies'> & {
   entry: WsgiEntry;
   static: StaticMapping[];
+  proxies: ProxyRoute[];
 };
 
 /** What parsers and defaults may look at. */
@@ -268,6 +275,29 @@ export const FIELDS: readonly Field[] = [
       withEntry(ctx, earlier, entry => defaultInitCommands(entry, ctx.facts, ctx.root)) ?? [],
     parse: raw => parseInitCommands(raw),
     format: value => value.join(' && '),
+  },
+  {
+    key: 'apacheModules',
+    flag: 'apache-modules',
+    description:
+      'Apache modules your docker/apache/*.conf needs, comma-separated Debian names (e.g. rewrite,headers; their dependencies come along)',
+    prompt: false,
+    list: true,
+    defaultValue: () => [],
+    parse: raw => parseApacheModules(raw),
+    format: value => value.join(','),
+  },
+  {
+    key: 'proxies',
+    flag: 'proxy',
+    description:
+      'Another HTTP service behind this Apache, URL=UPSTREAM, repeatable (e.g. --proxy /svc=http://other:8000 for a Compose service)',
+    prompt: false,
+    list: true,
+    defaultValue: () => [],
+    parse: raw => parseProxyRoutes(raw),
+    store: formatProxyRoutes,
+    format: value => value.join(','),
   },
 ];
 

@@ -43,6 +43,9 @@ const DNS_1035_LABEL = /^[a-z](?:[-a-z0-9]*[a-z0-9])?$/;
  */
 const COMPOSE_EXTENSION_PREFIX = 'x-';
 
+/** A URL path prefix other than `/`, without a trailing slash, in characters Apache's config and YAML take unquoted (`--static`, `--proxy`). */
+export const URL_PREFIX = /^(\/[A-Za-z0-9._~-]+)+$/;
+
 /** True when `name` is usable as image, Compose project and service, and Kubernetes object name alike. */
 export function isValidProjectName(name: string): boolean {
   return name.length <= MAX_NAME_LENGTH && DNS_1035_LABEL.test(name) && !name.startsWith(COMPOSE_EXTENSION_PREFIX);
@@ -161,7 +164,7 @@ export function parseStaticMappings(raw: unknown, root: string): StaticMapping[]
   for (const item of toList(raw)) {
     const match = /^(\/[^=\s"']*)=(.+)$/.exec(item);
     const url = match?.[1].replace(/\/+$/, '') ?? '';
-    if (!match || url === '' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(url)) {
+    if (!match || !URL_PREFIX.test(url)) {
       throw new InputError(
         '--static',
         `"${item}" is not a URL=directory mapping`,

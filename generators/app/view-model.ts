@@ -11,6 +11,8 @@ import { formatEntry } from './entry.js';
 import type { Answers, ParsedAnswers } from './options.js';
 import { BASES, type BaseName } from './bases.js';
 import { dataVolumeName } from './validators.js';
+import { modulesToLoad } from './apache-modules.js';
+import type { ProxyRoute } from './proxy-routes.js';
 import { APACHE_WORKERS, type ImageVariable, imageEnvironment, type Tunable, TUNABLES } from '../lib/tunables.js';
 
 export { APP_DIR, APP_UID, CONTAINER_PORT, PROCESS_GROUP, VENV_DIR } from '../lib/image-layout.js';
@@ -146,6 +148,25 @@ export interface ViewModel extends DaemonTunables {
   djangoSqliteDataPath: string;
   /** `PYTHONPATH` of the image, so `docker compose run SERVICE python ...` imports what the daemon does */
   pythonPathEnv: string;
+  /** `LoadModule`s beyond the fixed set: `--apache-modules`, plus mod_proxy_http and mod_headers for `--proxy`; dependencies first */
+  apacheModules: LoadedModule[];
+  hasApacheModules: boolean;
+  /** `--proxy` routes, shortest prefix first (each a `<Location>`; the last matching one wins) */
+  proxyRoutes: ProxyRoute[];
+  hasProxyRoutes: boolean;
+  /** the wildcard `docker/apache2.conf` includes the project's own directives from (`docker/apache/*.conf`) */
+  userApacheConfig: string;
+  /** which URL prefix goes where, in the order Apache matches them (DOCKER.md's routing table) */
+  routes: Route[];
+}
+
+/** One module of {@link ViewModel.apacheModules}: `LoadModule <symbol> /usr/lib/apache2/modules/<file>`. */
+export type LoadedModule = ReturnType<typeof modulesToLoad>[number];
+
+/** One row of the request routing: a URL prefix and what answers under it. */
+export interface Route {
+  prefix: string;
+  target: string;
 }
 
 /**
@@ -215,6 +236,12 @@ export function toViewModel(
   const pythonPath = entry.kind === 'callable' ? container(entry.moduleRoot) : APP_DIR;
   const djangoContainerSettingsDir = `${APP_DIR}/docker/django`;
   const environment = imageEnvironment(answers);
+  // Shortest prefix first: of the <Location> sections matching a request, the last one's ProxyPass wins.
+  const proxyRoutes = [...answers.proxies].sort((a, b) => a.url.length - b.url.length || a.url.localeCompare(b.url));
+  const loaded = modulesToLoad([
+    ...answers.apacheModules,
+    ...(proxyRoutes.length > 0 ? ['proxy_http', 'headers'] : []),
+  ]);
   return {
     generatorVersion,
     name: answers.name,
@@ -300,5 +327,16 @@ export function toViewModel(
     djangoSqliteFile: django?.sqliteFile ?? '',
     djangoSqliteDataPath: djangoSqliteData?.path ?? '',
     pythonPathEnv: django ? `${pythonPath}:${djangoContainerSettingsDir}` : pythonPath,
+    apacheModules: loaded,
+    hasApacheModules: loaded.length > 0,
+    proxyRoutes,
+    hasProxyRoutes: proxyRoutes.length > 0,
+    userApacheConfig: `${APP_DIR}/docker/apache/*.conf`,
+    // mod_proxy translates a URL before mod_alias does, and mod_alias before mod_wsgi.
+    routes: [
+      ...[...proxyRoutes].reverse().map(route => ({ prefix: route.url, target: `${route.upstream} (mod_proxy)` })),
+      ...aliases.map(alias => ({ prefix: alias.url, target: `files in ${alias.path} (Apache)` })),
+      { prefix: '/', target: `the WSGI app, ${formatEntry(answers.entry)} (mod_wsgi, process group ${PROCESS_GROUP})` },
+    ],
   };
 }

@@ -17,6 +17,7 @@ const ALL_FILES = [
   'compose.watch.yaml',
   'compose.yaml',
   'docker/access-log.py',
+  'docker/apache/local.conf',
   'docker/apache2.conf',
   'docker/app.wsgi',
   'docker/debug.wsgi',
@@ -63,6 +64,8 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       kubernetes: false,
       healthPath: '/',
       initCommands: [],
+      apacheModules: [],
+      proxies: [],
     });
   });
 

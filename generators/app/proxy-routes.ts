@@ -1,0 +1,57 @@
+/**
+ * `--proxy URL=UPSTREAM`: a path prefix Apache hands to another HTTP service through
+ * mod_proxy (a front end, another API, a Compose service) instead of the WSGI app.
+ */
+import { toList } from '../lib/parse.js';
+import { InputError } from '../lib/input-error.js';
+import { URL_PREFIX } from './validators.js';
+
+/** One `ProxyPass` route. */
+export interface ProxyRoute {
+  /** URL prefix on this server, no trailing slash, e.g. `/svc` */
+  url: string;
+  /** where it goes: `http(s)://host[:port][/path]`, no trailing slash, e.g. `http://other:8000` */
+  upstream: string;
+}
+
+/**
+ * `--proxy /svc=http://other:8000` (repeatable). `/svc/x?q` reaches the upstream as `/x?q`
+ * (its path prefix, if any, in front), as `ProxyPass /svc http://other:8000` maps it.
+ * @throws InputError for a mapping that is not `/prefix=http(s)://host[:port][/path]`,
+ *   for `/` (the WSGI app's) or a prefix given twice
+ */
+export function parseProxyRoutes(raw: unknown): ProxyRoute[] {
+  const routes: ProxyRoute[] = [];
+  for (const item of toList(raw)) {
+    const at = item.indexOf('=');
+    const url = item.slice(0, at).replace(/\/+$/, '');
+    const upstream = item.slice(at + 1).replace(/\/+$/, '');
+    if (at < 0 || !URL_PREFIX.test(url) || !isHttpUrl(upstream)) {
+      throw new InputError(
+        '--proxy',
+        `"${item}" is not a URL=UPSTREAM route`,
+        'write it as /prefix=http://service:port (a URL path other than "/", then "=", then an http:// or https:// URL)',
+      );
+    }
+    if (routes.some(route => route.url === url)) {
+      throw new InputError('--proxy', `${url} is routed twice`, 'give each URL prefix once');
+    }
+    routes.push({ url, upstream });
+  }
+  return routes;
+}
+
+/** The routes as `.yo-rc.json` keeps them and a user types them. */
+export function formatProxyRoutes(routes: readonly ProxyRoute[]): string[] {
+  return routes.map(route => `${route.url}=${route.upstream}`);
+}
+
+/** An absolute http(s) URL with a host, and without query, fragment or credentials, which `ProxyPass` cannot use. */
+function isHttpUrl(text: string): boolean {
+  if (!/^https?:\/\/[A-Za-z0-9.[\]:_-]+(\/[A-Za-z0-9._~/-]*)?$/.test(text)) return false;
+  try {
+    return new URL(text).hostname !== '';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,128 @@
+/**
+ * The user's own Apache directives (`docker/apache/*.conf`, `--apache-modules`) and other
+ * services behind the same Apache (`--proxy`), as the generator writes them.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { makeProject, runGenerator } from '../helpers/project.js';
+
+const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
+const MY_RULES = 'RewriteEngine On\nRewriteRule ^/old$ /new [R=301,L]\n';
+
+describe("docker/apache/local.conf is the user's once written", async () => {
+  const dir = makeProject({ fixture: 'plain-wsgi' });
+  await runGenerator(dir, { yes: true });
+  const created = read(dir, 'docker/apache/local.conf');
+
+  it('is created with commented examples only, and docker/apache2.conf includes the folder', () => {
+    expect(created.split('\n').filter(line => line.trim() !== '' && !line.startsWith('#'))).toEqual([]);
+    expect(created).toContain('#RewriteRule ^/docs/(.*)$ /help/$1 [PT]');
+    expect(read(dir, 'docker/apache2.conf')).toContain('IncludeOptional /srv/app/docker/apache/*.conf\n');
+  });
+
+  it('survives a re-generation byte for byte, even one that forces every overwrite and changes answers', async () => {
+    writeFileSync(join(dir, 'docker/apache/local.conf'), MY_RULES);
+    await runGenerator(dir, { yes: true, force: true, 'apache-modules': 'rewrite', threads: 7 });
+    expect(read(dir, 'docker/apache/local.conf')).toBe(MY_RULES);
+    expect(read(dir, 'docker/apache2.conf')).toContain(
+      'LoadModule rewrite_module /usr/lib/apache2/modules/mod_rewrite.so\n',
+    );
+  });
+
+  it('raises no conflict in a re-generation that asks about each changed file, and is created again once deleted', async () => {
+    const fresh = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(fresh, { yes: true });
+    writeFileSync(join(fresh, 'docker/apache/local.conf'), MY_RULES);
+    await runGenerator(fresh, { yes: true }, true);
+    expect(read(fresh, 'docker/apache/local.conf')).toBe(MY_RULES);
+    rmSync(join(fresh, 'docker/apache'), { recursive: true });
+    await runGenerator(fresh, { yes: true }, true);
+    expect(read(fresh, 'docker/apache/local.conf')).toBe(created);
+  });
+});
+
+describe('--apache-modules and --proxy in docker/apache2.conf', async () => {
+  const dir = makeProject({ fixture: 'plain-wsgi' });
+  await runGenerator(dir, {
+    yes: true,
+    static: ['/static=static'],
+    'apache-modules': 'mod_rewrite,proxy_balancer',
+    proxy: ['/svc=http://other:8000/', '/svc/v2=https://v2.example.com/base'],
+  });
+  const conf = read(dir, 'docker/apache2.conf');
+  const loaded = [...conf.matchAll(/^LoadModule (\w+)_module /gm)].map(match => match[1]);
+
+  it('loads each module once, after what it depends on (Debian\'s "# Depends:"), mod_wsgi\'s set first', () => {
+    expect(loaded).toEqual([
+      'mpm_event',
+      'authz_core',
+      'alias',
+      'mime',
+      'reqtimeout',
+      'rewrite',
+      'proxy',
+      'slotmem_shm',
+      'proxy_balancer',
+      'proxy_http',
+      'headers',
+    ]);
+  });
+
+  it('routes each prefix in a <Location>, the longer one last so it wins, all before the static Alias and the app', () => {
+    const order = ['<Location /svc>', '<Location /svc/v2>', 'Alias /static ', 'IncludeOptional ', 'WSGIScriptAlias / '];
+    const at = order.map(text => conf.indexOf(text));
+    expect(at.every(index => index > 0)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(conf).toContain(
+      '<Location /svc>\n    ProxyPass http://other:8000 connectiontimeout=5 timeout=60\n    ProxyPassReverse http://other:8000\n',
+    );
+    expect(conf).toContain('ProxyPreserveHost On\n');
+  });
+
+  it('stores the routes as typed, without trailing slashes', () => {
+    const stored = JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'];
+    expect(stored.proxies).toEqual(['/svc=http://other:8000', '/svc/v2=https://v2.example.com/base']);
+    expect(stored.apacheModules).toEqual(['rewrite', 'proxy_balancer']);
+  });
+
+  it('shows the routing in DOCKER.md, first match first', () => {
+    const table = read(dir, 'DOCKER.md')
+      .split('## Request routing')[1]
+      .split('\n## ')[0]
+      .split('\n')
+      .filter(line => line.startsWith('| `'));
+    expect(table).toEqual([
+      '| `/svc/v2` | https://v2.example.com/base (mod_proxy) |',
+      '| `/svc` | http://other:8000 (mod_proxy) |',
+      '| `/static` | files in /srv/app/static (Apache) |',
+      '| `/` | the WSGI app, hello:application (mod_wsgi, process group app) |',
+    ]);
+  });
+});
+
+describe('refused with one line naming the flag and the fix', () => {
+  const refuse = (options: Record<string, unknown>) =>
+    runGenerator(makeProject({ fixture: 'plain-wsgi' }), { yes: true, ...options });
+
+  it.each([
+    [
+      { 'apache-modules': 'rewrit' },
+      '--apache-modules: "rewrit" is not a module of Debian\'s apache2-bin. Fix: pick one of rewrite.',
+    ],
+    [
+      { 'apache-modules': 'mpm_prefork' },
+      '--apache-modules: mpm_prefork is another MPM, and Apache loads exactly one: the image runs mpm_event. Fix: leave mpm_prefork out.',
+    ],
+    [{ proxy: '/svc=other:8000' }, '--proxy: "/svc=other:8000" is not a URL=UPSTREAM route.'],
+    [{ proxy: '/=http://other' }, '--proxy: "/=http://other" is not a URL=UPSTREAM route.'],
+    [{ proxy: ['/a=http://x', '/a/=http://y'] }, '--proxy: /a is routed twice.'],
+    [{ proxy: '/static/css=http://x', static: '/static=static' }, '--proxy: /static/css overlaps --static /static'],
+    [
+      { proxy: '/admin=http://x', 'health-path': '/admin/login/' },
+      '--health-path: /admin/login/ goes to http://x (--proxy /admin)',
+    ],
+  ])('%o', async (options, message) => {
+    await expect(refuse(options)).rejects.toThrow(message);
+  });
+});
