@@ -312,6 +312,23 @@ export function flagsArbitrary(project: Project): fc.Arbitrary<Flags> {
         ),
         0.25,
       ),
+      apacheModules: optional(
+        fc.constantFrom('rewrite', 'headers,mod_rewrite', 'proxy_balancer', 'rewrit', 'mpm_worker'),
+        0.2,
+      ),
+      proxies: optional(
+        fc.array(
+          fc.constantFrom(
+            '/svc=http://other:8000',
+            '/svc/v2=https://v2.example.com/base/',
+            '/static=http://other',
+            '/=http://other',
+            '/x=other:80',
+          ),
+          { minLength: 1, maxLength: 2 },
+        ),
+        0.2,
+      ),
     })
     .map(record => Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Flags);
 }
