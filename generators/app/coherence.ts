@@ -44,7 +44,9 @@ export function codePaths(entry: WsgiEntry): string[] {
  *   /usr/bin/python3, which the image's Python and virtualenv never see (`--apt-packages`);
  * - no `--proxy` prefix equal to, inside or around a `--static` URL (mod_proxy would take
  *   the requests Apache should serve from disk, or the reverse), and the health path not
- *   behind one: the probes would check another service (`--proxy`).
+ *   behind one: the probes would check another service (`--proxy`);
+ * - no `--mount` prefix equal to, inside or around a `--static` or `--proxy` one: those
+ *   would take its requests (`--mount`).
  * @param answers - every answer, each already valid on its own (from resolveAnswers)
  * @throws InputError for the first rule broken, naming the flag and the fix
  */
@@ -73,6 +75,7 @@ export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContex
     );
   }
   checkProxyRoutes(answers);
+  checkMounts(answers);
   const code = codePaths(answers.entry);
   for (const mapping of answers.static) {
     const served = code.find(path => isAncestorOrSelf(mapping.dir, path));
@@ -113,6 +116,22 @@ export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContex
 /** True when URL prefix `outer` is `inner` or a path-segment prefix of it (`/a` of `/a/b`, not of `/ab`). */
 function coversUrl(outer: string, inner: string): boolean {
   return inner === outer || inner.startsWith(`${outer}/`);
+}
+
+function checkMounts(answers: ParsedAnswers): void {
+  for (const mount of answers.mounts) {
+    const taken = [
+      ...answers.static.map(m => ({ url: m.url, flag: '--static' })),
+      ...answers.proxies.map(route => ({ url: route.url, flag: '--proxy' })),
+    ].find(other => coversUrl(other.url, mount.url) || coversUrl(mount.url, other.url));
+    if (taken !== undefined) {
+      throw new InputError(
+        '--mount',
+        `${mount.url} overlaps ${taken.flag} ${taken.url}, which Apache would answer first`,
+        'give the mounted app a prefix of its own, e.g. --mount /api=...',
+      );
+    }
+  }
 }
 
 function checkProxyRoutes(answers: ParsedAnswers): void {

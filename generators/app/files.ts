@@ -39,6 +39,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   generated('docker/init', view => view.hasInitCommands),
   generated('docker/django/wsgi_apache_settings.py', view => view.django),
   generated('docker/app.wsgi', view => view.generatedScript),
+  generated('docker/mount.wsgi', view => view.hasMountCallables),
   generated('docker/debug.wsgi'),
   generated('docker/reloader.py'),
   generated('docker/healthcheck.py'),

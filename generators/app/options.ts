@@ -12,6 +12,7 @@ import { checkEntryCallable, extraModuleRoots, formatEntry, parseEntry, type Wsg
 import { checkAnswerCombination } from './coherence.js';
 import { parseApacheModules } from './apache-modules.js';
 import { formatProxyRoutes, parseProxyRoutes, type ProxyRoute } from './proxy-routes.js';
+import { formatMounts, type Mount, parseMounts } from './mounts.js';
 import { defaultDataDirs, defaultHealthPath, defaultInitCommands } from './runtime-needs.js';
 import type { ProjectFacts } from './detect.js';
 import { parseInteger } from '../lib/parse.js';
@@ -84,16 +85,19 @@ export interface Answers {
   apacheModules: string[];
   /** other HTTP services behind this Apache, `/prefix=http://service:port` (`proxy-routes.ts`) */
   proxies: string[];
+  /** more WSGI apps at their own URL prefixes, each in its own daemon process group, `/prefix=[dir/]entry` (`mounts.ts`) */
+  mounts: string[];
 }
 
 /**
- * The answers as the generator works with them: `entry`, `static` and `proxies` parsed once, by
+ * The answers as the generator works with them: `entry`, `static`, `proxies` and `mounts` parsed once, by
  * {@link resolveAnswers}; {@link storedAnswers} formats them back for `.yo-rc.json`.
  */
-export type ParsedAnswers = Omit<Answers, 'entry' | 'static' | 'proxies'> & {
+export type ParsedAnswers = Omit<Answers, 'entry' | 'static' | 'proxies' | 'mounts'> & {
   entry: WsgiEntry;
   static: StaticMapping[];
   proxies: ProxyRoute[];
+  mounts: Mount[];
 };
 
 /** What parsers and defaults may look at. */
@@ -297,6 +301,18 @@ export const FIELDS: readonly Field[] = [
     defaultValue: () => [],
     parse: raw => parseProxyRoutes(raw),
     store: formatProxyRoutes,
+    format: value => value.join(','),
+  },
+  {
+    key: 'mounts',
+    flag: 'mount',
+    description:
+      'Another WSGI app at its own URL prefix in its own daemon process group, URL=ENTRY, repeatable (e.g. --mount /api=api/service:app: module service of directory api/, which may hold its own requirements.txt)',
+    prompt: false,
+    list: true,
+    defaultValue: () => [],
+    parse: (raw, ctx) => parseMounts(raw, ctx.root),
+    store: formatMounts,
     format: value => value.join(','),
   },
 ];

@@ -13,7 +13,15 @@ import { BASES, type BaseName } from './bases.js';
 import { dataVolumeName } from './validators.js';
 import { modulesToLoad } from './apache-modules.js';
 import type { ProxyRoute } from './proxy-routes.js';
-import { APACHE_WORKERS, type ImageVariable, imageEnvironment, type Tunable, TUNABLES } from '../lib/tunables.js';
+import {
+  APACHE_WORKERS,
+  type ImageVariable,
+  imageEnvironment,
+  type Tunable,
+  type TunableAnswer,
+  TUNABLES,
+} from '../lib/tunables.js';
+import { formatMounts, type Mount, mountRequirements } from './mounts.js';
 
 export { APP_DIR, APP_UID, CONTAINER_PORT, PROCESS_GROUP, VENV_DIR } from '../lib/image-layout.js';
 /** Where collectstatic puts a Django project's static files when its settings set no `STATIC_ROOT`: outside the bind mount. */
@@ -158,6 +166,54 @@ export interface ViewModel extends DaemonTunables {
   userApacheConfig: string;
   /** which URL prefix goes where, in the order Apache matches them (DOCKER.md's routing table) */
   routes: Route[];
+  /** `--mount`ed apps, longest prefix first (mod_wsgi takes the first `WSGIScriptAlias` that matches) */
+  mounts: MountView[];
+  hasMounts: boolean;
+  /** the mounts that are callables, which `docker/mount.wsgi` imports by process group */
+  mountCallables: MountView[];
+  hasMountCallables: boolean;
+  /** the mounts with a virtualenv of their own (their directory's requirements.txt) */
+  mountVenvs: MountView[];
+  hasMountVenvs: boolean;
+  /** `python3 -m venv` options of every virtualenv: Debian bases see Debian's python3-* packages */
+  venvOptions: string;
+  /** envvars' shell arithmetic for the daemon threads of all groups, e.g. `WSGI_PROCESSES * WSGI_THREADS` */
+  daemonThreads: string;
+  /** the reload monitor's watch list, JSON: process group → directory it watches and directories of other groups to skip */
+  reloadWatch: string;
+}
+
+/** One `--mount`ed app, as docker/apache2.conf, envvars, the Dockerfile and docker/mount.wsgi show it. */
+export interface MountView {
+  url: string;
+  /** process group and display-name */
+  group: string;
+  /** the entry as typed after `=` */
+  entryText: string;
+  entryModule: string;
+  entryCallable: string;
+  entryFactory: boolean;
+  wsgiScript: string;
+  wsgiScriptDir: string;
+  wsgiScriptFile: string;
+  /** `python-path=`: its module root (callables) or its script's directory */
+  pythonPath: string;
+  /** `python-home=`: its own virtualenv, or the image's */
+  pythonHome: string;
+  /** `home=`: its directory in the container */
+  home: string;
+  /** its requirements.txt, project-relative ('' when it shares the image's virtualenv) */
+  requirements: string;
+  /** the environment variable of each `WSGIDaemonProcess` tunable, e.g. `WSGI_API_PROCESSES` */
+  env: Record<TunableAnswer, string>;
+  /** the same as Apache reads it, e.g. `${WSGI_API_PROCESSES}` */
+  ref: Record<TunableAnswer, string>;
+  /** envvars' lines: each variable defaults to the global one, then is range-checked like it */
+  tunables: { env: string; assign: string; min: number; max: number }[];
+  /** the variables, space-separated, for envvars' `export` */
+  envNames: string;
+  /** what each of its variables starts with, e.g. `WSGI_API_` */
+  envPrefix: string;
 }
 
 /** One module of {@link ViewModel.apacheModules}: `LoadModule <symbol> /usr/lib/apache2/modules/<file>`. */
@@ -237,6 +293,13 @@ export function toViewModel(
   const djangoContainerSettingsDir = `${APP_DIR}/docker/django`;
   const environment = imageEnvironment(answers);
   // Shortest prefix first: of the <Location> sections matching a request, the last one's ProxyPass wins.
+  const mounts = [...answers.mounts]
+    .sort((a, b) => b.url.length - a.url.length || a.url.localeCompare(b.url))
+    .map(mount => mountView(mount, root, container));
+  const daemonThreads = [
+    'WSGI_PROCESSES * WSGI_THREADS',
+    ...mounts.map(mount => `${mount.env.processes} * ${mount.env.threads}`),
+  ].join(' + ');
   const proxyRoutes = [...answers.proxies].sort((a, b) => a.url.length - b.url.length || a.url.localeCompare(b.url));
   const loaded = modulesToLoad([
     ...answers.apacheModules,
@@ -336,7 +399,85 @@ export function toViewModel(
     routes: [
       ...[...proxyRoutes].reverse().map(route => ({ prefix: route.url, target: `${route.upstream} (mod_proxy)` })),
       ...aliases.map(alias => ({ prefix: alias.url, target: `files in ${alias.path} (Apache)` })),
-      { prefix: '/', target: `the WSGI app, ${formatEntry(answers.entry)} (mod_wsgi, process group ${PROCESS_GROUP})` },
+      ...mounts.map(mount => ({
+        prefix: mount.url,
+        target: `the WSGI app ${mount.entryText} (mod_wsgi, process group ${mount.group})`,
+      })),
+      { prefix: '/', target: `the WSGI app ${formatEntry(answers.entry)} (mod_wsgi, process group ${PROCESS_GROUP})` },
     ],
+    mounts,
+    hasMounts: mounts.length > 0,
+    mountCallables: mounts.filter(mount => mount.entryModule !== ''),
+    hasMountCallables: mounts.some(mount => mount.entryModule !== ''),
+    mountVenvs: mounts.filter(mount => mount.requirements !== ''),
+    hasMountVenvs: mounts.some(mount => mount.requirements !== ''),
+    venvOptions: base.pypiModWsgi ? '' : '--system-site-packages ',
+    daemonThreads,
+    reloadWatch: JSON.stringify(reloadWatch(answers.mounts, container)),
   };
+}
+
+/** Where each mounted app's files are in the image, how it is tuned, and what it imports. */
+function mountView(mount: Mount, root: string, container: (rel: string) => string): MountView {
+  const prefix = `WSGI_${mount.group.toUpperCase().replaceAll('-', '_')}_`;
+  const daemonTunables = TUNABLES.filter(t => t.answer !== undefined);
+  const env = Object.fromEntries(daemonTunables.map(t => [t.answer, t.env.replace(/^WSGI_/, prefix)])) as Record<
+    TunableAnswer,
+    string
+  >;
+  const requirements = mountRequirements(mount, root) ?? '';
+  const entry = mount.entry;
+  const wsgiScript = entry.kind === 'script' ? container(entry.path) : `${APP_DIR}/docker/mount.wsgi`;
+  const slash = wsgiScript.lastIndexOf('/');
+  return {
+    url: mount.url,
+    group: mount.group,
+    entryText: formatMounts([mount])[0].slice(mount.url.length + 1),
+    entryModule: entry.kind === 'callable' ? entry.module : '',
+    entryCallable: entry.kind === 'callable' ? entry.callable : '',
+    entryFactory: entry.kind === 'callable' && entry.factory,
+    wsgiScript,
+    wsgiScriptDir: wsgiScript.slice(0, slash),
+    wsgiScriptFile: wsgiScript.slice(slash + 1),
+    pythonPath: container(entry.kind === 'callable' ? entry.moduleRoot : mount.dir),
+    pythonHome: requirements === '' ? VENV_DIR : `/opt/venvs/${mount.group}`,
+    home: container(mount.dir),
+    requirements,
+    env,
+    ref: Object.fromEntries(Object.entries(env).map(([key, name]) => [key, `\${${name}}`])) as Record<
+      TunableAnswer,
+      string
+    >,
+    tunables: daemonTunables.map(t => ({
+      env: env[t.answer!],
+      assign: `: "\${${env[t.answer!]}:=\$${t.env}}"`,
+      min: t.min,
+      max: t.max,
+    })),
+    envNames: Object.values(env).join(' '),
+    envPrefix: prefix,
+  };
+}
+
+/**
+ * What the reload monitor of each process group watches: the directory of its app, less the
+ * directories of other groups' apps inside it, so an edit restarts only the group it belongs to.
+ * @returns group → `{ root, skip }`, absolute container paths
+ */
+function reloadWatch(
+  mounts: readonly Mount[],
+  container: (rel: string) => string,
+): Record<string, { root: string; skip: string[] }> {
+  const dirs = [{ group: PROCESS_GROUP, dir: '.' }, ...mounts.map(m => ({ group: m.group, dir: m.dir }))];
+  return Object.fromEntries(
+    dirs.map(({ group, dir }) => [
+      group,
+      {
+        root: container(dir),
+        skip: dirs
+          .filter(other => other.dir !== dir && (dir === '.' || other.dir.startsWith(`${dir}/`)))
+          .map(other => container(other.dir)),
+      },
+    ]),
+  );
 }

@@ -117,7 +117,7 @@ describe('still accepted', () => {
     expect(envvars).toContain('wsgi_apache_int WSGI_PROCESSES "$WSGI_PROCESSES" 1 64\n');
     expect(envvars).toContain('wsgi_apache_int WSGI_THREADS "$WSGI_THREADS" 1 256\n');
     expect(envvars).toContain('wsgi_apache_int APACHE_MAX_REQUEST_WORKERS "$APACHE_MAX_REQUEST_WORKERS" 1 20000\n');
-    expect(envvars).toContain('APACHE_MAX_REQUEST_WORKERS=$((4 * WSGI_PROCESSES * WSGI_THREADS))');
+    expect(envvars).toContain('APACHE_MAX_REQUEST_WORKERS=$((4 * (WSGI_PROCESSES * WSGI_THREADS)))');
     expect(readFileSync(join(dir, 'kubernetes/service.yaml'), 'utf8')).toMatch(/name: site-2024/);
   });
 });

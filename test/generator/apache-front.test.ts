@@ -96,7 +96,7 @@ describe('--apache-modules and --proxy in docker/apache2.conf', async () => {
       '| `/svc/v2` | https://v2.example.com/base (mod_proxy) |',
       '| `/svc` | http://other:8000 (mod_proxy) |',
       '| `/static` | files in /srv/app/static (Apache) |',
-      '| `/` | the WSGI app, hello:application (mod_wsgi, process group app) |',
+      '| `/` | the WSGI app hello:application (mod_wsgi, process group app) |',
     ]);
   });
 });

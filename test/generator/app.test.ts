@@ -66,6 +66,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       initCommands: [],
       apacheModules: [],
       proxies: [],
+      mounts: [],
     });
   });
 
@@ -125,7 +126,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
 
   it('starts Apache as PID 1 after removing a stale pid file', () => {
     expect(read(dir, 'docker/start-apache')).toMatch(
-      /rm -f "\$\{APACHE_PID_FILE\}" "\$\{APACHE_RUN_DIR\}\/reloader\/state.json"\n(#[^\n]*\n)*exec \/usr\/sbin\/apache2 -DFOREGROUND \$APACHE_ARGUMENTS "\$@"$/m,
+      /rm -f "\$\{APACHE_PID_FILE\}" "\$\{APACHE_RUN_DIR\}"\/reloader\/state-\*\.json\n(#[^\n]*\n)*exec \/usr\/sbin\/apache2 -DFOREGROUND \$APACHE_ARGUMENTS "\$@"$/m,
     );
   });
 

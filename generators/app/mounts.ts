@@ -1,0 +1,120 @@
+/**
+ * `--mount URL=ENTRY`: more WSGI apps behind the same Apache, each at its own URL prefix in
+ * its own mod_wsgi daemon process group (processes, threads, timeouts, python-path and, with
+ * its own requirements.txt, python-home), restarted independently of the others.
+ *
+ * ENTRY is an entry as `--entry` takes it, optionally after the app's own directory:
+ * `api/service:app` is module `service` of the directory `api/` (its python-path, and where
+ * its requirements.txt is looked for); `service:app` lives in the main project;
+ * `api/service.wsgi` is a WSGI script, its directory the app's.
+ */
+import { join, posix } from 'node:path';
+import { InputError } from '../lib/input-error.js';
+import { isDirectory, isFile } from '../lib/fs.js';
+import { toList } from '../lib/parse.js';
+import { PROCESS_GROUP } from '../lib/image-layout.js';
+import { checkEntryCallable, formatEntry, parseEntry, type WsgiEntry } from './entry.js';
+import { projectRelative, URL_PREFIX } from './validators.js';
+
+/**
+ * The longest group name whose display-name `(wsgi:NAME)` fits over Apache's argv[0]
+ * (`/usr/sbin/apache2`, 17 bytes) whole: where the reload monitor and the check find them.
+ */
+export const MAX_GROUP_LENGTH = 17 - '(wsgi:)'.length;
+
+/** One mounted app. */
+export interface Mount {
+  /** URL prefix, no trailing slash, e.g. `/api`: mod_wsgi passes it to the app as SCRIPT_NAME */
+  url: string;
+  /** daemon process group and `display-name`, from the URL: `/api/v2` → `api-v2` */
+  group: string;
+  /** the app's own directory, project-relative (`.` for the main project) */
+  dir: string;
+  /** the entry; a callable's `moduleRoot` is project-relative (`api`, `api/src`) */
+  entry: WsgiEntry;
+}
+
+/**
+ * Parses `--mount` (repeatable) against the project on disk.
+ * @param root - the project root
+ * @throws InputError naming `--mount` for a malformed mapping, a prefix given twice, a missing
+ *   directory, module or script, or a callable that is not WSGI-shaped
+ */
+export function parseMounts(raw: unknown, root: string): Mount[] {
+  const mounts: Mount[] = [];
+  for (const item of toList(raw)) {
+    const at = item.indexOf('=');
+    const url = item.slice(0, at).replace(/\/+$/, '');
+    const text = item.slice(at + 1).trim();
+    if (at < 0 || !URL_PREFIX.test(url) || text === '') {
+      throw new InputError(
+        '--mount',
+        `"${item}" is not a URL=ENTRY mount`,
+        'write it as /prefix=module:callable, /prefix=dir/module:callable or /prefix=dir/app.wsgi (a URL path other than "/")',
+      );
+    }
+    const mount = parseMountEntry(url, text, root);
+    const clash = mounts.find(other => other.url === url || other.group === mount.group);
+    if (clash !== undefined) {
+      throw new InputError(
+        '--mount',
+        clash.url === url
+          ? `${url} is mounted twice`
+          : `${url} and ${clash.url} both make the process group "${mount.group}"`,
+        'give each app a URL prefix of its own whose first characters differ',
+      );
+    }
+    mounts.push(mount);
+  }
+  return mounts;
+}
+
+/** The mounts as `.yo-rc.json` keeps them and a user types them. */
+export function formatMounts(mounts: readonly Mount[]): string[] {
+  return mounts.map(mount => `${mount.url}=${formatMountEntry(mount)}`);
+}
+
+/** The daemon process group of a URL prefix: its segments joined by `-`, lowercase, at most {@link MAX_GROUP_LENGTH} characters. */
+export function groupOf(url: string): string {
+  const name = url
+    .slice(1)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, MAX_GROUP_LENGTH)
+    .replace(/^-+|-+$/g, '');
+  // The primary app's group is "app": a mount called /app gets another name.
+  return name === PROCESS_GROUP || name === '' ? `m-${name}`.slice(0, MAX_GROUP_LENGTH) : name;
+}
+
+function parseMountEntry(url: string, text: string, root: string): Mount {
+  const group = groupOf(url);
+  try {
+    if (/\.(wsgi|py)$/.test(text) && !text.includes(':')) {
+      const entry = checkEntryCallable(parseEntry(text, root), root);
+      return { url, group, dir: entry.kind === 'script' ? posix.dirname(entry.path) : '.', entry };
+    }
+    const slash = text.lastIndexOf('/');
+    const dir = slash < 0 ? '.' : projectRelative('--mount', root, text.slice(0, slash));
+    if (!isDirectory(join(root, dir))) {
+      throw new InputError('--mount', `directory "${dir}" of ${url} does not exist in ${root}`, 'correct the path');
+    }
+    const inDir = parseEntry(text.slice(slash + 1), join(root, dir));
+    const entry = inDir.kind === 'callable' ? { ...inDir, moduleRoot: posix.join(dir, inDir.moduleRoot) } : inDir;
+    return { url, group, dir, entry: checkEntryCallable(entry, root) };
+  } catch (error) {
+    if (!(error instanceof InputError) || error.input === '--mount') throw error;
+    throw new InputError('--mount', `${url}: ${error.problem}`, error.fix);
+  }
+}
+
+function formatMountEntry(mount: Mount): string {
+  if (mount.entry.kind === 'script') return mount.entry.path;
+  const text = formatEntry(mount.entry);
+  return mount.dir === '.' ? text : `${mount.dir}/${text}`;
+}
+
+/** The mount's own requirements.txt (project-relative), when its directory is not the main project's and has one. */
+export function mountRequirements(mount: Mount, root: string): string | undefined {
+  const file = posix.join(mount.dir, 'requirements.txt');
+  return mount.dir !== '.' && isFile(join(root, file)) ? file : undefined;
+}
