@@ -450,7 +450,7 @@ function mountView(mount: Mount, root: string, container: (rel: string) => strin
     >,
     tunables: daemonTunables.map(t => ({
       env: env[t.answer!],
-      assign: `: "\${${env[t.answer!]}:=\$${t.env}}"`,
+      assign: `: "\${${env[t.answer!]}:=$${t.env}}"`,
       min: t.min,
       max: t.max,
     })),
