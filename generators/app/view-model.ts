@@ -209,7 +209,7 @@ export interface MountView {
   /** the same as Apache reads it, e.g. `${WSGI_API_PROCESSES}` */
   ref: Record<TunableAnswer, string>;
   /** envvars' lines: each variable defaults to the global one, then is range-checked like it */
-  tunables: { env: string; assign: string; min: number; max: number }[];
+  tunables: { env: string; assign: string; compose: string; min: number; max: number }[];
   /** the variables, space-separated, for envvars' `export` */
   envNames: string;
   /** what each of its variables starts with, e.g. `WSGI_API_` */
@@ -451,6 +451,7 @@ function mountView(mount: Mount, root: string, container: (rel: string) => strin
     tunables: daemonTunables.map(t => ({
       env: env[t.answer!],
       assign: `: "\${${env[t.answer!]}:=$${t.env}}"`,
+      compose: `\${${env[t.answer!]}:-}`,
       min: t.min,
       max: t.max,
     })),
