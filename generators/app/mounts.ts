@@ -12,15 +12,9 @@ import { join, posix } from 'node:path';
 import { InputError } from '../lib/input-error.js';
 import { isDirectory, isFile } from '../lib/fs.js';
 import { toList } from '../lib/parse.js';
-import { PROCESS_GROUP } from '../lib/image-layout.js';
+import { groupOf } from '../lib/image-layout.js';
 import { checkEntryCallable, formatEntry, parseEntry, type WsgiEntry } from './entry.js';
 import { projectRelative, URL_PREFIX } from './validators.js';
-
-/**
- * The longest group name whose display-name `(wsgi:NAME)` fits over Apache's argv[0]
- * (`/usr/sbin/apache2`, 17 bytes) whole: where the reload monitor and the check find them.
- */
-export const MAX_GROUP_LENGTH = 17 - '(wsgi:)'.length;
 
 /** One mounted app. */
 export interface Mount {
@@ -72,18 +66,6 @@ export function parseMounts(raw: unknown, root: string): Mount[] {
 /** The mounts as `.yo-rc.json` keeps them and a user types them. */
 export function formatMounts(mounts: readonly Mount[]): string[] {
   return mounts.map(mount => `${mount.url}=${formatMountEntry(mount)}`);
-}
-
-/** The daemon process group of a URL prefix: its segments joined by `-`, lowercase, at most {@link MAX_GROUP_LENGTH} characters. */
-export function groupOf(url: string): string {
-  const name = url
-    .slice(1)
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .slice(0, MAX_GROUP_LENGTH)
-    .replace(/^-+|-+$/g, '');
-  // The primary app's group is "app": a mount called /app gets another name.
-  return name === PROCESS_GROUP || name === '' ? `m-${name}`.slice(0, MAX_GROUP_LENGTH) : name;
 }
 
 function parseMountEntry(url: string, text: string, root: string): Mount {

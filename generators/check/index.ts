@@ -26,7 +26,7 @@ import { PROCESS_GROUP } from '../lib/image-layout.js';
 import { toList } from '../lib/parse.js';
 import { type OptionSpec, PASSED_THROUGH, parseCommandLine, yoCommandLine } from '../lib/argv.js';
 import { CHECK_FIELDS, type CheckSettings, resolveCheckSettings } from './options.js';
-import { type CheckReport, formatTable, judge } from './report.js';
+import { type AppReport, type CheckReport, formatTable, judge, totals } from './report.js';
 
 /** Parsed options: one entry per flag of {@link CHECK_FIELDS}, by flag name. */
 export type CheckOptions = BaseOptions & Record<string, unknown>;
@@ -151,27 +151,28 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
   }
 
   async #warmUp(baseUrl: string): Promise<void> {
-    for (const path of this.#settings.paths) {
-      const response = await fetch(baseUrl + path);
-      await response.arrayBuffer();
-      if (response.status === 404) {
-        // A path the user named must exist; the default (the health path) only has to be
-        // answered by the app, which a 404 from the framework's router proves.
-        if (this.#settings.pathsGiven) {
+    for (const target of this.#settings.targets) {
+      for (const path of target.paths) {
+        const response = await fetch(baseUrl + path);
+        await response.arrayBuffer();
+        if (response.status !== 404) continue;
+        // A path the user named must exist; a default (the health path, a mount's prefix) only
+        // has to be answered by the app, which a 404 from the framework's router proves.
+        if (target.pathsGiven) {
           throw new InputError(
             '--path',
             `${path} answered 404 during warm-up`,
             'pass a path the app serves, e.g. --path /',
           );
         }
-        this.#say(`${path} (the health path) answered 404: loading it anyway; pass --path for a page your app serves.`);
+        this.#say(`${path} (a default path) answered 404: loading it anyway; pass --path for a page your app serves.`);
       }
     }
     if (this.#settings.warmupSeconds > 0) {
       await runLoad({
         baseUrl,
-        path: this.#settings.paths[0],
-        morePaths: this.#settings.paths.slice(1),
+        path: this.#settings.targets[0].paths[0],
+        morePaths: this.#settings.targets.flatMap(target => target.paths).slice(1),
         connections: Math.min(8, this.#settings.connections),
         durationSeconds: this.#settings.warmupSeconds,
       });
@@ -180,68 +181,111 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
 
   async #measure(baseUrl: string, started: StartedTestContainer, container: Docker.Container): Promise<CheckReport> {
     const settings = this.#settings;
-    const config = await containerConfig(started);
+    const targets = settings.targets;
     const stats = await followStats(container);
-    let daemonProcesses = 0;
-    const sampler = setInterval(() => {
-      void countDaemonProcesses(started).then(count => (daemonProcesses = Math.max(daemonProcesses, count)));
-    }, 1000);
-    const load = await runLoad({
-      baseUrl,
-      path: settings.paths[0],
-      morePaths: settings.paths.slice(1),
-      connections: settings.connections,
-      durationSeconds: settings.durationSeconds,
-      rate: settings.rate,
-    });
+    const seen = new Map<string, number>();
+    const sample = async () => {
+      for (const [group, count] of Object.entries(await countDaemonProcesses(started)))
+        seen.set(group, Math.max(seen.get(group) ?? 0, count));
+    };
+    const sampler = setInterval(() => void sample(), 1000);
+    // Every app at once, each with its share of the connections: what one does to the other shows.
+    const connections = Math.max(1, Math.floor(settings.connections / targets.length));
+    const loads = await Promise.all(
+      targets.map(target =>
+        runLoad({
+          baseUrl,
+          path: target.paths[0],
+          morePaths: target.paths.slice(1),
+          connections,
+          durationSeconds: settings.durationSeconds,
+          rate: settings.rate === undefined ? undefined : Math.max(1, Math.floor(settings.rate / targets.length)),
+        }),
+      ),
+    );
     clearInterval(sampler);
-    daemonProcesses = Math.max(daemonProcesses, await countDaemonProcesses(started));
+    await sample();
     const peaks = stats.stop();
-    const { errorRatePercent, failures } = judge(load, {
-      maxErrorRatePercent: settings.maxErrorRatePercent,
-      maxP99Ms: settings.maxP99Ms,
-    });
+    const thresholds = { maxErrorRatePercent: settings.maxErrorRatePercent, maxP99Ms: settings.maxP99Ms };
+    const apps: AppReport[] = [];
+    for (const [i, target] of targets.entries()) {
+      const load = loads[i];
+      const { errorRatePercent, failures } = judge(load, thresholds);
+      apps.push({
+        url: target.url,
+        group: target.group,
+        paths: target.paths,
+        connections,
+        config: await groupConfig(started, target.group),
+        requests: load.requests,
+        requestsPerSecond: load.requestsPerSecond,
+        latency: { p50: load.p50, p95: load.p95, p99: load.p99, max: load.max },
+        statusCodes: load.statusCodes,
+        transportErrors: load.errors,
+        timeouts: load.timeouts,
+        errorRatePercent,
+        daemonProcesses: seen.get(target.group) ?? 0,
+        failures: targets.length > 1 ? failures.map(failure => `${target.url}: ${failure}`) : failures,
+      });
+    }
+    const total = totals(apps);
+    const sent = total.requests + total.transportErrors;
+    const status5xx = Object.entries(total.statusCodes)
+      .filter(([code]) => code.startsWith('5'))
+      .reduce((sum, [, count]) => sum + count, 0);
+    const failures = apps.flatMap(app => app.failures);
     return {
       project: this.#name,
       shape: settings.shape,
-      config,
+      config: apps[0].config,
       load: {
-        paths: settings.paths,
+        paths: targets.flatMap(target => target.paths),
         durationSeconds: settings.durationSeconds,
-        connections: settings.connections,
+        connections: connections * targets.length,
         rate: settings.rate ?? null,
       },
-      requests: load.requests,
-      requestsPerSecond: load.requestsPerSecond,
-      latency: { p50: load.p50, p95: load.p95, p99: load.p99, max: load.max },
-      statusCodes: load.statusCodes,
-      transportErrors: load.errors,
-      timeouts: load.timeouts,
-      errorRatePercent,
-      daemonProcesses,
+      ...total,
+      errorRatePercent: sent === 0 ? 100 : ((total.transportErrors + status5xx) / sent) * 100,
       peakMemoryBytes: peaks.peakMemoryBytes,
       peakCpuPercent: peaks.peakCpuPercent,
       thresholds: { maxErrorRatePercent: settings.maxErrorRatePercent, maxP99Ms: settings.maxP99Ms ?? null },
       passed: failures.length === 0,
       failures,
+      apps,
     };
   }
 }
 
-/** The processes x threads in force: the container's WSGI_PROCESSES / WSGI_THREADS. */
-async function containerConfig(container: StartedTestContainer): Promise<{ processes: number; threads: number }> {
-  const { stdout } = await container.exec(['sh', '-c', 'echo "$WSGI_PROCESSES $WSGI_THREADS"']);
+/**
+ * The processes x threads in force for a process group: what the image's envvars makes of the
+ * container's environment (a mounted app's WSGI_<GROUP>_* default to the global WSGI_* values).
+ */
+async function groupConfig(
+  container: StartedTestContainer,
+  group: string,
+): Promise<{ processes: number; threads: number }> {
+  const prefix = group === PROCESS_GROUP ? 'WSGI_' : `WSGI_${group.toUpperCase().replaceAll('-', '_')}_`;
+  const { stdout } = await container.exec([
+    'sh',
+    '-c',
+    `. /etc/apache2/envvars >/dev/null 2>&1; echo "$${prefix}PROCESSES $${prefix}THREADS"`,
+  ]);
   const [processes, threads] = stdout.trim().split(/\s+/).map(Number);
   return { processes, threads };
 }
 
-/** Daemon processes named by display-name=%{GROUP}: "(wsgi:app)" (see PROCESS_GROUP). */
-async function countDaemonProcesses(container: StartedTestContainer): Promise<number> {
+/** Daemon processes per process group, named by display-name=%{GROUP}: "(wsgi:GROUP)" (see PROCESS_GROUP). */
+async function countDaemonProcesses(container: StartedTestContainer): Promise<Record<string, number>> {
   const listing = await container
     .exec(['sh', '-c', 'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f" 2>/dev/null; echo; done'])
     .then(result => result.stdout)
     .catch(() => '');
-  return listing.split('\n').filter(line => line.startsWith(`(wsgi:${PROCESS_GROUP})`)).length;
+  const counts: Record<string, number> = {};
+  for (const line of listing.split('\n')) {
+    const group = /^\(wsgi:([a-z0-9-]+)\)/.exec(line)?.[1];
+    if (group !== undefined) counts[group] = (counts[group] ?? 0) + 1;
+  }
+  return counts;
 }
 
 /**

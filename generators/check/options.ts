@@ -5,13 +5,28 @@
  */
 import { InputError } from '../lib/input-error.js';
 import { parseInteger, toList } from '../lib/parse.js';
+import { groupOf, PROCESS_GROUP } from '../lib/image-layout.js';
 
 /** What the check runs with, parsed and defaulted. */
+/** One app the check loads: the project's at `/`, or one mounted with `--mount`. */
+export interface LoadTarget {
+  /** its URL prefix, `/` for the project's own app */
+  url: string;
+  /** its daemon process group */
+  group: string;
+  /** paths loaded, in turn */
+  paths: string[];
+  /** false when `paths` is its default: the health path, or the mount's prefix plus `/` */
+  pathsGiven: boolean;
+}
+
 export interface CheckSettings {
   /** URL paths to load, in turn; the default is the project's health path */
   paths: string[];
   /** false when `paths` is the default, the project's health path */
   pathsGiven: boolean;
+  /** the apps loaded at once, each with its share of the paths and connections: `--path`s go to the app whose prefix holds them */
+  targets: LoadTarget[];
   /** seconds of measured load */
   durationSeconds: number;
   /** concurrent client connections */
@@ -34,6 +49,8 @@ export interface CheckSettings {
 /** What the settings may fall back on: the answers the app generator saved in `.yo-rc.json`. */
 export interface StoredProject {
   healthPath?: string;
+  /** `--mount`s as `.yo-rc.json` keeps them, `/prefix=entry` */
+  mounts?: string[];
 }
 
 interface CheckField {
@@ -140,6 +157,7 @@ export function resolveCheckSettings(options: Readonly<Record<string, unknown>>,
   const settings: CheckSettings = {
     paths: [],
     pathsGiven: false,
+    targets: [],
     durationSeconds: 0,
     connections: 0,
     warmupSeconds: 0,
@@ -148,5 +166,32 @@ export function resolveCheckSettings(options: Readonly<Record<string, unknown>>,
     json: false,
   };
   for (const field of CHECK_FIELDS) field.apply(options[field.flag], settings, stored);
+  settings.targets = loadTargets(settings, stored);
   return settings;
+}
+
+/**
+ * The apps to load: without `--path`, every app with its default path (the health path for
+ * the project's own, `/prefix/` for each mount); with `--path`s, the apps they fall under,
+ * each path going to the longest mount prefix that holds it, else to the project's own app.
+ */
+function loadTargets(settings: CheckSettings, stored: StoredProject): LoadTarget[] {
+  const mounts = (stored.mounts ?? [])
+    .map(text => text.slice(0, text.indexOf('=')).replace(/\/+$/, ''))
+    .filter(url => url.startsWith('/') && url.length > 1)
+    .sort((a, b) => b.length - a.length);
+  const targets: LoadTarget[] = [
+    { url: '/', group: PROCESS_GROUP, paths: [], pathsGiven: settings.pathsGiven },
+    ...mounts.map(url => ({ url, group: groupOf(url), paths: [], pathsGiven: settings.pathsGiven })),
+  ];
+  if (!settings.pathsGiven) {
+    targets[0].paths = settings.paths;
+    for (const target of targets.slice(1)) target.paths = [`${target.url}/`];
+    return targets;
+  }
+  for (const path of settings.paths) {
+    const owner = targets.slice(1).find(t => path === t.url || path.startsWith(`${t.url}/`)) ?? targets[0];
+    owner.paths.push(path);
+  }
+  return targets.filter(target => target.paths.length > 0);
 }

@@ -4,10 +4,41 @@
  */
 import type { LoadReport } from '../lib/stack-checks.js';
 
+/** One app's part of the check: the project's own at `/`, or a `--mount`ed one. */
+export interface AppReport {
+  /** its URL prefix, `/` for the project's own app */
+  url: string;
+  /** its daemon process group */
+  group: string;
+  paths: string[];
+  /** its share of the client connections */
+  connections: number;
+  /** its daemon configuration in force in the container (its WSGI_<GROUP>_* or the global values) */
+  config: { processes: number; threads: number };
+  requests: number;
+  requestsPerSecond: number;
+  /** milliseconds */
+  latency: { p50: number; p95: number; p99: number; max: number };
+  statusCodes: Record<string, number>;
+  transportErrors: number;
+  timeouts: number;
+  /** (transport errors + 5xx) / requests sent, percent */
+  errorRatePercent: number;
+  /** distinct daemon processes of its group seen during the load */
+  daemonProcesses: number;
+  /** why it failed, one line each */
+  failures: string[];
+}
+
+/**
+ * The whole check. With one app the top-level figures are that app's; with mounted apps, loaded
+ * at the same time, they are the totals (requests, status codes, errors, processes), the worst
+ * latency of any app, and the project app's configuration, and `apps` has each app's own.
+ */
 export interface CheckReport {
   project: string;
   shape: 'production' | 'development';
-  /** the daemon configuration in force in the container */
+  /** the daemon configuration in force in the container, for the project's own app */
   config: { processes: number; threads: number };
   load: { paths: string[]; durationSeconds: number; connections: number; rate: number | null };
   requests: number;
@@ -29,8 +60,38 @@ export interface CheckReport {
   peakCpuPercent: number;
   thresholds: { maxErrorRatePercent: number; maxP99Ms: number | null };
   passed: boolean;
-  /** why it failed, one line each */
+  /** why it failed, one line each (prefixed with the app's URL prefix when there are several) */
   failures: string[];
+  /** each app loaded, the project's own first */
+  apps: AppReport[];
+}
+
+/** Sums of what adds up over the apps; the worst of each latency percentile. */
+export function totals(
+  apps: readonly AppReport[],
+): Pick<
+  CheckReport,
+  'requests' | 'requestsPerSecond' | 'latency' | 'statusCodes' | 'transportErrors' | 'timeouts' | 'daemonProcesses'
+> {
+  const sum = (pick: (app: AppReport) => number) => apps.reduce((total, app) => total + pick(app), 0);
+  const worst = (pick: (app: AppReport) => number) => Math.max(...apps.map(pick));
+  const statusCodes: Record<string, number> = {};
+  for (const app of apps)
+    for (const [code, count] of Object.entries(app.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  return {
+    requests: sum(app => app.requests),
+    requestsPerSecond: sum(app => app.requestsPerSecond),
+    latency: {
+      p50: worst(app => app.latency.p50),
+      p95: worst(app => app.latency.p95),
+      p99: worst(app => app.latency.p99),
+      max: worst(app => app.latency.max),
+    },
+    statusCodes,
+    transportErrors: sum(app => app.transportErrors),
+    timeouts: sum(app => app.timeouts),
+    daemonProcesses: sum(app => app.daemonProcesses),
+  };
 }
 
 export interface Thresholds {
@@ -80,6 +141,13 @@ export function formatTable(report: CheckReport): string {
     ['error rate', `${report.errorRatePercent.toFixed(2)} % (max ${report.thresholds.maxErrorRatePercent} %)`],
     ['daemon processes seen', String(report.daemonProcesses)],
     ['peak memory / CPU', `${mib(report.peakMemoryBytes)} / ${report.peakCpuPercent.toFixed(0)} % of one core`],
+    // One line per app when several were loaded at once.
+    ...(report.apps.length > 1
+      ? report.apps.map((app): [string, string] => [
+          `${app.url} (group ${app.group})`,
+          `${app.config.processes} x ${app.config.threads}, ${app.daemonProcesses} processes seen, ${app.requests} requests (${app.requestsPerSecond.toFixed(1)} req/s), p99 ${app.latency.p99} ms, errors ${app.errorRatePercent.toFixed(2)} %`,
+        ])
+      : []),
     ['result', report.passed ? 'PASS' : `FAIL: ${report.failures.join('; ')}`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -17,3 +17,24 @@ export const CONTAINER_PORT = 8080;
 export const PROCESS_GROUP = 'app';
 /** uid/gid of the image's `app` user (docker init uses 10001 too). */
 export const APP_UID = 10001;
+
+/**
+ * The longest process group name whose display-name `(wsgi:NAME)` fits over Apache's argv[0]
+ * (`/usr/sbin/apache2`, 17 bytes) whole: where the reload monitor and the check find them.
+ */
+export const MAX_GROUP_LENGTH = 17 - '(wsgi:)'.length;
+
+/**
+ * The daemon process group of an app mounted at URL prefix `url` (`--mount`): its segments
+ * joined by `-`, lowercase, at most {@link MAX_GROUP_LENGTH} characters; never {@link PROCESS_GROUP}.
+ * @example groupOf('/api/v2') === 'api-v2'
+ */
+export function groupOf(url: string): string {
+  const name = url
+    .slice(1)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, MAX_GROUP_LENGTH)
+    .replace(/^-+|-+$/g, '');
+  return name === PROCESS_GROUP || name === '' ? `m-${name}`.slice(0, MAX_GROUP_LENGTH) : name;
+}

@@ -4,43 +4,13 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import helpers from 'yeoman-test';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import CheckGenerator from '../../generators/check/index.js';
-import type { CheckReport } from '../../generators/check/report.js';
-import { RUN_CHECK, startCheckWithoutRyuk } from '../helpers/check-process.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { check, checkJson, RUN_CHECK, startCheckWithoutRyuk } from '../helpers/check-process.js';
 import { removeImages } from '../helpers/docker-run.js';
 import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
 import { makeProject, scaffoldFixture } from '../helpers/project.js';
 
 const NAME = 'wsgi-apache-it-check';
-const CHECK_PATH = fileURLToPath(new URL('../../generators/check/index.ts', import.meta.url));
-
-function check(dir: string, options: Record<string, unknown>) {
-  return helpers
-    .run(CheckGenerator, { namespace: 'wsgi-apache:check', resolved: CHECK_PATH })
-    .cd(dir)
-    .withOptions({ duration: '3', warmup: '1', connections: '32', ...options } as unknown as Record<string, never>);
-}
-
-/** Runs the check with --json and returns what it printed on stdout, parsed. */
-async function checkJson(
-  dir: string,
-  options: Record<string, unknown>,
-): Promise<{ report?: CheckReport; error?: Error }> {
-  const written: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation(chunk => (written.push(String(chunk)), true));
-  try {
-    await check(dir, { ...options, json: true });
-    return { report: JSON.parse(written.join('')) as CheckReport };
-  } catch (error) {
-    const text = written.join('');
-    return { report: text ? (JSON.parse(text) as CheckReport) : undefined, error: error as Error };
-  } finally {
-    spy.mockRestore();
-  }
-}
 
 describe('yo wsgi-apache:check', () => {
   let dir: string;

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { StartedDockerComposeEnvironment, StartedTestContainer } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertCleanLoad, runLoad } from '../../generators/lib/stack-checks.js';
+import { checkJson } from '../helpers/check-process.js';
 import { composeBuild, composeUp, removeStack, type Shape } from '../helpers/compose.js';
 import { removeImages } from '../helpers/docker-run.js';
 import { FIXTURE_APPS, ownProjectAsDeveloper } from '../helpers/fixture-apps.js';
@@ -206,5 +207,42 @@ describe('two apps behind one Apache, development shape: an edit reloads its own
     const after = await daemonPids(stack.container);
     console.log(`app group reloaded ${ms.toFixed(0)} ms after the edit; api group pids ${before.api} → ${after.api}`);
     expect(after.api).toEqual(before.api);
+  });
+});
+
+describe('yo wsgi-apache:check on the two apps', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await scaffoldTwoApps();
+  });
+  afterAll(() => removeImages(`${NAME}:latest`));
+
+  it('loads both at once and reports each: its prefix, paths, group, processes and load', async () => {
+    const { report, error } = await checkJson(dir, { connections: '16', duration: '3' });
+    expect(error).toBeUndefined();
+    expect(report!.apps.map(app => [app.url, app.group, app.paths, app.connections, app.config])).toEqual([
+      ['/', 'app', ['/'], 8, { processes: 2, threads: 5 }],
+      ['/api', 'api', ['/api/'], 8, { processes: 2, threads: 5 }],
+    ]);
+    for (const app of report!.apps) {
+      expect(app.daemonProcesses).toBe(2);
+      expect(app.requests).toBeGreaterThan(50);
+      expect(app.statusCodes).toEqual({ 200: app.requests });
+    }
+    expect(report!.requests).toBe(report!.apps[0].requests + report!.apps[1].requests);
+    expect(report!.daemonProcesses).toBe(4);
+  });
+
+  it('gives a --path to the app whose prefix holds it, and names that app in a failure', async () => {
+    const { report, error } = await checkJson(dir, { path: ['/', '/api/crash'], connections: '8', duration: '2' });
+    expect(report!.apps.map(app => [app.url, app.paths])).toEqual([
+      ['/', ['/']],
+      ['/api', ['/api/crash']],
+    ]);
+    expect(report!.apps[0].failures).toEqual([]);
+    // Crashing processes answer late or never: the failures are the service's, named by its prefix.
+    expect(report!.failures.length).toBeGreaterThan(0);
+    expect(report!.failures.every(failure => failure.startsWith('/api: '))).toBe(true);
+    expect(error?.message).toMatch(/^check failed: \/api: /);
   });
 });

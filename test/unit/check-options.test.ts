@@ -6,6 +6,7 @@ describe('yo wsgi-apache:check options', () => {
     expect(resolveCheckSettings({}, { healthPath: '/admin/login/' })).toEqual({
       paths: ['/admin/login/'],
       pathsGiven: false,
+      targets: [{ url: '/', group: 'app', paths: ['/admin/login/'], pathsGiven: false }],
       durationSeconds: 10,
       connections: 64,
       rate: undefined,
@@ -17,6 +18,23 @@ describe('yo wsgi-apache:check options', () => {
       json: false,
     });
     expect(resolveCheckSettings({}, {}).paths).toEqual(['/']);
+  });
+
+  it('loads every mounted app at its prefix by default, and gives each --path to the app whose prefix holds it', () => {
+    const stored = { healthPath: '/health', mounts: ['/api=api/service:app', '/api/v2=v2/app.wsgi', '/docs=docs:app'] };
+    const byDefault = resolveCheckSettings({}, stored).targets;
+    expect(byDefault.map(t => [t.url, t.group, t.paths.join(' ')])).toEqual([
+      ['/', 'app', '/health'],
+      ['/api/v2', 'api-v2', '/api/v2/'],
+      ['/docs', 'docs', '/docs/'],
+      ['/api', 'api', '/api/'],
+    ]);
+    const given = resolveCheckSettings({ path: ['/api/v2/x', '/api/items', '/apix', '/api'] }, stored).targets;
+    expect(given.map(t => [t.url, t.paths.join(' '), t.pathsGiven])).toEqual([
+      ['/', '/apix', true],
+      ['/api/v2', '/api/v2/x', true],
+      ['/api', '/api/items /api', true],
+    ]);
   });
 
   it('parses every flag', () => {
