@@ -126,3 +126,103 @@ describe('refused with one line naming the flag and the fix', () => {
     await expect(refuse(options)).rejects.toThrow(message);
   });
 });
+
+describe('--mount: more WSGI apps, each in its own daemon process group', async () => {
+  const dir = makeProject({
+    fixture: 'plain-wsgi',
+    files: {
+      'api/service.py': 'def application(environ, start_response):\n    pass\n',
+      'api/requirements.txt': 'werkzeug\n',
+      'api/v2/app.wsgi': 'def application(environ, start_response):\n    pass\n',
+      'docs.py': 'def make():\n    return None\n',
+    },
+  });
+  await runGenerator(dir, {
+    yes: true,
+    mount: ['/api=api/service:application', '/api/v2=api/v2/app.wsgi', '/docs/=docs:make()'],
+  });
+  const conf = read(dir, 'docker/apache2.conf');
+
+  it('gives each its group, python-path, home and python-home, aliased longest prefix first before /', () => {
+    const daemonMode = conf.split('<IfDefine WSGI_DEBUG_MODE>')[0];
+    expect(
+      [...daemonMode.matchAll(/^\s+WSGIScriptAlias (\S+) (\S+) process-group=(\S+) /gm)].map(m => m.slice(1)),
+    ).toEqual([
+      ['/api/v2', '/srv/app/api/v2/app.wsgi', 'api-v2'],
+      ['/docs', '/srv/app/docker/mount.wsgi', 'docs'],
+      ['/api', '/srv/app/docker/mount.wsgi', 'api'],
+      ['/', '/srv/app/docker/app.wsgi', 'app'],
+    ]);
+    expect(conf).toContain('        python-home=/opt/venvs/api python-path=/srv/app/api home=/srv/app/api \\\n');
+    expect(conf).toContain('        python-home=/opt/venv python-path=/srv/app home=/srv/app \\\n');
+    expect(conf).toContain('        processes=${WSGI_API_V2_PROCESSES} threads=${WSGI_API_V2_THREADS} \\\n');
+    expect(conf).toContain(
+      'WSGIImportScript /srv/app/docker/reloader.py process-group=docs application-group=%{GLOBAL}',
+    );
+  });
+
+  it('imports each callable in docker/mount.wsgi by process group, and a script mount uses its own file', () => {
+    const script = read(dir, 'docker/mount.wsgi');
+    expect(script).toContain('    "api": ("/srv/app/api", "service", "application", False),\n');
+    expect(script).toContain('    "docs": ("/srv/app", "docs", "make", True),\n');
+    expect(script).not.toContain('api-v2');
+  });
+
+  it('defaults each group tunable to the global one in envvars and sizes Apache for all groups', () => {
+    const envvars = read(dir, 'docker/envvars');
+    expect(envvars).toContain(
+      ': "${WSGI_DOCS_THREADS:=$WSGI_THREADS}"\nwsgi_apache_int WSGI_DOCS_THREADS "$WSGI_DOCS_THREADS" 1 256\n',
+    );
+    expect(envvars).toContain(
+      'APACHE_MAX_REQUEST_WORKERS=$((4 * (WSGI_PROCESSES * WSGI_THREADS + WSGI_API_V2_PROCESSES * WSGI_API_V2_THREADS + WSGI_DOCS_PROCESSES * WSGI_DOCS_THREADS + WSGI_API_PROCESSES * WSGI_API_THREADS)))',
+    );
+  });
+
+  it('builds a virtualenv only for the mount with its own requirements.txt', () => {
+    const dockerfile = read(dir, 'Dockerfile');
+    expect(dockerfile).toContain('COPY api/requirements.txt /tmp/mount-deps/api/requirements.txt\n');
+    expect(dockerfile).toContain('    python3 -m venv /opt/venvs/api; \\\n');
+    expect(dockerfile).not.toContain('/opt/venvs/docs');
+  });
+
+  it("watches each group's directory only, less the apps mounted inside it", () => {
+    const watch = JSON.parse(/^WATCH = (.*)$/m.exec(read(dir, 'docker/reloader.py'))![1]);
+    expect(watch).toEqual({
+      app: { root: '/srv/app', skip: ['/srv/app/api', '/srv/app/api/v2'] },
+      'api-v2': { root: '/srv/app/api/v2', skip: [] },
+      docs: { root: '/srv/app', skip: ['/srv/app/api', '/srv/app/api/v2'] },
+      api: { root: '/srv/app/api', skip: ['/srv/app/api/v2'] },
+    });
+  });
+
+  it('stores the mounts as typed and routes them in DOCKER.md', () => {
+    const stored = JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'];
+    expect(stored.mounts).toEqual(['/api=api/service:application', '/api/v2=api/v2/app.wsgi', '/docs=docs:make()']);
+    expect(read(dir, 'DOCKER.md')).toContain(
+      '| `/api/v2` | `api-v2` | `api/v2/app.wsgi` | `/srv/app/api/v2` | `/opt/venv` |',
+    );
+  });
+});
+
+describe('--mount refused with one line naming the flag and the fix', () => {
+  const project = () =>
+    makeProject({ fixture: 'plain-wsgi', files: { 'api/service.py': 'def application(e, s):\n    pass\n' } });
+
+  it.each([
+    [{ mount: '/api' }, '--mount: "/api" is not a URL=ENTRY mount.'],
+    [{ mount: '/=hello:application' }, '--mount: "/=hello:application" is not a URL=ENTRY mount.'],
+    [{ mount: '/api=api/missing:app' }, '--mount: /api: module "missing" of "missing:app" was not found'],
+    [{ mount: '/api=nowhere/hello:application' }, '--mount: directory "nowhere" of /api does not exist'],
+    [{ mount: ['/api=api/service:application', '/api/=hello:application'] }, '--mount: /api is mounted twice.'],
+    [
+      { mount: ['/a-b=hello:application', '/a.b=hello:application'] },
+      '--mount: /a.b and /a-b both make the process group "a-b"',
+    ],
+    [
+      { mount: '/static/x=hello:application', static: '/static=static' },
+      '--mount: /static/x overlaps --static /static',
+    ],
+  ])('%o', async (options, message) => {
+    await expect(runGenerator(project(), { yes: true, ...options })).rejects.toThrow(message);
+  });
+});

@@ -312,22 +312,42 @@ export function flagsArbitrary(project: Project): fc.Arbitrary<Flags> {
         ),
         0.25,
       ),
-      apacheModules: optional(
-        fc.constantFrom('rewrite', 'headers,mod_rewrite', 'proxy_balancer', 'rewrit', 'mpm_worker'),
-        0.2,
-      ),
-      proxies: optional(
+      mounts: optional(
         fc.array(
-          fc.constantFrom(
-            '/svc=http://other:8000',
-            '/svc/v2=https://v2.example.com/base/',
-            '/static=http://other',
-            '/=http://other',
-            '/x=other:80',
+          fc.oneof(
+            { weight: 6, arbitrary: fc.constantFrom(...good).map(entry => `/api=${entry}`) },
+            {
+              weight: 1,
+              arbitrary: fc.constantFrom(
+                '/=hello:application',
+                '/static=hello:application',
+                '/api=missing:app',
+                '/api=nowhere/hello:application',
+                '/Api/V2=deploy/site.wsgi',
+                '/app=hello:application',
+              ),
+            },
           ),
           { minLength: 1, maxLength: 2 },
         ),
-        0.2,
+        0.12,
+      ),
+      apacheModules: optional(
+        fc.oneof(
+          { weight: 6, arbitrary: fc.constantFrom('rewrite', 'headers,mod_rewrite', 'proxy_balancer') },
+          { weight: 1, arbitrary: fc.constantFrom('rewrit', 'mpm_worker') },
+        ),
+        0.12,
+      ),
+      proxies: optional(
+        fc.array(
+          fc.oneof(
+            { weight: 6, arbitrary: fc.constantFrom('/svc=http://other:8000', '/svc/v2=https://v2.example.com/base/') },
+            { weight: 1, arbitrary: fc.constantFrom('/static=http://other', '/=http://other', '/x=other:80') },
+          ),
+          { minLength: 1, maxLength: 2 },
+        ),
+        0.12,
       ),
     })
     .map(record => Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Flags);
