@@ -46,7 +46,11 @@ export function codePaths(entry: WsgiEntry): string[] {
  *   the requests Apache should serve from disk, or the reverse), and the health path not
  *   behind one: the probes would check another service (`--proxy`);
  * - no `--mount` prefix equal to, inside or around a `--static` or `--proxy` one: those
- *   would take its requests (`--mount`).
+ *   would take its requests, nor equal to or around the `--mount-point` (`--mount`);
+ * - `--proxy /` (a front end) only with the app moved by `--mount-point`, and the health path
+ *   under the mount point, where the app answers (`--proxy`, `--health-path`);
+ * - no `--mount-point` for Django, whose static files and admin URLs would then need a
+ *   prefixed STATIC_URL alias this generator does not derive yet (`--mount-point`).
  * @param answers - every answer, each already valid on its own (from resolveAnswers)
  * @throws InputError for the first rule broken, naming the flag and the fix
  */
@@ -74,6 +78,7 @@ export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContex
       `pick another name, e.g. --name ${answers.name}-app`,
     );
   }
+  checkMountPoint(answers, ctx);
   checkProxyRoutes(answers);
   checkMounts(answers);
   const code = codePaths(answers.entry);
@@ -113,9 +118,43 @@ export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContex
   }
 }
 
-/** True when URL prefix `outer` is `inner` or a path-segment prefix of it (`/a` of `/a/b`, not of `/ab`). */
+/** True when URL prefix `outer` is `inner` or a path-segment prefix of it (`/a` of `/a/b`, not of `/ab`; `/` of all). */
 function coversUrl(outer: string, inner: string): boolean {
-  return inner === outer || inner.startsWith(`${outer}/`);
+  return outer === '/' || inner === outer || inner.startsWith(`${outer}/`);
+}
+
+function checkMountPoint(answers: ParsedAnswers, ctx: AnswerContext): void {
+  const point = answers.mountPoint;
+  if (point !== '/' && ctx.facts.djangoSettingsModule !== undefined) {
+    throw new InputError(
+      '--mount-point',
+      `${point} would move a Django project, whose STATIC_URL alias and admin login this generator only knows at /`,
+      'leave --mount-point out, and put other services at prefixes of their own (--proxy /svc=..., --mount /api=...)',
+    );
+  }
+  if (!coversUrl(point, answers.healthPath.split('?')[0])) {
+    throw new InputError(
+      '--health-path',
+      `${answers.healthPath} is outside --mount-point ${point}, so the app never sees the probes`,
+      `pick a path under ${point}, e.g. --health-path ${point}/`,
+    );
+  }
+  const front = answers.proxies.find(route => route.url === '/');
+  if (front !== undefined && point === '/') {
+    throw new InputError(
+      '--proxy',
+      `/=${front.upstream} would take every request from the WSGI app, which answers at /`,
+      'move the app with --mount-point /app (the front end keeps /), or proxy a prefix such as /svc',
+    );
+  }
+  const around = answers.mounts.find(mount => coversUrl(mount.url, point));
+  if (around !== undefined) {
+    throw new InputError(
+      '--mount',
+      `${around.url} is --mount-point ${point} or around it, which the project's app answers`,
+      'give the mounted app a prefix of its own, e.g. --mount /api=...',
+    );
+  }
 }
 
 function checkMounts(answers: ParsedAnswers): void {
@@ -123,7 +162,9 @@ function checkMounts(answers: ParsedAnswers): void {
     const taken = [
       ...answers.static.map(m => ({ url: m.url, flag: '--static' })),
       ...answers.proxies.map(route => ({ url: route.url, flag: '--proxy' })),
-    ].find(other => coversUrl(other.url, mount.url) || coversUrl(mount.url, other.url));
+    ]
+      .filter(other => other.url !== '/')
+      .find(other => coversUrl(other.url, mount.url) || coversUrl(mount.url, other.url));
     if (taken !== undefined) {
       throw new InputError(
         '--mount',
@@ -135,7 +176,8 @@ function checkMounts(answers: ParsedAnswers): void {
 }
 
 function checkProxyRoutes(answers: ParsedAnswers): void {
-  for (const route of answers.proxies) {
+  // `/` is the front end's catch-all: every other prefix is excluded from it (docker/apache2.conf).
+  for (const route of answers.proxies.filter(r => r.url !== '/')) {
     const mapping = answers.static.find(m => coversUrl(route.url, m.url) || coversUrl(m.url, route.url));
     if (mapping !== undefined) {
       throw new InputError(

@@ -63,6 +63,31 @@ export function parseMounts(raw: unknown, root: string): Mount[] {
   return mounts;
 }
 
+/**
+ * `--mount-point`: the URL prefix the project's own app answers under, as mod_wsgi-express's
+ * `--mount-point` (mod_wsgi passes it to the app as SCRIPT_NAME).
+ * @returns `/`, or a prefix without trailing slash such as `/app`
+ * @throws InputError for anything but `/` or a plain URL path
+ */
+export function parseMountPoint(raw: unknown): string {
+  const text = String(raw ?? '/').trim();
+  const url = text.replace(/\/+$/, '');
+  if (url === '' && text.startsWith('/')) return '/';
+  if (!URL_PREFIX.test(url)) {
+    throw new InputError(
+      '--mount-point',
+      `"${text}" is not a URL path`,
+      'write / (the default) or a prefix such as /app',
+    );
+  }
+  return url;
+}
+
+/** `path` (starting with `/`) under the mount point `mountPoint`: `/app` and `/admin/` make `/app/admin/`. */
+export function underMountPoint(mountPoint: string, path: string): string {
+  return mountPoint === '/' ? path : `${mountPoint}${path}`;
+}
+
 /** The mounts as `.yo-rc.json` keeps them and a user types them. */
 export function formatMounts(mounts: readonly Mount[]): string[] {
   return mounts.map(mount => `${mount.url}=${formatMountEntry(mount)}`);

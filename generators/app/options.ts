@@ -12,7 +12,7 @@ import { checkEntryCallable, extraModuleRoots, formatEntry, parseEntry, type Wsg
 import { checkAnswerCombination } from './coherence.js';
 import { parseApacheModules } from './apache-modules.js';
 import { formatProxyRoutes, parseProxyRoutes, type ProxyRoute } from './proxy-routes.js';
-import { formatMounts, type Mount, parseMounts } from './mounts.js';
+import { formatMounts, type Mount, parseMountPoint, parseMounts, underMountPoint } from './mounts.js';
 import { defaultDataDirs, defaultHealthPath, defaultInitCommands } from './runtime-needs.js';
 import type { ProjectFacts } from './detect.js';
 import { parseInteger } from '../lib/parse.js';
@@ -47,6 +47,8 @@ import {
 export interface Answers {
   /** WSGI entry point, see `entry.ts` */
   entry: string;
+  /** URL prefix the app answers under (`/`, or e.g. `/app`), mod_wsgi-express's `--mount-point` */
+  mountPoint: string;
   /** image, Compose project and service name */
   name: string;
   /** host port `compose.yaml` publishes (container port is always 8080) */
@@ -175,6 +177,15 @@ export const FIELDS: readonly Field[] = [
     store: formatEntry,
   },
   {
+    key: 'mountPoint',
+    flag: 'mount-point',
+    description:
+      'URL prefix the app answers under, as mod_wsgi-express --mount-point (default /; e.g. /app, with --proxy /=http://frontend:3000 for a front end)',
+    prompt: false,
+    defaultValue: () => '/',
+    parse: raw => parseMountPoint(raw),
+  },
+  {
     key: 'name',
     flag: 'name',
     description: 'Project name: Docker image, Compose project and service (default: the directory name)',
@@ -264,7 +275,7 @@ export const FIELDS: readonly Field[] = [
     description:
       "URL path the image HEALTHCHECK, the Kubernetes probes and yo wsgi-apache:check request (default: Django's admin login, else /)",
     prompt: 'input',
-    defaultValue: ctx => defaultHealthPath(ctx.facts, ctx.root),
+    defaultValue: (ctx, earlier) => underMountPoint(mountPointOf(earlier), defaultHealthPath(ctx.facts, ctx.root)),
     parse: raw => parseHealthPath(raw),
   },
   {
@@ -348,6 +359,15 @@ export function storedAnswers(parsed: ParsedAnswers): Answers {
     stored[field.key] = store ? store(parsed[field.key]) : parsed[field.key];
   }
   return stored as Answers;
+}
+
+/** The mount point answered so far (raw or parsed); `/` while none, or an invalid one, is given. */
+function mountPointOf(earlier: Partial<Record<keyof Answers, unknown>>): string {
+  try {
+    return parseMountPoint(earlier.mountPoint);
+  } catch {
+    return '/';
+  }
 }
 
 /** The base answered so far (raw or parsed); the default base while none, or an invalid one, is given. */

@@ -17,20 +17,20 @@ export interface ProxyRoute {
 /**
  * `--proxy /svc=http://other:8000` (repeatable). `/svc/x?q` reaches the upstream as `/x?q`
  * (its path prefix, if any, in front), as `ProxyPass /svc http://other:8000` maps it.
- * @throws InputError for a mapping that is not `/prefix=http(s)://host[:port][/path]`,
- *   for `/` (the WSGI app's) or a prefix given twice
+ * `/` is the catch-all of a front end (with the WSGI app moved by `--mount-point`).
+ * @throws InputError for a mapping that is not `/prefix=http(s)://host[:port][/path]` or a prefix given twice
  */
 export function parseProxyRoutes(raw: unknown): ProxyRoute[] {
   const routes: ProxyRoute[] = [];
   for (const item of toList(raw)) {
     const at = item.indexOf('=');
-    const url = item.slice(0, at).replace(/\/+$/, '');
+    const url = item.slice(0, at).replace(/\/+$/, '') || (item.startsWith('/=') ? '/' : '');
     const upstream = item.slice(at + 1).replace(/\/+$/, '');
-    if (at < 0 || !URL_PREFIX.test(url) || !isHttpUrl(upstream)) {
+    if (at < 0 || !(url === '/' || URL_PREFIX.test(url)) || !isHttpUrl(upstream)) {
       throw new InputError(
         '--proxy',
         `"${item}" is not a URL=UPSTREAM route`,
-        'write it as /prefix=http://service:port (a URL path other than "/", then "=", then an http:// or https:// URL)',
+        'write it as /prefix=http://service:port (a URL path, then "=", then an http:// or https:// URL)',
       );
     }
     if (routes.some(route => route.url === url)) {

@@ -161,6 +161,10 @@ export interface ViewModel extends DaemonTunables {
   hasApacheModules: boolean;
   /** `--proxy` routes, shortest prefix first (each a `<Location>`; the last matching one wins) */
   proxyRoutes: ProxyRoute[];
+  /** prefixes a `--proxy /` front end leaves to Apache and the WSGI apps (`<Location X> ProxyPass !`), shortest first */
+  proxyExclusions: string[];
+  /** the URL prefix the project's app answers under (`--mount-point`), `/` by default */
+  mountPoint: string;
   hasProxyRoutes: boolean;
   /** the wildcard `docker/apache2.conf` includes the project's own directives from (`docker/apache/*.conf`) */
   userApacheConfig: string;
@@ -301,6 +305,12 @@ export function toViewModel(
     ...mounts.map(mount => `${mount.env.processes} * ${mount.env.threads}`),
   ].join(' + ');
   const proxyRoutes = [...answers.proxies].sort((a, b) => a.url.length - b.url.length || a.url.localeCompare(b.url));
+  const front = proxyRoutes.some(route => route.url === '/');
+  const proxyExclusions = front
+    ? [...new Set([...aliases.map(a => a.url), ...mounts.map(m => m.url), answers.mountPoint])].sort(
+        (a, b) => a.length - b.length || a.localeCompare(b),
+      )
+    : [];
   const loaded = modulesToLoad([
     ...answers.apacheModules,
     ...(proxyRoutes.length > 0 ? ['proxy_http', 'headers'] : []),
@@ -394,17 +404,24 @@ export function toViewModel(
     hasApacheModules: loaded.length > 0,
     proxyRoutes,
     hasProxyRoutes: proxyRoutes.length > 0,
+    proxyExclusions,
+    mountPoint: answers.mountPoint,
     userApacheConfig: `${APP_DIR}/docker/apache/*.conf`,
     // mod_proxy translates a URL before mod_alias does, and mod_alias before mod_wsgi.
+    // The longest prefix that matches wins: mod_proxy's <Location>s are merged in order with its
+    // exclusions, mod_alias and mod_wsgi take their first match, listed longest first.
     routes: [
-      ...[...proxyRoutes].reverse().map(route => ({ prefix: route.url, target: `${route.upstream} (mod_proxy)` })),
+      ...proxyRoutes.map(route => ({ prefix: route.url, target: `${route.upstream} (mod_proxy)` })),
       ...aliases.map(alias => ({ prefix: alias.url, target: `files in ${alias.path} (Apache)` })),
       ...mounts.map(mount => ({
         prefix: mount.url,
         target: `the WSGI app ${mount.entryText} (mod_wsgi, process group ${mount.group})`,
       })),
-      { prefix: '/', target: `the WSGI app ${formatEntry(answers.entry)} (mod_wsgi, process group ${PROCESS_GROUP})` },
-    ],
+      {
+        prefix: answers.mountPoint,
+        target: `the WSGI app ${formatEntry(answers.entry)} (mod_wsgi, process group ${PROCESS_GROUP})`,
+      },
+    ].sort((a, b) => b.prefix.length - a.prefix.length),
     mounts,
     hasMounts: mounts.length > 0,
     mountCallables: mounts.filter(mount => mount.entryModule !== ''),

@@ -10,7 +10,7 @@ import { groupOf, PROCESS_GROUP } from '../lib/image-layout.js';
 /** What the check runs with, parsed and defaulted. */
 /** One app the check loads: the project's at `/`, or one mounted with `--mount`. */
 export interface LoadTarget {
-  /** its URL prefix, `/` for the project's own app */
+  /** its URL prefix: the project's own app's `--mount-point` (`/`), or a mount's */
   url: string;
   /** its daemon process group */
   group: string;
@@ -51,6 +51,8 @@ export interface StoredProject {
   healthPath?: string;
   /** `--mount`s as `.yo-rc.json` keeps them, `/prefix=entry` */
   mounts?: string[];
+  /** where the project's own app answers, `/` when absent */
+  mountPoint?: string;
 }
 
 interface CheckField {
@@ -181,7 +183,7 @@ function loadTargets(settings: CheckSettings, stored: StoredProject): LoadTarget
     .filter(url => url.startsWith('/') && url.length > 1)
     .sort((a, b) => b.length - a.length);
   const targets: LoadTarget[] = [
-    { url: '/', group: PROCESS_GROUP, paths: [], pathsGiven: settings.pathsGiven },
+    { url: stored.mountPoint ?? '/', group: PROCESS_GROUP, paths: [], pathsGiven: settings.pathsGiven },
     ...mounts.map(url => ({ url, group: groupOf(url), paths: [], pathsGiven: settings.pathsGiven })),
   ];
   if (!settings.pathsGiven) {

@@ -94,8 +94,8 @@ describe('--apache-modules and --proxy in docker/apache2.conf', async () => {
       .filter(line => line.startsWith('| `'));
     expect(table).toEqual([
       '| `/svc/v2` | https://v2.example.com/base (mod_proxy) |',
-      '| `/svc` | http://other:8000 (mod_proxy) |',
       '| `/static` | files in /srv/app/static (Apache) |',
+      '| `/svc` | http://other:8000 (mod_proxy) |',
       '| `/` | the WSGI app hello:application (mod_wsgi, process group app) |',
     ]);
   });
@@ -115,7 +115,19 @@ describe('refused with one line naming the flag and the fix', () => {
       '--apache-modules: mpm_prefork is another MPM, and Apache loads exactly one: the image runs mpm_event. Fix: leave mpm_prefork out.',
     ],
     [{ proxy: '/svc=other:8000' }, '--proxy: "/svc=other:8000" is not a URL=UPSTREAM route.'],
-    [{ proxy: '/=http://other' }, '--proxy: "/=http://other" is not a URL=UPSTREAM route.'],
+    [
+      { proxy: '/=http://other' },
+      '--proxy: /=http://other would take every request from the WSGI app, which answers at /.',
+    ],
+    [
+      { proxy: '/=http://x', 'mount-point': '/app', 'health-path': '/' },
+      '--health-path: / is outside --mount-point /app',
+    ],
+    [{ 'mount-point': 'app' }, '--mount-point: "app" is not a URL path.'],
+    [
+      { 'mount-point': '/app', mount: '/=hello:application' },
+      '--mount: "/=hello:application" is not a URL=ENTRY mount.',
+    ],
     [{ proxy: ['/a=http://x', '/a/=http://y'] }, '--proxy: /a is routed twice.'],
     [{ proxy: '/static/css=http://x', static: '/static=static' }, '--proxy: /static/css overlaps --static /static'],
     [
@@ -224,5 +236,57 @@ describe('--mount refused with one line naming the flag and the fix', () => {
     ],
   ])('%o', async (options, message) => {
     await expect(runGenerator(project(), { yes: true, ...options })).rejects.toThrow(message);
+  });
+});
+
+describe('--mount-point with a front end at / (--proxy /)', async () => {
+  const dir = makeProject({
+    fixture: 'plain-wsgi',
+    files: { 'api/service.py': 'def application(environ, start_response):\n    pass\n' },
+  });
+  await runGenerator(dir, {
+    yes: true,
+    'mount-point': '/app/',
+    proxy: ['/=http://frontend:3000'],
+    static: ['/static=static'],
+    mount: ['/api=api/service:application'],
+  });
+  const conf = read(dir, 'docker/apache2.conf');
+
+  it('serves the app at its mount point, and its health path under it by default', () => {
+    expect(conf).toContain(
+      '    WSGIScriptAlias /app /srv/app/docker/app.wsgi process-group=app application-group=%{GLOBAL}\n',
+    );
+    expect(conf).toContain('    WSGIScriptAlias /app /srv/app/docker/debug.wsgi application-group=%{GLOBAL}\n');
+    expect(read(dir, 'Dockerfile')).toMatch(/HEALTHCHECK_PATH=\/app\/ /);
+    expect(JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache']).toMatchObject({
+      mountPoint: '/app',
+      healthPath: '/app/',
+    });
+  });
+
+  it('leaves every other prefix out of the front end, after it', () => {
+    const front = conf.indexOf('<Location />\n    ProxyPass http://frontend:3000 ');
+    expect(front).toBeGreaterThan(0);
+    const excluded = [...conf.matchAll(/^<Location (\S+)>\n {4}ProxyPass !\n<\/Location>$/gm)];
+    expect(excluded.map(match => match[1])).toEqual(['/api', '/app', '/static']);
+    expect(excluded.every(match => match.index! > front)).toBe(true);
+  });
+
+  it('lists the routes in DOCKER.md, the catch-all last', () => {
+    const table = read(dir, 'DOCKER.md')
+      .split('| URL prefix | answered by |')[1]
+      .split('\n\n')[0]
+      .split('\n')
+      .filter(line => line.startsWith('| `'))
+      .map(line => line.split(' | ')[0]);
+    expect(table).toEqual(['| `/static`', '| `/api`', '| `/app`', '| `/`']);
+  });
+
+  it('is refused for Django, in one line', async () => {
+    const django = makeProject({ fixture: 'django-project' });
+    await expect(runGenerator(django, { yes: true, 'mount-point': '/app' })).rejects.toThrow(
+      /^--mount-point: \/app would move a Django project/,
+    );
   });
 });

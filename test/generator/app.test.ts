@@ -47,6 +47,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
   it('stores the answers in .yo-rc.json', () => {
     expect(JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache']).toEqual({
       entry: 'hello:application',
+      mountPoint: '/',
       name: 'hello',
       port: 8000,
       processes: 2,

@@ -37,6 +37,14 @@ describe('yo wsgi-apache:check options', () => {
     ]);
   });
 
+  it("loads the project's app at its mount point", () => {
+    const targets = resolveCheckSettings({}, { healthPath: '/app/', mountPoint: '/app', mounts: ['/api=x:y'] }).targets;
+    expect(targets.map(t => [t.url, t.group, t.paths.join(' ')])).toEqual([
+      ['/app', 'app', '/app/'],
+      ['/api', 'api', '/api/'],
+    ]);
+  });
+
   it('parses every flag', () => {
     const settings = resolveCheckSettings(
       {
