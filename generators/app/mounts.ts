@@ -11,10 +11,9 @@
 import { join, posix } from 'node:path';
 import { InputError } from '../lib/input-error.js';
 import { isDirectory, isFile } from '../lib/fs.js';
-import { toList } from '../lib/parse.js';
 import { groupOf } from '../lib/image-layout.js';
 import { checkEntryCallable, formatEntry, parseEntry, type WsgiEntry } from './entry.js';
-import { projectRelative, URL_PREFIX } from './validators.js';
+import { parseUrlMappings, projectRelative, URL_PREFIX } from './validators.js';
 
 /** One mounted app. */
 export interface Mount {
@@ -35,26 +34,19 @@ export interface Mount {
  *   directory, module or script, or a callable that is not WSGI-shaped
  */
 export function parseMounts(raw: unknown, root: string): Mount[] {
+  const form = {
+    what: 'URL=ENTRY mount',
+    example: '/prefix=module:callable, /prefix=dir/module:callable or /prefix=dir/app.wsgi (a URL path other than "/")',
+    twice: 'mounted',
+  };
   const mounts: Mount[] = [];
-  for (const item of toList(raw)) {
-    const at = item.indexOf('=');
-    const url = item.slice(0, at).replace(/\/+$/, '');
-    const text = item.slice(at + 1).trim();
-    if (at < 0 || !URL_PREFIX.test(url) || text === '') {
-      throw new InputError(
-        '--mount',
-        `"${item}" is not a URL=ENTRY mount`,
-        'write it as /prefix=module:callable, /prefix=dir/module:callable or /prefix=dir/app.wsgi (a URL path other than "/")',
-      );
-    }
-    const mount = parseMountEntry(url, text, root);
-    const clash = mounts.find(other => other.url === url || other.group === mount.group);
+  for (const { url, value } of parseUrlMappings('--mount', raw, form)) {
+    const mount = parseMountEntry(url, value, root);
+    const clash = mounts.find(other => other.group === mount.group);
     if (clash !== undefined) {
       throw new InputError(
         '--mount',
-        clash.url === url
-          ? `${url} is mounted twice`
-          : `${url} and ${clash.url} both make the process group "${mount.group}"`,
+        `${url} and ${clash.url} both make the process group "${mount.group}"`,
         'give each app a URL prefix of its own whose first characters differ',
       );
     }

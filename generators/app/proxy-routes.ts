@@ -2,9 +2,8 @@
  * `--proxy URL=UPSTREAM`: a path prefix Apache hands to another HTTP service through
  * mod_proxy (a front end, another API, a Compose service) instead of the WSGI app.
  */
-import { toList } from '../lib/parse.js';
 import { InputError } from '../lib/input-error.js';
-import { URL_PREFIX } from './validators.js';
+import { parseUrlMappings } from './validators.js';
 
 /** One `ProxyPass` route. */
 export interface ProxyRoute {
@@ -21,24 +20,19 @@ export interface ProxyRoute {
  * @throws InputError for a mapping that is not `/prefix=http(s)://host[:port][/path]` or a prefix given twice
  */
 export function parseProxyRoutes(raw: unknown): ProxyRoute[] {
-  const routes: ProxyRoute[] = [];
-  for (const item of toList(raw)) {
-    const at = item.indexOf('=');
-    const url = item.slice(0, at).replace(/\/+$/, '') || (item.startsWith('/=') ? '/' : '');
-    const upstream = item.slice(at + 1).replace(/\/+$/, '');
-    if (at < 0 || !(url === '/' || URL_PREFIX.test(url)) || !isHttpUrl(upstream)) {
-      throw new InputError(
-        '--proxy',
-        `"${item}" is not a URL=UPSTREAM route`,
-        'write it as /prefix=http://service:port (a URL path, then "=", then an http:// or https:// URL)',
-      );
+  const form = {
+    what: 'URL=UPSTREAM route',
+    example: '/prefix=http://service:port (a URL path, then "=", then an http:// or https:// URL)',
+    twice: 'routed',
+    root: true,
+  };
+  return parseUrlMappings('--proxy', raw, form).map(({ item, url, value }) => {
+    const upstream = value.replace(/\/+$/, '');
+    if (!isHttpUrl(upstream)) {
+      throw new InputError('--proxy', `"${item}" is not a ${form.what}`, `write it as ${form.example}`);
     }
-    if (routes.some(route => route.url === url)) {
-      throw new InputError('--proxy', `${url} is routed twice`, 'give each URL prefix once');
-    }
-    routes.push({ url, upstream });
-  }
-  return routes;
+    return { url, upstream };
+  });
 }
 
 /** The routes as `.yo-rc.json` keeps them and a user types them. */

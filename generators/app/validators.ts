@@ -154,6 +154,50 @@ export function projectRelative(flag: string, root: string, raw: string): string
   return normalize(rel).split(sep).join('/');
 }
 
+/** One `URL=VALUE` item of a mapping flag (`--static`, `--proxy`, `--mount`). */
+export interface UrlMapping {
+  /** the item as given */
+  item: string;
+  /** its URL prefix, without trailing slash (`/` only where allowed) */
+  url: string;
+  /** what follows the `=`, trimmed */
+  value: string;
+}
+
+/** How a mapping flag's items look, for {@link parseUrlMappings} and its messages. */
+export interface MappingForm {
+  /** what an item is, e.g. `URL=directory mapping` */
+  what: string;
+  /** how to write one, e.g. `/static=path/to/dir (...)` */
+  example: string;
+  /** the verb of a URL given twice, e.g. `mapped` */
+  twice: string;
+  /** whether `/` is a URL prefix here */
+  root?: boolean;
+}
+
+/**
+ * The items of a repeatable `URL=VALUE` flag: each URL a {@link URL_PREFIX} (or `/`, where the form
+ * allows it) with trailing slashes dropped, each URL once.
+ * @throws InputError naming `flag` for an item that is not URL=VALUE, or a URL given twice
+ */
+export function parseUrlMappings(flag: string, raw: unknown, form: MappingForm): UrlMapping[] {
+  const mappings: UrlMapping[] = [];
+  for (const item of toList(raw)) {
+    const at = item.indexOf('=');
+    const url = item.slice(0, at).replace(/\/+$/, '') || (form.root && item.startsWith('/=') ? '/' : '');
+    const value = item.slice(at + 1).trim();
+    if (at < 0 || value === '' || !(url === '/' || URL_PREFIX.test(url))) {
+      throw new InputError(flag, `"${item}" is not a ${form.what}`, `write it as ${form.example}`);
+    }
+    if (mappings.some(m => m.url === url)) {
+      throw new InputError(flag, `${url} is ${form.twice} twice`, 'give each URL prefix once');
+    }
+    mappings.push({ item, url, value });
+  }
+  return mappings;
+}
+
 /**
  * Static URL mappings, `--static /static=path/to/dir` (repeatable).
  * @param root - the project root; every directory must exist below it
@@ -161,21 +205,17 @@ export function projectRelative(flag: string, root: string, raw: string): string
  */
 export function parseStaticMappings(raw: unknown, root: string): StaticMapping[] {
   const mappings: StaticMapping[] = [];
-  for (const item of toList(raw)) {
-    const match = /^(\/[^=\s"']*)=(.+)$/.exec(item);
-    const url = match?.[1].replace(/\/+$/, '') ?? '';
-    if (!match || !URL_PREFIX.test(url)) {
-      throw new InputError(
-        '--static',
-        `"${item}" is not a URL=directory mapping`,
-        'write it as /static=path/to/dir (a URL path other than "/", then "=", then a directory in the project)',
-      );
-    }
-    const dir = projectRelative('--static', root, match[2]);
+  const form = {
+    what: 'URL=directory mapping',
+    example: '/static=path/to/dir (a URL path other than "/", then "=", then a directory in the project)',
+    twice: 'mapped',
+  };
+  for (const { item, url, value } of parseUrlMappings('--static', raw, form)) {
+    const dir = projectRelative('--static', root, value);
     if (!isDirectory(join(root, dir))) {
       throw new InputError(
         '--static',
-        `directory "${match[2]}" for ${url} does not exist in ${root}`,
+        `directory "${value}" for ${url} does not exist in ${root}`,
         'create it or correct the path',
       );
     }
@@ -193,9 +233,6 @@ export function parseStaticMappings(raw: unknown, root: string): StaticMapping[]
         `${item} would serve ${exposed} to anyone (${isDotName(posix.basename(exposed)) ? 'a dotfile' : 'Python code'} inside "${dir}")`,
         `map ${url} to a directory holding only public files, or move ${exposed} out of it`,
       );
-    }
-    if (mappings.some(m => m.url === url)) {
-      throw new InputError('--static', `URL ${url} is mapped twice`, 'give each URL prefix once');
     }
     mappings.push({ url, dir });
   }

@@ -4,10 +4,10 @@
  * target file needs (absolute container paths, space-joined package lists, booleans
  * for optional blocks).
  */
-import { APP_DIR, APP_UID, CONTAINER_PORT, PROCESS_GROUP, VENV_DIR } from '../lib/image-layout.js';
+import { APP_DIR, APP_UID, CONTAINER_PORT, groupEnvPrefix, PROCESS_GROUP, VENV_DIR } from '../lib/image-layout.js';
 import type { ProjectFacts } from './detect.js';
 import { DJANGO_SQLITE_DATA_DIR, djangoRuntime } from './runtime-needs.js';
-import { formatEntry } from './entry.js';
+import { formatEntry, type WsgiEntry } from './entry.js';
 import type { Answers, ParsedAnswers } from './options.js';
 import { BASES, type BaseName } from './bases.js';
 import { dataVolumeName } from './validators.js';
@@ -52,7 +52,25 @@ type DaemonTunables = Pick<
   'processes' | 'threads' | 'maximumRequests' | 'requestTimeout' | 'gracefulTimeout' | 'queueTimeout'
 >;
 
-export interface ViewModel extends DaemonTunables {
+/** A WSGI entry as the templates load it: the project's app, or a mounted one. */
+export interface EntryView {
+  /** the entry as the user typed it */
+  entryText: string;
+  /** the callable's module, '' for a WSGI script */
+  entryModule: string;
+  entryCallable: string;
+  entryFactory: boolean;
+  /** absolute path of the WSGI script file in the container (`WSGIScriptAlias` target) */
+  wsgiScript: string;
+  /** its directory, for the `<Directory>` grant */
+  wsgiScriptDir: string;
+  /** its file name, for the `<Files>` grant */
+  wsgiScriptFile: string;
+  /** `python-path=` of the daemon: the directory holding the entry's top package (a script's: its directory, or the project's) */
+  pythonPath: string;
+}
+
+export interface ViewModel extends DaemonTunables, EntryView {
   generatorVersion: string;
   name: string;
   /** `WSGIDaemonProcess` / `WSGIProcessGroup` name */
@@ -81,21 +99,8 @@ export interface ViewModel extends DaemonTunables {
   venvDir: string;
   /** seconds `docker stop` waits before SIGKILL: the daemon's graceful-timeout plus 5 s for Apache to drain */
   stopGracePeriod: number;
-  /** the entry as the user typed it */
-  entryText: string;
   /** true when the generator writes `docker/app.wsgi` (callable entries); false for the user's own script */
   generatedScript: boolean;
-  entryModule: string;
-  entryCallable: string;
-  entryFactory: boolean;
-  /** absolute path of the WSGI script file in the container (`WSGIScriptAlias` target) */
-  wsgiScript: string;
-  /** its directory, for the `<Directory>` grant */
-  wsgiScriptDir: string;
-  /** its file name, for the `<Files>` grant */
-  wsgiScriptFile: string;
-  /** `python-path=` of the daemon: the directory holding the entry's top package */
-  pythonPath: string;
   staticAliases: StaticAlias[];
   hasStaticAliases: boolean;
   /** space-separated extra Debian packages, '' for none */
@@ -188,20 +193,10 @@ export interface ViewModel extends DaemonTunables {
 }
 
 /** One `--mount`ed app, as docker/apache2.conf, envvars, the Dockerfile and docker/mount.wsgi show it. */
-export interface MountView {
+export interface MountView extends EntryView {
   url: string;
   /** process group and display-name */
   group: string;
-  /** the entry as typed after `=` */
-  entryText: string;
-  entryModule: string;
-  entryCallable: string;
-  entryFactory: boolean;
-  wsgiScript: string;
-  wsgiScriptDir: string;
-  wsgiScriptFile: string;
-  /** `python-path=`: its module root (callables) or its script's directory */
-  pythonPath: string;
   /** `python-home=`: its own virtualenv, or the image's */
   pythonHome: string;
   /** `home=`: its directory in the container */
@@ -265,8 +260,7 @@ export function toViewModel(
   const entry = answers.entry;
   const base = BASES[answers.base];
   const container = (rel: string) => (rel === '.' ? APP_DIR : `${APP_DIR}/${rel}`);
-  const wsgiScript = entry.kind === 'script' ? container(entry.path) : `${APP_DIR}/docker/app.wsgi`;
-  const slash = wsgiScript.lastIndexOf('/');
+  const primary = entryView(entry, formatEntry(entry), 'app.wsgi', APP_DIR, container);
 
   const aliases: StaticAlias[] = answers.static.map(m => ({
     url: m.url,
@@ -293,7 +287,7 @@ export function toViewModel(
   const preservedDirs = djangoStatic ? [djangoStatic.root] : [];
   const preserved = preservedDirs.map(container);
   const djangoSqliteData = django?.sqliteFile ? dataDirs.find(d => d.dir === DJANGO_SQLITE_DATA_DIR) : undefined;
-  const pythonPath = entry.kind === 'callable' ? container(entry.moduleRoot) : APP_DIR;
+  const pythonPath = primary.pythonPath;
   const djangoContainerSettingsDir = `${APP_DIR}/docker/django`;
   const environment = imageEnvironment(answers);
   // Shortest prefix first: of the <Location> sections matching a request, the last one's ProxyPass wins.
@@ -340,14 +334,8 @@ export function toViewModel(
     gracefulTimeout: answers.gracefulTimeout,
     queueTimeout: answers.queueTimeout,
     stopGracePeriod: answers.gracefulTimeout + 5,
-    entryText: formatEntry(answers.entry),
+    ...primary,
     generatedScript: entry.kind === 'callable',
-    entryModule: entry.kind === 'callable' ? entry.module : '',
-    entryCallable: entry.kind === 'callable' ? entry.callable : '',
-    entryFactory: entry.kind === 'callable' && entry.factory,
-    wsgiScript,
-    wsgiScriptDir: wsgiScript.slice(0, slash),
-    wsgiScriptFile: wsgiScript.slice(slash + 1),
     pythonPath: django ? `${pythonPath}:${djangoContainerSettingsDir}` : pythonPath,
     staticAliases: aliases,
     hasStaticAliases: aliases.length > 0,
@@ -436,27 +424,18 @@ export function toViewModel(
 
 /** Where each mounted app's files are in the image, how it is tuned, and what it imports. */
 function mountView(mount: Mount, root: string, container: (rel: string) => string): MountView {
-  const prefix = `WSGI_${mount.group.toUpperCase().replaceAll('-', '_')}_`;
+  const prefix = groupEnvPrefix(mount.group);
   const daemonTunables = TUNABLES.filter(t => t.answer !== undefined);
   const env = Object.fromEntries(daemonTunables.map(t => [t.answer, t.env.replace(/^WSGI_/, prefix)])) as Record<
     TunableAnswer,
     string
   >;
   const requirements = mountRequirements(mount, root) ?? '';
-  const entry = mount.entry;
-  const wsgiScript = entry.kind === 'script' ? container(entry.path) : `${APP_DIR}/docker/mount.wsgi`;
-  const slash = wsgiScript.lastIndexOf('/');
+  const text = formatMounts([mount])[0].slice(mount.url.length + 1);
   return {
+    ...entryView(mount.entry, text, 'mount.wsgi', container(mount.dir), container),
     url: mount.url,
     group: mount.group,
-    entryText: formatMounts([mount])[0].slice(mount.url.length + 1),
-    entryModule: entry.kind === 'callable' ? entry.module : '',
-    entryCallable: entry.kind === 'callable' ? entry.callable : '',
-    entryFactory: entry.kind === 'callable' && entry.factory,
-    wsgiScript,
-    wsgiScriptDir: wsgiScript.slice(0, slash),
-    wsgiScriptFile: wsgiScript.slice(slash + 1),
-    pythonPath: container(entry.kind === 'callable' ? entry.moduleRoot : mount.dir),
     pythonHome: requirements === '' ? VENV_DIR : `/opt/venvs/${mount.group}`,
     home: container(mount.dir),
     requirements,
@@ -498,4 +477,30 @@ function reloadWatch(
       },
     ]),
   );
+}
+
+/**
+ * How the templates load `entry`: a callable through the generated script `docker/<script>`
+ * (python-path: its module root), a WSGI script through itself (python-path: `scriptPath`).
+ * @param text - the entry as the user typed it
+ */
+function entryView(
+  entry: WsgiEntry,
+  text: string,
+  script: string,
+  scriptPath: string,
+  container: (rel: string) => string,
+): EntryView {
+  const wsgiScript = entry.kind === 'script' ? container(entry.path) : `${APP_DIR}/docker/${script}`;
+  const slash = wsgiScript.lastIndexOf('/');
+  return {
+    entryText: text,
+    entryModule: entry.kind === 'callable' ? entry.module : '',
+    entryCallable: entry.kind === 'callable' ? entry.callable : '',
+    entryFactory: entry.kind === 'callable' && entry.factory,
+    wsgiScript,
+    wsgiScriptDir: wsgiScript.slice(0, slash),
+    wsgiScriptFile: wsgiScript.slice(slash + 1),
+    pythonPath: entry.kind === 'callable' ? container(entry.moduleRoot) : scriptPath,
+  };
 }

@@ -22,7 +22,7 @@ import { InputError } from '../lib/input-error.js';
 import { freePort } from '../lib/net.js';
 import { ensureRyuk } from '../lib/ryuk.js';
 import { runLoad } from '../lib/stack-checks.js';
-import { PROCESS_GROUP } from '../lib/image-layout.js';
+import { groupEnvPrefix } from '../lib/image-layout.js';
 import { toList } from '../lib/parse.js';
 import { type OptionSpec, PASSED_THROUGH, parseCommandLine, yoCommandLine } from '../lib/argv.js';
 import { CHECK_FIELDS, type CheckSettings, resolveCheckSettings } from './options.js';
@@ -264,7 +264,7 @@ async function groupConfig(
   container: StartedTestContainer,
   group: string,
 ): Promise<{ processes: number; threads: number }> {
-  const prefix = group === PROCESS_GROUP ? 'WSGI_' : `WSGI_${group.toUpperCase().replaceAll('-', '_')}_`;
+  const prefix = groupEnvPrefix(group);
   const { stdout } = await container.exec([
     'sh',
     '-c',

@@ -4,43 +4,8 @@
  */
 import type { LoadReport } from '../lib/stack-checks.js';
 
-/** One app's part of the check: the project's own at `/`, or a `--mount`ed one. */
-export interface AppReport {
-  /** its URL prefix, `/` for the project's own app */
-  url: string;
-  /** its daemon process group */
-  group: string;
-  paths: string[];
-  /** its share of the client connections */
-  connections: number;
-  /** its daemon configuration in force in the container (its WSGI_<GROUP>_* or the global values) */
-  config: { processes: number; threads: number };
-  requests: number;
-  requestsPerSecond: number;
-  /** milliseconds */
-  latency: { p50: number; p95: number; p99: number; max: number };
-  statusCodes: Record<string, number>;
-  transportErrors: number;
-  timeouts: number;
-  /** (transport errors + 5xx) / requests sent, percent */
-  errorRatePercent: number;
-  /** distinct daemon processes of its group seen during the load */
-  daemonProcesses: number;
-  /** why it failed, one line each */
-  failures: string[];
-}
-
-/**
- * The whole check. With one app the top-level figures are that app's; with mounted apps, loaded
- * at the same time, they are the totals (requests, status codes, errors, processes), the worst
- * latency of any app, and the project app's configuration, and `apps` has each app's own.
- */
-export interface CheckReport {
-  project: string;
-  shape: 'production' | 'development';
-  /** the daemon configuration in force in the container, for the project's own app */
-  config: { processes: number; threads: number };
-  load: { paths: string[]; durationSeconds: number; connections: number; rate: number | null };
+/** What a load measured: of one app, or of all together (see {@link CheckReport}). */
+export interface LoadFigures {
   requests: number;
   requestsPerSecond: number;
   /** milliseconds */
@@ -54,6 +19,34 @@ export interface CheckReport {
   errorRatePercent: number;
   /** distinct mod_wsgi daemon processes seen in the container during the load */
   daemonProcesses: number;
+}
+
+/** One app's part of the check: the project's own at its mount point, or a `--mount`ed one. */
+export interface AppReport extends LoadFigures {
+  /** its URL prefix, `/` for the project's own app */
+  url: string;
+  /** its daemon process group */
+  group: string;
+  paths: string[];
+  /** its share of the client connections */
+  connections: number;
+  /** its daemon configuration in force in the container (its WSGI_<GROUP>_* or the global values) */
+  config: { processes: number; threads: number };
+  /** why it failed, one line each */
+  failures: string[];
+}
+
+/**
+ * The whole check. With one app the top-level figures are that app's; with mounted apps, loaded
+ * at the same time, they are the totals (requests, status codes, errors, processes), the worst
+ * latency of any app, and the project app's configuration, and `apps` has each app's own.
+ */
+export interface CheckReport extends LoadFigures {
+  project: string;
+  shape: 'production' | 'development';
+  /** the daemon configuration in force in the container, for the project's own app */
+  config: { processes: number; threads: number };
+  load: { paths: string[]; durationSeconds: number; connections: number; rate: number | null };
   /** peaks from the Docker stats API during the load */
   peakMemoryBytes: number;
   /** percent of one core */

@@ -38,3 +38,11 @@ export function groupOf(url: string): string {
     .replace(/^-+|-+$/g, '');
   return name === PROCESS_GROUP || name === '' ? `m-${name}`.slice(0, MAX_GROUP_LENGTH) : name;
 }
+
+/**
+ * What the environment variables of a process group's tunables start with: `WSGI_` for the
+ * project's own app ({@link PROCESS_GROUP}), `WSGI_API_V2_` for group `api-v2`.
+ */
+export function groupEnvPrefix(group: string): string {
+  return group === PROCESS_GROUP ? 'WSGI_' : `WSGI_${group.toUpperCase().replaceAll('-', '_')}_`;
+}

@@ -80,7 +80,9 @@ describe('the packed npm package under the real yo', () => {
       path => /\.(map|ts)$/.test(path) || /^(test|bench|generators|container|\.ci)\//.test(path),
     );
     expect(unwanted).toEqual([]);
-    expect(packed.size).toBeLessThan(100_000);
+    // A budget, not a measurement: 111 kB packed / 345 kB unpacked once --mount, --proxy and the
+    // user's Apache include were in; a jump past it means something unintended got packed.
+    expect(packed.size).toBeLessThan(128_000);
     expect(packed.unpackedSize).toBeLessThan(400_000);
   });
 
