@@ -164,9 +164,11 @@ export interface ViewModel extends DaemonTunables, EntryView {
   /** `LoadModule`s beyond the fixed set: `--apache-modules`, plus mod_proxy_http and mod_headers for `--proxy`; dependencies first */
   apacheModules: LoadedModule[];
   hasApacheModules: boolean;
-  /** `--proxy` routes, shortest prefix first (each a `<Location>`; the last matching one wins) */
+  /** `--proxy` routes but the front end's, shortest prefix first (each a `<Location>`; the last matching one wins) */
   proxyRoutes: ProxyRoute[];
-  /** prefixes a `--proxy /` front end leaves to Apache and the WSGI apps (`<Location X> ProxyPass !`), shortest first */
+  /** `--proxy /`, the front end that gets every request no other prefix claims: one route, or none */
+  frontEnd: ProxyRoute[];
+  /** prefixes the front end leaves to Apache and the WSGI apps (`ProxyPass X !`, before its own) */
   proxyExclusions: string[];
   /** the URL prefix the project's app answers under (`--mount-point`), `/` by default */
   mountPoint: string;
@@ -299,11 +301,16 @@ export function toViewModel(
     ...mounts.map(mount => `${mount.env.processes} * ${mount.env.threads}`),
   ].join(' + ');
   const proxyRoutes = [...answers.proxies].sort((a, b) => a.url.length - b.url.length || a.url.localeCompare(b.url));
-  const front = proxyRoutes.some(route => route.url === '/');
-  const proxyExclusions = front
-    ? [...new Set([...aliases.map(a => a.url), ...mounts.map(m => m.url), answers.mountPoint])].sort(
-        (a, b) => a.length - b.length || a.localeCompare(b),
-      )
+  const frontEnd = proxyRoutes.find(route => route.url === '/');
+  const proxyExclusions = frontEnd
+    ? [
+        ...new Set([
+          ...proxyRoutes.slice(1).map(r => r.url),
+          ...aliases.map(a => a.url),
+          ...mounts.map(m => m.url),
+          answers.mountPoint,
+        ]),
+      ].sort((a, b) => a.length - b.length || a.localeCompare(b))
     : [];
   const loaded = modulesToLoad([
     ...answers.apacheModules,
@@ -390,8 +397,9 @@ export function toViewModel(
     pythonPathEnv: django ? `${pythonPath}:${djangoContainerSettingsDir}` : pythonPath,
     apacheModules: loaded,
     hasApacheModules: loaded.length > 0,
-    proxyRoutes,
+    proxyRoutes: proxyRoutes.filter(route => route !== frontEnd),
     hasProxyRoutes: proxyRoutes.length > 0,
+    frontEnd: frontEnd ? [frontEnd] : [],
     proxyExclusions,
     mountPoint: answers.mountPoint,
     userApacheConfig: `${APP_DIR}/docker/apache/*.conf`,

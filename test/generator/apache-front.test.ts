@@ -265,12 +265,13 @@ describe('--mount-point with a front end at / (--proxy /)', async () => {
     });
   });
 
-  it('leaves every other prefix out of the front end, after it', () => {
-    const front = conf.indexOf('<Location />\n    ProxyPass http://frontend:3000 ');
+  it('leaves every other prefix out of the front end, in server-level exclusions before it', () => {
+    const front = conf.indexOf('ProxyPass / http://frontend:3000/ connectiontimeout=5 timeout=60\n');
     expect(front).toBeGreaterThan(0);
-    const excluded = [...conf.matchAll(/^<Location (\S+)>\n {4}ProxyPass !\n<\/Location>$/gm)];
+    const excluded = [...conf.matchAll(/^ProxyPass (\S+) !$/gm)];
     expect(excluded.map(match => match[1])).toEqual(['/api', '/app', '/static']);
-    expect(excluded.every(match => match.index! > front)).toBe(true);
+    expect(excluded.every(match => match.index! < front)).toBe(true);
+    expect(conf).toContain('ProxyPassReverse / http://frontend:3000/\n');
   });
 
   it('lists the routes in DOCKER.md, the catch-all last', () => {

@@ -58,6 +58,20 @@ const OTHER_SERVICE = `services:
       disable: true
 `;
 
+/** Builds `dir` and starts it with the other service beside it; healthy when it returns. */
+async function startWithOther(dir: string): Promise<{ stack: StartedDockerComposeEnvironment; url: string }> {
+  writeFileSync(join(dir, 'upstream.py'), UPSTREAM);
+  writeFileSync(join(dir, 'compose.other.yaml'), OTHER_SERVICE);
+  composeBuild(dir);
+  const port = await freePort();
+  const stack = await new DockerComposeEnvironment(dir, ['compose.yaml', 'compose.other.yaml'])
+    .withEnvironment({ PUBLISH_PORT: String(port) })
+    .withWaitStrategy(`${NAME}-1`, Wait.forHealthCheck())
+    .withStartupTimeout(120_000)
+    .up();
+  return { stack, url: `http://127.0.0.1:${port}` };
+}
+
 describe('user directives and a proxied service behind the generated Apache', () => {
   let dir: string;
   let stack: StartedDockerComposeEnvironment | undefined;
@@ -70,21 +84,9 @@ describe('user directives and a proxied service behind the generated Apache', ()
       proxy: ['/svc=http://other:8000'],
     });
     writeFileSync(join(dir, 'docker/apache/local.conf'), LOCAL_CONF);
-    writeFileSync(join(dir, 'upstream.py'), UPSTREAM);
-    writeFileSync(join(dir, 'compose.other.yaml'), OTHER_SERVICE);
-    composeBuild(dir);
-    const port = await freePort();
-    stack = await new DockerComposeEnvironment(dir, ['compose.yaml', 'compose.other.yaml'])
-      .withEnvironment({ PUBLISH_PORT: String(port) })
-      .withWaitStrategy(`${NAME}-1`, Wait.forHealthCheck())
-      .withStartupTimeout(120_000)
-      .up();
-    url = `http://127.0.0.1:${port}`;
+    ({ stack, url } = await startWithOther(dir));
   });
-  afterAll(async () => {
-    await removeStack(stack);
-    await removeImages(`${NAME}:latest`);
-  });
+  afterAll(() => removeStack(stack));
 
   it('runs the rewrite rule (through to the app), the redirect and the header of docker/apache/local.conf', async () => {
     const rewritten = await fetch(`${url}/hello-again`);
@@ -129,5 +131,40 @@ describe('user directives and a proxied service behind the generated Apache', ()
     } finally {
       rmSync(join(dir, 'docker/apache/broken.conf'));
     }
+  });
+});
+
+describe('a front end at / and the app at --mount-point /app', () => {
+  let stack: StartedDockerComposeEnvironment | undefined;
+  let url: string;
+
+  beforeAll(async () => {
+    const dir = await scaffoldFixture(FIXTURE_APPS.plain.fixture, NAME, {
+      ...FIXTURE_APPS.plain.flags,
+      'mount-point': '/app',
+      proxy: ['/=http://other:8000'],
+    });
+    // Healthy only if the image's HEALTHCHECK asks the app at /app/ (the default health path under it).
+    ({ stack, url } = await startWithOther(dir));
+  });
+  afterAll(async () => {
+    await removeStack(stack);
+    await removeImages(`${NAME}:latest`);
+  });
+
+  it('sends / and everything outside the app to the front end', async () => {
+    for (const path of ['/', '/about?x=1', '/application']) {
+      const echoed = (await (await fetch(url + path)).json()) as { path: string };
+      expect(echoed.path).toBe(path);
+    }
+  });
+
+  it('answers /app from the WSGI app with SCRIPT_NAME /app, and /static from disk', async () => {
+    const app = await fetch(`${url}/app/`);
+    expect(await app.text()).toBe('Hello from plain WSGI\n');
+    const whoami = (await (await fetch(`${url}/app/whoami`)).json()) as { uid: number };
+    expect(whoami.uid).toBe(10001);
+    const css = await fetch(`${url}/static/site.css`);
+    expect(css.headers.get('content-type')).toBe('text/css');
   });
 });

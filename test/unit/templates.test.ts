@@ -36,6 +36,25 @@ function fullView(): ViewModel {
   return toViewModel(answers, facts, root, '0.0.0-test');
 }
 
+/** The other layout: a plain app at --mount-point /app behind a front end, with mounts and modules. */
+function frontEndView(): ViewModel {
+  const root = projectWith({
+    'hello.py': 'def application(environ, start_response):\n    pass\n',
+    'api/service.py': 'def application(environ, start_response):\n    pass\n',
+    'api/requirements.txt': 'werkzeug\n',
+    'deploy/x.wsgi': 'def application(environ, start_response):\n    pass\n',
+  });
+  const facts = detectProject(root);
+  const flags = {
+    entry: 'hello:application',
+    mountPoint: '/app',
+    proxies: ['/=http://front:3000', '/svc=http://svc:8000'],
+    mounts: ['/api=api/service:application', '/w=deploy/x.wsgi'],
+    apacheModules: ['rewrite'],
+  };
+  return toViewModel(resolveAnswers(flags, {}, { root, facts }), facts, root, '0.0.0-test');
+}
+
 type Token = [string, string, number, number, Token[]?];
 
 /** Resolves a mustache name (`a` or `a.b.c`) the way mustache does: innermost scope first. */
@@ -75,8 +94,11 @@ describe('templates', () => {
     expect(listTemplates().sort()).toEqual(GENERATED_FILES.map(f => f.template).sort());
   });
 
-  it('use only names the view model defines (mustache renders unknown names as empty text)', () => {
-    const view = fullView() as unknown as Record<string, unknown>;
+  it.each([
+    ['Django with every list filled', fullView],
+    ['a front end, mounts and modules', frontEndView],
+  ])('use only names the view model defines (mustache renders unknown names as empty text): %s', (_name, make) => {
+    const view = make() as unknown as Record<string, unknown>;
     const problems: string[] = [];
     for (const template of listTemplates()) {
       const tokens = Mustache.parse(readFileSync(join(TEMPLATES, template), 'utf8')) as Token[];
