@@ -9,6 +9,9 @@ import { makeProject, runGenerator } from '../helpers/project.js';
 
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
 const MY_RULES = 'RewriteEngine On\nRewriteRule ^/old$ /new [R=301,L]\n';
+const WSGI_APP = 'def application(environ, start_response):\n    pass\n';
+/** A factory in the main project, mounted as docs:make(). */
+const DOCS = { 'docs.py': 'def make():\n    return None\n' };
 
 describe("docker/apache/local.conf is the user's once written", async () => {
   const dir = makeProject({ fixture: 'plain-wsgi' });
@@ -142,12 +145,7 @@ describe('refused with one line naming the flag and the fix', () => {
 describe('--mount: more WSGI apps, each in its own daemon process group', async () => {
   const dir = makeProject({
     fixture: 'plain-wsgi',
-    files: {
-      'api/service.py': 'def application(environ, start_response):\n    pass\n',
-      'api/requirements.txt': 'werkzeug\n',
-      'api/v2/app.wsgi': 'def application(environ, start_response):\n    pass\n',
-      'docs.py': 'def make():\n    return None\n',
-    },
+    files: { 'api/service.py': WSGI_APP, 'api/requirements.txt': 'werkzeug\n', 'api/v2/app.wsgi': WSGI_APP, ...DOCS },
   });
   await runGenerator(dir, {
     yes: true,
@@ -165,10 +163,21 @@ describe('--mount: more WSGI apps, each in its own daemon process group', async 
       ['/api', '/srv/app/docker/mount.wsgi', 'api'],
       ['/', '/srv/app/docker/app.wsgi', 'app'],
     ]);
-    expect(conf).toContain('        python-home=/opt/venvs/api python-path=/srv/app/api home=/srv/app/api \\\n');
-    expect(conf).toContain('        python-home=/opt/venv python-path=/srv/app home=/srv/app \\\n');
-    expect(conf).toContain('        processes=${WSGI_API_V2_PROCESSES} threads=${WSGI_API_V2_THREADS} \\\n');
-    expect(conf).toContain(
+    expect(
+      [...daemonMode.matchAll(/^\s+python-home=(\S+) python-path=(\S+) home=(\S+) /gm)].map(m => m.slice(1)),
+    ).toEqual([
+      ['/opt/venv', '/srv/app', '/srv/app'],
+      ['/opt/venv', '/srv/app/api/v2', '/srv/app/api/v2'],
+      ['/opt/venv', '/srv/app', '/srv/app'],
+      ['/opt/venvs/api', '/srv/app/api', '/srv/app/api'],
+    ]);
+    expect([...daemonMode.matchAll(/^\s+processes=\$\{(\w+)\} /gm)].map(m => m[1])).toEqual([
+      'WSGI_PROCESSES',
+      'WSGI_API_V2_PROCESSES',
+      'WSGI_DOCS_PROCESSES',
+      'WSGI_API_PROCESSES',
+    ]);
+    expect(daemonMode).toContain(
       'WSGIImportScript /srv/app/docker/reloader.py process-group=docs application-group=%{GLOBAL}',
     );
   });
@@ -217,8 +226,7 @@ describe('--mount: more WSGI apps, each in its own daemon process group', async 
 });
 
 describe('--mount refused with one line naming the flag and the fix', () => {
-  const project = () =>
-    makeProject({ fixture: 'plain-wsgi', files: { 'api/service.py': 'def application(e, s):\n    pass\n' } });
+  const project = () => makeProject({ fixture: 'plain-wsgi', files: { 'api/service.py': WSGI_APP } });
 
   it.each([
     [{ mount: '/api' }, '--mount: "/api" is not a URL=ENTRY mount.'],
@@ -242,7 +250,7 @@ describe('--mount refused with one line naming the flag and the fix', () => {
 describe('--mount-point with a front end at / (--proxy /)', async () => {
   const dir = makeProject({
     fixture: 'plain-wsgi',
-    files: { 'api/service.py': 'def application(environ, start_response):\n    pass\n' },
+    files: { 'api/service.py': WSGI_APP },
   });
   await runGenerator(dir, {
     yes: true,

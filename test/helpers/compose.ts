@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { freePort } from '../../generators/lib/net.js';
 import { offlineBuildEnv } from './test-base.js';
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
 
@@ -59,6 +60,28 @@ export async function composeUp(
     .withWaitStrategy(`${service}-1`, Wait.forHealthCheck())
     .withStartupTimeout(120_000)
     .up();
+}
+
+/** A stack started by {@link serveStack}, and where it answers on 127.0.0.1. */
+export interface ServedStack {
+  stack: StartedDockerComposeEnvironment;
+  url: string;
+}
+
+/**
+ * Builds (Compose's own build) and starts the project's stack from the Compose `files` on a free
+ * 127.0.0.1 port, waiting on `container`'s HEALTHCHECK.
+ * @param container - the container to wait on, e.g. `NAME-1`
+ */
+export async function serveStack(dir: string, files: string[], container: string): Promise<ServedStack> {
+  const port = await freePort();
+  const stack = await new DockerComposeEnvironment(dir, files)
+    .withBuild()
+    .withEnvironment({ ...offlineBuildEnv(dir), PUBLISH_PORT: String(port) })
+    .withWaitStrategy(container, Wait.forHealthCheck())
+    .withStartupTimeout(120_000)
+    .up();
+  return { stack, url: `http://127.0.0.1:${port}` };
 }
 
 /** Stops and removes a started stack with its volumes, 30 s grace per container; nothing when it never started. */

@@ -6,12 +6,11 @@
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
+import type { StartedDockerComposeEnvironment } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeBuild, removeStack } from '../helpers/compose.js';
+import { composeBuild, removeStack, serveStack, type ServedStack } from '../helpers/compose.js';
 import { removeImages } from '../helpers/docker-run.js';
 import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
-import { freePort } from '../helpers/net.js';
 import { runGenerator, scaffoldFixture } from '../helpers/project.js';
 
 const NAME = 'wsgi-apache-it-front';
@@ -59,17 +58,11 @@ const OTHER_SERVICE = `services:
 `;
 
 /** Builds `dir` and starts it with the other service beside it; healthy when it returns. */
-async function startWithOther(dir: string): Promise<{ stack: StartedDockerComposeEnvironment; url: string }> {
+async function startWithOther(dir: string): Promise<ServedStack> {
   writeFileSync(join(dir, 'upstream.py'), UPSTREAM);
   writeFileSync(join(dir, 'compose.other.yaml'), OTHER_SERVICE);
   composeBuild(dir);
-  const port = await freePort();
-  const stack = await new DockerComposeEnvironment(dir, ['compose.yaml', 'compose.other.yaml'])
-    .withEnvironment({ PUBLISH_PORT: String(port) })
-    .withWaitStrategy(`${NAME}-1`, Wait.forHealthCheck())
-    .withStartupTimeout(120_000)
-    .up();
-  return { stack, url: `http://127.0.0.1:${port}` };
+  return serveStack(dir, ['compose.yaml', 'compose.other.yaml'], `${NAME}-1`);
 }
 
 describe('user directives and a proxied service behind the generated Apache', () => {

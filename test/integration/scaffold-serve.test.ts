@@ -6,9 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APACHE_CONFIG_TEST, removeStack } from '../helpers/compose.js';
+import { APACHE_CONFIG_TEST, removeStack, serveStack, type ServedStack } from '../helpers/compose.js';
 import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
 import { scaffoldFixture } from '../helpers/project.js';
 import { freePort, pollUntil } from '../helpers/net.js';
@@ -16,23 +15,8 @@ import { freePort, pollUntil } from '../helpers/net.js';
 const NAME = 'wsgi-apache-e2e-plain';
 const CONTAINER = `${NAME}-1`;
 
-/** A stack started from `files`, and where it answers on 127.0.0.1. */
-interface Served {
-  stack: StartedDockerComposeEnvironment;
-  url: string;
-}
-
-/** Builds and starts the project's stack from `files` on a free 127.0.0.1 port; healthy when it returns. */
-async function serve(dir: string, files: string[], container = CONTAINER): Promise<Served> {
-  const port = await freePort();
-  const stack = await new DockerComposeEnvironment(dir, files)
-    .withBuild()
-    .withEnvironment({ PUBLISH_PORT: String(port) })
-    .withWaitStrategy(container, Wait.forHealthCheck())
-    .withStartupTimeout(120_000)
-    .up();
-  return { stack, url: `http://127.0.0.1:${port}` };
-}
+/** The project's stack from `files`, waiting on `container` (the app's by default). */
+const serve = (dir: string, files: string[], container = CONTAINER) => serveStack(dir, files, container);
 
 describe('scaffold a plain WSGI app and serve it with docker compose', () => {
   let dir: string;
@@ -41,7 +25,7 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
   });
 
   describe('production shape: compose.yaml alone', () => {
-    let served: Served | undefined;
+    let served: ServedStack | undefined;
     beforeAll(async () => {
       served = await serve(dir, ['compose.yaml']);
     });
@@ -94,7 +78,7 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
   });
 
   describe('development shape: compose.yaml + compose.override.yaml', () => {
-    let served: Served | undefined;
+    let served: ServedStack | undefined;
     beforeAll(async () => {
       served = await serve(dir, ['compose.yaml', 'compose.override.yaml']);
     });
@@ -123,7 +107,7 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
 
 describe('the bookworm alternative (Python 3.11, mod_wsgi 4.9)', () => {
   const name = 'wsgi-apache-e2e-bookworm';
-  let served: Served | undefined;
+  let served: ServedStack | undefined;
   beforeAll(async () => {
     const dir = await scaffoldFixture('plain-wsgi', name, { base: 'bookworm' });
     served = await serve(dir, ['compose.yaml'], `${name}-1`);
