@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Builds a wheelhouse for CPython 3.13 from Debian trixie's packages, for machines that reach
 # Debian's archive but not PyPI: afterwards
-#   pip install --no-index --find-links DIR flask django flask-restful flask-httpauth gunicorn
+#   pip install --no-index --find-links DIR flask django flask-restful flask-httpauth gunicorn coverage
 #   pip install --no-index --find-links DIR mod_wsgi==5.0.2     (needs apache2-dev and gcc)
 # work with no package index, in python:3.13-slim-trixie (or Debian's python3.13, same ABI).
 #
 # DIR holds
 # - mod_wsgi-<version>.tar.gz: an sdist made from trixie's mod-wsgi source package (its orig
 #   tarball is upstream's GitHub tag archive; repacked under the sdist name, with a PKG-INFO);
-# - wheels of Flask, Django, Flask-RESTful, Flask-HTTPAuth, gunicorn, their run-time
+# - wheels of Flask, Django, Flask-RESTful, Flask-HTTPAuth, gunicorn, coverage.py (the
+#   generated image's WSGI_COVERAGE, with its C tracer), their run-time
 #   dependencies, and setuptools, wheel (and wheel's packaging) for pip's isolated build of
 #   mod_wsgi, each built by `pip wheel --no-build-isolation` from the orig tarball of trixie's
 #   source package with Debian's build backends (upstream code, Debian's patches not applied).
@@ -46,10 +47,11 @@ packages=(
   python3-flask-restful python3-aniso8601 python3-tz python3-six
   python3-flask-httpauth
   python3-gunicorn python3-packaging
+  python3-coverage
   python3-setuptools python3-wheel
 )
-top_level=(flask django flask-restful flask-httpauth gunicorn)
-imports='flask, django, flask_restful, flask_httpauth, gunicorn'
+top_level=(flask django flask-restful flask-httpauth gunicorn coverage)
+imports='flask, django, flask_restful, flask_httpauth, gunicorn, coverage, coverage.tracer'
 
 show() {
   echo "[wheelhouse] $1" >&2
@@ -169,17 +171,40 @@ for pkg in $PACKAGES; do
     }
     record "$before" "source $src $srcver: ${orig#./}"
   else
-    # No orig tarball on the mirror: the files of Debian's binary package (pure Python,
-    # with the dist-info pybuild wrote) packed as a wheel, RECORD written anew.
+    # No orig tarball on the mirror: the files of Debian's binary package packed as a wheel,
+    # RECORD written anew. Pure Python with pybuild's dist-info as it is; a setup.py build's
+    # egg-info becomes a dist-info (its PKG-INFO is the METADATA). A package with extension
+    # modules (python3-coverage's C tracer) is tagged for CPython 3.13 on this architecture,
+    # the only Python Debian built them for. Symlinks into /usr/share are followed.
     grep -E '^E: .*orig' apt.log >&2 || cat apt.log >&2
     echo "[wheelhouse] $pkg: no orig tarball of $src on the mirror; packing Debian's binary package" >&2
     apt-get download "$pkg" >apt.log 2>&1 || { cat apt.log >&2; exit 1; }
     dpkg-deb -x ./*.deb root
-    site=root/usr/lib/python3/dist-packages
+    mkdir flat
+    cp -rL root/usr/lib/python3/dist-packages/. flat/
+    site=flat
+    for egg in "$site"/*.egg-info; do
+      [ -d "$egg" ] || continue
+      info="${egg%.egg-info}.dist-info"
+      mkdir "$info"
+      cp "$egg/PKG-INFO" "$info/METADATA"
+      for f in entry_points.txt top_level.txt; do [ ! -f "$egg/$f" ] || cp "$egg/$f" "$info/$f"; done
+      rm -rf "$egg"
+    done
     distinfo=("$site"/*.dist-info)
-    if [ "${#distinfo[@]}" -ne 1 ] || ! grep -qx 'Root-Is-Purelib: true' "${distinfo[0]}/WHEEL" ||
-      [ -n "$(find "$site" -name '*.so')" ]; then
-      echo "[wheelhouse] $pkg: not a pure-Python package with one dist-info; cannot pack it" >&2
+    if [ "${#distinfo[@]}" -ne 1 ] || [ ! -d "${distinfo[0]}" ]; then
+      echo "[wheelhouse] $pkg: not a package with one dist-info or egg-info; cannot pack it" >&2
+      exit 1
+    fi
+    if [ -n "$(find "$site" -name '*.so')" ]; then
+      [ -z "$(find "$site" -name '*.so' ! -name '*.cpython-313-*')" ] ||
+        { echo "[wheelhouse] $pkg: extension modules not for CPython 3.13; cannot pack it" >&2; exit 1; }
+      printf 'Wheel-Version: 1.0\nGenerator: build-wheelhouse.sh\nRoot-Is-Purelib: false\nTag: cp313-cp313-linux_%s\n' \
+        "$(uname -m)" >"${distinfo[0]}/WHEEL"
+    elif [ ! -f "${distinfo[0]}/WHEEL" ]; then
+      printf 'Wheel-Version: 1.0\nGenerator: build-wheelhouse.sh\nRoot-Is-Purelib: true\nTag: py3-none-any\n' >"${distinfo[0]}/WHEEL"
+    elif ! grep -qx 'Root-Is-Purelib: true' "${distinfo[0]}/WHEEL"; then
+      echo "[wheelhouse] $pkg: its WHEEL is not pure and it has no extension modules; cannot pack it" >&2
       exit 1
     fi
     rm -f "${distinfo[0]}"/{INSTALLER,RECORD,REQUESTED,direct_url.json}

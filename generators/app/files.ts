@@ -41,6 +41,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   generated('docker/app.wsgi', view => view.generatedScript),
   generated('docker/mount.wsgi', view => view.hasMountCallables),
   generated('docker/debug.wsgi'),
+  generated('docker/devtools.wsgi'),
   generated('docker/reloader.py'),
   generated('docker/healthcheck.py'),
   generated('docker/access-log.py'),

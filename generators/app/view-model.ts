@@ -4,7 +4,15 @@
  * target file needs (absolute container paths, space-joined package lists, booleans
  * for optional blocks).
  */
-import { APP_DIR, APP_UID, CONTAINER_PORT, groupEnvPrefix, PROCESS_GROUP, VENV_DIR } from '../lib/image-layout.js';
+import {
+  APP_DIR,
+  APP_UID,
+  CONTAINER_PORT,
+  groupEnvPrefix,
+  HEALTHCHECK_USER_AGENT,
+  PROCESS_GROUP,
+  VENV_DIR,
+} from '../lib/image-layout.js';
 import type { ProjectFacts } from './detect.js';
 import { DJANGO_SQLITE_DATA_DIR, djangoRuntime } from './runtime-needs.js';
 import { formatEntry, type WsgiEntry } from './entry.js';
@@ -22,8 +30,11 @@ import {
   TUNABLES,
 } from '../lib/tunables.js';
 import { formatMounts, type Mount, mountRequirements } from './mounts.js';
+import { DEV_OUTPUT_DIR, DEVELOPMENT_SWITCHES, type DevelopmentSwitch } from '../lib/development-switches.js';
 
 export { APP_DIR, APP_UID, CONTAINER_PORT, PROCESS_GROUP, VENV_DIR } from '../lib/image-layout.js';
+/** Where the official Python image's builds keep coverage.py (`pip install --target`), off the app's own path. */
+export const DEV_TOOLS_PYTHON_PATH = '/opt/wsgi-devtools';
 /** Where collectstatic puts a Django project's static files when its settings set no `STATIC_ROOT`: outside the bind mount. */
 export const DJANGO_DEFAULT_STATIC_DIR = '/srv/static';
 /** The settings module the image runs Django with (`docker/django/wsgi_apache_settings.py`): the project's own, plus what the image needs. */
@@ -136,6 +147,8 @@ export interface ViewModel extends DaemonTunables, EntryView {
   kube: KubernetesSizing;
   /** requested with `Host: localhost` by the HEALTHCHECK, the probes and the check */
   healthPath: string;
+  /** the HEALTHCHECK's `User-Agent`, whose requests the development tools pass straight to the app */
+  healthcheckUserAgent: string;
   /** the image's run-time variables and defaults, in the Dockerfile's `ENV` order (generators/lib/tunables.ts) */
   imageEnvironment: ImageVariable[];
   /** the same defaults by name, for templates that place them one by one */
@@ -192,6 +205,18 @@ export interface ViewModel extends DaemonTunables, EntryView {
   daemonThreads: string;
   /** the reload monitor's watch list, JSON: process group → directory it watches and directories of other groups to skip */
   reloadWatch: string;
+  /** the development switches (generators/lib/development-switches.ts), each with its shell/Compose read, e.g. `${WSGI_PROFILER:-0}` */
+  developmentSwitches: (DevelopmentSwitch & { orOff: string })[];
+  /** their names, space-separated, for envvars' loops */
+  developmentSwitchNames: string;
+  /** the switches compose.override.yaml takes from the shell */
+  shellSwitches: (DevelopmentSwitch & { orOff: string })[];
+  /** where the request tools write, relative to the app directory (`.wsgi`) */
+  devOutputDir: string;
+  /** absolute path of `docker/devtools.wsgi`, the WSGI script of every app while a request tool is on */
+  devToolsScript: string;
+  /** where pip put coverage.py outside the app's virtualenv (official Python image); '' where it is Debian's python3-coverage */
+  coveragePath: string;
 }
 
 /** One `--mount`ed app, as docker/apache2.conf, envvars, the Dockerfile and docker/mount.wsgi show it. */
@@ -312,6 +337,7 @@ export function toViewModel(
         ]),
       ].sort((a, b) => a.length - b.length || a.localeCompare(b))
     : [];
+  const switches = DEVELOPMENT_SWITCHES.map(s => ({ ...s, orOff: `\${${s.env}:-0}` }));
   const loaded = modulesToLoad([
     ...answers.apacheModules,
     ...(proxyRoutes.length > 0 ? ['proxy_http', 'headers'] : []),
@@ -382,6 +408,7 @@ export function toViewModel(
       dataVolumeSize: '1Gi',
     },
     healthPath: answers.healthPath,
+    healthcheckUserAgent: HEALTHCHECK_USER_AGENT,
     tunables: TUNABLES,
     imageEnvironment: environment,
     imageDefaults: Object.fromEntries(environment.map(variable => [variable.name, variable.value])),
@@ -427,6 +454,12 @@ export function toViewModel(
     venvOptions: base.pypiModWsgi ? '' : '--system-site-packages ',
     daemonThreads,
     reloadWatch: JSON.stringify(reloadWatch(answers.mounts, container)),
+    developmentSwitches: switches,
+    developmentSwitchNames: switches.map(s => s.env).join(' '),
+    shellSwitches: switches.filter(s => s.fromShell),
+    devOutputDir: DEV_OUTPUT_DIR,
+    devToolsScript: `${APP_DIR}/docker/devtools.wsgi`,
+    coveragePath: base.pypiModWsgi ? DEV_TOOLS_PYTHON_PATH : '',
   };
 }
 

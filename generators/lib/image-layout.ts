@@ -17,6 +17,8 @@ export const CONTAINER_PORT = 8080;
 export const PROCESS_GROUP = 'app';
 /** uid/gid of the image's `app` user (docker init uses 10001 too). */
 export const APP_UID = 10001;
+/** The `User-Agent` of the image's HEALTHCHECK: the development tools leave its requests out of profiles and recordings. */
+export const HEALTHCHECK_USER_AGENT = 'wsgi-apache-healthcheck';
 
 /**
  * The longest process group name whose display-name `(wsgi:NAME)` fits over Apache's argv[0]

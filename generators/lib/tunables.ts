@@ -89,6 +89,11 @@ export const TUNABLES: readonly Tunable[] = [
   // Apache's own: mod_wsgi-express 5.0.2's defaults (--keep-alive-timeout 5, --limit-request-body 10 MiB).
   { env: 'APACHE_KEEPALIVE_TIMEOUT', min: 0, max: 300, fallback: 5, unit: 'seconds' },
   { env: 'APACHE_LIMIT_REQUEST_BODY', min: 0, max: 2_147_483_647, fallback: 10_485_760, unit: 'bytes' },
+  // The development tools' caps (docker/devtools.wsgi): bodies past 64 KiB are cut in a recording,
+  // and the oldest recordings / profiles go once their directory passes its total.
+  { env: 'WSGI_RECORDER_BODY_LIMIT', min: 0, max: 1_073_741_824, fallback: 65_536, unit: 'bytes' },
+  { env: 'WSGI_RECORDER_MAX_BYTES', min: 1_024, max: 1_099_511_627_776, fallback: 67_108_864, unit: 'bytes' },
+  { env: 'WSGI_PROFILER_MAX_BYTES', min: 1_024, max: 1_099_511_627_776, fallback: 268_435_456, unit: 'bytes' },
 ];
 
 /**
@@ -166,5 +171,10 @@ export function imageEnvironment(answers: Readonly<Record<TunableAnswer, number>
     { name: 'APACHE_KEEPALIVE_TIMEOUT', value: fixed('APACHE_KEEPALIVE_TIMEOUT'), configMap: true },
     { name: 'APACHE_LIMIT_REQUEST_BODY', value: fixed('APACHE_LIMIT_REQUEST_BODY'), configMap: true },
     { name: APACHE_WORKERS.env, value: '', configMap: false },
+    ...['WSGI_RECORDER_BODY_LIMIT', 'WSGI_RECORDER_MAX_BYTES', 'WSGI_PROFILER_MAX_BYTES'].map(name => ({
+      name,
+      value: fixed(name),
+      configMap: false,
+    })),
   ];
 }

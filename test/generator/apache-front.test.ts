@@ -155,14 +155,26 @@ describe('--mount: more WSGI apps, each in its own daemon process group', async 
 
   it('gives each its group, python-path, home and python-home, aliased longest prefix first before /', () => {
     const daemonMode = conf.split('<IfDefine WSGI_DEBUG_MODE>')[0];
-    expect(
-      [...daemonMode.matchAll(/^\s+WSGIScriptAlias (\S+) (\S+) process-group=(\S+) /gm)].map(m => m.slice(1)),
-    ).toEqual([
+    const aliases = (define: string) =>
+      [
+        ...daemonMode.matchAll(
+          new RegExp(`<IfDefine ${define}>\\n\\s+WSGIScriptAlias (\\S+) (\\S+) process-group=(\\S+) `, 'g'),
+        ),
+      ].map(m => m.slice(1));
+    expect(aliases('!WSGI_DEV_TOOLS')).toEqual([
       ['/api/v2', '/srv/app/api/v2/app.wsgi', 'api-v2'],
       ['/docs', '/srv/app/docker/mount.wsgi', 'docs'],
       ['/api', '/srv/app/docker/mount.wsgi', 'api'],
       ['/', '/srv/app/docker/app.wsgi', 'app'],
     ]);
+    // With a request tool on (WSGI_PROFILER, ...), the same groups in the same order load through devtools.wsgi.
+    expect(aliases('WSGI_DEV_TOOLS')).toEqual(
+      ['api-v2', 'docs', 'api', 'app'].map((group, i) => [
+        ['/api/v2', '/docs', '/api', '/'][i],
+        '/srv/app/docker/devtools.wsgi',
+        group,
+      ]),
+    );
     expect(
       [...daemonMode.matchAll(/^\s+python-home=(\S+) python-path=(\S+) home=(\S+) /gm)].map(m => m.slice(1)),
     ).toEqual([

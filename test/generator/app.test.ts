@@ -127,14 +127,14 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
 
   it('starts Apache as PID 1 after removing a stale pid file', () => {
     expect(read(dir, 'docker/start-apache')).toMatch(
-      /rm -f "\$\{APACHE_PID_FILE\}" "\$\{APACHE_RUN_DIR\}"\/reloader\/state-\*\.json\n(#[^\n]*\n)*exec \/usr\/sbin\/apache2 -DFOREGROUND \$APACHE_ARGUMENTS "\$@"$/m,
+      /rm -f "\$\{APACHE_PID_FILE\}" "\$\{APACHE_RUN_DIR\}"\/reloader\/state-\*\.json\nif \[ "\$WSGI_COVERAGE" != 1 \]; then\n(\s*#[^\n]*\n)*\s*exec \/usr\/sbin\/apache2 -DFOREGROUND \$APACHE_ARGUMENTS "\$@"$/m,
     );
   });
 
   it('has a debug mode like mod_wsgi-express --debug-mode: one process, one thread, embedded, post-mortem pdb', () => {
     const conf = read(dir, 'docker/apache2.conf');
     expect(conf).toMatch(
-      /<IfDefine WSGI_DEBUG_MODE>[\s\S]*WSGIRestrictStdin Off[\s\S]*WSGIScriptAlias \/ \/srv\/app\/docker\/debug\.wsgi application-group=%\{GLOBAL\}\n<\/IfDefine>/,
+      /<IfDefine WSGI_DEBUG_MODE>[\s\S]*WSGIRestrictStdin Off[\s\S]*<IfDefine !WSGI_DEV_TOOLS>\n\s+WSGIScriptAlias \/ \/srv\/app\/docker\/debug\.wsgi application-group=%\{GLOBAL\}\n\s+<\/IfDefine>/,
     );
     const envvars = read(dir, 'docker/envvars');
     expect(envvars).toContain('APACHE_ARGUMENTS="-X -DWSGI_DEBUG_MODE"');
@@ -157,7 +157,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       action: 'sync',
       path: '.',
       target: '/srv/app',
-      ignore: ['.git/', '.venv/', 'venv/', '__pycache__/'],
+      ignore: ['.git/', '.venv/', 'venv/', '__pycache__/', '.wsgi/'],
     });
     expect(watch.develop.watch[1]).toEqual({ action: 'rebuild', path: 'Dockerfile' });
   });
@@ -215,7 +215,7 @@ describe('flags', () => {
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toMatch(/^ARG BASE_IMAGE=debian:bookworm-slim$/m);
     expect(dockerfile).toMatch(
-      /apache2 libapache2-mod-wsgi-py3 python3-venv \\\n[\s\S]*install -y --no-install-recommends python3-flask libpq5 \\/,
+      /apache2 libapache2-mod-wsgi-py3 python3-venv python3-coverage \\\n[\s\S]*install -y --no-install-recommends python3-flask libpq5 \\/,
     );
     expect(dockerfile).toMatch(
       /WSGI_PROCESSES=3 \\\n\s+WSGI_THREADS=7 \\\n\s+WSGI_MAXIMUM_REQUESTS=500 \\\n\s+WSGI_REQUEST_TIMEOUT=30 \\\n\s+WSGI_GRACEFUL_TIMEOUT=10 \\\n\s+WSGI_QUEUE_TIMEOUT=20/,
@@ -489,7 +489,7 @@ describe('bases: --base and --python', () => {
     expect(dockerfile).toMatch(/^ARG BASE_IMAGE=debian:trixie-slim\nFROM \$\{BASE_IMAGE\}$/m);
     expect(dockerfile).not.toMatch(/AS mod-wsgi|MOD_WSGI_VERSION/);
     expect(dockerfile).toMatch(
-      /apt-get install -y --no-install-recommends apache2 libapache2-mod-wsgi-py3 python3-venv \\/,
+      /apt-get install -y --no-install-recommends apache2 libapache2-mod-wsgi-py3 python3-venv python3-coverage \\/,
     );
     const conf = read(dir, 'docker/apache2.conf');
     expect(conf).toMatch(/^LoadModule wsgi_module \/usr\/lib\/apache2\/modules\/mod_wsgi\.so$/m);
