@@ -30,7 +30,13 @@ import {
   TUNABLES,
 } from '../lib/tunables.js';
 import { formatMounts, type Mount, mountRequirements } from './mounts.js';
-import { DEV_OUTPUT_DIR, DEVELOPMENT_SWITCHES, type DevelopmentSwitch } from '../lib/development-switches.js';
+import {
+  DEV_OUTPUT_DIR,
+  DEV_TOOL_SETTINGS,
+  DEVELOPMENT_SWITCHES,
+  type DevelopmentSwitch,
+  type DevToolSetting,
+} from '../lib/development-switches.js';
 
 export { APP_DIR, APP_UID, CONTAINER_PORT, PROCESS_GROUP, VENV_DIR } from '../lib/image-layout.js';
 /** Where the official Python image's builds keep coverage.py (`pip install --target`), off the app's own path. */
@@ -211,6 +217,8 @@ export interface ViewModel extends DaemonTunables, EntryView {
   developmentSwitchNames: string;
   /** the switches compose.override.yaml takes from the shell */
   shellSwitches: (DevelopmentSwitch & { orOff: string })[];
+  /** the request tools' settings, with the image's default ('' for none) and Compose's read of the shell, e.g. `${WSGI_RECORDER_MASK:-}` */
+  devToolSettings: (DevToolSetting & { default: string; fromShell: string })[];
   /** where the request tools write, relative to the app directory (`.wsgi`) */
   devOutputDir: string;
   /** absolute path of `docker/devtools.wsgi`, the WSGI script of every app while a request tool is on */
@@ -457,6 +465,11 @@ export function toViewModel(
     developmentSwitches: switches,
     developmentSwitchNames: switches.map(s => s.env).join(' '),
     shellSwitches: switches.filter(s => s.fromShell),
+    devToolSettings: DEV_TOOL_SETTINGS.map(setting => ({
+      ...setting,
+      default: environment.find(variable => variable.name === setting.env)?.value ?? '',
+      fromShell: `\${${setting.env}:-}`,
+    })),
     devOutputDir: DEV_OUTPUT_DIR,
     devToolsScript: `${APP_DIR}/docker/devtools.wsgi`,
     coveragePath: base.pypiModWsgi ? DEV_TOOLS_PYTHON_PATH : '',

@@ -23,6 +23,31 @@ export interface DevelopmentSwitch {
 /** Where the request tools write, relative to the app directory: the bind-mounted project in development. */
 export const DEV_OUTPUT_DIR = '.wsgi';
 
+/** A setting of the request tools (not a switch): compose.override.yaml takes it from the shell too. */
+export interface DevToolSetting {
+  env: string;
+  /** one line for `start-apache --help` and DOCKER.md */
+  summary: string;
+}
+
+/** The request tools' settings; the whole-number ones are range-checked as tunables (generators/lib/tunables.ts). */
+export const DEV_TOOL_SETTINGS: readonly DevToolSetting[] = [
+  { env: 'WSGI_RECORDER_BODY_LIMIT', summary: 'bytes of each request and response body a recording keeps' },
+  {
+    env: 'WSGI_RECORDER_MAX_BYTES',
+    summary: `bytes ${DEV_OUTPUT_DIR}/recordings/ may hold; the oldest recordings go first`,
+  },
+  {
+    env: 'WSGI_PROFILER_MAX_BYTES',
+    summary: `bytes ${DEV_OUTPUT_DIR}/profiles/ may hold; the oldest profiles go first`,
+  },
+  {
+    env: 'WSGI_RECORDER_MASK',
+    summary:
+      'more header names whose values recordings mask, e.g. X-Api-Key (Authorization, Cookie, Set-Cookie always are)',
+  },
+];
+
 /** Every development switch, in the order envvars parses them. */
 export const DEVELOPMENT_SWITCHES: readonly DevelopmentSwitch[] = [
   {

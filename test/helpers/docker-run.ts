@@ -131,13 +131,19 @@ export interface InteractiveContainer extends RunningContainer {
 /**
  * Like {@link runImage}, with stdin open and attached (`docker run -i`), for tools that
  * talk to a terminal, such as pdb.
+ * @param answerWithinMs - as {@link PublishedSpec}; 0 returns at once, for a server that waits on the terminal first
  */
-export async function runInteractive(image: string, env: Record<string, string> = {}): Promise<InteractiveContainer> {
+export async function runInteractive(
+  image: string,
+  env: Record<string, string> = {},
+  answerWithinMs?: number,
+): Promise<InteractiveContainer> {
   let text = '';
   const started = await startPublished(
     {
       image,
       env,
+      answerWithinMs,
       extra: { OpenStdin: true, StdinOnce: false, AttachStdin: true, AttachStdout: true, AttachStderr: true },
     },
     async container => {

@@ -4,17 +4,16 @@
  * writes into the bind mount belongs to the developer.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { StartedDockerComposeEnvironment } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeBuild, composeUp, containerLogs, removeStack } from '../helpers/compose.js';
+import { composeBuild, containerLogs } from '../helpers/compose.js';
+import { developmentStack } from '../helpers/development-stack.js';
 import { freePort, pollUntil } from '../helpers/net.js';
-import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
 import { scaffoldFixture } from '../helpers/project.js';
-import type { Library } from '../helpers/test-base.js';
+import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
 import { runLoad } from '../../generators/lib/stack-checks.js';
-import { DEV_UID, ownProjectAsDeveloper } from './fixtures.js';
+import { DEV_UID } from './fixtures.js';
 
 /** Rewrites a file as editors do (new content, new mtime). */
 function edit(path: string, from: string | RegExp, to: string): void {
@@ -22,42 +21,6 @@ function edit(path: string, from: string | RegExp, to: string): void {
   const after = before.replace(from, to);
   if (after === before) throw new Error(`edit of ${path} changed nothing`);
   writeFileSync(path, after);
-}
-
-/** A development-shape stack of the enclosing suite; filled in by the time its tests run. */
-interface DevStack {
-  dir: string;
-  stack?: StartedDockerComposeEnvironment;
-  baseUrl: string;
-  containerId: string;
-}
-
-/**
- * For the enclosing suite: `fixture` scaffolded as `name` with `flags`, built, owned by the
- * developer and served in the development shape with `env` (beforeAll), removed after it (afterAll).
- */
-function developmentStack(
-  fixture: string,
-  name: string,
-  flags: Record<string, unknown>,
-  env: Record<string, string> = {},
-  libraries: Library[] = [],
-): DevStack {
-  const dev = {} as DevStack;
-  beforeAll(async () => {
-    dev.dir = await scaffoldFixture(fixture, name, flags, libraries);
-    composeBuild(dev.dir);
-    ownProjectAsDeveloper(dev.dir);
-    const port = await freePort();
-    dev.stack = await composeUp(dev.dir, name, 'development', {
-      PUBLISH_PORT: String(port),
-      ...env,
-    });
-    dev.baseUrl = `http://127.0.0.1:${port}`;
-    dev.containerId = dev.stack.getContainer(`${name}-1`).getId();
-  });
-  afterAll(() => removeStack(dev.stack));
-  return dev;
 }
 
 describe('plain WSGI app in the development shape', () => {
@@ -142,6 +105,12 @@ describe('Flask app in the development shape', () => {
   it('files the app writes into the bind mount belong to the developer, not root', () => {
     const database = statSync(join(dev.dir, 'instance/shop.sqlite3'));
     expect({ uid: database.uid, gid: database.gid }).toEqual({ uid: DEV_UID, gid: DEV_UID });
+  });
+
+  it('writes nothing of the development tools while their switches are off', () => {
+    // Requests were served above; WSGI_PROFILER, WSGI_RECORDER and WSGI_COVERAGE were never set.
+    expect(existsSync(join(dev.dir, '.wsgi'))).toBe(false);
+    expect(containerLogs(dev.containerId, 100_000)).not.toMatch(/devtools \(pid=|WSGI_DEV_TOOLS/);
   });
 });
 

@@ -3,11 +3,13 @@
  * rebuild), and deliberately broken stacks make the checks fail with a message that
  * says what is wrong.
  */
+import { execFileSync } from 'node:child_process';
 import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerLogs } from '../helpers/compose.js';
 import { ContainerTracker, type InteractiveContainer, runInteractive, runToExit } from '../helpers/docker-run.js';
+import { pollUntil } from '../helpers/net.js';
 import { buildPlainImage } from '../helpers/project.js';
 import { assertCleanLoad, checkConcurrency, runLoad } from '../../generators/lib/stack-checks.js';
 
@@ -102,6 +104,21 @@ describe('debug mode (development only)', () => {
     expect((await response).status).toBe(500);
   });
 
+  it('WSGI_DEBUGGER_STARTUP=1 stops in pdb as the process starts, before the app is imported', async () => {
+    const container = containers.track(
+      await runInteractive(IMAGE, { WSGI_ENVIRONMENT: 'development', WSGI_DEBUGGER_STARTUP: '1' }, 0),
+    );
+    await waitForOutput(container, '(Pdb)', 15_000);
+    expect(container.output()).toContain('debugger at startup (WSGI_DEBUGGER_STARTUP=1)');
+    container.type("p ('app imported', 'hello' in sys.modules)\n");
+    await waitForOutput(container, "('app imported', False)", 10_000);
+    container.type('c\n');
+    const served = await pollUntil(`${container.baseUrl}/`, status => status === 200, 15_000);
+    expect(served.body).toBe('Hello from plain WSGI\n');
+    // Debug mode (implied): embedded in Apache's only process.
+    expect(await whoami(container.baseUrl)).toMatchObject({ pid: 1, debug_mode: 'true' });
+  });
+
   it('the production image runs daemon mode, reload and debug off, when nothing is set', async () => {
     const { baseUrl } = await start(IMAGE);
     const answer = await whoami(baseUrl);
@@ -120,6 +137,23 @@ describe('debug mode (development only)', () => {
     );
     expect(log).toContain('wsgi-apache: WSGI_DEBUG_MODE=1 ignored: WSGI_ENVIRONMENT=production');
     expect(log).not.toContain('Starting change monitor');
+
+    // The request tools and the startup debugger too: no wrapper, nothing written.
+    const tools = ['WSGI_PROFILER', 'WSGI_RECORDER', 'WSGI_COVERAGE', 'WSGI_DEBUGGER_STARTUP'];
+    const refused = await start(IMAGE, Object.fromEntries(tools.map(name => [name, '1'])));
+    expect((await fetch(`${refused.baseUrl}/`)).status).toBe(200);
+    expect(await whoami(refused.baseUrl)).toMatchObject({ debug_mode: null });
+    const refusedLog = containerLogs(refused.id, 100);
+    for (const name of tools)
+      expect(refusedLog).toContain(`wsgi-apache: ${name}=1 ignored: WSGI_ENVIRONMENT=production`);
+    const inside = execFileSync(
+      'docker',
+      ['exec', refused.id, 'sh', '-c', 'tr "\\0" " " < /proc/1/cmdline; ls -a /srv/app'],
+      { encoding: 'utf8' },
+    );
+    expect(inside).toMatch(/^\/usr\/sbin\/apache2 -DFOREGROUND /);
+    expect(inside).not.toContain('WSGI_DEV_TOOLS');
+    expect(inside).not.toContain('.wsgi');
 
     const forced = await start(IMAGE, { WSGI_DEBUG_MODE: '1', WSGI_FORCE_DEVELOPMENT_FEATURES: '1' });
     expect(await whoami(forced.baseUrl)).toMatchObject({ pid: 1, debug_mode: 'true' });
