@@ -45,4 +45,3 @@ export function developmentStack(
   afterAll(() => removeStack(dev.stack));
   return dev;
 }
-
