@@ -45,3 +45,12 @@ SRC
 fi
 docker compose version >&2
 docker buildx version >&2
+
+# podman runs the generated Kubernetes manifests (`podman kube play`, test/integration/
+# kubernetes-podman.test.ts); catatonit is the pause process podman builds its infra image from,
+# as no registry is reachable for k8s.gcr.io/pause. Optional: the test says so when it is missing.
+if ! command -v podman >/dev/null 2>&1 || ! command -v catatonit >/dev/null 2>&1; then
+  log "installing podman and catatonit from Debian"
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman catatonit >/dev/null; } ||
+    log "podman could not be installed; the Kubernetes runtime test will be skipped"
+fi

@@ -9,6 +9,7 @@ import type { WsgiEntry } from './entry.js';
 import type { AnswerContext, ParsedAnswers } from './options.js';
 import { checkDaemonSize } from './validators.js';
 import { BASES } from './bases.js';
+import { KUBERNETES_REPLICAS } from './kubernetes.js';
 
 /** The name of the Compose service (compose.yaml) and Kubernetes init container (deployment.yaml) that run the init commands. */
 const INIT_SERVICE = 'init';
@@ -56,6 +57,7 @@ export function codePaths(entry: WsgiEntry): string[] {
  */
 export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContext): void {
   checkDaemonSize(answers.processes, answers.threads);
+  checkAutoscaling(answers);
   if (answers.pythonBuild === 'optimized' && !BASES[answers.base].pypiModWsgi) {
     throw new InputError(
       '--python-build',
@@ -194,4 +196,32 @@ function checkProxyRoutes(answers: ParsedAnswers): void {
       );
     }
   }
+}
+
+/**
+ * `--max-replicas` writes a HorizontalPodAutoscaler, which only exists with `--kubernetes`, must
+ * allow more pods than the Deployment starts with, and cannot scale pods that share a
+ * ReadWriteOnce data claim (Kubernetes docs, "Persistent Volumes", access modes: one node).
+ * @throws InputError naming `--max-replicas` and the fix
+ */
+function checkAutoscaling(answers: ParsedAnswers): void {
+  if (answers.maxReplicas === 0) return;
+  if (!answers.kubernetes)
+    throw new InputError(
+      '--max-replicas',
+      'writes a HorizontalPodAutoscaler, part of the Kubernetes manifests',
+      'pass --kubernetes too, or leave --max-replicas out',
+    );
+  if (answers.dataDirs.length > 0)
+    throw new InputError(
+      '--max-replicas',
+      `pods would share the ReadWriteOnce claim of --data-dir ${answers.dataDirs[0]}, which one node mounts at a time`,
+      'keep state in a database or object store and drop --data-dir, or leave --max-replicas out (one pod, strategy Recreate)',
+    );
+  if (answers.maxReplicas < KUBERNETES_REPLICAS)
+    throw new InputError(
+      '--max-replicas',
+      `${answers.maxReplicas} is below the ${KUBERNETES_REPLICAS} replicas the Deployment starts with`,
+      `pass --max-replicas ${KUBERNETES_REPLICAS} or more`,
+    );
 }

@@ -49,4 +49,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   generated('kubernetes/deployment.yaml', kubernetes),
   generated('kubernetes/service.yaml', kubernetes),
   generated('kubernetes/storage.yaml', view => view.kubernetes && view.hasDataDirs),
+  generated('kubernetes/disruption-budget.yaml', kubernetes),
+  generated('kubernetes/autoscaler.yaml', view => view.kubernetes && view.kube.autoscaler.length > 0),
+  generated('kubernetes/kustomization.yaml', kubernetes),
 ];

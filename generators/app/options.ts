@@ -79,6 +79,8 @@ export interface Answers {
   pythonBuild: PythonBuild;
   /** also write Kubernetes manifests for the same image */
   kubernetes: boolean;
+  /** HorizontalPodAutoscaler's maxReplicas on CPU; 0 writes none */
+  maxReplicas: number;
   /** URL path the image HEALTHCHECK, the Kubernetes probes and `yo wsgi-apache:check` request */
   healthPath: string;
   /** shell commands run once before serving (Compose service `init`, Kubernetes init container) */
@@ -163,6 +165,9 @@ const tunableInteger = <K extends keyof Answers & TunableAnswer>(
   const { flag, fallback, min, max } = tunableFor(key);
   return integer(key, flag ?? key, description, fallback ?? min, min, max, prompt);
 };
+
+/** The largest `--max-replicas`: far above what one generated Deployment is meant for, below any quota typo. */
+export const MAX_REPLICAS = 100;
 
 export const FIELDS: readonly Field[] = [
   {
@@ -269,6 +274,15 @@ export const FIELDS: readonly Field[] = [
     defaultValue: () => false,
     parse: raw => raw === true || raw === 'true',
   },
+  integer(
+    'maxReplicas',
+    'max-replicas',
+    'With --kubernetes: a HorizontalPodAutoscaler on CPU scales the Deployment up to this many pods; 0 writes none',
+    0,
+    0,
+    MAX_REPLICAS,
+    false,
+  ),
   {
     key: 'healthPath',
     flag: 'health-path',

@@ -30,6 +30,7 @@ import {
   TUNABLES,
 } from '../lib/tunables.js';
 import { formatMounts, type Mount, mountRequirements } from './mounts.js';
+import { type KubernetesSizing, kubernetesSizing } from './kubernetes.js';
 import {
   DEV_OUTPUT_DIR,
   DEV_TOOL_SETTINGS,
@@ -260,26 +261,6 @@ export interface Route {
 }
 
 /**
- * Kubernetes sizing derived from the daemon configuration. A daemon process runs Python
- * code one thread at a time (the GIL), so it can use about one core: CPU is requested at
- * half a core per process and limited to one core per process. Memory: 128 MiB per
- * Python process plus 64 MiB for Apache, limit twice that.
- */
-export interface KubernetesSizing {
-  replicas: number;
-  cpuRequest: string;
-  cpuLimit: string;
-  memoryRequest: string;
-  memoryLimit: string;
-  /** preStop sleep, seconds: endpoints are removed from the Service before Apache stops */
-  preStopSeconds: number;
-  /** preStop + graceful-timeout (Apache drains) + 5 s margin */
-  terminationGracePeriodSeconds: number;
-  /** requested size of each data-directory volume claim */
-  dataVolumeSize: string;
-}
-
-/**
  * Builds the view from validated answers and the detected project.
  * @param answers - validated answers (see `resolveAnswers`)
  * @param facts - what `detectProject` found
@@ -404,17 +385,8 @@ export function toViewModel(
     hasDevPreservedPaths: preserved.length > 0,
     frameworkLabel: django ? 'Django' : facts.framework === 'flask' ? 'Flask' : 'WSGI',
     kubernetes: answers.kubernetes,
-    kube: {
-      // One writer per ReadWriteOnce data volume; stateless apps get two replicas.
-      replicas: dataDirs.length > 0 ? 1 : 2,
-      cpuRequest: `${answers.processes * 500}m`,
-      cpuLimit: `${answers.processes * 1000}m`,
-      memoryRequest: `${64 + answers.processes * 128}Mi`,
-      memoryLimit: `${2 * (64 + answers.processes * 128)}Mi`,
-      preStopSeconds: 5,
-      terminationGracePeriodSeconds: 5 + answers.gracefulTimeout + 5,
-      dataVolumeSize: '1Gi',
-    },
+    // One writer per ReadWriteOnce data volume; stateless apps get two replicas.
+    kube: kubernetesSizing(answers.processes, answers.gracefulTimeout, dataDirs.length, answers.maxReplicas),
     healthPath: answers.healthPath,
     healthcheckUserAgent: HEALTHCHECK_USER_AGENT,
     tunables: TUNABLES,

@@ -63,6 +63,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       python: '3.13',
       pythonBuild: 'standard',
       kubernetes: false,
+      maxReplicas: 0,
       healthPath: '/',
       initCommands: [],
       apacheModules: [],

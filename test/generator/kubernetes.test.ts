@@ -2,11 +2,23 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { KUBERNETES_MODELS } from '../helpers/kubernetes.js';
+import { checkKustomization, KUBERNETES_MODELS, KUSTOMIZATION } from '../helpers/kubernetes.js';
 import { makeProject, runGenerator } from '../helpers/project.js';
 
+/** Every file under kubernetes/, by project-relative path. */
+function kubernetesFiles(dir: string): Record<string, string> {
+  return Object.fromEntries(
+    readdirSync(join(dir, 'kubernetes')).map(file => [
+      `kubernetes/${file}`,
+      readFileSync(join(dir, 'kubernetes', file), 'utf8'),
+    ]),
+  );
+}
+
+/** The API objects of kubernetes/ (kustomization.yaml is Kustomize's, not one). */
 function manifests(dir: string): Record<string, unknown>[] {
   return readdirSync(join(dir, 'kubernetes'))
+    .filter(file => `kubernetes/${file}` !== KUSTOMIZATION)
     .sort()
     .flatMap(file => parseAllDocuments(readFileSync(join(dir, 'kubernetes', file), 'utf8')).map(doc => doc.toJS()))
     .filter(Boolean);
@@ -28,7 +40,13 @@ describe('--kubernetes', async () => {
   const byKind = (kind: string) => docs.filter(doc => doc.kind === kind) as Record<string, any>[];
 
   it('writes a Deployment, Service, ConfigMap and a claim per data directory, all valid against the API schemas', () => {
-    expect(docs.map(doc => doc.kind).sort()).toEqual(['ConfigMap', 'Deployment', 'PersistentVolumeClaim', 'Service']);
+    expect(docs.map(doc => doc.kind).sort()).toEqual([
+      'ConfigMap',
+      'Deployment',
+      'PersistentVolumeClaim',
+      'PodDisruptionBudget',
+      'Service',
+    ]);
     for (const doc of docs) {
       const Model = KUBERNETES_MODELS[doc.kind as string];
       expect(() => new Model(doc as never).validate(), String(doc.kind)).not.toThrow();
@@ -84,9 +102,68 @@ describe('--kubernetes', async () => {
     expect(byKind('Service')[0].spec.ports[0]).toEqual({ name: 'http', port: 80, targetPort: 'http' });
   });
 
+  it('rolls out with Recreate, as a ReadWriteOnce claim allows, and lets drains evict one pod at a time', () => {
+    const deployment = byKind('Deployment')[0];
+    expect(deployment.spec.strategy).toEqual({ type: 'Recreate' });
+    expect(byKind('PodDisruptionBudget')[0].spec).toEqual({
+      maxUnavailable: 1,
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'shop' } },
+    });
+  });
+
+  it('lists every manifest in kustomization.yaml, for kubectl apply -k', () => {
+    expect(() => checkKustomization(kubernetesFiles(dir))).not.toThrow();
+    const broken = { ...kubernetesFiles(dir), 'kubernetes/extra.yaml': 'kind: ConfigMap\n' };
+    expect(() => checkKustomization(broken)).toThrow(/are not the manifests written: .*extra\.yaml/);
+  });
+
   it('writes nothing for Kubernetes unless asked', async () => {
     const plain = makeProject({ fixture: 'plain-wsgi' });
     await runGenerator(plain, { yes: true, name: 'plain' });
     expect(existsSync(join(plain, 'kubernetes'))).toBe(false);
+  });
+});
+
+describe('--kubernetes without data directories, with --max-replicas', async () => {
+  const dir = makeProject({ fixture: 'plain-wsgi' });
+  await runGenerator(dir, { yes: true, name: 'api', processes: '2', kubernetes: true, 'max-replicas': '6' });
+  const docs = manifests(dir);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const byKind = (kind: string) => docs.filter(doc => doc.kind === kind) as Record<string, any>[];
+
+  it('rolls out never below the replicas, one extra pod at a time', () => {
+    expect(byKind('Deployment')[0].spec.strategy).toEqual({
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+    });
+  });
+
+  it('scales on CPU between 2 and --max-replicas pods, and leaves the count to the autoscaler', () => {
+    const [autoscaler] = byKind('HorizontalPodAutoscaler');
+    expect(() => new KUBERNETES_MODELS.HorizontalPodAutoscaler(autoscaler as never).validate()).not.toThrow();
+    expect(autoscaler.spec).toEqual({
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api' },
+      minReplicas: 2,
+      maxReplicas: 6,
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      ],
+    });
+    expect(byKind('Deployment')[0].spec.replicas).toBeUndefined();
+    expect(byKind('Deployment')[0].spec.template.spec.containers[0].resources.requests.cpu).toBe('1000m');
+    expect(() => checkKustomization(kubernetesFiles(dir))).not.toThrow();
+  });
+
+  it.each([
+    [{ 'max-replicas': '4' }, '--max-replicas: writes a HorizontalPodAutoscaler, part of the Kubernetes manifests'],
+    [
+      { kubernetes: true, 'max-replicas': '4', 'data-dir': 'uploads' },
+      '--max-replicas: pods would share the ReadWriteOnce claim of --data-dir uploads',
+    ],
+    [{ kubernetes: true, 'max-replicas': '1' }, '--max-replicas: 1 is below the 2 replicas the Deployment starts with'],
+  ])('refuses %j in one line, writing nothing', async (flags, message) => {
+    const fresh = makeProject({ fixture: 'plain-wsgi' });
+    await expect(runGenerator(fresh, { yes: true, ...flags })).rejects.toThrow(message);
+    expect(existsSync(join(fresh, 'Dockerfile'))).toBe(false);
   });
 });

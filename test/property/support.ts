@@ -27,7 +27,7 @@ import {
   TUNABLES,
 } from '../../generators/lib/tunables.js';
 import { ISOLATED_RUN } from '../helpers/commands.js';
-import { KUBERNETES_MODELS } from '../helpers/kubernetes.js';
+import { checkKustomization, KUBERNETES_MODELS, KUSTOMIZATION } from '../helpers/kubernetes.js';
 import { FIXTURES, REPO_ROOT } from '../helpers/project.js';
 
 const dockerignore = dockerignoreModule as unknown as typeof dockerignoreModule.default;
@@ -295,6 +295,7 @@ export function flagsArbitrary(project: Project): fc.Arbitrary<Flags> {
       base: optional(fc.constantFrom('python', 'trixie', 'bookworm', 'Bookworm', 'debian', 'sid'), 0.3),
       python: optional(fc.constantFrom('3.10', '3.12', '3.13.1', '3.11', '3.9', '4.0', 'pypy3.10'), 0.3),
       kubernetes: fc.boolean(),
+      maxReplicas: optional(fc.constantFrom('0', '1', '2', '10', '101', 'many'), 0.3),
       healthPath: optional(
         fc.constantFrom('/', '/healthz', '/admin/login/', '/x?y=1&z=2', '/~user/', 'health', '/a b'),
         0.3,
@@ -483,8 +484,9 @@ function checkCompose(files: Record<string, string>, name: string): void {
  * container and volume names, mounts and claims that refer to what exists.
  */
 function checkKubernetes(files: Record<string, string>): void {
+  checkKustomization(files);
   const docs = Object.entries(files)
-    .filter(([file]) => file.startsWith('kubernetes/'))
+    .filter(([file]) => file.startsWith('kubernetes/') && file !== KUSTOMIZATION)
     .flatMap(([file, text]) =>
       parseAllDocuments(text).map(doc => ({ file, doc: doc.toJS({ maxAliasCount: -1 }) as Yaml })),
     )

@@ -1,0 +1,92 @@
+/**
+ * The Kubernetes manifests' numbers and shapes (`--kubernetes`), derived from the daemon's
+ * configuration and the data directories: sizing, the rollout strategy, the disruption budget
+ * and the optional autoscaler. The templates under `templates/kubernetes/` render this as is.
+ */
+
+/** Replicas of a Deployment without data directories: two, so one serves while the other rolls or is evicted. */
+export const KUBERNETES_REPLICAS = 2;
+
+/**
+ * Kubernetes sizing derived from the daemon configuration. A daemon process runs Python
+ * code one thread at a time (the GIL), so it can use about one core: CPU is requested at
+ * half a core per process and limited to one core per process; its threads add waiting, not
+ * CPU. Memory: 128 MiB per Python process plus 64 MiB for Apache, limit twice that.
+ */
+export interface KubernetesSizing {
+  replicas: number;
+  cpuRequest: string;
+  cpuLimit: string;
+  memoryRequest: string;
+  memoryLimit: string;
+  /** preStop sleep, seconds: endpoints are removed from the Service before Apache stops */
+  preStopSeconds: number;
+  /** preStop + graceful-timeout (Apache drains) + 5 s margin */
+  terminationGracePeriodSeconds: number;
+  /** requested size of each data-directory volume claim */
+  dataVolumeSize: string;
+  /**
+   * `Recreate` when a ReadWriteOnce claim is mounted: a new pod on another node could never
+   * attach it while the old one holds it, and a RollingUpdate would hang (Kubernetes docs,
+   * Deployments, "Recreate Deployment"). Otherwise `RollingUpdate`.
+   */
+  strategy: 'Recreate' | 'RollingUpdate';
+  /** RollingUpdate: never fewer ready pods than replicas (maxUnavailable 0), one extra pod at a time */
+  rollingUpdate: boolean;
+  /**
+   * The PodDisruptionBudget's `maxUnavailable`: voluntary evictions (node drains) take one pod
+   * at a time; with one replica the drain may still proceed, rather than block forever.
+   */
+  maxUnavailable: number;
+  /**
+   * the Deployment sets `replicas`: not when an autoscaler owns the count, or every apply would
+   * reset it (Kubernetes docs, "Horizontal Pod Autoscaling", migrating Deployments)
+   */
+  fixedReplicas: boolean;
+  /** the HorizontalPodAutoscaler (`--max-replicas`), or none */
+  autoscaler: { minReplicas: number; maxReplicas: number; cpuUtilization: number }[];
+  /** the files `kustomization.yaml` lists, in apply order */
+  resources: string[];
+}
+
+/**
+ * Sizes and shapes the Deployment.
+ * @param processes - daemon processes per pod
+ * @param gracefulTimeout - `WSGI_GRACEFUL_TIMEOUT`, seconds
+ * @param dataDirs - number of `--data-dir`s (each a ReadWriteOnce claim)
+ * @param maxReplicas - `--max-replicas`, 0 for no autoscaler
+ */
+export function kubernetesSizing(
+  processes: number,
+  gracefulTimeout: number,
+  dataDirs: number,
+  maxReplicas: number,
+): KubernetesSizing {
+  const replicas = dataDirs > 0 ? 1 : KUBERNETES_REPLICAS;
+  const memory = 64 + processes * 128;
+  const preStopSeconds = 5;
+  return {
+    replicas,
+    cpuRequest: `${processes * 500}m`,
+    cpuLimit: `${processes * 1000}m`,
+    memoryRequest: `${memory}Mi`,
+    memoryLimit: `${2 * memory}Mi`,
+    preStopSeconds,
+    terminationGracePeriodSeconds: preStopSeconds + gracefulTimeout + 5,
+    dataVolumeSize: '1Gi',
+    strategy: dataDirs > 0 ? 'Recreate' : 'RollingUpdate',
+    rollingUpdate: dataDirs === 0,
+    maxUnavailable: 1,
+    fixedReplicas: maxReplicas === 0,
+    // 70 %: of the CPU request, i.e. 0.35 core per process, leaving headroom to the limit of 1 core.
+    autoscaler: maxReplicas > 0 ? [{ minReplicas: replicas, maxReplicas, cpuUtilization: 70 }] : [],
+    resources: [
+      'configmap.yaml',
+      ...(dataDirs > 0 ? ['storage.yaml'] : []),
+      'deployment.yaml',
+      'service.yaml',
+      'disruption-budget.yaml',
+      ...(maxReplicas > 0 ? ['autoscaler.yaml'] : []),
+    ],
+  };
+}

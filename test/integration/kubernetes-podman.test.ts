@@ -1,0 +1,180 @@
+/**
+ * Issue 18: the generated Kubernetes manifests on a real runtime. No Kubernetes distribution can
+ * be installed here, but Debian's podman runs a pod spec as written (`podman kube play`) with a
+ * local image. The Django fixture, with its defaults (migrate as the init command, its SQLite
+ * database on the data claim, the admin login as the health path), is built with Docker, loaded
+ * into podman, played from its manifests, asked a real request and stopped.
+ *
+ * What podman 4.3 does not cover, and the schema tests (test/generator/kubernetes.test.ts, the
+ * property test) do instead: Services, rollout strategies, the PodDisruptionBudget and the
+ * HorizontalPodAutoscaler are ignored by `kube play`; probes become podman healthchecks that
+ * need systemd timers (absent here) and lose the Host header and named ports, so the probe's
+ * request is made from inside the pod instead; `preStop` hooks are not run.
+ */
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { composeBuild } from '../helpers/compose.js';
+import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
+import { scaffoldFixture } from '../helpers/project.js';
+
+const NAME = 'wsgi-apache-it-kube';
+const POD = `${NAME}-pod-0`;
+const APP = `${POD}-${NAME}`;
+/** The manifests `podman kube play` gets, in the order `kubectl apply -k` would apply them. */
+const PLAYED = ['configmap.yaml', 'storage.yaml', 'deployment.yaml', 'service.yaml', 'disruption-budget.yaml'];
+
+const podmanMissing = spawnSync('podman', ['--version']).error !== undefined;
+if (podmanMissing)
+  console.log('[kubernetes] skipped: podman is not installed (.ci/provision-docker.sh installs it from Debian)');
+
+/**
+ * podman's configuration for this run. As root, podman 4.3 sets RLIMIT_NOFILE and RLIMIT_NPROC
+ * above this machine's hard limits (20,000 open files here), which runc then may not set:
+ * "error setting rlimit type 7: operation not permitted". Limits within the hard ones work.
+ */
+function containersConf(dir: string): string {
+  const hard = (flag: string) => Number(execFileSync('sh', ['-c', `ulimit -H${flag}`], { encoding: 'utf8' }).trim());
+  const nofile = hard('n');
+  const nproc = Math.min(hard('u'), 8_192);
+  const path = join(dir, 'containers.conf');
+  writeFileSync(path, `[containers]\ndefault_ulimits = ["nofile=${nofile}:${nofile}", "nproc=${nproc}:${nproc}"]\n`);
+  return path;
+}
+
+describe.skipIf(podmanMissing)('the --kubernetes manifests under podman kube play (Django fixture, defaults)', () => {
+  let dir: string;
+  let work: string;
+  let env: NodeJS.ProcessEnv;
+  let deployment: { spec: { template: { spec: Record<string, never> } } };
+  const podman = (...args: string[]) =>
+    execFileSync('podman', args, { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  /** Runs Python in the app's container (its Python, its user): for requests from inside the pod. */
+  const inPod = (code: string) => podman('exec', APP, 'python3', '-c', code).trim();
+  const request = (path: string) =>
+    inPod(
+      `import urllib.request, urllib.error\n` +
+        `r = urllib.request.Request("http://127.0.0.1:8080${path}", headers={"Host": "localhost"})\n` +
+        `try:\n    print(urllib.request.urlopen(r, timeout=10).status)\nexcept urllib.error.HTTPError as e:\n    print(e.code)`,
+    );
+
+  beforeAll(async () => {
+    const { fixture, flags, libraries } = FIXTURE_APPS.django;
+    dir = await scaffoldFixture(fixture, NAME, { ...flags, kubernetes: true }, libraries);
+    composeBuild(dir);
+    work = mkdtempSync(join(tmpdir(), 'wsgi-apache-kube-'));
+    env = { ...process.env, CONTAINERS_CONF: containersConf(work) };
+    execFileSync('sh', ['-c', `docker save ${NAME}:latest | podman load -q`], { env, stdio: 'ignore' });
+    const manifests = PLAYED.map(file => {
+      try {
+        return readFileSync(join(dir, 'kubernetes', file), 'utf8');
+      } catch {
+        return '';
+      }
+    }).filter(text => text !== '');
+    deployment = parseYaml(readFileSync(join(dir, 'kubernetes/deployment.yaml'), 'utf8'));
+    writeFileSync(join(work, 'played.yaml'), manifests.join('\n---\n'));
+    podman('kube', 'play', join(work, 'played.yaml'));
+    // The probe's own request, as the kubelet makes it (health path, Host: localhost, 200-399).
+    const probe = deployment.spec.template.spec.containers[0] as { readinessProbe: { httpGet: { path: string } } };
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const status = Number(spawnSafe(() => request(probe.readinessProbe.httpGet.path)));
+      if (status >= 200 && status < 400) break;
+      if (Date.now() > deadline) throw new Error(`the pod never answered its readiness probe:\n${podman('logs', APP)}`);
+      await new Promise(resolve => setTimeout(resolve, 500));
+    }
+  });
+
+  afterAll(() => {
+    if (!env) return;
+    spawnSync('podman', ['pod', 'rm', '-f', POD], { env });
+    spawnSync('podman', ['volume', 'prune', '-f'], { env });
+    spawnSync('podman', ['rmi', '-f', `localhost/${NAME}:latest`], { env });
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('ran the init container (migrate) to completion before the app, on the same data claim', () => {
+    const init = `${POD}-init`;
+    expect(podman('inspect', init, '--format', '{{.State.ExitCode}} {{.State.Status}}').trim()).toBe('0 exited');
+    expect(podman('logs', init)).toMatch(/init: python manage\.py migrate --noinput[\s\S]*init: done/);
+    const claim = (deployment.spec.template.spec.volumes as { persistentVolumeClaim?: { claimName: string } }[]).find(
+      volume => volume.persistentVolumeClaim,
+    )!.persistentVolumeClaim!.claimName;
+    expect(podman('volume', 'ls', '--format', '{{.Name}}').split('\n')).toContain(claim);
+  });
+
+  it('serves the admin login (200) through Apache and mod_wsgi, from the ConfigMap-sized daemon', () => {
+    expect(request('/admin/login/')).toBe('200');
+    const config = inPod(
+      'import os; print(os.environ["WSGI_ENVIRONMENT"], os.environ["WSGI_PROCESSES"], ' +
+        'sum(open(f"/proc/{p}/cmdline", "rb").read().startswith(b"(wsgi:app)") for p in os.listdir("/proc") if p.isdigit()))',
+    );
+    expect(config).toBe('production 2 2');
+  });
+
+  it('runs as written: non-root, read-only root filesystem, no capabilities, a writable /tmp and data claim', () => {
+    const facts = inPod(
+      'import os\n' +
+        'caps = [l.split()[1] for l in open("/proc/self/status") if l.startswith("CapEff")][0]\n' +
+        'def writable(p):\n    try:\n        open(p, "w").close(); os.remove(p); return "rw"\n    except OSError as e:\n        return e.strerror\n' +
+        'print(os.getuid(), os.getgid(), caps, writable("/etc/x"), writable("/srv/app/x"), writable("/tmp/x"))',
+    );
+    expect(facts).toBe('10001 10001 0000000000000000 Read-only file system Read-only file system rw');
+    // The claim is mounted where the data directory is, and holds the database migrate wrote.
+    const mount = (
+      deployment.spec.template.spec.containers[0] as { volumeMounts: { name: string; mountPath: string }[] }
+    ).volumeMounts.find(m => m.name !== 'tmp')!.mountPath;
+    expect(inPod(`import os; print(sorted(os.listdir("${mount}")))`)).toMatch(/\.sqlite3/);
+    expect(inPod(`import os; print(os.access("${mount}", os.W_OK))`)).toBe('True');
+  });
+
+  it("stops gracefully on the image's STOPSIGNAL: an in-flight request finishes with 200", async () => {
+    // A client in a second container of the same pod (same localhost), which outlives the app's container.
+    const slow = new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        'podman',
+        [
+          'run',
+          '--rm',
+          '--pod',
+          POD,
+          '--entrypoint',
+          'python3',
+          `localhost/${NAME}:latest`,
+          '-c',
+          'import urllib.request, time\n' +
+            'r = urllib.request.Request("http://127.0.0.1:8080/whoami/?sleep=4000", headers={"Host": "localhost"})\n' +
+            't = time.monotonic(); s = urllib.request.urlopen(r, timeout=30).status\n' +
+            'print(s, round(time.monotonic() - t, 1))',
+        ],
+        { env },
+      );
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('exit', () => resolve(out.trim()));
+      child.on('error', reject);
+    });
+    await new Promise(resolve => setTimeout(resolve, 2_000));
+    const started = performance.now();
+    podman('stop', '-t', String(deployment.spec.template.spec.terminationGracePeriodSeconds), APP);
+    const stopSeconds = (performance.now() - started) / 1000;
+    expect(await slow).toMatch(/^200 \d+\.\d$/);
+    expect(podman('logs', APP)).toContain('caught SIGWINCH, shutting down gracefully');
+    expect(podman('inspect', APP, '--format', '{{.State.ExitCode}}').trim()).toBe('0');
+    console.log(`[kubernetes] graceful stop with a request in flight: ${stopSeconds.toFixed(1)} s`);
+  });
+});
+
+/** `fn()`, or '' when it throws (a container not answering yet). */
+function spawnSafe(fn: () => string): string {
+  try {
+    return fn();
+  } catch {
+    return '';
+  }
+}
