@@ -167,3 +167,13 @@ describe('--kubernetes without data directories, with --max-replicas', async () 
     expect(existsSync(join(fresh, 'Dockerfile'))).toBe(false);
   });
 });
+
+describe('--kubernetes with --mount', () => {
+  it("lists each mounted app's own tunables in the ConfigMap, empty: the global value applies", async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true, name: 'multi', kubernetes: true, mount: '/api=hello:application' });
+    const config = manifests(dir).find(doc => doc.kind === 'ConfigMap') as { data: Record<string, string> };
+    expect(config.data).toMatchObject({ WSGI_PROCESSES: '2', WSGI_API_PROCESSES: '', WSGI_API_REQUEST_TIMEOUT: '' });
+    expect(() => new KUBERNETES_MODELS.ConfigMap(config as never).validate()).not.toThrow();
+  });
+});

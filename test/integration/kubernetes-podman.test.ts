@@ -178,3 +178,23 @@ function spawnSafe(fn: () => string): string {
     return '';
   }
 }
+
+const kubectlMissing = spawnSync('kubectl', ['version', '--client']).error !== undefined;
+if (kubectlMissing) console.log('[kubernetes] kustomize build skipped: kubectl is not installed');
+
+describe.skipIf(kubectlMissing)('kubectl kustomize kubernetes/ (offline: no API server needed)', () => {
+  it('builds every manifest of a project with an autoscaler into one valid stream', async () => {
+    const dir = await scaffoldFixture('plain-wsgi', 'wsgi-apache-it-kustomize', {
+      kubernetes: true,
+      'max-replicas': '5',
+    });
+    const built = execFileSync('kubectl', ['kustomize', join(dir, 'kubernetes')], { encoding: 'utf8' });
+    const kinds = built
+      .split(/^---$/m)
+      .map(doc => (parseYaml(doc) as { kind?: string } | null)?.kind)
+      .filter(Boolean)
+      .sort();
+    expect(kinds).toEqual(['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service']);
+    expect(built).toContain('image: wsgi-apache-it-kustomize:latest');
+  });
+});
