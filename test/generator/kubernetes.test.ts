@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { checkKustomization, KUBERNETES_MODELS, KUSTOMIZATION } from '../helpers/kubernetes.js';
+import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
 import { makeProject, runGenerator } from '../helpers/project.js';
 
 /** Every file under kubernetes/, by project-relative path. */
@@ -176,4 +177,22 @@ describe('--kubernetes with --mount', () => {
     expect(config.data).toMatchObject({ WSGI_PROCESSES: '2', WSGI_API_PROCESSES: '', WSGI_API_REQUEST_TIMEOUT: '' });
     expect(() => new KUBERNETES_MODELS.ConfigMap(config as never).validate()).not.toThrow();
   });
+});
+
+describe('--kubernetes on every fixture app, with its own flags (defaults otherwise)', () => {
+  it.each(Object.values(FIXTURE_APPS).map(app => [app.id, app] as const))(
+    '%s: every manifest valid against the API schemas, all listed in kustomization.yaml',
+    async (_id, app) => {
+      const dir = makeProject({ fixture: app.fixture });
+      await runGenerator(dir, { yes: true, ...app.flags, kubernetes: true });
+      const docs = manifests(dir);
+      for (const doc of docs) {
+        const Model = KUBERNETES_MODELS[doc.kind as string];
+        expect(Model, String(doc.kind)).toBeDefined();
+        expect(() => new Model(doc as never).validate(), String(doc.kind)).not.toThrow();
+      }
+      expect(docs.map(doc => doc.kind)).toEqual(expect.arrayContaining(['Deployment', 'PodDisruptionBudget']));
+      expect(() => checkKustomization(kubernetesFiles(dir))).not.toThrow();
+    },
+  );
 });
