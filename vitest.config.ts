@@ -1,4 +1,9 @@
 import { defineConfig } from 'vitest/config';
+import { DEFAULT_BASE, parseBase } from './generators/app/bases.js';
+import { integrationInclude } from './test/integration/scope.js';
+
+/** The base the integration project builds on (WSGI_APACHE_TEST_BASE); test/integration/scope.ts picks its files. */
+const testBase = parseBase(process.env.WSGI_APACHE_TEST_BASE ?? DEFAULT_BASE);
 
 export default defineConfig({
   test: {
@@ -26,7 +31,7 @@ export default defineConfig({
         // Docker-backed: one stack at a time on 2 cores, generous timeouts for cold builds.
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts'],
+          include: integrationInclude(testBase),
           globalSetup: ['test/integration/global-setup.ts'],
           // Ryuk's image cannot be pulled without a registry; the tests clean up after themselves.
           env: { TESTCONTAINERS_RYUK_DISABLED: process.env.TESTCONTAINERS_RYUK_DISABLED ?? 'true' },

@@ -17,6 +17,7 @@ import { renderChart } from './lib/chart.js';
 import { docker, removeLeftovers } from './lib/docker.js';
 import { buildImages, type BuiltImage, COLD_BUILDS, type ColdBuilds, describeImage, imageTag } from './lib/images.js';
 import { type LoadRun, loadVariant, type NetworkPath, NETWORK_PATHS } from './lib/load.js';
+import { describePythonImage, ensureFaithfulPython, PYTHON_IMAGE } from './lib/python-image.js';
 import { measureReload } from './lib/reload.js';
 import { type BenchResult, type Machine, renderMarkdown, summarize } from './lib/report.js';
 import { measureStartup, type StartupResult } from './lib/startup.js';
@@ -181,6 +182,9 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
     throw new Error('no Docker engine answers; start one (see README: npm run setup:docker)');
   });
   await removeLeftovers();
+  // The python base's figures must come from an interpreter built as users get it.
+  const usesPythonBase = variants.some(v => IMAGE_KINDS[v.image].baseImage === PYTHON_IMAGE);
+  const pythonImage = usesPythonBase ? describePythonImage(await ensureFaithfulPython(ROOT, log)) : undefined;
   const startedAt = new Date();
 
   // 1. Images: cold and cached build times, sizes.
@@ -233,7 +237,7 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
   // 5. Report.
   const result: BenchResult = {
     date: startedAt.toISOString(),
-    machine: await describeMachine(),
+    machine: { ...(await describeMachine()), pythonImage },
     method: {
       rounds,
       seconds: options.seconds,

@@ -21,6 +21,8 @@ export interface Machine {
   cgroup: string;
   /** Node's version, e.g. v20.20.2 */
   node: string;
+  /** which python:3.13-slim-trixie the python base was built FROM (python-image.ts); absent in older results */
+  pythonImage?: string;
 }
 
 /** How a run was made. */
@@ -160,6 +162,7 @@ export function renderMarkdown(result: BenchResult, summary: Summary): string {
     : "Each image is FROM its own base (images table): Debian's `debian:trixie-slim` or the official `python:3.13-slim-trixie`.";
   out.push(
     `Machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Docker ${machine.docker} (cgroup v${machine.cgroup}), Node ${machine.node}.`,
+    ...(machine.pythonImage ? [`Python base image: ${machine.pythonImage}.`] : []),
     `Method: ${method.rounds} rounds, variants in alternating order, one container at a time; ${method.warmupSeconds} s warm-up, then ${method.seconds} s of ${method.load} at ${method.connections.join(' and ')} connections on each path. ${bases}`,
     "Paths: **published** = 127.0.0.1:PORT through Docker's userland proxy (what users get); **direct** = wrk inside the server's network namespace (the servers alone).",
     "Cells are median [min–max] over rounds; **×gthread** is the ratio to gunicorn gthread on the same base image in the same round (gunicorn-gthread for Debian's images, gunicorn-gthread-python for the python image's). Each target's ratio is to the anchor variant it names, in the same round. CPU is the server container's cgroup time per request (docker-proxy and dockerd excluded).",

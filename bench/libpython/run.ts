@@ -20,6 +20,7 @@ import { buildImage, docker, PREFIX } from '../lib/docker.js';
 import { ISOLATED_RUN } from '../../test/helpers/commands.js';
 import { imagePythonVersion } from '../../test/helpers/docker-run.js';
 import { offlineWheelhouse, pipBuildArgs, scaffold } from '../lib/project.js';
+import { describePythonImage, ensureFaithfulPython } from '../lib/python-image.js';
 import { IMAGE_KINDS } from '../lib/variants.js';
 
 const run = promisify(execFile);
@@ -79,7 +80,7 @@ interface Row {
 /** What one run of this benchmark saves. */
 interface LibpythonResult {
   date: string;
-  machine: { cpus: number; cpuModel: string | undefined; docker: string };
+  machine: { cpus: number; cpuModel: string | undefined; docker: string; pythonImage: string };
   rounds: number;
   builds: { id: string; label: string; version: string; configArgs: string }[];
   rows: (Row & { medianMs: number; minMs: number; maxMs: number; ratioToDebianStatic: number })[];
@@ -163,6 +164,8 @@ async function main(): Promise<void> {
     if (!BUILDS.some(b => b.id === id))
       throw new Error(`--builds: unknown "${id}"; choose from ${BUILDS.map(b => b.id).join(', ')}`);
   const builds = BUILDS.filter(b => wanted.includes(b.id));
+  // The official image's figures must come from an interpreter built as users get it.
+  const pythonImage = describePythonImage(await ensureFaithfulPython(ROOT, log));
   const startedAt = new Date();
 
   for (const build of builds) {
@@ -192,7 +195,7 @@ async function main(): Promise<void> {
   const info = await docker.info();
   const result: LibpythonResult = {
     date: startedAt.toISOString(),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, docker: info.ServerVersion },
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, docker: info.ServerVersion, pythonImage },
     rounds,
     builds: described,
     rows: rows.map(row => ({
@@ -224,7 +227,7 @@ function renderLibpython(result: LibpythonResult): string {
   const out = [
     `# Python builds: the same loop under each libpython, ${result.date.slice(0, 10)}`,
     '',
-    `Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, Docker ${result.machine.docker}. \`bench/libpython/loop.py\` (300,000 iterations of integer arithmetic and a dict store), best of 5 by thread CPU time, printed 3 times per container; ${result.rounds} rounds in alternating order, one container at a time. **embedded**: \`bench/libpython/embed.c\` linked against the build's shared libpython, as mod_wsgi runs Python; **interpreter**: the build's own python3. Cells are median [min–max] over every print; × is the median's ratio to Debian's static \`/usr/bin/python3.13\` (lower is faster).`,
+    `Machine: ${result.machine.cpus} × ${result.machine.cpuModel}, Docker ${result.machine.docker}. Python base image: ${result.machine.pythonImage}. \`bench/libpython/loop.py\` (300,000 iterations of integer arithmetic and a dict store), best of 5 by thread CPU time, printed 3 times per container; ${result.rounds} rounds in alternating order, one container at a time. **embedded**: \`bench/libpython/embed.c\` linked against the build's shared libpython, as mod_wsgi runs Python; **interpreter**: the build's own python3. Cells are median [min–max] over every print; × is the median's ratio to Debian's static \`/usr/bin/python3.13\` (lower is faster).`,
     '',
     '| Python build | version | run | as in | loop ms | × Debian static |',
     '|---|---|---|---|---|---|',

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { BASES } from '../../generators/app/bases.js';
 import { OFFLINE_WHEELHOUSE, TEST_BASE } from '../helpers/test-base.js';
+import { leftOut } from './scope.js';
 
 /**
  * The integration suite builds FROM debian:trixie-slim and debian:bookworm-slim, and on the
@@ -19,6 +20,7 @@ export default function setup(): () => void {
   // PIP_FIND_LINKS the host exports names a host directory no build can see.
   process.env.PIP_FIND_LINKS = '/tmp/wheelhouse';
   console.log(`[integration] base under test: ${TEST_BASE}`);
+  for (const line of leftOut(TEST_BASE)) console.log(`[integration] left out: ${line}`);
   try {
     execFileSync('docker', ['info'], { stdio: 'ignore' });
   } catch {

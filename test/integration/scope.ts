@@ -1,0 +1,56 @@
+/**
+ * Which integration test files run on which base. `npm test` runs the suite once per base
+ * (WSGI_APACHE_TEST_BASE); the default base runs every file. The other bases run the files
+ * whose outcome depends on the base: what the image build installs (Python, Apache, mod_wsgi,
+ * the app's libraries as Debian packages or wheels), and how the result serves under load, in
+ * development and with the development tools. The rest exercise files and behaviour that are
+ * the same text on every base (the Apache configuration, the runtime scripts, the manifests,
+ * the check command), so one base proves them; each says why below.
+ *
+ * Kept apart from vitest.config.ts so global-setup.ts can print what a run leaves out.
+ */
+import { type BaseName, DEFAULT_BASE } from '../../generators/app/bases.js';
+
+/** Files run on every base: what differs between bases. */
+export const EVERY_BASE = [
+  'corpus.test.ts',
+  'fixtures-under-load.test.ts',
+  'dev-loop.test.ts',
+  'dev-tools.test.ts',
+] as const;
+
+/** Files run on the default base only, each with the reason the other bases add nothing. */
+export const DEFAULT_BASE_ONLY: Record<string, string> = {
+  'apache-front.test.ts':
+    'the user-directive and --proxy routing are Apache configuration, the same on every base; the build is covered by the corpus and fixtures',
+  'check.test.ts': 'yo wsgi-apache:check is Node code that drives whichever stack it is given',
+  'detection.test.ts':
+    'detection is the generator reading the project; the builds it leads to are covered by the corpus (a package, a src/ Django project)',
+  'kubernetes-podman.test.ts': 'the manifests are the same text on every base',
+  'mounts.test.ts':
+    'process groups and routing are Apache configuration and the runtime scripts, the same on every base; a mount with its own virtualenv is built on the default base',
+  'optimized-python.test.ts':
+    '--python-build optimized exists on the python base only (the generator refuses it on the others)',
+  'production.test.ts':
+    'stop, recycle, read-only and capability behaviour are the runtime scripts and Apache, the same files on every base',
+  'runtime-and-broken-stacks.test.ts':
+    'tuning by environment and the broken-stack messages are the runtime scripts, the same files on every base',
+  'scaffold-serve.test.ts': 'the plain app in both shapes is served on every base by fixtures-under-load.test.ts',
+};
+
+/**
+ * The integration test files to run on `base`, as globs for vitest's `include`.
+ * @returns every file on the default base, {@link EVERY_BASE} on the others
+ */
+export function integrationInclude(base: BaseName): string[] {
+  return base === DEFAULT_BASE ? ['test/integration/**/*.test.ts'] : EVERY_BASE.map(file => `test/integration/${file}`);
+}
+
+/**
+ * What a run on `base` leaves out, one line per file with its reason, for the run's log.
+ * @returns [] on the default base
+ */
+export function leftOut(base: BaseName): string[] {
+  if (base === DEFAULT_BASE) return [];
+  return Object.entries(DEFAULT_BASE_ONLY).map(([file, why]) => `${file}: run on ${DEFAULT_BASE} only, because ${why}`);
+}
