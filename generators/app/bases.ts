@@ -170,6 +170,13 @@ export const PYTHON_BUILD_LABELS: Record<PythonBuild, string> = {
 };
 
 /**
+ * The `PYTHON_OPTIMIZATIONS` build argument's default for `--python-build optimized`: configure's
+ * options as docker-library's python images build CPython (PGO, whose training run is CPython's
+ * `--pgo` test set, and LTO). Empty builds without either.
+ */
+export const PYTHON_OPTIMIZATIONS = '--enable-optimizations --with-lto';
+
+/**
  * `--python-build`.
  * @throws InputError naming `--python-build` and the accepted values
  */

@@ -17,7 +17,7 @@ import type { ProjectFacts } from './detect.js';
 import { DJANGO_SQLITE_DATA_DIR, djangoRuntime } from './runtime-needs.js';
 import { formatEntry, type WsgiEntry } from './entry.js';
 import type { Answers, ParsedAnswers } from './options.js';
-import { BASES, type BaseName } from './bases.js';
+import { BASES, type BaseName, PYTHON_OPTIMIZATIONS } from './bases.js';
 import { dataVolumeName } from './validators.js';
 import { modulesToLoad } from './apache-modules.js';
 import type { ProxyRoute } from './proxy-routes.js';
@@ -109,6 +109,8 @@ export interface ViewModel extends DaemonTunables, EntryView {
   pypiModWsgi: boolean;
   /** `--python-build optimized`: a build stage rebuilds the image's CPython for embedding */
   optimizedPython: boolean;
+  /** that stage's default configure optimization options (bases.ts PYTHON_OPTIMIZATIONS) */
+  pythonOptimizations: string;
   /** wheelhouse/ files that are CPython X.Y source tarballs: copied alone into that stage, so it stays cached while wheels change */
   pythonSources: string[];
   /** absolute path of the image's Python 3, outside the virtualenv (Apache's piped logger runs it) */
@@ -345,6 +347,7 @@ export function toViewModel(
     modWsgiVersion: base.modWsgi,
     pypiModWsgi: base.pypiModWsgi,
     optimizedPython: answers.pythonBuild === 'optimized',
+    pythonOptimizations: PYTHON_OPTIMIZATIONS,
     pythonSources: facts.pythonSources.filter(name => name.startsWith(`Python-${answers.python}.`)),
     systemPython: base.pypiModWsgi ? '/usr/local/bin/python3' : '/usr/bin/python3',
     appDir: APP_DIR,

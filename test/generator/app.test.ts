@@ -526,8 +526,16 @@ describe('bases: --base and --python', () => {
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toMatch(/^FROM \$\{BASE_IMAGE\} AS python-build$/m);
     expect(dockerfile).toMatch(/echo "\$\{PYTHON_SHA256\} \*\$\{tarball\}" \| sha256sum -c -/);
+    // docker-library's PGO and LTO by default; PYTHON_OPTIMIZATIONS= (compose passes it through) builds without.
+    expect(dockerfile).toMatch(/^ARG PYTHON_OPTIMIZATIONS="--enable-optimizations --with-lto"$/m);
     expect(dockerfile).toMatch(
-      /--enable-optimizations \\\n\s+--enable-option-checking=fatal \\\n\s+--enable-shared \\\n\s+--with-lto/,
+      /\$PYTHON_OPTIMIZATIONS \\\n\s+--enable-option-checking=fatal \\\n\s+--enable-shared \\\n\s+--with-ensurepip/,
+    );
+    const compose = parse(read(dir, 'compose.yaml')) as { services: Record<string, { build?: { args: object } }> };
+    const build = Object.values(compose.services).find(service => service.build)!.build!;
+    expect(build.args).toHaveProperty(
+      'PYTHON_OPTIMIZATIONS',
+      '${PYTHON_OPTIMIZATIONS---enable-optimizations --with-lto}',
     );
     expect(dockerfile).toMatch(/EXTRA_CFLAGS="\$\(dpkg-buildflags --get CFLAGS\) -ftls-model=initial-exec"/);
     expect(dockerfile).toMatch(/^FROM python-build AS mod-wsgi$/m);
