@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Times the phases of a run. Sourced by .ci/run and test/run.sh: `phase NAME COMMAND...` runs
-# COMMAND, prints how long it took, and appends "NAME<TAB>SECONDS<TAB>TESTS" to $PHASE_LOG
-# (created when unset), where TESTS is "P passed, F failed, S skipped" read from the vitest
-# JSON report the command wrote to $PHASE_JSON, a fresh path each phase (vitest's
-# `--reporter=json --outputFile.json=$PHASE_JSON`; empty when it wrote none). `phase_summary`
-# prints the table, the counts of every phase added up as the plain closing line
-# "N passed, N failed", and the total.
+# Times the phases of a run. Sourced by .ci/run, .ci/setup-docker.sh and test/run.sh:
+# - `phase NAME COMMAND...` runs COMMAND, prints how long it took, and appends
+#   "NAME<TAB>SECONDS<TAB>TESTS<TAB>BESIDE" to $PHASE_LOG (created when unset). TESTS is
+#   "P passed, F failed, S skipped" read from the vitest JSON report the command wrote to
+#   $PHASE_JSON, a fresh path each phase (vitest's `--reporter=json --outputFile.json=$PHASE_JSON`;
+#   empty when it wrote none). BESIDE is "beside" for a phase that ran alongside the main line.
+# - `background NAME LOG COMMAND...` runs `phase NAME COMMAND...` in the background with its
+#   output in LOG, marked as beside the main line; $! is its pid.
+# - `phase_summary [WARN_AFTER]` prints the table, the counts of every phase added up as the
+#   plain closing line "N passed, N failed", and the wall-clock total since the run began
+#   (phases beside the main line overlap others, so the total is not their sum), with a
+#   warning when the total passes WARN_AFTER seconds.
 
 : "${PHASE_LOG:=$(mktemp /tmp/phases.XXXXXX)}"
-export PHASE_LOG
+: "${PHASE_RUN_START:=$(date +%s)}"
+export PHASE_LOG PHASE_RUN_START
 
 phase() {
   local name=$1 start status=0 tests=''
@@ -24,27 +30,33 @@ phase() {
       console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`)' "$PHASE_JSON")
     rm -f "$PHASE_JSON"
   fi
-  printf '%s\t%s\t%s\n' "$name" "$(($(date +%s) - start))" "$tests" >>"$PHASE_LOG"
+  printf '%s\t%s\t%s\t%s\n' "$name" "$(($(date +%s) - start))" "$tests" "${PHASE_BESIDE:+beside}" >>"$PHASE_LOG"
   local outcome='done'
   [ "$status" = 0 ] || outcome="FAILED (exit $status)"
   echo "[phase] $name: $outcome in $(($(date +%s) - start)) s${tests:+; $tests}" >&2
   return "$status"
 }
 
+background() {
+  local name=$1 log=$2
+  shift 2
+  (PHASE_BESIDE=1 phase "$name" "$@") >"$log" 2>&1 &
+}
+
 phase_summary() {
-  local warn_after=${1:-}
-  echo "[phase] ---- summary ----"
+  local warn_after=${1:-} total
+  total=$(($(date +%s) - PHASE_RUN_START))
+  echo "[phase] ---- summary (a phase marked 'beside' ran alongside the main line) ----"
   awk -F'\t' '
-    { printf "[phase] %-28s %6d s  %s\n", $1, $2, $3; total += $2 }
+    { printf "[phase] %-30s %6d s %-7s %s\n", $1, $2, $4, $3 }
     { if (match($3, /[0-9]+ passed/)) passed += substr($3, RSTART, RLENGTH - 7) + 0 }
     { if (match($3, /[0-9]+ failed/)) failed += substr($3, RSTART, RLENGTH - 7) + 0 }
-    END { printf "[phase] %-28s %6d s (%.1f min)\n", "total", total, total / 60
-          printf "%d passed, %d failed\n", passed, failed }' "$PHASE_LOG"
-  if [ -n "$warn_after" ]; then
-    local total
-    total=$(awk -F'\t' '{ t += $2 } END { print t + 0 }' "$PHASE_LOG")
-    if [ "$total" -gt "$warn_after" ]; then
-      echo "[phase] WARNING: the run took $total s, over the $warn_after s guard (CI's hard limit is 5400 s): cut or share something before adding tests"
-    fi
+    END { printf "%d passed, %d failed\n", passed, failed > "/dev/stderr" }' "$PHASE_LOG" 2>"$PHASE_LOG.counts"
+  awk -v t="$total" 'BEGIN { printf "[phase] %-30s %6d s (%.1f min, wall clock)\n", "total", t, t / 60 }'
+  if [ -n "$warn_after" ] && [ "$total" -gt "$warn_after" ]; then
+    echo "[phase] WARNING: the run took $total s, over the $warn_after s guard (CI's hard limit is 5400 s): cut or share something before adding tests"
   fi
+  # The tests of every phase added up, last, as the plain closing line.
+  cat "$PHASE_LOG.counts"
+  rm -f "$PHASE_LOG.counts"
 }

@@ -38,6 +38,17 @@ export const DEFAULT_BASE_ONLY: Record<string, string> = {
   'scaffold-serve.test.ts': 'the plain app in both shapes is served on every base by fixtures-under-load.test.ts',
 };
 
+/** Parts of the files in {@link EVERY_BASE} that run on the default base only, with the reason. */
+export const DEFAULT_BASE_ONLY_PARTS: Record<string, string> = {
+  'corpus.test.ts, yo wsgi-apache:check on each app':
+    'the check is Node code that drives whichever stack it is given; on every base each app is still built and answers its own requests in both shapes, and fixtures-under-load.test.ts loads every fixture',
+};
+
+/** Whether corpus.test.ts runs `yo wsgi-apache:check` on each app on `base` ({@link DEFAULT_BASE_ONLY_PARTS}). */
+export function checksCorpus(base: BaseName): boolean {
+  return base === DEFAULT_BASE;
+}
+
 /**
  * The integration test files to run on `base`, as globs for vitest's `include`.
  * @returns every file on the default base, {@link EVERY_BASE} on the others
@@ -47,10 +58,12 @@ export function integrationInclude(base: BaseName): string[] {
 }
 
 /**
- * What a run on `base` leaves out, one line per file with its reason, for the run's log.
+ * What a run on `base` leaves out, one line per file or part with its reason, for the run's log.
  * @returns [] on the default base
  */
 export function leftOut(base: BaseName): string[] {
   if (base === DEFAULT_BASE) return [];
-  return Object.entries(DEFAULT_BASE_ONLY).map(([file, why]) => `${file}: run on ${DEFAULT_BASE} only, because ${why}`);
+  return Object.entries({ ...DEFAULT_BASE_ONLY, ...DEFAULT_BASE_ONLY_PARTS }).map(
+    ([what, why]) => `${what}: run on ${DEFAULT_BASE} only, because ${why}`,
+  );
 }
