@@ -5,7 +5,7 @@
 # generated Dockerfile's `FROM python:3.13-slim-trixie` then finds it and nothing is pulled.
 # NO_PULL=1 skips the pull.
 #
-# PYTHON_BUILD=fast (the default here) builds without PGO and LTO: about 4 min on 2 cores, for
+# PYTHON_BUILD=fast (the default here) builds without PGO and LTO: about 6 min on 2 cores, for
 # the tests, which check behaviour. PYTHON_BUILD=faithful builds docker-library's PGO+LTO
 # interpreter (measured 1,969 s on 2 cores): what the benchmarks compare against. A present
 # image is kept unless faithful is asked for and the present one is a fast build; the image's
@@ -43,7 +43,7 @@ fi
 
 start=$(date +%s)
 log=$(mktemp /tmp/python-slim-build.XXXXXX.log)
-estimate=$([ "$build" = fast ] && echo "about 4 min" || echo "about 33 min")
+estimate=$([ "$build" = fast ] && echo "about 6 min" || echo "about 33 min")
 echo "[python-slim] building CPython $version ($build build, $estimate on 2 cores, once) from Debian's python3.13 source; log: $log" >&2
 # The build's own output goes to the log; a line a minute says it is alive.
 ( while sleep 60; do echo "[python-slim]   ... $(( $(date +%s) - start )) s: $(grep -v '^\s*$' "$log" | tail -1 | cut -c1-100)" >&2; done ) &
