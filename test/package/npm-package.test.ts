@@ -81,10 +81,10 @@ describe('the packed npm package under the real yo', () => {
     );
     expect(unwanted).toEqual([]);
     // A budget, not a measurement: 111 kB packed / 345 kB unpacked once --mount, --proxy and the
-    // user's Apache include were in, 129 kB once the README and images/ told set-up times step by
+    // user's Apache include were in, 129 / 398 kB once the README and images/ told set-up times step by
     // step (issue 24); a jump past it means something unintended got packed.
     expect(packed.size).toBeLessThan(136_000);
-    expect(packed.unpackedSize).toBeLessThan(400_000);
+    expect(packed.unpackedSize).toBeLessThan(420_000);
   });
 
   it('has a package.json ready to publish', () => {
