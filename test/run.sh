@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # `npm test`: every check, each phase timed (.ci/phases.sh), stopping at the first that fails:
-# lint and format, type check, build, then the unit and generator tests beside the rest, and on
-# the main line the property test, the package tests and the integration suite once per base
+# lint and format, type check, build, then the unit and generator tests and the package tests
+# beside the rest, and on the main line the property test and the integration suite once per base
 # (test/integration/scope.ts says which files run on which base). Ends with a table of the
 # phases, their test counts, and the counts added up. WSGI_APACHE_TEST_BASES picks the bases
 # (default: python trixie bookworm).
 #
-# The unit tests need only CPU, the later phases mostly wait on Docker (builds, health checks),
-# so the unit tests run beside them at a low CPU priority (nice 10) on the cycles those leave
-# idle; their output is shown when they end, and a failure stops the run at the next phase.
+# Two phases run beside the main line, on the cycles it leaves idle while it waits on Docker
+# (builds, health checks): the unit tests, CPU only, at a low CPU priority (nice 10), and the
+# package tests (npm pack and install, the generator image), whose one Docker build takes the
+# machine's build lock (test/helpers/docker-lock.ts) as every build of the main line does.
+# Their output is shown when they end; a failure stops the run at the next phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=.ci/phases.sh
@@ -18,33 +20,46 @@ source .ci/phases.sh
 vitest() { node node_modules/vitest/vitest.mjs run "$@" --reporter=default --reporter=json "--outputFile.json=$PHASE_JSON"; }
 vitest_nice() { nice -n 10 node node_modules/vitest/vitest.mjs run "$@" --reporter=default --reporter=json "--outputFile.json=$PHASE_JSON"; }
 
-unit_log=$(mktemp /tmp/unit-tests.XXXXXX.log)
-unit=
+beside_tags=()
+beside_pids=()
+beside_logs=()
 
-# Shows the unit tests' output once they have ended, and fails when they failed. With `wait`,
-# waits for them to end first.
-unit_outcome() {
-  [ -n "$unit" ] || return 0
-  [ "${1:-}" = wait ] || ! kill -0 "$unit" 2>/dev/null || return 0
-  local status=0
-  wait "$unit" || status=$?
-  unit=
-  sed 's/^/[unit] /' "$unit_log"
-  return "$status"
+# `beside TAG NAME COMMAND...`: runs phase NAME in the background, its output kept for later.
+beside() {
+  local tag=$1 name=$2 log
+  shift 2
+  log=$(mktemp "/tmp/$tag.XXXXXX.log")
+  background "$name" "$log" "$@"
+  beside_pids+=("$!")
+  beside_tags+=("$tag")
+  beside_logs+=("$log")
+}
+
+# Shows the output of each phase beside that has ended, and fails when one failed. With `wait`,
+# waits for them all to end first.
+beside_outcome() {
+  local i status
+  for i in "${!beside_pids[@]}"; do
+    [ -n "${beside_pids[$i]}" ] || continue
+    [ "${1:-}" = wait ] || ! kill -0 "${beside_pids[$i]}" 2>/dev/null || continue
+    status=0
+    wait "${beside_pids[$i]}" || status=$?
+    beside_pids[i]=''
+    sed "s/^/[${beside_tags[$i]}] /" "${beside_logs[$i]}"
+    [ "$status" = 0 ] || return "$status"
+  done
 }
 
 phase lint npm run --silent lint
 phase typecheck npm run --silent typecheck
 phase build npm run --silent build
-background "unit (nice 10)" "$unit_log" vitest_nice --project unit
-unit=$!
+beside unit "unit (nice 10)" vitest_nice --project unit
+beside package package vitest --project package
 phase property vitest --project property
-unit_outcome
-phase package vitest --project package
-unit_outcome
+beside_outcome
 for base in ${WSGI_APACHE_TEST_BASES:-python trixie bookworm}; do
   export WSGI_APACHE_TEST_BASE=$base
   phase "integration $base" vitest --project integration
-  unit_outcome
+  beside_outcome
 done
-unit_outcome wait
+beside_outcome wait

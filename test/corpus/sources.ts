@@ -18,6 +18,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { underDockerLock } from '../helpers/docker-lock.js';
 import { type Library, LIBRARIES } from '../helpers/test-base.js';
 
 /** This directory: the recipe files live here. */
@@ -28,12 +29,6 @@ const RECIPE_FILES = ['Dockerfile', 'assemble.py'] as const;
 
 /** Repository of the sources image; the tag is the recipe hash. */
 export const SOURCES_IMAGE_REPOSITORY = 'wsgi-apache-corpus-sources';
-
-/**
- * One Docker build or heavy run at a time on this 2-core machine: every build here is
- * wrapped in `flock` on this file, as other Docker-heavy scripts on the machine are.
- */
-export const DOCKER_LOCK = '/tmp/docker.lock';
 
 /** Where the trees are inside the sources image. */
 const CORPUS_ROOT_IN_IMAGE = '/corpus';
@@ -528,7 +523,7 @@ function imageExists(tag: string): boolean {
 }
 
 /**
- * Runs a command (a docker build, or a script around one) under {@link DOCKER_LOCK}; plainly
+ * Runs a command (a docker build, or a script around one) under the Docker build lock (docker-lock.ts); plainly
  * where flock is missing.
  * @param what - for the error message, e.g. `building the corpus sources image`
  * @param input - the command's standard input (e.g. a Dockerfile for `docker build -`)
@@ -536,8 +531,7 @@ function imageExists(tag: string): boolean {
  * @throws Error with the last 40 output lines when it exits non-zero
  */
 export function runUnderDockerLock(argv: string[], what: string, input?: string): string {
-  const hasFlock = spawnSync('flock', ['--version'], { stdio: 'ignore' }).status === 0;
-  const [command, ...args] = hasFlock ? ['flock', DOCKER_LOCK, ...argv] : argv;
+  const [command, ...args] = underDockerLock(argv);
   return runChecked(command!, args, what, input);
 }
 

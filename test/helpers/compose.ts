@@ -1,5 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort } from '../../generators/lib/net.js';
+import { underDockerLock } from './docker-lock.js';
 import { offlineBuildEnv } from './test-base.js';
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
 
@@ -18,8 +22,18 @@ export type Shape = keyof typeof SHAPES;
  * @throws Error naming the command and ending with its last 40 lines of output
  */
 export function compose(dir: string, args: string[], env: Record<string, string> = {}): string {
+  return run(dir, ['docker', 'compose', ...args], env);
+}
+
+/** {@link compose}, holding the machine's Docker build lock (docker-lock.ts) for its whole run. */
+function composeLocked(dir: string, args: string[], env: Record<string, string>): string {
+  return run(dir, underDockerLock(['docker', 'compose', ...args]), env);
+}
+
+function run(dir: string, argv: string[], env: Record<string, string>): string {
+  const [command, ...args] = argv;
   try {
-    return execFileSync('docker', ['compose', ...args], {
+    return execFileSync(command!, args, {
       cwd: dir,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -29,20 +43,50 @@ export function compose(dir: string, args: string[], env: Record<string, string>
   } catch (error) {
     const output =
       String((error as { stderr?: Buffer }).stderr ?? '') + String((error as { stdout?: Buffer }).stdout ?? '');
-    throw new Error(`docker compose ${args.join(' ')} failed in ${dir}:\n${output.split('\n').slice(-40).join('\n')}`);
+    throw new Error(`${argv.join(' ')} failed in ${dir}:\n${output.split('\n').slice(-40).join('\n')}`);
   }
 }
 
 /**
- * `docker compose build` of the generated files (BuildKit), timed. A project with a
- * `wheelhouse/` builds from it alone (test-base.ts); `env` overrides that.
+ * `docker compose build` of the generated files (BuildKit) under the Docker build lock, timed
+ * (the wait for the lock included). A project with a `wheelhouse/` builds from it alone
+ * (test-base.ts); `env` overrides that.
+ * @param files - the Compose files, `compose.yaml` alone by default
  * @returns seconds
  * @throws Error ending with the build's last 40 lines of output
  */
-export function composeBuild(dir: string, env: Record<string, string> = {}): number {
+export function composeBuild(dir: string, env: Record<string, string> = {}, files = ['compose.yaml']): number {
   const start = performance.now();
-  compose(dir, ['-f', 'compose.yaml', 'build', '--progress', 'plain'], { ...offlineBuildEnv(dir), ...env });
+  composeLocked(dir, [...files.flatMap(file => ['-f', file]), 'build', '--progress', 'plain'], {
+    ...offlineBuildEnv(dir),
+    ...env,
+  });
   return (performance.now() - start) / 1000;
+}
+
+/**
+ * Seconds between the HEALTHCHECK probes of the stacks the tests start (the image says 5 s).
+ * Every start waits for the first healthy probe, so a 5 s interval costs about 4 s a start,
+ * some 50 starts a run; the probe itself, its timeout, start period and retries stay the image's.
+ */
+export const TEST_HEALTH_INTERVAL_SECONDS = 1;
+
+let healthFiles: string | undefined;
+
+/**
+ * A Compose file, outside the project, that probes `service`'s HEALTHCHECK every
+ * {@link TEST_HEALTH_INTERVAL_SECONDS}. It names the interval alone: Docker keeps the image's
+ * test, timeout, start period and retries for what a container's healthcheck leaves unset, as
+ * `docker run --health-interval` does (Docker's run reference, "Healthcheck").
+ * @returns its absolute path, for `-f` after the project's own files
+ */
+export function fastHealthcheckFile(service: string): string {
+  healthFiles ??= mkdtempSync(join(tmpdir(), 'wsgi-apache-health-'));
+  const dir = join(healthFiles, service);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, 'compose.health.yaml');
+  writeFileSync(file, `services:\n  ${service}:\n    healthcheck:\n      interval: ${TEST_HEALTH_INTERVAL_SECONDS}s\n`);
+  return file;
 }
 
 /**
@@ -55,7 +99,7 @@ export async function composeUp(
   shape: Shape,
   env: Record<string, string>,
 ): Promise<StartedDockerComposeEnvironment> {
-  return new DockerComposeEnvironment(dir, [...SHAPES[shape]])
+  return new DockerComposeEnvironment(dir, [...SHAPES[shape], fastHealthcheckFile(service)])
     .withEnvironment(env)
     .withWaitStrategy(`${service}-1`, Wait.forHealthCheck())
     .withStartupTimeout(120_000)
@@ -69,14 +113,15 @@ export interface ServedStack {
 }
 
 /**
- * Builds (Compose's own build) and starts the project's stack from the Compose `files` on a free
- * 127.0.0.1 port, waiting on `container`'s HEALTHCHECK.
- * @param container - the container to wait on, e.g. `NAME-1`
+ * Builds (Compose's own build, under the Docker build lock) and starts the project's stack from
+ * the Compose `files` on a free 127.0.0.1 port, waiting on `container`'s HEALTHCHECK.
+ * @param container - the container to wait on, `SERVICE-1`
  */
 export async function serveStack(dir: string, files: string[], container: string): Promise<ServedStack> {
   const port = await freePort();
-  const stack = await new DockerComposeEnvironment(dir, files)
-    .withBuild()
+  composeBuild(dir, {}, files);
+  const service = container.replace(/-1$/, '');
+  const stack = await new DockerComposeEnvironment(dir, [...files, fastHealthcheckFile(service)])
     .withEnvironment({ ...offlineBuildEnv(dir), PUBLISH_PORT: String(port) })
     .withWaitStrategy(container, Wait.forHealthCheck())
     .withStartupTimeout(120_000)

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import helpers from 'yeoman-test';
 import WsgiApacheGenerator from '../../generators/app/index.js';
 import { buildImage, pipBuildArgs } from '../../generators/lib/docker-build.js';
+import { withDockerLock } from './docker-lock.js';
 import { type Library, offlineBuildEnv, provideLibraries } from './test-base.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -89,7 +90,9 @@ export async function buildPlainImage(
 ): Promise<string> {
   const dir = await scaffoldFixture('plain-wsgi', name, flags);
   prepare?.(dir);
-  await buildImage({ context: dir, tag, buildArgs: { ...pipBuildArgs(), ...offlineBuildEnv(dir) } });
+  await withDockerLock(() =>
+    buildImage({ context: dir, tag, buildArgs: { ...pipBuildArgs(), ...offlineBuildEnv(dir) } }),
+  );
   return dir;
 }
 

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { containerLogs } from '../helpers/compose.js';
+import { containerLogs, TEST_HEALTH_INTERVAL_SECONDS } from '../helpers/compose.js';
 import { developmentStack } from '../helpers/development-stack.js';
 import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
 import { DEV_UID } from './fixtures.js';
@@ -106,8 +106,18 @@ describe('WSGI_PROFILER, WSGI_RECORDER and WSGI_COVERAGE on the Flask fixture, d
 
   it("leaves the image's HEALTHCHECK requests out of profiles and recordings", async () => {
     const before = [outputFiles(dev.dir, 'profiles').length, outputFiles(dev.dir, 'recordings').length];
-    // The HEALTHCHECK runs every 5 s; two intervals pass with no other request.
-    await new Promise(resolve => setTimeout(resolve, 11_000));
+    // The tests' probe interval, the image's probe (compose.ts's fastHealthcheckFile).
+    const health = JSON.parse(
+      execFileSync('docker', ['inspect', '--format', '{{json .Config.Healthcheck}}', dev.containerId], {
+        encoding: 'utf8',
+      }),
+    ) as { Test: string[]; Interval: number };
+    expect(health).toMatchObject({
+      Test: ['CMD', 'python3', '/srv/app/docker/healthcheck.py'],
+      Interval: TEST_HEALTH_INTERVAL_SECONDS * 1e9,
+    });
+    // Three HEALTHCHECK probes pass with no other request.
+    await new Promise(resolve => setTimeout(resolve, (3 * TEST_HEALTH_INTERVAL_SECONDS + 0.5) * 1000));
     expect([outputFiles(dev.dir, 'profiles').length, outputFiles(dev.dir, 'recordings').length]).toEqual(before);
     expect(containerLogs(dev.containerId, 20)).toMatch(/"GET \/ HTTP\/1\.1" 200 /);
   });

@@ -10,6 +10,7 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildImage, pipBuildArgs } from '../../generators/lib/docker-build.js';
 import { composeBuild, containerLogs } from '../helpers/compose.js';
+import { withDockerLock } from '../helpers/docker-lock.js';
 import { ContainerTracker, type RunningContainer } from '../helpers/docker-run.js';
 import { freePort, pollUntil } from '../helpers/net.js';
 import { buildPlainImage, makeProject, scaffoldOnBase } from '../helpers/project.js';
@@ -177,7 +178,9 @@ describe('hardening', () => {
     const viaBuildKit = execFileSync('docker', ['run', '--rm', '--entrypoint', '', CANARY_IMAGE, ...search], {
       encoding: 'utf8',
     });
-    await buildImage({ context: dir, tag: CANARY_IMAGE, buildArgs: { ...pipBuildArgs(), ...offlineBuildEnv(dir) } });
+    await withDockerLock(() =>
+      buildImage({ context: dir, tag: CANARY_IMAGE, buildArgs: { ...pipBuildArgs(), ...offlineBuildEnv(dir) } }),
+    );
     const viaClassic = execFileSync('docker', ['run', '--rm', '--entrypoint', '', CANARY_IMAGE, ...search], {
       encoding: 'utf8',
     });

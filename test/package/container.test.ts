@@ -5,19 +5,19 @@
  * project's owner (never root), non-interactively with flags and interactively with `-it`.
  */
 import { stripVTControlCharacters } from 'node:util';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIELDS } from '../../generators/app/options.js';
 import { DEFAULT_BASE } from '../../generators/app/bases.js';
 import { IS_ROOT, run, runOk } from '../helpers/commands.js';
+import { underDockerLock } from '../helpers/docker-lock.js';
 import { makeProject, REPO_ROOT } from '../helpers/project.js';
 import { declaredOptions, expectHelpListsEveryOption, expectSameAsSource, scaffoldArgs } from './support.js';
 
-// wsgi-apache-it-*: the integration suite's teardown also removes it if this file could not.
-const IMAGE = `wsgi-apache-it-generator-${process.pid}`;
-const BUILD_LOCK = '/tmp/docker-build.lock';
+// Not wsgi-apache-it-*: the integration suite, running beside this file, removes those when it ends.
+const IMAGE = `wsgi-apache-package-generator-${process.pid}`;
 // Trusts a TLS-intercepting proxy during the build when the host does; harmless elsewhere.
 const HOST_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
 // An owner with no passwd entry, on the host or in the image: the uid can only come from the mount.
@@ -47,9 +47,8 @@ describe('the generator image (top-level Dockerfile)', () => {
       ...(existsSync(HOST_CA_BUNDLE) ? ['--secret', `id=ca-certificates,src=${HOST_CA_BUNDLE}`] : []),
       '.',
     ];
-    // One Docker build at a time on this 2-core machine (benchmarks take the same lock).
-    const hasFlock = spawnSync('flock', ['--version']).status === 0;
-    const [command, ...args] = hasFlock ? ['flock', BUILD_LOCK, ...build] : build;
+    // One Docker build at a time: the integration suite runs beside this file.
+    const [command, ...args] = underDockerLock(build);
     const result = runOk(command!, args, { cwd: REPO_ROOT, env: { ...process.env, DOCKER_BUILDKIT: '1' } });
     const size = Number(docker(['image', 'inspect', '--format', '{{.Size}}', IMAGE]).stdout.trim());
     console.log(

@@ -27,6 +27,7 @@ import {
   TUNABLES,
 } from '../../generators/lib/tunables.js';
 import { ISOLATED_RUN } from '../helpers/commands.js';
+import { underDockerLock } from '../helpers/docker-lock.js';
 import { checkKustomization, KUBERNETES_MODELS, KUSTOMIZATION } from '../helpers/kubernetes.js';
 import { FIXTURES, REPO_ROOT } from '../helpers/project.js';
 
@@ -623,12 +624,9 @@ export function checkAccepted(project: Project, outcome: Extract<Outcome, { acce
 // ---------------------------------------------------------------------------------------------
 // Docker, batched
 
-const DOCKER_LOCK = '/tmp/docker.lock';
-const hasFlock = spawnSync('flock', ['--version'], { stdio: 'ignore' }).status === 0;
-
-/** Runs a Docker-heavy command under {@link DOCKER_LOCK} where flock exists (one build or container loop at a time on a small machine). */
+/** Runs a Docker-heavy command under the Docker build lock (docker-lock.ts) where flock exists (one build or container loop at a time on a small machine). */
 function dockerHeavy(args: string[], options: { input?: string; cwd?: string } = {}) {
-  const [command, ...rest] = hasFlock ? ['flock', DOCKER_LOCK, 'docker', ...args] : ['docker', ...args];
+  const [command, ...rest] = underDockerLock(['docker', ...args]);
   return spawnSync(command, rest, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
 }
 
