@@ -29,8 +29,8 @@ export const APACHE_BIN_MODULES: readonly string[] = [
   .join(' ')
   .split(' ');
 
-/** The modules `docker/apache2.conf` always loads (the MPM, access control, `Alias`, MIME types, request timeouts). */
-export const ALWAYS_LOADED = ['mpm_event', 'authz_core', 'alias', 'mime', 'reqtimeout'] as const;
+/** The modules `docker/apache2.conf` always loads (the MPM, access control, `Alias`, MIME types, request timeouts, response headers). */
+export const ALWAYS_LOADED = ['mpm_event', 'authz_core', 'alias', 'mime', 'reqtimeout', 'headers'] as const;
 
 /**
  * What each module needs loaded before it: the `# Depends:` lines of Debian's

@@ -6,6 +6,7 @@
 import { join, posix, relative, sep } from 'node:path';
 import { isDirectory, isFile, readText, safeReaddir } from '../lib/fs.js';
 import { readPyproject, requirementFiles } from './python-deps.js';
+import { SAFE_PATH } from './validators.js';
 
 export type Framework = 'django' | 'flask' | 'generic';
 
@@ -233,9 +234,10 @@ function genericEntries(root: string, file: string): string[] {
   return /^(?:application\s*=|def\s+application\s*\()/m.test(text) ? [`${moduleName(file)}:application`] : [];
 }
 
+/** `*.wsgi` files at the root whose names may be written unquoted (validators.ts, SAFE_PATH); others are never offered. */
 function listWsgiScripts(root: string): string[] {
   return safeReaddir(root)
-    .filter(name => name.endsWith('.wsgi') && isFile(join(root, name)))
+    .filter(name => name.endsWith('.wsgi') && SAFE_PATH.test(name) && isFile(join(root, name)))
     .sort();
 }
 

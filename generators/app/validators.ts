@@ -13,7 +13,7 @@ import { toList } from '../lib/parse.js';
 import { packageRoot } from '../lib/package-root.js';
 import { renderTemplate } from '../lib/render.js';
 import { APACHE_WORKERS, defaultMaxRequestWorkers, MAX_DAEMON_THREADS } from '../lib/tunables.js';
-import { dockerignore } from '../lib/dockerignore.js';
+import { dockerignore, SECRET_PATTERNS, VCS_PATTERNS } from '../lib/dockerignore.js';
 
 /** Debian releases the image can be based on. trixie: Python 3.13, mod_wsgi 5.0.2; bookworm: Python 3.11, mod_wsgi 4.9.4. */
 /** One `Alias` for static files: URL prefix (no trailing slash) to a directory relative to the project root (POSIX). */
@@ -141,9 +141,18 @@ export function parseAptPackages(raw: unknown): string[] {
 }
 
 /**
+ * The characters a project path may have: it is written unquoted into apache2.conf (`Alias`,
+ * `<Directory>`, `WSGIScriptAlias`), the Dockerfile (`COPY`), Python string literals and YAML,
+ * where a space, quote, `$`, `%`, backslash or newline would split, end or inject a value.
+ */
+export const SAFE_PATH = /^[A-Za-z0-9._/-]+$/;
+const SAFE_PATH_CHARACTERS = 'letters, digits, ".", "_", "-" and "/"';
+
+/**
  * A path given by the user, resolved inside the project root.
  * @returns the path relative to `root`, POSIX separators, no leading `./`
- * @throws InputError when it leaves the project (absolute outside, or `..`)
+ * @throws InputError when it leaves the project (absolute outside, or `..`), or has characters
+ *   other than {@link SAFE_PATH}'s
  */
 export function projectRelative(flag: string, root: string, raw: string): string {
   const rel = relative(root, isAbsolute(raw) ? raw : join(root, raw));
@@ -151,7 +160,15 @@ export function projectRelative(flag: string, root: string, raw: string): string
   if (rel.startsWith('..') || isAbsolute(rel)) {
     throw new InputError(flag, `"${raw}" is outside the project directory ${root}`, 'use a path inside the project');
   }
-  return normalize(rel).split(sep).join('/');
+  const path = normalize(rel).split(sep).join('/');
+  if (!SAFE_PATH.test(path)) {
+    throw new InputError(
+      flag,
+      `${JSON.stringify(path)} has characters other than ${SAFE_PATH_CHARACTERS}: it is written unquoted into apache2.conf, the Dockerfile and Python`,
+      'rename it to use only those characters',
+    );
+  }
+  return path;
 }
 
 /** One `URL=VALUE` item of a mapping flag (`--static`, `--proxy`, `--mount`). */
@@ -301,7 +318,13 @@ function keptOutOfImage(): ReturnType<typeof dockerignore> {
   if (!keptOutRules) {
     const template = readFileSync(join(packageRoot(), 'templates', 'dockerignore.mustache'), 'utf8');
     keptOutRules = dockerignore().add(
-      renderTemplate(template, { dataDirs: [], hasDataDirs: false, djangoSqliteFile: '' }).split('\n'),
+      renderTemplate(template, {
+        dataDirs: [],
+        hasDataDirs: false,
+        djangoSqliteFile: '',
+        secretPatterns: SECRET_PATTERNS,
+        vcsPatterns: VCS_PATTERNS,
+      }).split('\n'),
     );
   }
   return keptOutRules;
@@ -340,10 +363,10 @@ export function dataVolumeName(dir: string): string {
 export function parseDataDirs(raw: unknown, root: string): string[] {
   const dirs: string[] = [];
   for (const item of toList(raw)) {
-    if (!/^[A-Za-z0-9._/-]+$/.test(item)) {
+    if (!SAFE_PATH.test(item)) {
       throw new InputError(
         '--data-dir',
-        `"${item}" has characters other than letters, digits, ".", "_", "-" and "/"`,
+        `${JSON.stringify(item)} has characters other than ${SAFE_PATH_CHARACTERS}`,
         'rename the directory or pick another',
       );
     }

@@ -10,9 +10,11 @@ import {
   CONTAINER_PORT,
   groupEnvPrefix,
   HEALTHCHECK_USER_AGENT,
+  IMAGE_SCRIPTS_DIR,
   PROCESS_GROUP,
   VENV_DIR,
 } from '../lib/image-layout.js';
+import { SECRET_PATTERNS, VCS_PATTERNS } from '../lib/dockerignore.js';
 import type { ProjectFacts } from './detect.js';
 import { DJANGO_SQLITE_DATA_DIR, djangoRuntime } from './runtime-needs.js';
 import { formatEntry, type WsgiEntry } from './entry.js';
@@ -158,6 +160,8 @@ export interface ViewModel extends DaemonTunables, EntryView {
   healthPath: string;
   /** the HEALTHCHECK's `User-Agent`, whose requests the development tools pass straight to the app */
   healthcheckUserAgent: string;
+  /** where the image keeps root-owned copies of scripts root may run (image-layout.ts) */
+  imageScriptsDir: string;
   /** the image's run-time variables and defaults, in the Dockerfile's `ENV` order (generators/lib/tunables.ts) */
   imageEnvironment: ImageVariable[];
   /** the same defaults by name, for templates that place them one by one */
@@ -224,6 +228,13 @@ export interface ViewModel extends DaemonTunables, EntryView {
   devToolSettings: (DevToolSetting & { default: string; fromShell: string })[];
   /** where the request tools write, relative to the app directory (`.wsgi`) */
   devOutputDir: string;
+  /** `.dockerignore`'s secret patterns (dockerignore.ts), one a line there */
+  secretPatterns: readonly string[];
+  /** the same, as DOCKER.md lists them: `` `**\/.env`, `**\/.env.*`, ... `` */
+  secretPatternList: string;
+  /** `.dockerignore`'s version-control patterns */
+  vcsPatterns: readonly string[];
+  vcsPatternList: string;
   /** absolute path of `docker/devtools.wsgi`, the WSGI script of every app while a request tool is on */
   devToolsScript: string;
   /** where pip put coverage.py outside the app's virtualenv (official Python image); '' where it is Debian's python3-coverage */
@@ -329,10 +340,7 @@ export function toViewModel(
       ].sort((a, b) => a.length - b.length || a.localeCompare(b))
     : [];
   const switches = DEVELOPMENT_SWITCHES.map(s => ({ ...s, orOff: `\${${s.env}:-0}` }));
-  const loaded = modulesToLoad([
-    ...answers.apacheModules,
-    ...(proxyRoutes.length > 0 ? ['proxy_http', 'headers'] : []),
-  ]);
+  const loaded = modulesToLoad([...answers.apacheModules, ...(proxyRoutes.length > 0 ? ['proxy_http'] : [])]);
   return {
     generatorVersion,
     name: answers.name,
@@ -392,6 +400,7 @@ export function toViewModel(
     kube: kubernetesSizing(answers.processes, answers.gracefulTimeout, dataDirs.length, answers.maxReplicas),
     healthPath: answers.healthPath,
     healthcheckUserAgent: HEALTHCHECK_USER_AGENT,
+    imageScriptsDir: IMAGE_SCRIPTS_DIR,
     tunables: TUNABLES,
     imageEnvironment: environment,
     imageDefaults: Object.fromEntries(environment.map(variable => [variable.name, variable.value])),
@@ -446,6 +455,10 @@ export function toViewModel(
       fromShell: `\${${setting.env}:-}`,
     })),
     devOutputDir: DEV_OUTPUT_DIR,
+    secretPatterns: SECRET_PATTERNS,
+    secretPatternList: codeList(SECRET_PATTERNS),
+    vcsPatterns: VCS_PATTERNS,
+    vcsPatternList: codeList(VCS_PATTERNS),
     devToolsScript: `${APP_DIR}/docker/devtools.wsgi`,
     coveragePath: base.pypiModWsgi ? DEV_TOOLS_PYTHON_PATH : '',
   };
@@ -532,4 +545,9 @@ function entryView(
     wsgiScriptFile: wsgiScript.slice(slash + 1),
     pythonPath: entry.kind === 'callable' ? container(entry.moduleRoot) : scriptPath,
   };
+}
+
+/** Markdown inline code, comma-separated: `` `a`, `b` ``. */
+function codeList(items: readonly string[]): string {
+  return items.map(item => `\`${item}\``).join(', ');
 }

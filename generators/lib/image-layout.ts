@@ -5,6 +5,11 @@
 
 /** Where the project lives inside the image. */
 export const APP_DIR = '/srv/app';
+/**
+ * Root-owned copies of the scripts root may run (the HEALTHCHECK): outside {@link APP_DIR},
+ * which the development shape bind-mounts from the developer's project, writable by the app.
+ */
+export const IMAGE_SCRIPTS_DIR = '/usr/local/lib/wsgi-apache';
 /** The virtualenv mod_wsgi uses as `python-home`. */
 export const VENV_DIR = '/opt/venv';
 /** Apache listens here inside the container: a high port, so Apache needs no root at all. */

@@ -63,12 +63,12 @@ describe('--apache-modules and --proxy in docker/apache2.conf', async () => {
       'alias',
       'mime',
       'reqtimeout',
+      'headers',
       'rewrite',
       'proxy',
       'slotmem_shm',
       'proxy_balancer',
       'proxy_http',
-      'headers',
     ]);
   });
 

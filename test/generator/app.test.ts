@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { dockerignore } from '../../generators/lib/dockerignore.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { makeProject, projectWith, runGenerator } from '../helpers/project.js';
@@ -189,10 +190,34 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(service.depends_on).toBeUndefined();
   });
 
-  it('keeps VCS, virtualenvs, caches and .env out of the image', () => {
-    const ignored = read(dir, '.dockerignore').split('\n');
-    for (const entry of ['.git', '.venv', 'venv', '**/__pycache__', '.env', '.env.*']) expect(ignored).toContain(entry);
-    expect(ignored).not.toContain('docker');
+  it('keeps VCS, virtualenvs, caches and secrets out of the image, secrets and VCS at any depth', () => {
+    // Docker's own matching rules (@balena/dockerignore is a port of them).
+    const rules = dockerignore().add(read(dir, '.dockerignore').split('\n'));
+    // What issue 25 found in a built image, or not excluded, with .dockerignore matching at the root only.
+    const secrets = [
+      'config/.env',
+      '.env.production',
+      'id_rsa',
+      '.aws/credentials',
+      '.netrc',
+      '.pypirc',
+      'certs/server.key',
+      'certs/server.pem',
+      'db.sqlite3',
+      'var/app.sqlite3',
+      '.ssh/id_ed25519',
+      '.npmrc',
+      'sub/.git/config',
+      'credentials.json',
+      'deploy/.docker/config.json',
+    ];
+    expect(secrets.filter(path => !rules.ignores(path))).toEqual([]);
+    for (const path of ['.git/HEAD', '.venv/bin/python', 'venv/lib/x.py', 'app/__pycache__/x.pyc'])
+      expect(rules.ignores(path), path).toBe(true);
+    // What the build needs stays.
+    for (const path of ['docker/apache2.conf', 'hello.py', 'static/site.css', 'requirements.txt'])
+      expect(rules.ignores(path), path).toBe(false);
+    expect(read(dir, 'DOCKER.md')).toContain('`**/.aws`');
   });
 });
 

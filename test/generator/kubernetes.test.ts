@@ -2,7 +2,12 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { checkKustomization, KUBERNETES_MODELS, KUSTOMIZATION } from '../helpers/kubernetes.js';
+import {
+  checkKustomization,
+  KUBERNETES_MODELS,
+  KUSTOMIZATION,
+  podSecurityRestrictedViolations,
+} from '../helpers/kubernetes.js';
 import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
 import { makeProject, runGenerator } from '../helpers/project.js';
 
@@ -60,6 +65,24 @@ describe('--kubernetes', async () => {
     expect(() => new KUBERNETES_MODELS.Deployment(deployment as never).validate()).toThrow(
       /containerPort must be integer/,
     );
+  });
+
+  it("meets Pod Security's restricted profile, and mounts no service account token", () => {
+    const pod = byKind('Deployment')[0]!.spec.template.spec;
+    expect(podSecurityRestrictedViolations(pod)).toEqual([]);
+    expect(pod.automountServiceAccountToken).toBe(false);
+  });
+
+  it('the Pod Security check catches what admission would refuse', () => {
+    const pod = structuredClone(byKind('Deployment')[0]!.spec.template.spec);
+    delete pod.securityContext.seccompProfile;
+    pod.containers[0].securityContext.capabilities.add = ['SYS_PTRACE'];
+    pod.volumes.push({ name: 'docker', hostPath: { path: '/var/run/docker.sock' } });
+    expect(podSecurityRestrictedViolations(pod)).toEqual([
+      'volume docker: type hostPath',
+      `container ${pod.containers[0].name}: adds capabilities SYS_PTRACE`,
+      `container ${pod.containers[0].name}: seccompProfile is not RuntimeDefault or Localhost`,
+    ]);
   });
 
   it('sizes the pod from processes x threads and stops it within the graceful timeout', () => {
@@ -192,6 +215,8 @@ describe('--kubernetes on every fixture app, with its own flags (defaults otherw
         expect(() => new Model(doc as never).validate(), String(doc.kind)).not.toThrow();
       }
       expect(docs.map(doc => doc.kind)).toEqual(expect.arrayContaining(['Deployment', 'PodDisruptionBudget']));
+      const deployment = docs.find(doc => doc.kind === 'Deployment') as { spec: { template: { spec: never } } };
+      expect(podSecurityRestrictedViolations(deployment.spec.template.spec)).toEqual([]);
       expect(() => checkKustomization(kubernetesFiles(dir))).not.toThrow();
     },
   );

@@ -116,13 +116,19 @@ export interface ServedStack {
  * Builds (Compose's own build, under the Docker build lock) and starts the project's stack from
  * the Compose `files` on a free 127.0.0.1 port, waiting on `container`'s HEALTHCHECK.
  * @param container - the container to wait on, `SERVICE-1`
+ * @param env - run-time variables for the stack (e.g. the image's tunables), over the build's
  */
-export async function serveStack(dir: string, files: string[], container: string): Promise<ServedStack> {
+export async function serveStack(
+  dir: string,
+  files: string[],
+  container: string,
+  env: Record<string, string> = {},
+): Promise<ServedStack> {
   const port = await freePort();
   composeBuild(dir, {}, files);
   const service = container.replace(/-1$/, '');
   const stack = await new DockerComposeEnvironment(dir, [...files, fastHealthcheckFile(service)])
-    .withEnvironment({ ...offlineBuildEnv(dir), PUBLISH_PORT: String(port) })
+    .withEnvironment({ ...offlineBuildEnv(dir), ...env, PUBLISH_PORT: String(port) })
     .withWaitStrategy(container, Wait.forHealthCheck())
     .withStartupTimeout(120_000)
     .up();

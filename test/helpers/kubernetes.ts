@@ -39,3 +39,77 @@ export function checkKustomization(files: Record<string, string>): void {
       `${KUSTOMIZATION}: resources ${listed.join(', ')} are not the manifests written: ${written.join(', ')}`,
     );
 }
+
+/** The parts of a pod spec Pod Security's rules read (the API's PodSpec, loosely typed). */
+interface PodSpecShape {
+  hostNetwork?: boolean;
+  hostPID?: boolean;
+  hostIPC?: boolean;
+  securityContext?: SecurityContextShape;
+  volumes?: Record<string, unknown>[];
+  containers?: ContainerShape[];
+  initContainers?: ContainerShape[];
+}
+interface SecurityContextShape {
+  runAsNonRoot?: boolean;
+  runAsUser?: number;
+  privileged?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  seccompProfile?: { type?: string };
+  capabilities?: { add?: string[]; drop?: string[] };
+}
+interface ContainerShape {
+  name: string;
+  securityContext?: SecurityContextShape;
+  ports?: { hostPort?: number }[];
+}
+
+/** The volume types Pod Security's `restricted` profile allows ("Volume Types"). */
+const RESTRICTED_VOLUME_TYPES = [
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+];
+
+/**
+ * What a pod spec breaks of Pod Security's `restricted` profile, the rules the API server's
+ * admission applies to a namespace labelled `pod-security.kubernetes.io/enforce: restricted`
+ * (kubernetes.io/docs/concepts/security/pod-security-standards, "Restricted", which includes
+ * "Baseline"): no host namespaces, ports or privileged containers; only the volume types above;
+ * per container (init containers too) `allowPrivilegeEscalation: false`, capabilities dropping
+ * ALL and adding at most NET_BIND_SERVICE; non-root (pod or container `runAsNonRoot: true`, no
+ * `runAsUser: 0`); a `RuntimeDefault` or `Localhost` seccomp profile (pod or container).
+ * @param spec - a Deployment's `spec.template.spec`
+ * @returns one line per violation, `container NAME: rule`; [] when the pod is admitted
+ */
+export function podSecurityRestrictedViolations(spec: PodSpecShape): string[] {
+  const found: string[] = [];
+  for (const host of ['hostNetwork', 'hostPID', 'hostIPC'] as const) if (spec[host]) found.push(`pod: ${host}`);
+  for (const volume of spec.volumes ?? []) {
+    const type = Object.keys(volume).find(key => key !== 'name');
+    if (!type || !RESTRICTED_VOLUME_TYPES.includes(type)) found.push(`volume ${String(volume.name)}: type ${type}`);
+  }
+  const pod = spec.securityContext ?? {};
+  if (pod.runAsUser === 0) found.push('pod: runAsUser 0');
+  const seccompOk = (type?: string) => type === 'RuntimeDefault' || type === 'Localhost';
+  for (const container of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    const own = container.securityContext ?? {};
+    const at = `container ${container.name}`;
+    if (own.privileged) found.push(`${at}: privileged`);
+    if (own.allowPrivilegeEscalation !== false) found.push(`${at}: allowPrivilegeEscalation is not false`);
+    if (!(own.capabilities?.drop ?? []).includes('ALL')) found.push(`${at}: capabilities do not drop ALL`);
+    const added = (own.capabilities?.add ?? []).filter(name => name !== 'NET_BIND_SERVICE');
+    if (added.length > 0) found.push(`${at}: adds capabilities ${added.join(', ')}`);
+    if (!(own.runAsNonRoot ?? pod.runAsNonRoot)) found.push(`${at}: runAsNonRoot is not true`);
+    if (own.runAsUser === 0) found.push(`${at}: runAsUser 0`);
+    if (!seccompOk(own.seccompProfile?.type ?? pod.seccompProfile?.type))
+      found.push(`${at}: seccompProfile is not RuntimeDefault or Localhost`);
+    if ((container.ports ?? []).some(port => port.hostPort)) found.push(`${at}: hostPort`);
+  }
+  return found;
+}

@@ -5,14 +5,17 @@
  * parse with the usual tools, mask secrets and stay within its caps.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { containerLogs, TEST_HEALTH_INTERVAL_SECONDS } from '../helpers/compose.js';
 import { developmentStack } from '../helpers/development-stack.js';
 import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
+import { IMAGE_SCRIPTS_DIR } from '../../generators/lib/image-layout.js';
 import { DEV_UID } from './fixtures.js';
 
+/** The image's root-owned copy of docker/healthcheck.py (image-layout.ts). */
+const HEALTHCHECK_SCRIPT = `${IMAGE_SCRIPTS_DIR}/healthcheck.py`;
 const BODY_LIMIT = 1_024;
 const RECORDINGS_MAX = 200_000;
 const SECRETS = { token: 'secret-token-4711', session: 's3cret-session', apiKey: 'key-0815' };
@@ -113,13 +116,51 @@ describe('WSGI_PROFILER, WSGI_RECORDER and WSGI_COVERAGE on the Flask fixture, d
       }),
     ) as { Test: string[]; Interval: number };
     expect(health).toMatchObject({
-      Test: ['CMD', 'python3', '/srv/app/docker/healthcheck.py'],
+      Test: ['CMD', expect.stringMatching(/^\/usr(\/local)?\/bin\/python3$/), '-I', '-S', HEALTHCHECK_SCRIPT],
       Interval: TEST_HEALTH_INTERVAL_SECONDS * 1e9,
     });
     // Three HEALTHCHECK probes pass with no other request.
     await new Promise(resolve => setTimeout(resolve, (3 * TEST_HEALTH_INTERVAL_SECONDS + 0.5) * 1000));
     expect([outputFiles(dev.dir, 'profiles').length, outputFiles(dev.dir, 'recordings').length]).toEqual(before);
     expect(containerLogs(dev.containerId, 20)).toMatch(/"GET \/ HTTP\/1\.1" 200 /);
+  });
+
+  it('never runs as root what the app can write (issue 25, finding 1)', async () => {
+    // As the app's own code could: put code at the top of the mounted docker/healthcheck.py,
+    // and plant the modules a Python not isolated from PYTHONPATH (the project) and site runs
+    // at start. Each leaves a file named by the uid it ran as.
+    const mounted = join(dev.dir, 'docker', 'healthcheck.py');
+    const original = readFileSync(mounted, 'utf8');
+    const payload = 'import os\nopen(f"/srv/app/.ran-as-{os.getuid()}", "a").close()\n';
+    const plant = [
+      'import sys',
+      'payload, path = sys.argv[1], "/srv/app/docker/healthcheck.py"',
+      'text = open(path).read()',
+      'open(path, "w").write(payload + text)',
+      'for name in ("sitecustomize", "usercustomize"):',
+      '    open(f"/srv/app/{name}.py", "w").write(payload)',
+    ].join('\n');
+    const asApp = ['exec', '-u', `${DEV_UID}:${DEV_UID}`, dev.containerId];
+    execFileSync('docker', [...asApp, 'python3', '-c', plant, payload]);
+    try {
+      // Three HEALTHCHECK probes, each of which must still pass.
+      await new Promise(resolve => setTimeout(resolve, (3 * TEST_HEALTH_INTERVAL_SECONDS + 0.5) * 1000));
+      const health = JSON.parse(
+        execFileSync('docker', ['inspect', '--format', '{{json .State.Health}}', dev.containerId], {
+          encoding: 'utf8',
+        }),
+      ) as { Status: string; Log: { ExitCode: number }[] };
+      expect(health.Status).toBe('healthy');
+      expect(health.Log.slice(-3).map(probe => probe.ExitCode)).toEqual([0, 0, 0]);
+      expect(existsSync(join(dev.dir, '.ran-as-0')), 'root ran code the app wrote').toBe(false);
+      // Not vacuous: the planted code runs for whoever does run the mounted file.
+      execFileSync('docker', [...asApp, 'python3', '/srv/app/docker/healthcheck.py']);
+      expect(existsSync(join(dev.dir, `.ran-as-${DEV_UID}`))).toBe(true);
+    } finally {
+      writeFileSync(mounted, original);
+      for (const name of ['sitecustomize.py', 'usercustomize.py', `.ran-as-${DEV_UID}`, '.ran-as-0'])
+        rmSync(join(dev.dir, name), { force: true });
+    }
   });
 
   it('records the request (secrets masked, body cut at WSGI_RECORDER_BODY_LIMIT) and the response', async () => {

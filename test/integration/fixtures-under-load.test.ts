@@ -22,6 +22,8 @@ const THREADS = 5;
 const CONNECTIONS = 64;
 const REQUESTS = 2000;
 const reports: string[] = [];
+/** What a fixture's own code sets: Django's XFrameOptionsMiddleware (in its settings) says DENY. */
+const OWN_FRAME_OPTIONS: Partial<Record<string, string>> = { django: 'DENY' };
 
 const timed = async <T>(fn: () => Promise<T> | T): Promise<[T, number]> => {
   const start = performance.now();
@@ -95,6 +97,13 @@ describe.each(FIXTURE_CASES)('$id fixture', fixtureCase => {
       expect(check.output).toContain('Syntax OK');
       expect(check.exitCode).toBe(0);
       expect(containerLogs(containerId, 50)).toContain(`"GET ${fixtureCase.loadPath} HTTP/1.1" 200 `);
+    });
+
+    it("sends nosniff and a same-origin frame policy, keeping the app's own", async () => {
+      const response = await fetch(`${baseUrl}${fixtureCase.loadPath}`);
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      // fetch joins repeated headers with ", ": one value means Apache did not add a second.
+      expect(response.headers.get('x-frame-options')).toBe(OWN_FRAME_OPTIONS[fixtureCase.id] ?? 'SAMEORIGIN');
     });
 
     if (fixtureCase.extra) {

@@ -4,6 +4,7 @@
  * override), and talk to the app on 127.0.0.1.
  */
 import { spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +16,22 @@ import { freePort, pollUntil } from '../helpers/net.js';
 const NAME = 'wsgi-apache-e2e-plain';
 const CONTAINER = `${NAME}-1`;
 
-/** The project's stack from `files`, waiting on `container` (the app's by default). */
-const serve = (dir: string, files: string[], container = CONTAINER) => serveStack(dir, files, container);
+/** The project's stack from `files` with `env`, waiting on `container` (the app's by default). */
+const serve = (dir: string, files: string[], container = CONTAINER, env: Record<string, string> = {}) =>
+  serveStack(dir, files, container, env);
+
+/** The first line Apache answers to `request`, written as is on a new connection. */
+function firstLine(url: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(request));
+    let answer = '';
+    socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer to ${JSON.stringify(request)}`)));
+    socket.on('data', chunk => (answer += chunk.toString('latin1')));
+    socket.on('end', () => resolve(answer.split('\r\n')[0]!));
+    socket.on('error', reject);
+  });
+}
 
 describe('scaffold a plain WSGI app and serve it with docker compose', () => {
   let dir: string;
@@ -43,6 +58,27 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('text/css');
       expect(await response.text()).toBe(readFileSync(join(dir, 'static/site.css'), 'utf8'));
+    });
+
+    it("sends nosniff and a same-origin frame policy, on the app's pages and Apache's own errors", async () => {
+      for (const path of ['/', '/static/nowhere.css']) {
+        const response = await fetch(`${served!.url}${path}`);
+        expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+        expect(response.headers.get('x-frame-options'), path).toBe('SAMEORIGIN');
+      }
+    });
+
+    it('refuses HTTP/0.9 (a request line without a version) with a 400', async () => {
+      expect(await firstLine(served!.url, 'GET /\r\n')).toBe('HTTP/1.1 400 Bad Request');
+      expect(await firstLine(served!.url, 'GET / HTTP/1.0\r\n\r\n')).toBe('HTTP/1.1 200 OK');
+    });
+
+    it('has no setuid or setgid file', async () => {
+      const found = await served!.stack
+        .getContainer(CONTAINER)
+        .exec(['find', '/', '-xdev', '-type', 'f', '-perm', '/6000']);
+      expect(found.exitCode).toBe(0);
+      expect(found.output.trim()).toBe('');
     });
 
     it('passes apache2 -t inside the image', async () => {
@@ -80,7 +116,9 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
   describe('development shape: compose.yaml + compose.override.yaml', () => {
     let served: ServedStack | undefined;
     beforeAll(async () => {
-      served = await serve(dir, ['compose.yaml', 'compose.override.yaml']);
+      served = await serve(dir, ['compose.yaml', 'compose.override.yaml'], CONTAINER, {
+        APACHE_SECURITY_HEADERS: 'off',
+      });
     });
     afterAll(async () => {
       writeFileSync(
@@ -88,6 +126,13 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
         readFileSync(join(dir, 'hello.py'), 'utf8').replace('Hello, edited', 'Hello from plain WSGI'),
       );
       await removeStack(served?.stack);
+    });
+
+    it('leaves X-Content-Type-Options and X-Frame-Options to the app with APACHE_SECURITY_HEADERS=off', async () => {
+      const response = await fetch(`${served!.url}/`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('x-content-type-options')).toBeNull();
+      expect(response.headers.get('x-frame-options')).toBeNull();
     });
 
     it('serves the bind-mounted source and shows an edit on a later request', async () => {

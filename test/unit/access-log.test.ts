@@ -50,7 +50,8 @@ describe('docker/access-log.py (Apache piped access logger)', () => {
   });
 
   it('shows a lone line within its batch interval, without waiting for more', async () => {
-    const logger = await loggerShowing('single request\n', 2_000);
+    // Without more input it would never show; the 10 s only bound Python's start on a loaded machine.
+    const logger = await loggerShowing('single request\n', 10_000);
     expect(logger.output()).toBe('single request\n');
     logger.child.stdin.end();
     expect(await logger.exited).toBe(0);
