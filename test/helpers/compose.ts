@@ -90,6 +90,15 @@ export function fastHealthcheckFile(service: string): string {
 }
 
 /**
+ * The Compose files {@link composeUp} starts `service` from in `shape`: the project's, then
+ * {@link fastHealthcheckFile}. A later `docker compose -p PROJECT ... run` on that stack must
+ * name the same files, or Compose sees another configuration for the running service.
+ */
+export function upFiles(shape: Shape, service: string): string[] {
+  return [...SHAPES[shape], fastHealthcheckFile(service)];
+}
+
+/**
  * Starts the generated stack with Testcontainers' Compose support and waits on the
  * image's HEALTHCHECK (not a sleep). The image must be built already.
  */
@@ -99,7 +108,7 @@ export async function composeUp(
   shape: Shape,
   env: Record<string, string>,
 ): Promise<StartedDockerComposeEnvironment> {
-  return new DockerComposeEnvironment(dir, [...SHAPES[shape], fastHealthcheckFile(service)])
+  return new DockerComposeEnvironment(dir, upFiles(shape, service))
     .withEnvironment(env)
     .withWaitStrategy(`${service}-1`, Wait.forHealthCheck())
     .withStartupTimeout(120_000)
@@ -116,19 +125,13 @@ export interface ServedStack {
  * Builds (Compose's own build, under the Docker build lock) and starts the project's stack from
  * the Compose `files` on a free 127.0.0.1 port, waiting on `container`'s HEALTHCHECK.
  * @param container - the container to wait on, `SERVICE-1`
- * @param env - run-time variables for the stack (e.g. the image's tunables), over the build's
  */
-export async function serveStack(
-  dir: string,
-  files: string[],
-  container: string,
-  env: Record<string, string> = {},
-): Promise<ServedStack> {
+export async function serveStack(dir: string, files: string[], container: string): Promise<ServedStack> {
   const port = await freePort();
   composeBuild(dir, {}, files);
   const service = container.replace(/-1$/, '');
   const stack = await new DockerComposeEnvironment(dir, [...files, fastHealthcheckFile(service)])
-    .withEnvironment({ ...offlineBuildEnv(dir), ...env, PUBLISH_PORT: String(port) })
+    .withEnvironment({ ...offlineBuildEnv(dir), PUBLISH_PORT: String(port) })
     .withWaitStrategy(container, Wait.forHealthCheck())
     .withStartupTimeout(120_000)
     .up();

@@ -111,13 +111,17 @@ export async function runToExit(
   }
 }
 
-/** Removes images by tag, ignoring ones that are already gone. */
+/**
+ * Removes images by tag, ignoring ones that are already gone. Their untagged parents stay
+ * (`noprune`, `docker rmi --no-prune`): they are the classic builder's cache, so the next
+ * engine-API build of the same project (as `yo wsgi-apache` builds) reuses its layers.
+ */
 export async function removeImages(...tags: string[]): Promise<void> {
   const docker = new Docker();
   for (const tag of tags)
     await docker
       .getImage(tag)
-      .remove({ force: true })
+      .remove({ force: true, noprune: true })
       .catch(() => undefined);
 }
 

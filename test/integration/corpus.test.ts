@@ -22,7 +22,7 @@ import { runScenario } from '../corpus/requests.js';
 import { CORPUS_APPS, type CorpusApp, ensureSourcesImage, materialize } from '../corpus/sources.js';
 import { startCheckWithoutRyuk } from '../helpers/check-process.js';
 import { chownTree } from '../helpers/commands.js';
-import { compose, composeBuild, composeUp, removeStack, SHAPES, type Shape } from '../helpers/compose.js';
+import { compose, composeBuild, composeUp, removeStack, type Shape, upFiles } from '../helpers/compose.js';
 import { freePort } from '../helpers/net.js';
 import { scaffoldOnBase } from '../helpers/project.js';
 import { type Library, TEST_BASE } from '../helpers/test-base.js';
@@ -76,7 +76,7 @@ async function createSuperuserAndLogIn(
   baseUrl: string,
   service: string,
 ): Promise<void> {
-  const files = SHAPES[shape].flatMap(file => ['-f', file]);
+  const files = upFiles(shape, service).flatMap(file => ['-f', file]);
   // On the project Testcontainers started (its own project name), so on the same volumes.
   compose(dir, [
     '-p',

@@ -83,5 +83,6 @@ function teardown(): void {
   const images = docker('images', '--format', '{{.Repository}}:{{.Tag}}')
     .split('\n')
     .filter(tag => /^wsgi-apache-(it|e2e)-/.test(tag));
-  if (images.length > 0) docker('rmi', '-f', ...images);
+  // --no-prune: untagged parents are the classic builder's cache (docker-run.ts, removeImages).
+  if (images.length > 0) docker('rmi', '-f', '--no-prune', ...images);
 }
