@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # `npm test`: every check, each phase timed (.ci/phases.sh), stopping at the first that fails:
-# lint and format, type check, build, then the unit and generator tests and the package tests
-# beside the rest, and on the main line the property test and the integration suite once per base
+# lint and format, type check, build, then the unit and generator tests, the package tests and
+# the property test beside the main line, which runs the integration suite once per base
 # (test/integration/scope.ts says which files run on which base). Ends with a table of the
 # phases, their test counts, and the counts added up. WSGI_APACHE_TEST_BASES picks the bases
 # (default: python trixie bookworm).
 #
-# Two phases run beside the main line, on the cycles it leaves idle while it waits on Docker
-# (builds, health checks): the unit tests, CPU only, at a low CPU priority (nice 10), and the
-# package tests (npm pack and install, the generator image), whose one Docker build takes the
-# machine's build lock (test/helpers/docker-lock.ts) as every build of the main line does.
+# Three phases run beside the main line, on the cycles it leaves idle while it waits on Docker
+# (builds, health checks): the unit tests, CPU only, at a low CPU priority (nice 10); the
+# package tests (npm pack and install, the generator image) and the property test, whose Docker
+# builds and container loops take the machine's build lock (test/helpers/docker-lock.ts) as
+# every build of the main line does.
 # Their output is shown when they end; a failure stops the run at the next phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,8 +56,7 @@ phase typecheck npm run --silent typecheck
 phase build npm run --silent build
 beside unit "unit (nice 10)" vitest_nice --project unit
 beside package package vitest --project package
-phase property vitest --project property
-beside_outcome
+beside property property vitest --project property
 for base in ${WSGI_APACHE_TEST_BASES:-python trixie bookworm}; do
   export WSGI_APACHE_TEST_BASE=$base
   phase "integration $base" vitest --project integration

@@ -2,7 +2,8 @@
  * An error in what the user gave us (a flag, an answer, the project on disk).
  *
  * The message always names the input and says how to fix it, because `yo` prints
- * only `error.message` and exits 1 (yeoman `lib/cli.js` `onError`).
+ * only `error.message` and exits 1 (yeoman `lib/cli.js` `onError`). It is one line: a
+ * control character the user's input carried (a newline in a file name) is shown escaped.
  */
 export class InputError extends Error {
   /**
@@ -15,7 +16,13 @@ export class InputError extends Error {
     readonly problem: string,
     readonly fix: string,
   ) {
-    super(`${input}: ${problem}. Fix: ${fix}.`);
+    super(oneLine(`${input}: ${problem}. Fix: ${fix}.`));
     this.name = 'InputError';
   }
+}
+
+/** `text` with each control character as its escape (`\n`, `\u001b`): what JSON.stringify shows, without the quotes. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f]/g, char => JSON.stringify(char).slice(1, -1));
 }

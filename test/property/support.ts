@@ -54,6 +54,14 @@ export function removeTemporaryDirectories(): void {
 /** Fixtures the generated trees grow from: a plain WSGI module, a Flask factory, Django (init commands, data dir, health path). */
 export const BASES = ['plain-wsgi', 'flask-factory', 'django-project'] as const;
 
+/**
+ * Names that broke generated files before issue 25 (finding 8): a space, a quote, `${...}`, a
+ * newline carrying a Dockerfile line. Each is a static-looking directory and a root WSGI script;
+ * no accepted set may carry {@link HOSTILE_MARKERS} into a generated file.
+ */
+const HOSTILE_NAMES = ['my static', 'say"hi', 'x${HOME}', "o'neil", 'x\nRUN echo INJECTED\n#'] as const;
+const HOSTILE_FILES = HOSTILE_NAMES.flatMap(name => [`${name}/site.css`, `${name}.wsgi`]);
+export const HOSTILE_MARKERS = ['my static', 'say"hi', '${HOME}', "o'neil", 'INJECTED'];
 /** Files a generated tree may hold besides its fixture's: public assets, and things that must never be served or mounted. */
 const TREE_FILES = [
   'static/site.css',
@@ -76,6 +84,7 @@ const TREE_FILES = [
   'requirements.txt',
   'deploy/site.wsgi',
   'deploy/nothing.wsgi',
+  ...HOSTILE_FILES,
 ] as const;
 /** Directories a generated tree may hold, empty. */
 const TREE_DIRS = [
@@ -90,6 +99,7 @@ const TREE_DIRS = [
   'staticfiles',
   'docs',
 ] as const;
+const WSGI_APP = 'def application(environ, start_response):\n    start_response("200 OK", [])\n    return [b"ok"]\n';
 const FILE_CONTENT: Record<string, string> = {
   'deploy/site.wsgi':
     'def application(environ, start_response):\n    start_response("200 OK", [])\n    return [b"ok"]\n',
@@ -123,7 +133,7 @@ export function makeTree(tree: {
   for (const dir of tree.dirs) mkdirSync(join(root, dir), { recursive: true });
   for (const file of tree.files) {
     mkdirSync(dirname(join(root, file)), { recursive: true });
-    writeFileSync(join(root, file), FILE_CONTENT[file] ?? '');
+    writeFileSync(join(root, file), FILE_CONTENT[file] ?? (file.endsWith('.wsgi') ? WSGI_APP : ''));
   }
   return { root, base: tree.base, facts: detectProject(root), paths: listPaths(root) };
 }
@@ -565,6 +575,10 @@ export function checkAccepted(project: Project, outcome: Extract<Outcome, { acce
     '.yo-rc.json',
     `name ${answers.name} is a DNS-1035 label`,
   );
+  for (const [file, text] of Object.entries(files)) {
+    const marker = HOSTILE_MARKERS.find(found => text.includes(found));
+    ensure(marker === undefined, file, `carries no hostile path (found ${JSON.stringify(marker)})`);
+  }
   checkCompose(files, answers.name);
   if (answers.kubernetes) checkKubernetes(files);
   else

@@ -61,3 +61,8 @@ it('the same flags still take plain paths', () => {
   expect(parseDataDirs('var/uploads', root)).toEqual(['var/uploads']);
   expect(detectProject(root).entryCandidates).toContain('main.wsgi');
 });
+
+it('an InputError is one line whatever the input carried: control characters are shown escaped', () => {
+  const error = new InputError('--static', '"/x=a\nRUN echo INJECTED\r\n#" is not a mapping', 'write /url=dir');
+  expect(error.message).toBe('--static: "/x=a\\nRUN echo INJECTED\\r\\n#" is not a mapping. Fix: write /url=dir.');
+});
