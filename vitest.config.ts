@@ -23,12 +23,15 @@ export default defineConfig({
           name: 'property',
           include: ['test/property/**/*.test.ts'],
           pool: 'forks',
-          testTimeout: 300_000,
-          hookTimeout: 300_000,
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
         },
       },
       {
-        // Docker-backed: one stack at a time on 2 cores, generous timeouts for cold builds.
+        // Docker-backed: one stack at a time on 2 cores, generous timeouts for cold builds and
+        // for the wait on the build lock while the package and property tests build beside it.
+        // A timeout must not fire while a build waits: the next test's synchronous build would
+        // then wait on a lock its own process still holds.
         test: {
           name: 'integration',
           include: integrationInclude(testBase),
@@ -37,8 +40,8 @@ export default defineConfig({
           env: { TESTCONTAINERS_RYUK_DISABLED: process.env.TESTCONTAINERS_RYUK_DISABLED ?? 'true' },
           pool: 'forks',
           fileParallelism: false,
-          testTimeout: 600_000,
-          hookTimeout: 600_000,
+          testTimeout: 1_500_000,
+          hookTimeout: 1_500_000,
         },
       },
       {
@@ -49,8 +52,8 @@ export default defineConfig({
           include: ['test/package/**/*.test.ts'],
           pool: 'forks',
           fileParallelism: false,
-          testTimeout: 300_000,
-          hookTimeout: 900_000,
+          testTimeout: 600_000,
+          hookTimeout: 1_500_000,
         },
       },
     ],
