@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 export { freePort } from '../../generators/lib/net.js';
 
 /** How {@link pollUntil} polls. */
@@ -45,4 +46,21 @@ export async function pollUntil(
     await new Promise(resolve => setTimeout(resolve, intervalMs));
   }
   throw new Error(`${url} did not give the expected response within ${timeoutMs} ms; last: ${last}`);
+}
+
+/**
+ * Writes `request` as is on a new connection to `baseUrl` (for what fetch will not send: other
+ * methods, HTTP/0.9) and returns the first line of the answer, e.g. `HTTP/1.1 400 Bad Request`.
+ * @throws Error when nothing ends the answer within 10 s, or the connection fails
+ */
+export function rawRequest(baseUrl: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(request));
+    let answer = '';
+    socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer to ${JSON.stringify(request)}`)));
+    socket.on('data', chunk => (answer += chunk.toString('latin1')));
+    socket.on('end', () => resolve(answer.split('\r\n')[0]!));
+    socket.on('error', reject);
+  });
 }

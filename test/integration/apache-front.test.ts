@@ -57,11 +57,10 @@ const OTHER_SERVICE = `services:
       disable: true
 `;
 
-/** Builds `dir` and starts it with the other service beside it; healthy when it returns. */
+/** Builds `dir` and starts it with the other service beside it (serveStack builds); healthy when it returns. */
 async function startWithOther(dir: string): Promise<ServedStack> {
   writeFileSync(join(dir, 'upstream.py'), UPSTREAM);
   writeFileSync(join(dir, 'compose.other.yaml'), OTHER_SERVICE);
-  composeBuild(dir);
   return serveStack(dir, ['compose.yaml', 'compose.other.yaml'], `${NAME}-1`);
 }
 

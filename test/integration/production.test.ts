@@ -12,7 +12,7 @@ import { buildImage, pipBuildArgs } from '../../generators/lib/docker-build.js';
 import { composeBuild, containerLogs } from '../helpers/compose.js';
 import { withDockerLock } from '../helpers/docker-lock.js';
 import { ContainerTracker, type RunningContainer } from '../helpers/docker-run.js';
-import { freePort, pollUntil } from '../helpers/net.js';
+import { freePort, pollUntil, rawRequest } from '../helpers/net.js';
 import { buildPlainImage, makeProject, scaffoldOnBase } from '../helpers/project.js';
 import { LIBRARIES, offlineBuildEnv } from '../helpers/test-base.js';
 import { assertCleanLoad, checkConcurrency, runLoad } from '../../generators/lib/stack-checks.js';
@@ -287,17 +287,4 @@ async function pidsSeen(baseUrl: string): Promise<number[]> {
     ),
   );
   return [...new Set(answers)];
-}
-
-/** Sends raw bytes and returns the first line of the answer (for methods fetch will not send). */
-async function rawRequest(baseUrl: string, request: string): Promise<string> {
-  const { connect } = await import('node:net');
-  const { hostname, port } = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(port), hostname, () => socket.write(request));
-    let data = '';
-    socket.on('data', chunk => (data += chunk.toString()));
-    socket.on('end', () => resolve(data.split('\r\n')[0]));
-    socket.on('error', reject);
-  });
 }

@@ -4,33 +4,19 @@
  * override), and talk to the app on 127.0.0.1.
  */
 import { spawnSync } from 'node:child_process';
-import { connect } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APACHE_CONFIG_TEST, removeStack, serveStack, type ServedStack } from '../helpers/compose.js';
 import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
 import { scaffoldFixture } from '../helpers/project.js';
-import { freePort, pollUntil } from '../helpers/net.js';
+import { freePort, pollUntil, rawRequest } from '../helpers/net.js';
 
 const NAME = 'wsgi-apache-e2e-plain';
 const CONTAINER = `${NAME}-1`;
 
 /** The project's stack from `files`, waiting on `container` (the app's by default). */
 const serve = (dir: string, files: string[], container = CONTAINER) => serveStack(dir, files, container);
-
-/** The first line Apache answers to `request`, written as is on a new connection. */
-function firstLine(url: string, request: string): Promise<string> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(request));
-    let answer = '';
-    socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer to ${JSON.stringify(request)}`)));
-    socket.on('data', chunk => (answer += chunk.toString('latin1')));
-    socket.on('end', () => resolve(answer.split('\r\n')[0]!));
-    socket.on('error', reject);
-  });
-}
 
 describe('scaffold a plain WSGI app and serve it with docker compose', () => {
   let dir: string;
@@ -68,8 +54,8 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
     });
 
     it('refuses HTTP/0.9 (a request line without a version) with a 400', async () => {
-      expect(await firstLine(served!.url, 'GET /\r\n')).toBe('HTTP/1.1 400 Bad Request');
-      expect(await firstLine(served!.url, 'GET / HTTP/1.0\r\n\r\n')).toBe('HTTP/1.1 200 OK');
+      expect(await rawRequest(served!.url, 'GET /\r\n')).toBe('HTTP/1.1 400 Bad Request');
+      expect(await rawRequest(served!.url, 'GET / HTTP/1.0\r\n\r\n')).toBe('HTTP/1.1 200 OK');
     });
 
     it('has no setuid or setgid file', () => {
