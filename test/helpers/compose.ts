@@ -66,8 +66,8 @@ export function composeBuild(dir: string, env: Record<string, string> = {}, file
 
 /**
  * Seconds between the HEALTHCHECK probes of the stacks the tests start (the image says 5 s).
- * Every start waits for the first healthy probe, so a 5 s interval costs about 4 s a start,
- * some 50 starts a run; the probe itself, its timeout, start period and retries stay the image's.
+ * Every start waits for the first healthy probe, so a 5 s interval cost about 3 s a start,
+ * some 70 starts a run; the probe itself, its timeout, start period and retries stay the image's.
  */
 export const TEST_HEALTH_INTERVAL_SECONDS = 1;
 
