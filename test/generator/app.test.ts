@@ -486,6 +486,9 @@ describe('--data-dir', () => {
       './instance:/srv/app/instance',
       './media/uploads:/srv/app/media/uploads',
     ]);
+    // A fresh clone lacks the folders: the entry point may hand Docker's root-owned ones over.
+    expect(dev.cap_add).toEqual(['SETUID', 'SETGID', 'CHOWN']);
+    expect(read(dir, 'docker/entrypoint')).toContain('for dir in /srv/app/instance /srv/app/media/uploads; do');
     const ignored = read(dir, '.dockerignore').split('\n');
     expect(ignored).toContain('instance');
     expect(ignored).toContain('media/uploads');

@@ -1,4 +1,5 @@
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +26,26 @@ export function compose(dir: string, args: string[], env: Record<string, string>
   return run(dir, ['docker', 'compose', ...args], env);
 }
 
+/**
+ * {@link compose} without blocking the event loop. Use it for a long command between HTTP
+ * requests: while a synchronous call runs, undici cannot see Apache close an idle keep-alive
+ * connection (`KeepAliveTimeout`), and the next fetch reuses the dead socket ("other side closed").
+ * @throws Error as {@link compose}
+ */
+export async function composeAsync(dir: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)('docker', ['compose', ...args], {
+      cwd: dir,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    return stdout;
+  } catch (error) {
+    throw commandError(['docker', 'compose', ...args], dir, error);
+  }
+}
+
 /** {@link compose}, holding the machine's Docker build lock (docker-lock.ts) for its whole run. */
 function composeLocked(dir: string, args: string[], env: Record<string, string>): string {
   return run(dir, underDockerLock(['docker', 'compose', ...args]), env);
@@ -41,10 +62,14 @@ function run(dir: string, argv: string[], env: Record<string, string>): string {
       maxBuffer: 64 * 1024 * 1024,
     });
   } catch (error) {
-    const output =
-      String((error as { stderr?: Buffer }).stderr ?? '') + String((error as { stdout?: Buffer }).stdout ?? '');
-    throw new Error(`${argv.join(' ')} failed in ${dir}:\n${output.split('\n').slice(-40).join('\n')}`);
+    throw commandError(argv, dir, error);
   }
+}
+
+function commandError(argv: string[], dir: string, error: unknown): Error {
+  const output =
+    String((error as { stderr?: Buffer }).stderr ?? '') + String((error as { stdout?: Buffer }).stdout ?? '');
+  return new Error(`${argv.join(' ')} failed in ${dir}:\n${output.split('\n').slice(-40).join('\n')}`);
 }
 
 /**

@@ -7,13 +7,14 @@
  * owned by a developer whose uid is not 1000, and:
  * - served in the production shape and in the development shape, each answering the app's
  *   own scenario (logins, posts, uploads, static files) after the init service ran;
- * - in development, what the app writes into the bind mount belongs to the developer;
+ * - in development, what the app writes into the bind mount belongs to the developer, even
+ *   with its data folders missing, as on a fresh clone;
  * - `yo wsgi-apache:check` passes with no registry reachable for Testcontainers' Ryuk.
  * Radicale is left out: it writes /var/lib/radicale outside the project on its first
  * request, which only an environment variable (RADICALE_CONFIG) can move.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StartedDockerComposeEnvironment } from 'testcontainers';
@@ -22,7 +23,7 @@ import { runScenario } from '../corpus/requests.js';
 import { CORPUS_APPS, type CorpusApp, ensureSourcesImage, materialize } from '../corpus/sources.js';
 import { startCheckWithoutRyuk } from '../helpers/check-process.js';
 import { chownTree } from '../helpers/commands.js';
-import { compose, composeBuild, composeUp, removeStack, type Shape, upFiles } from '../helpers/compose.js';
+import { composeAsync, composeBuild, composeUp, removeStack, type Shape, upFiles } from '../helpers/compose.js';
 import { freePort } from '../helpers/net.js';
 import { scaffoldOnBase } from '../helpers/project.js';
 import { type Library, TEST_BASE } from '../helpers/test-base.js';
@@ -60,6 +61,21 @@ async function timed<T>(label: string, run: () => Promise<T> | T): Promise<T> {
   }
 }
 
+/**
+ * As on a fresh clone (Git keeps no empty folders; `instance/` is often ignored): removes the
+ * empty `--data-dir` folders the generator made, so Docker creates the bind sources as root's
+ * and the entry point must hand them to the developer (issue 25, finding 4).
+ */
+function removeEmptyDataFolders(dir: string): void {
+  const { dataDirs } = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-wsgi-apache'] as {
+    dataDirs: string[];
+  };
+  for (const data of dataDirs) {
+    const path = join(dir, data);
+    if (existsSync(path) && readdirSync(path).length === 0) rmSync(path, { recursive: true });
+  }
+}
+
 function composeProject(containerId: string): string {
   return execFileSync(
     'docker',
@@ -78,7 +94,7 @@ async function createSuperuserAndLogIn(
 ): Promise<void> {
   const files = upFiles(shape, service).flatMap(file => ['-f', file]);
   // On the project Testcontainers started (its own project name), so on the same volumes.
-  compose(dir, [
+  await composeAsync(dir, [
     '-p',
     project,
     ...files,
@@ -164,6 +180,7 @@ describe.each(APPS.map(app => [app.id, app] as [string, CorpusApp]))('%s, scaffo
     let baseUrl: string;
 
     beforeAll(async () => {
+      if (shape === 'development') removeEmptyDataFolders(dir);
       const port = await freePort();
       baseUrl = `http://127.0.0.1:${port}`;
       stack = await timed(`${id} ${shape}: up (init, healthy)`, () =>
