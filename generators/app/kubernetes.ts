@@ -3,6 +3,7 @@
  * configuration and the data directories: sizing, the rollout strategy, the disruption budget
  * and the optional autoscaler. The templates under `templates/kubernetes/` render this as is.
  */
+import { memoryLimitMiB, memoryRequestMiB, TMP_SIZE_MIB } from '../lib/container-limits.js';
 
 /** Replicas of a Deployment without data directories: two, so one serves while the other rolls or is evicted. */
 export const KUBERNETES_REPLICAS = 2;
@@ -11,7 +12,7 @@ export const KUBERNETES_REPLICAS = 2;
  * Kubernetes sizing derived from the daemon configuration. A daemon process runs Python
  * code one thread at a time (the GIL), so it can use about one core: CPU is requested at
  * half a core per process and limited to one core per process; its threads add waiting, not
- * CPU. Memory: 128 MiB per Python process plus 64 MiB for Apache, limit twice that.
+ * CPU. Memory: as the Compose limit (`../lib/container-limits.ts`), which requests half of it.
  */
 export interface KubernetesSizing {
   replicas: number;
@@ -19,6 +20,8 @@ export interface KubernetesSizing {
   cpuLimit: string;
   memoryRequest: string;
   memoryLimit: string;
+  /** the `/tmp` emptyDir's `sizeLimit`, as Compose's tmpfs */
+  tmpSize: string;
   /** preStop sleep, seconds: endpoints are removed from the Service before Apache stops */
   preStopSeconds: number;
   /** preStop + graceful-timeout (Apache drains) + 5 s margin */
@@ -63,14 +66,14 @@ export function kubernetesSizing(
   maxReplicas: number,
 ): KubernetesSizing {
   const replicas = dataDirs > 0 ? 1 : KUBERNETES_REPLICAS;
-  const memory = 64 + processes * 128;
   const preStopSeconds = 5;
   return {
     replicas,
     cpuRequest: `${processes * 500}m`,
     cpuLimit: `${processes * 1000}m`,
-    memoryRequest: `${memory}Mi`,
-    memoryLimit: `${2 * memory}Mi`,
+    memoryRequest: `${memoryRequestMiB(processes)}Mi`,
+    memoryLimit: `${memoryLimitMiB(processes)}Mi`,
+    tmpSize: `${TMP_SIZE_MIB}Mi`,
     preStopSeconds,
     terminationGracePeriodSeconds: preStopSeconds + gracefulTimeout + 5,
     dataVolumeSize: '1Gi',

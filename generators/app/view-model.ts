@@ -15,6 +15,7 @@ import {
   VENV_DIR,
 } from '../lib/image-layout.js';
 import { SECRET_PATTERNS, VCS_PATTERNS } from '../lib/dockerignore.js';
+import { type ContainerLimit, containerLimits } from '../lib/container-limits.js';
 import type { ProjectFacts } from './detect.js';
 import { DJANGO_SQLITE_DATA_DIR, djangoRuntime } from './runtime-needs.js';
 import { formatEntry, type WsgiEntry } from './entry.js';
@@ -156,6 +157,10 @@ export interface ViewModel extends DaemonTunables, EntryView {
   /** write the Kubernetes manifests */
   kubernetes: boolean;
   kube: KubernetesSizing;
+  /** the container's memory, pids, /tmp and log bounds, for DOCKER.md (../lib/container-limits.ts) */
+  containerLimits: ContainerLimit[];
+  /** each bound as compose.yaml writes it, by variable: `${CONTAINER_MEMORY_LIMIT:-640m}` */
+  composeLimit: Record<string, string>;
   /** requested with `Host: localhost` by the HEALTHCHECK, the probes and the check */
   healthPath: string;
   /** the HEALTHCHECK's `User-Agent`, whose requests the development tools pass straight to the app */
@@ -319,6 +324,7 @@ export function toViewModel(
   const pythonPath = primary.pythonPath;
   const djangoContainerSettingsDir = `${APP_DIR}/docker/django`;
   const environment = imageEnvironment(answers);
+  const limits = containerLimits(answers.processes, answers.threads);
   // Shortest prefix first: of the <Location> sections matching a request, the last one's ProxyPass wins.
   const mounts = [...answers.mounts]
     .sort((a, b) => b.url.length - a.url.length || a.url.localeCompare(b.url))
@@ -398,6 +404,8 @@ export function toViewModel(
     kubernetes: answers.kubernetes,
     // One writer per ReadWriteOnce data volume; stateless apps get two replicas.
     kube: kubernetesSizing(answers.processes, answers.gracefulTimeout, dataDirs.length, answers.maxReplicas),
+    containerLimits: limits,
+    composeLimit: Object.fromEntries(limits.map(limit => [limit.env, `\${${limit.env}:-${limit.value}}`])),
     healthPath: answers.healthPath,
     healthcheckUserAgent: HEALTHCHECK_USER_AGENT,
     imageScriptsDir: IMAGE_SCRIPTS_DIR,

@@ -173,7 +173,16 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(service.ports).toEqual(['${PUBLISH_ADDRESS:-127.0.0.1}:${PUBLISH_PORT:-8000}:8080']);
     expect(service.restart).toBe('unless-stopped');
     expect(service.read_only).toBe(true);
-    expect(service.tmpfs).toEqual(['/tmp']);
+    // Bounded by variables with defaults sized for the answers (issue 25, finding 6).
+    expect(service.tmpfs).toEqual(['/tmp:size=${CONTAINER_TMP_SIZE:-64m}']);
+    expect(service.deploy.resources.limits).toEqual({
+      memory: '${CONTAINER_MEMORY_LIMIT:-640m}',
+      pids: '${CONTAINER_PIDS_LIMIT:-512}',
+    });
+    expect(service.logging).toEqual({
+      driver: 'json-file',
+      options: { 'max-size': '${CONTAINER_LOG_MAX_SIZE:-10m}', 'max-file': '${CONTAINER_LOG_MAX_FILE:-3}' },
+    });
     expect(service.cap_drop).toEqual(['ALL']);
     expect(service.security_opt).toEqual(['no-new-privileges:true']);
     expect(service.stop_grace_period).toBe('20s');

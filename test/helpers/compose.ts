@@ -82,7 +82,7 @@ function commandError(argv: string[], dir: string, error: unknown): Error {
  */
 export function composeBuild(dir: string, env: Record<string, string> = {}, files = ['compose.yaml']): number {
   const start = performance.now();
-  composeLocked(dir, [...files.flatMap(file => ['-f', file]), 'build', '--progress', 'plain'], {
+  composeLocked(dir, ['--progress', 'plain', ...files.flatMap(file => ['-f', file]), 'build'], {
     ...offlineBuildEnv(dir),
     ...env,
   });

@@ -215,17 +215,31 @@ describe('hardening', () => {
     }
   });
 
-  it('a --data-dir lives on a named volume: written by the daemon user, kept across down and up', async () => {
+  it('a --data-dir lives on a named volume: written by the daemon user, kept across down and up, in a bounded container', async () => {
     const dir = makeProject({ fixture: 'flask-factory' });
     const name = 'wsgi-apache-it-data';
     await scaffoldOnBase(dir, { name, entry: 'shop:create_app()', 'data-dir': 'instance' }, [LIBRARIES.flask]);
     const port = await freePort();
-    const env = { ...process.env, PUBLISH_PORT: String(port) };
+    // One bound from the shell, the rest the generated defaults (container-limits.ts).
+    const env = { ...process.env, PUBLISH_PORT: String(port), CONTAINER_PIDS_LIMIT: '600' };
     const compose = (...args: string[]) =>
       execFileSync('docker', ['compose', '-f', 'compose.yaml', ...args], { cwd: dir, env, stdio: 'pipe' });
     try {
       composeBuild(dir);
       compose('up', '-d', '--wait');
+      const id = compose('ps', '-q', name).toString().trim();
+      const { HostConfig } = await docker.getContainer(id).inspect();
+      expect({
+        memory: HostConfig.Memory,
+        pids: HostConfig.PidsLimit,
+        tmpfs: HostConfig.Tmpfs,
+        log: HostConfig.LogConfig,
+      }).toEqual({
+        memory: 640 * 1024 * 1024,
+        pids: 600,
+        tmpfs: { '/tmp': 'size=64m' },
+        log: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '3' } },
+      });
       const added = await fetch(`http://127.0.0.1:${port}/products`, {
         method: 'POST',
         body: new URLSearchParams({ name: 'samovar' }),
