@@ -10,7 +10,7 @@ import type { StartedDockerComposeEnvironment, StartedTestContainer } from 'test
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertCleanLoad, runLoad } from '../../generators/lib/stack-checks.js';
 import { checkJson } from '../helpers/check-process.js';
-import { composeBuild, composeUp, removeStack, type Shape } from '../helpers/compose.js';
+import { composeBuild, composeUp, containerLogs, removeStack, type Shape } from '../helpers/compose.js';
 import { removeImages } from '../helpers/docker-run.js';
 import { FIXTURE_APPS, ownProjectAsDeveloper } from '../helpers/fixture-apps.js';
 import { freePort, pollUntil } from '../helpers/net.js';
@@ -152,6 +152,11 @@ describe('two apps behind one Apache, production shape', () => {
     const after = await daemonPids(stack.container);
     expect(after.app).toEqual(before.app);
     expect((await service(stack.url)).script_name).toBe('/api');
+    // At the default LogLevel warn, each replaced process says why (mod_wsgi itself: info only).
+    const stopped = containerLogs(stack.container.getId(), 1_000_000)
+      .split('\n')
+      .filter(line => /daemon process \(pid=\d+\) of group 'api' stopping: request_timeout/.test(line));
+    expect(stopped.length).toBeGreaterThanOrEqual(1);
   });
 });
 
