@@ -26,7 +26,15 @@ import { groupEnvPrefix } from '../lib/image-layout.js';
 import { toList } from '../lib/parse.js';
 import { type OptionSpec, PASSED_THROUGH, parseCommandLine, yoCommandLine } from '../lib/argv.js';
 import { CHECK_FIELDS, type CheckSettings, resolveCheckSettings } from './options.js';
-import { type AppReport, type CheckReport, formatTable, judge, totals } from './report.js';
+import {
+  type AppReport,
+  type CheckAbort,
+  type CheckReport,
+  type CheckStage,
+  formatTable,
+  judge,
+  totals,
+} from './report.js';
 
 /** Parsed options: one entry per flag of {@link CHECK_FIELDS}, by flag name. */
 export type CheckOptions = BaseOptions & Record<string, unknown>;
@@ -34,6 +42,8 @@ export type CheckOptions = BaseOptions & Record<string, unknown>;
 export default class CheckGenerator extends Generator<Record<string, unknown>, CheckOptions> {
   #name!: string;
   #settings!: CheckSettings;
+  /** what the check is doing, for the document `--json` prints if it stops there */
+  #stage: CheckStage = 'build';
   /** the last report, also for callers that run the generator in-process */
   report?: CheckReport;
 
@@ -91,10 +101,30 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
   }
 
   async default(): Promise<void> {
+    try {
+      await this.#check();
+    } catch (error) {
+      // A report printed means the load ran: its failures are in it already.
+      if (this.#settings.json && !this.report) {
+        const abort: CheckAbort = {
+          project: this.#name,
+          shape: this.#settings.shape,
+          passed: false,
+          stage: this.#stage,
+          failures: [(error as Error).message],
+        };
+        process.stdout.write(`${JSON.stringify(abort, null, 2)}\n`);
+      }
+      throw error;
+    }
+  }
+
+  async #check(): Promise<void> {
     const settings = this.#settings;
     const root = this.destinationRoot();
     const say = (line: string) => this.#say(line);
     say(`Building ${this.#name}:latest...`);
+    this.#stage = 'build';
     try {
       await composeBuild({ context: root, onLine: line => say(`  ${line}`) });
     } catch (error) {
@@ -107,6 +137,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
       }
       throw error;
     }
+    this.#stage = 'start';
     // Testcontainers starts its Ryuk reaper first and fails without a registry to pull it from.
     await ensureRyuk({ say });
     const port = settings.port ?? (await freePort());
@@ -128,7 +159,9 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
       // Docker's stats and logs APIs (not wrapped by Testcontainers) through dockerode.
       const container = new Docker().getContainer(started.getId());
       const baseUrl = `http://127.0.0.1:${port}`;
+      this.#stage = 'warm-up';
       await this.#warmUp(baseUrl);
+      this.#stage = 'load';
       this.report = await this.#measure(baseUrl, started, container);
       if (this.#settings.json) process.stdout.write(`${JSON.stringify(this.report, null, 2)}\n`);
       else this.log(`\n${formatTable(this.report)}\n`);

@@ -59,6 +59,22 @@ export interface CheckReport extends LoadFigures {
   apps: AppReport[];
 }
 
+/** Where a check stopped before its report: building the image, starting the stack, warming up, loading. */
+export type CheckStage = 'build' | 'start' | 'warm-up' | 'load';
+
+/**
+ * What `--json` prints when the check stops before its load ends, so a CI step that parses
+ * stdout always gets a document and the reason (issue 26, finding 6).
+ */
+export interface CheckAbort {
+  project: string;
+  shape: 'production' | 'development';
+  passed: false;
+  stage: CheckStage;
+  /** the error's message, one entry (a build's ends with its last lines of output) */
+  failures: string[];
+}
+
 /** Sums of what adds up over the apps; the worst of each latency percentile. */
 export function totals(
   apps: readonly AppReport[],

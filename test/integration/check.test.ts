@@ -3,6 +3,8 @@
  * report, a slow or crashing one fails with the reason, bad input fails in one line.
  */
 import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, cpSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check, checkJson, RUN_CHECK, startCheckWithoutRyuk } from '../helpers/check-process.js';
@@ -140,6 +142,22 @@ describe('yo wsgi-apache:check', () => {
       networks: docker(['network', 'ls']),
       volumes: docker(['volume', 'ls']),
     }).toEqual({ containers: '', networks: '', volumes: '' });
+  });
+
+  it('a build that fails: --json still prints a document, with the stage and the build output', async () => {
+    const broken = makeProject();
+    cpSync(dir, broken, { recursive: true });
+    appendFileSync(join(broken, 'Dockerfile'), 'RUN echo "broken-on-purpose" >&2; exit 3\n');
+    const { report, error } = await checkJson(broken, {});
+    expect(error?.message).toMatch(/^docker compose build failed \(exit \d+\)/);
+    expect(report).toEqual({
+      project: NAME,
+      shape: 'production',
+      passed: false,
+      stage: 'build',
+      failures: [error!.message],
+    });
+    expect(error!.message).toContain('broken-on-purpose');
   });
 
   describe('bad input: one line with the fix', () => {
