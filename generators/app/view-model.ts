@@ -23,6 +23,7 @@ import type { Answers, ParsedAnswers } from './options.js';
 import { BASES, type BaseName, PYTHON_OPTIMIZATIONS } from './bases.js';
 import { dataVolumeName } from './validators.js';
 import { modulesToLoad } from './apache-modules.js';
+import { withNeededRecommends } from './apt-recommends.js';
 import type { ProxyRoute } from './proxy-routes.js';
 import {
   APACHE_WORKERS,
@@ -126,7 +127,7 @@ export interface ViewModel extends DaemonTunables, EntryView {
   generatedScript: boolean;
   staticAliases: StaticAlias[];
   hasStaticAliases: boolean;
-  /** space-separated extra Debian packages, '' for none */
+  /** space-separated extra Debian packages (--apt-packages and the Recommends they need: apt-recommends.ts), '' for none */
   aptPackages: string;
   hasAptPackages: boolean;
   requirementsTxt: boolean;
@@ -378,7 +379,7 @@ export function toViewModel(
     pythonPath: django ? `${pythonPath}:${djangoContainerSettingsDir}` : pythonPath,
     staticAliases: aliases,
     hasStaticAliases: aliases.length > 0,
-    aptPackages: answers.aptPackages.join(' '),
+    aptPackages: withNeededRecommends(answers.aptPackages).join(' '),
     hasAptPackages: answers.aptPackages.length > 0,
     requirementsTxt: facts.requirementsTxt,
     requirementFiles: facts.requirementFiles,

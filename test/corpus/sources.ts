@@ -180,7 +180,8 @@ export const CORPUS_APPS: readonly CorpusApp[] = [
     entry: 'mysite.wsgi:application',
     entryDetected: true,
     // Debian's Django links the admin's jQuery to libjs-jquery, only a Recommends: without it
-    // collectstatic fails on the dangling symlink and jquery.js is a 404.
+    // collectstatic fails on the dangling symlink. --apt-packages python3-django alone: the
+    // generator adds it (apt-recommends.ts), which the jquery.js request below proves.
     ...selfContained(LIBRARIES.django),
     requests: [
       get("the admin's login page", '/admin/login/', { status: 200, bodyIncludes: 'Django administration' }),

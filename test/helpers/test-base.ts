@@ -26,8 +26,8 @@ export interface Library {
 /** The libraries the test apps use, each declared once. */
 export const LIBRARIES = {
   flask: { apt: ['python3-flask'], pip: 'flask' },
-  // Debian's Django links the admin's jQuery from libjs-jquery; PyPI's ships it.
-  django: { apt: ['python3-django', 'libjs-jquery'], pip: 'django' },
+  // Debian's Django links the admin's jQuery from libjs-jquery: the generator adds it (apt-recommends.ts).
+  django: { apt: ['python3-django'], pip: 'django' },
   flaskRestful: { apt: ['python3-flask-restful'], pip: 'flask-restful' },
   flaskHttpauth: { apt: ['python3-flask-httpauth'], pip: 'flask-httpauth' },
   werkzeug: { apt: ['python3-werkzeug'], pip: 'werkzeug' },
