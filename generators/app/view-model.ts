@@ -460,7 +460,7 @@ export function toViewModel(
     shellSwitches: switches.filter(s => s.fromShell),
     devToolSettings: DEV_TOOL_SETTINGS.map(setting => ({
       ...setting,
-      default: environment.find(variable => variable.name === setting.env)?.value ?? '',
+      default: environment.find(variable => variable.name === setting.env)?.value ?? setting.default ?? '',
       fromShell: `\${${setting.env}:-}`,
     })),
     devOutputDir: DEV_OUTPUT_DIR,

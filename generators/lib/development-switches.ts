@@ -23,15 +23,30 @@ export interface DevelopmentSwitch {
 /** Where the request tools write, relative to the app directory: the bind-mounted project in development. */
 export const DEV_OUTPUT_DIR = '.wsgi';
 
-/** A setting of the request tools (not a switch): compose.override.yaml takes it from the shell too. */
+/**
+ * A setting of the development features (not a switch): of the reload monitor or the request
+ * tools. compose.override.yaml and compose.watch.yaml take it from the shell, empty meaning the
+ * image's default.
+ */
 export interface DevToolSetting {
   env: string;
   /** one line for `start-apache --help` and DOCKER.md */
   summary: string;
+  /** the default DOCKER.md shows when the image's environment sets none (the reader's own) */
+  default?: string;
 }
 
-/** The request tools' settings; the whole-number ones are range-checked as tunables (generators/lib/tunables.ts). */
+/** The reload monitor's and the request tools' settings; the whole-number ones are range-checked as tunables (generators/lib/tunables.ts). */
 export const DEV_TOOL_SETTINGS: readonly DevToolSetting[] = [
+  {
+    env: 'WSGI_RELOAD_EXTRA_FILES',
+    summary: 'more files the reload monitor watches, as patterns relative to the app, e.g. `templates/*.html`',
+  },
+  {
+    env: 'WSGI_RELOAD_INTERVAL',
+    summary: 'seconds between polls of file mtimes (inotify events, where they arrive, wake it sooner)',
+    default: '1.0',
+  },
   { env: 'WSGI_RECORDER_BODY_LIMIT', summary: 'bytes of each request and response body a recording keeps' },
   {
     env: 'WSGI_RECORDER_MAX_BYTES',

@@ -71,6 +71,7 @@ describe('development switches and request tools', async () => {
       expect(help.stdout).toContain(`  ${s.env}  (mod_wsgi-express ${s.express})\n      ${s.summary}\n`);
     for (const setting of DEV_TOOL_SETTINGS) expect(help.stdout).toContain(`      ${setting.summary}\n`);
     expect(help.stdout).toContain('  WSGI_RECORDER_BODY_LIMIT (default 65536)\n');
+    expect(help.stdout).toContain('  WSGI_RELOAD_INTERVAL (default 1.0)\n');
   });
 
   it('the development override takes the request tools and their settings from the shell; production never sets them', () => {
@@ -81,6 +82,9 @@ describe('development switches and request tools', async () => {
       WSGI_COVERAGE: '${WSGI_COVERAGE:-0}',
       WSGI_RECORDER_MAX_BYTES: '${WSGI_RECORDER_MAX_BYTES:-}',
       WSGI_RECORDER_MASK: '${WSGI_RECORDER_MASK:-}',
+      // `WSGI_RELOAD_EXTRA_FILES=... docker compose up`, as DOCKER.md says (issue 27, finding 7).
+      WSGI_RELOAD_EXTRA_FILES: '${WSGI_RELOAD_EXTRA_FILES:-}',
+      WSGI_RELOAD_INTERVAL: '${WSGI_RELOAD_INTERVAL:-}',
     });
     expect(read(dir, 'compose.yaml')).not.toMatch(/WSGI_PROFILER|WSGI_RECORDER|WSGI_COVERAGE/);
   });

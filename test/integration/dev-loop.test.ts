@@ -100,6 +100,11 @@ describe('Flask app in the development shape', () => {
     await pollUntil(`${dev.baseUrl}/`, (_, body) => body.includes('<li>jug</li>'), 15_000);
     edit(join(dev.dir, 'shop/templates/index.html'), '<h1>Shop</h1>', '<h1>Tea shop</h1>');
     await pollUntil(`${dev.baseUrl}/`, (_, body) => body.includes('<h1>Tea shop</h1>'), 15_000);
+    // The new page alone can come from a process that had not cached the template yet: the
+    // monitor saw the edit only if the variable reached the container from the shell.
+    expect(containerLogs(dev.containerId, 1_000_000)).toContain(
+      'Change detected to "/srv/app/shop/templates/index.html"',
+    );
   });
 
   it('files the app writes into the bind mount belong to the developer, not root', () => {
