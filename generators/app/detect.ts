@@ -234,15 +234,26 @@ function genericEntries(root: string, file: string): string[] {
   return /^(?:application\s*=|def\s+application\s*\()/m.test(text) ? [`${moduleName(file)}:application`] : [];
 }
 
-/** `*.wsgi` files at the root whose names may be written unquoted (validators.ts, SAFE_PATH); others are never offered. */
+/**
+ * `*.wsgi` scripts, shallow first: at the root, or below it where deploy layouts put them
+ * (`wsgi/`, `apache/`, `www/cgi-bin/`), up to 3 levels. Only paths that may be written unquoted
+ * (validators.ts, SAFE_PATH) are offered.
+ */
 function listWsgiScripts(root: string): string[] {
-  return safeReaddir(root)
-    .filter(name => name.endsWith('.wsgi') && SAFE_PATH.test(name) && isFile(join(root, name)))
-    .sort();
+  return listFiles(root, '.wsgi').filter(path => SAFE_PATH.test(path));
 }
 
 /** `.py` files, shallow first, then by name, so `app.py` beats `pkg/sub/app.py`. */
 function listPythonFiles(root: string): string[] {
+  return listFiles(root, '.py');
+}
+
+/**
+ * Project-relative paths of the files named `*SUFFIX`, shallow first, then by name, in the
+ * first {@link MAX_SCAN_DEPTH} levels, at most {@link MAX_SCANNED_FILES}, never inside
+ * {@link SKIP_DIRS} or hidden folders.
+ */
+function listFiles(root: string, suffix: string): string[] {
   const found: string[] = [];
   let level = [root];
   for (let depth = 0; depth < MAX_SCAN_DEPTH && level.length > 0; depth++) {
@@ -250,7 +261,7 @@ function listPythonFiles(root: string): string[] {
     for (const dir of level) {
       for (const name of safeReaddir(dir).sort()) {
         const path = join(dir, name);
-        if (name.endsWith('.py') && isFile(path)) {
+        if (name.endsWith(suffix) && isFile(path)) {
           if (found.length < MAX_SCANNED_FILES) found.push(relative(root, path).split(sep).join('/'));
         } else if (!SKIP_DIRS.has(name) && !name.startsWith('.') && isDirectory(path)) {
           next.push(path);

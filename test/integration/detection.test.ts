@@ -1,8 +1,9 @@
 /**
  * Issue 12, detection: one real build and serve per kind of project the generator now
  * understands, all without PyPI (Debian packages and local wheels only):
- * a Django project under src/, a pyproject.toml package installed through its build
- * backend, and a requirements.txt that includes other requirements files.
+ * a WSGI script below the root, a Django project under src/, a pyproject.toml package
+ * installed through its build backend, and a requirements.txt that includes other
+ * requirements files.
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +39,29 @@ async function scaffoldAndServe(
   const stack = await composeUp(dir, name, 'production', { ...env, PUBLISH_PORT: String(port) });
   return { baseUrl: `http://127.0.0.1:${port}`, stack };
 }
+
+describe('a WSGI script below the root (www/cgi-bin/app.wsgi, as deploy tools lay it out), with defaults only', () => {
+  const name = 'wsgi-apache-it-cgi-bin';
+  let served: Served | undefined;
+  beforeAll(async () => {
+    const dir = projectWith({
+      'www/cgi-bin/app.wsgi':
+        'import os\n\n\ndef application(environ, start_response):\n' +
+        '    start_response("200 OK", [("Content-Type", "text/plain")])\n' +
+        '    return [os.path.dirname(__file__).encode()]\n',
+    });
+    served = await scaffoldAndServe(dir, name, {}, OFFLINE);
+  });
+  afterAll(() => removeStack(served?.stack));
+
+  it('is detected and served from where it lies', async () => {
+    const response = await fetch(`${served!.baseUrl}/`);
+    expect({ status: response.status, body: await response.text() }).toEqual({
+      status: 200,
+      body: '/srv/app/www/cgi-bin',
+    });
+  });
+});
 
 describe('a Django project under src/ (manage.py at src/manage.py)', () => {
   const name = 'wsgi-apache-it-django-src';

@@ -53,6 +53,17 @@ describe('detectProject', () => {
       found: { framework: 'generic', entryCandidates: ['api.wsgi:application', 'site.wsgi'], wheelhouse: true },
     },
     {
+      what: '.wsgi scripts below the root, where deploy layouts put them, shallow first',
+      files: {
+        'www/cgi-bin/app.wsgi': 'application = None\n',
+        'apache/site.wsgi': 'application = None\n',
+        'docker/devtools.wsgi': 'application = None\n',
+        '.venv/share/x.wsgi': 'application = None\n',
+        'a/b/c/too-deep.wsgi': 'application = None\n',
+      },
+      found: { framework: 'generic', entryCandidates: ['apache/site.wsgi', 'www/cgi-bin/app.wsgi'] },
+    },
+    {
       what: 'nothing in virtualenvs and tests',
       files: {
         '.venv/lib/flask_app.py': FLASK_APP,
