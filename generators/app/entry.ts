@@ -7,11 +7,12 @@
  * - `path/to/app.wsgi`         - a WSGI script file defining `application` (mod_wsgi's own form)
  */
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import { InputError } from '../lib/input-error.js';
 import type { ProjectFacts } from './detect.js';
-import { isFile } from '../lib/fs.js';
+import { isFile, readText } from '../lib/fs.js';
+import { APP_DIR } from '../lib/image-layout.js';
 import { projectRelative } from './validators.js';
 
 /** Directories, relative to the project root, searched for a module (in order): the root and a `src/` layout. */
@@ -97,6 +98,28 @@ export function parseEntry(raw: unknown, root: string, extraRoots: readonly stri
     `"${text}" is not a WSGI entry point`,
     'write module:callable (e.g. mysite.wsgi:application), module:factory() (e.g. app:create_app()) or a path ending in .wsgi',
   );
+}
+
+/**
+ * Refuses an entry file with a string literal naming the project by its absolute path on this
+ * machine (a deploy tool's generated WSGI script writes `sys.path.insert(0, '/home/me/app')`):
+ * the image has the project at {@link APP_DIR}, so the app would fail there only.
+ * @param file - the entry's file; @param shown - its project-relative path, for the message
+ * @throws InputError naming `--entry`, the path, its line and the fix
+ */
+function refuseHostPath(file: string, root: string, shown: string): void {
+  const source = readText(file);
+  for (const path of new Set([root, realpathSync(root)])) {
+    if (path === sep) continue;
+    const quoted = new RegExp(`(['"])${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?=['"/])`).exec(source);
+    if (!quoted) continue;
+    const line = source.slice(0, quoted.index).split('\n').length;
+    throw new InputError(
+      '--entry',
+      `${shown} names the project by its path on this machine, ${path} (line ${line}), which the image does not have (there it is ${APP_DIR})`,
+      'derive it from the script instead, e.g. os.path.dirname(os.path.abspath(__file__))',
+    );
+  }
 }
 
 /** The entry in the form the user types it, as stored in `.yo-rc.json`. */
@@ -265,9 +288,10 @@ function acceptsNoArguments(fn: Extract<Binding, { kind: 'function' }>): boolean
 export function checkEntryCallable(entry: WsgiEntry, root: string): WsgiEntry {
   const text = formatEntry(entry);
   const file = entry.kind === 'script' ? join(root, entry.path) : moduleFile(entry, root);
+  const shown = posix.normalize(relative(root, file).split(sep).join('/'));
+  refuseHostPath(file, root, shown);
   const scan = scanModule(file);
   if (scan === undefined) return entry;
-  const shown = posix.normalize(relative(root, file).split(sep).join('/'));
   const name = entry.kind === 'script' ? 'application' : entry.callable;
   const bindings = scan.names[name];
   if (bindings === undefined) {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { checkEntryCallable, formatEntry, parseEntry } from '../../generators/app/entry.js';
 import { makeProject, projectWith } from '../helpers/project.js';
 import { djangoProject } from '../helpers/python-sources.js';
@@ -159,5 +161,30 @@ describe("checkEntryCallable: the callable exists and is called the right way (P
     } finally {
       process.env.PATH = path;
     }
+  });
+});
+
+describe('checkEntryCallable: an entry that names the project by its path on this machine', () => {
+  it("refuses a deploy tool's script that inserts the host path, saying where the image has the project", () => {
+    const project = makeProject();
+    const write = (path: string, text: string) => writeFileSync(join(project, path), text);
+    mkdirSync(join(project, 'www'));
+    write('www/app.wsgi', `import sys\n\nsys.path.insert(0, '${project}')\nfrom hello import application\n`);
+    write('hello.py', 'application = None\n');
+    expect(() => checkEntryCallable(parseEntry('www/app.wsgi', project), project)).toThrow(
+      new RegExp(
+        `^--entry: www/app\\.wsgi names the project by its path on this machine, ${project} \\(line 3\\), which the image does not have \\(there it is /srv/app\\)\\. Fix: derive it from the script`,
+      ),
+    );
+    // A path below it, in double quotes, in a module entry.
+    write('hello.py', `DATA = "${project}/data"\napplication = None\n`);
+    expect(() => checkEntryCallable(parseEntry('hello:application', project), project)).toThrow(
+      /hello\.py .* \(line 1\)/,
+    );
+    // Another directory whose name merely starts with the project's is not the project.
+    write('hello.py', `DATA = "${project}-backup"\napplication = None\n`);
+    expect(formatEntry(checkEntryCallable(parseEntry('hello:application', project), project))).toBe(
+      'hello:application',
+    );
   });
 });
