@@ -118,10 +118,21 @@ describe('user directives and a proxied service behind the generated Apache', ()
     writeFileSync(join(dir, 'docker/apache/broken.conf'), 'RewriteRule ^/a$ /b [PT]\nRewriteRulez ^/c$ /d\n');
     try {
       expect(() => composeBuild(dir)).toThrow(
-        /AH00526: Syntax error on line 2 of \/srv\/app\/docker\/apache\/broken\.conf:[\s\S]*Invalid command 'RewriteRulez'/,
+        /AH00526: Syntax error on line 2 of \/srv\/app\/docker\/apache\/broken\.conf:[\s\S]*Invalid command 'RewriteRulez'[\s\S]*wsgi-apache: Apache does not know RewriteRulez and no module in \/usr\/lib\/apache2\/modules defines it\. Fix: correct the directive/,
       );
     } finally {
       rmSync(join(dir, 'docker/apache/broken.conf'));
+    }
+  });
+
+  it('names the module to load when a user file uses a directive of one that is not loaded', () => {
+    writeFileSync(join(dir, 'docker/apache/private.conf'), '<Location /private>\n    AuthType Basic\n</Location>\n');
+    try {
+      expect(() => composeBuild(dir)).toThrow(
+        /Invalid command 'AuthType'[\s\S]*wsgi-apache: Apache does not know AuthType: mod_authn_core defines it, and it is not loaded\. Fix: add it with yo wsgi-apache --apache-modules authn_core/,
+      );
+    } finally {
+      rmSync(join(dir, 'docker/apache/private.conf'));
     }
   });
 });
