@@ -123,8 +123,14 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(dockerfile).toMatch(/^USER \$\{APP_UID\}$/m);
     expect(dockerfile).toMatch(/^CMD \["\/bin\/sh", "\/usr\/local\/bin\/start-apache"\]$/m);
     expect(dockerfile).toMatch(/ENV WSGI_PROCESSES=2 \\\n\s+WSGI_THREADS=5 /);
+    // The project, made readable by the app user and writable by root alone, in a stage of its own.
+    expect(dockerfile).toMatch(
+      /^FROM \$\{BASE_IMAGE\} AS app-source\nCOPY \. \/srv\/app\nRUN chmod -R a\+rX,go-w \/srv\/app$/m,
+    );
     // apt before the app copy, so code edits keep the system layer cached.
-    expect(dockerfile.indexOf('apt-get install')).toBeLessThan(dockerfile.indexOf('COPY . /srv/app'));
+    expect(dockerfile.indexOf('apt-get install')).toBeLessThan(
+      dockerfile.indexOf('COPY --from=app-source /srv/app /srv/app'),
+    );
   });
 
   it('starts Apache as PID 1 after removing a stale pid file', () => {
@@ -284,7 +290,9 @@ describe('detection', () => {
       /PYTHONPATH=\/srv\/app:\/srv\/app\/docker\/django \\\n\s+DJANGO_SETTINGS_MODULE=wsgi_apache_settings/,
     );
     expect(dockerfile).toContain('COPY requirements.txt /tmp/python-deps/requirements.txt');
-    expect(dockerfile).toMatch(/COPY requirements\.txt[\s\S]*pip install[\s\S]*COPY \. \/srv\/app[\s\S]*collectstatic/);
+    expect(dockerfile).toMatch(
+      /COPY requirements\.txt[\s\S]*pip install[\s\S]*COPY --from=app-source \/srv\/app \/srv\/app[\s\S]*collectstatic/,
+    );
     expect(read(dir, 'docker/apache2.conf')).toContain('Alias /static /srv/app/staticfiles');
     expect(parseYaml(read(dir, 'compose.override.yaml')).services.mysite.volumes).toEqual([
       '.:/srv/app',
@@ -524,7 +532,9 @@ describe('bases: --base and --python', () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     await runGenerator(dir, { yes: true, base: 'trixie' });
     const dockerfile = read(dir, 'Dockerfile');
-    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=debian:trixie-slim\nFROM \$\{BASE_IMAGE\}$/m);
+    // One stage for the image (and one that only makes the project's copy readable).
+    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=debian:trixie-slim\n/m);
+    expect(dockerfile.match(/^FROM .*$/gm)).toEqual(['FROM ${BASE_IMAGE} AS app-source', 'FROM ${BASE_IMAGE}']);
     expect(dockerfile).not.toMatch(/AS mod-wsgi|MOD_WSGI_VERSION/);
     expect(dockerfile).toMatch(
       /apt-get install -y --no-install-recommends apache2 libapache2-mod-wsgi-py3 python3-venv python3-coverage \\/,
@@ -791,7 +801,7 @@ describe('detection: Django below the root, packaged projects, requirements incl
     await runGenerator(dir, { yes: true, name: 'shop', entry: 'shop:create_app()' });
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toMatch(
-      /COPY pyproject\.toml \/tmp\/python-deps\/pyproject\.toml\n[\s\S]*import tomllib[\s\S]*\nCOPY \. \/srv\/app\n[\s\S]*\n\s+\/opt\/venv\/bin\/pip install --no-cache-dir --disable-pip-version-check -e \/srv\/app\n/,
+      /COPY pyproject\.toml \/tmp\/python-deps\/pyproject\.toml\n[\s\S]*import tomllib[\s\S]*\nCOPY --from=app-source \/srv\/app \/srv\/app\n[\s\S]*\n\s+\/opt\/venv\/bin\/pip install --no-cache-dir --disable-pip-version-check -e \/srv\/app\n/,
     );
     expect(dockerfile.match(/pip install[^\n]* -e /g)).toHaveLength(1);
     expect(dockerfile).toContain('ARG PIP_NO_BUILD_ISOLATION=\n');
@@ -812,7 +822,9 @@ describe('detection: Django below the root, packaged projects, requirements incl
     await runGenerator(dir, { yes: true, name: 'shop' });
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).not.toContain('COPY pyproject.toml');
-    expect(dockerfile).toMatch(/\nCOPY \. \/srv\/app\n[\s\S]*pip install [^\n]*-e \/srv\/app\n/);
+    expect(dockerfile).toMatch(
+      /\nCOPY --from=app-source \/srv\/app \/srv\/app\n[\s\S]*pip install [^\n]*-e \/srv\/app\n/,
+    );
   });
 
   it('a project without a build backend is not installed itself', async () => {
@@ -843,7 +855,9 @@ describe('detection: Django below the root, packaged projects, requirements incl
       'COPY constraints.txt /tmp/python-deps/constraints.txt',
     ]);
     expect(dockerfile).toContain('echo "-r requirements.txt" >> all-requirements.txt');
-    expect(dockerfile.indexOf('COPY constraints.txt')).toBeLessThan(dockerfile.indexOf('COPY . /srv/app'));
+    expect(dockerfile.indexOf('COPY constraints.txt')).toBeLessThan(
+      dockerfile.indexOf('COPY --from=app-source /srv/app /srv/app'),
+    );
     const rebuilds = parseYaml(read(dir, 'compose.watch.yaml'))
       .services.reqs.develop.watch.filter((w: { action: string }) => w.action === 'rebuild')
       .map((w: { path: string }) => w.path);

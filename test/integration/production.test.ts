@@ -4,7 +4,7 @@
  * capabilities, keeps secrets out, keeps its data, and answers only what it should.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -219,6 +219,9 @@ describe('hardening', () => {
     const dir = makeProject({ fixture: 'flask-factory' });
     const name = 'wsgi-apache-it-data';
     await scaffoldOnBase(dir, { name, entry: 'shop:create_app()', 'data-dir': 'instance' }, [LIBRARIES.flask]);
+    // The app's package readable by its owner alone, as a file installed 0600 or 0400 is:
+    // the image still serves it (issue 27, finding 1).
+    chmodSync(join(dir, 'shop/__init__.py'), 0o600);
     const port = await freePort();
     // One bound from the shell, the rest the generated defaults (container-limits.ts).
     const env = { ...process.env, PUBLISH_PORT: String(port), CONTAINER_PIDS_LIMIT: '600' };

@@ -4,7 +4,8 @@
  * says what is wrong.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerLogs } from '../helpers/compose.js';
@@ -14,12 +15,11 @@ import { buildPlainImage } from '../helpers/project.js';
 import { assertCleanLoad, checkConcurrency, runLoad } from '../../generators/lib/stack-checks.js';
 
 const IMAGE = 'wsgi-apache-it-runtime:latest';
-const UNREADABLE_IMAGE = 'wsgi-apache-it-unreadable:latest';
 const containers = new ContainerTracker();
 const start = (image: string, env: Record<string, string> = {}) => containers.run(image, env);
 
 beforeAll(() => buildPlainImage(IMAGE, 'wsgi-apache-it-runtime', { processes: '2', threads: '5' }));
-afterAll(() => containers.removeAll(IMAGE, UNREADABLE_IMAGE));
+afterAll(() => containers.removeAll(IMAGE));
 
 describe('one image, tuned at run time', () => {
   it.each([
@@ -58,10 +58,13 @@ describe('broken stacks fail the checks, saying why', () => {
   });
 
   it('a daemon user that cannot read the app: the load check reports 5xx, the log says why', async () => {
-    await buildPlainImage(UNREADABLE_IMAGE, 'wsgi-apache-it-unreadable', {}, dir =>
-      chmodSync(join(dir, 'hello.py'), 0o600),
-    );
-    const { baseUrl, id } = await start(UNREADABLE_IMAGE);
+    // The image makes its own copy of the app readable (issue 27, finding 1), so the unreadable
+    // module is bind-mounted over it: root's, mode 0600, as a mount with the wrong owner is.
+    const dir = mkdtempSync(join(tmpdir(), 'wsgi-apache-unreadable-'));
+    const module = join(dir, 'hello.py');
+    writeFileSync(module, 'def application(environ, start_response):\n    pass\n');
+    chmodSync(module, 0o600);
+    const { baseUrl, id } = await containers.run(IMAGE, {}, { Binds: [`${module}:/srv/app/hello.py:ro`] });
     const report = await runLoad({
       baseUrl,
       path: '/',
