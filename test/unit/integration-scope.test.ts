@@ -22,7 +22,9 @@ describe('integration scope per base', () => {
   it('runs every file on the default base and says nothing is left out there', () => {
     expect(integrationInclude(DEFAULT_BASE)).toEqual(['test/integration/**/*.test.ts']);
     expect(leftOut(DEFAULT_BASE)).toEqual([]);
-    expect(checksCorpus(DEFAULT_BASE)).toBe(true);
+    expect(checksCorpus(DEFAULT_BASE, 'django-polls')).toBe(true);
+    expect(checksCorpus(DEFAULT_BASE, 'flaskr')).toBe(true);
+    expect(checksCorpus(DEFAULT_BASE, 'werkzeug-upload')).toBe(false);
   });
 
   it('runs the base-dependent files on every other base and names each file left out with its reason', () => {
@@ -34,7 +36,7 @@ describe('integration scope per base', () => {
       for (const [what, why] of Object.entries(parts)) {
         expect(lines).toContain(`${what}: run on ${DEFAULT_BASE} only, because ${why}`);
       }
-      expect(checksCorpus(base)).toBe(false);
+      expect(checksCorpus(base, 'django-polls')).toBe(false);
     }
   });
 });
