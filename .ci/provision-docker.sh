@@ -54,3 +54,9 @@ if ! command -v podman >/dev/null 2>&1 || ! command -v catatonit >/dev/null 2>&1
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman catatonit >/dev/null; } ||
     log "podman could not be installed; the Kubernetes runtime test will be skipped"
 fi
+
+# shellcheck lints the runtime's shell programs (runtime/, test/unit/runtime-lint.test.ts).
+if ! command -v shellcheck >/dev/null 2>&1; then
+  log "installing shellcheck from Debian"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >/dev/null
+fi

@@ -1,9 +1,14 @@
 import type { ViewModel } from './view-model.js';
 
-/** One generated file: a mustache template under `templates/` and where it lands in the project. */
+/**
+ * One generated file: a mustache template under `templates/`, or a runtime program under
+ * `runtime/` copied as it is, and where it lands in the project.
+ */
 export interface GeneratedFile {
-  /** path relative to `templates/` */
+  /** path relative to `templates/` (a runtime program's: `../runtime/<name>`) */
   template: string;
+  /** copied as it is, not rendered: a runtime program, linted and unit-tested in the package */
+  verbatim?: boolean;
   /** path relative to the project root */
   destination: string;
   /** written only when this holds; always when absent */
@@ -18,6 +23,11 @@ export interface GeneratedFile {
  */
 function generated(destination: string, when?: (view: ViewModel) => boolean, once = false): GeneratedFile {
   return { template: `${destination.replace(/^\./, '')}.mustache`, destination, when, once };
+}
+
+/** The runtime program `runtime/<name>`, copied as it is to `docker/<name>`. */
+function managed(name: string, when?: (view: ViewModel) => boolean): GeneratedFile {
+  return { template: `../runtime/${name}`, destination: `docker/${name}`, when, verbatim: true };
 }
 
 const kubernetes = (view: ViewModel) => view.kubernetes;
@@ -45,6 +55,8 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   generated('docker/reloader.py'),
   generated('docker/healthcheck.py'),
   generated('docker/access-log.py'),
+  // The build stages that run pip run it through this (the image itself does not hold it).
+  managed('pip-install', view => view.runsPip),
   generated('kubernetes/configmap.yaml', kubernetes),
   generated('kubernetes/deployment.yaml', kubernetes),
   generated('kubernetes/service.yaml', kubernetes),

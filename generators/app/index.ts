@@ -399,7 +399,7 @@ function renderFiles(
     const template = readTemplate(file.template);
     if (template === null || template === undefined)
       throw new Error(`template ${file.template} is missing from the package`);
-    files.set(file.destination, renderTemplate(template, view));
+    files.set(file.destination, file.verbatim ? template : renderTemplate(template, view));
   }
   return files;
 }

@@ -143,6 +143,13 @@ export interface ViewModel extends DaemonTunables, EntryView {
   pipFindLinks: string;
   /** any Python dependencies to pip-install into the virtualenv */
   installsPythonDeps: boolean;
+  /**
+   * the Dockerfile has a `python-deps` stage: pip runs there, with the `PIP_*` build args, and
+   * only its virtualenvs reach the image (a token in `PIP_INDEX_URL` never enters the image's history)
+   */
+  pythonDepsStage: boolean;
+  /** some build stage runs pip (mod_wsgi's or the dependencies'), through `docker/pip-install` */
+  runsPip: boolean;
   django: boolean;
   djangoSettingsModule: string;
   /** Django with `STATIC_ROOT`: run collectstatic at build time */
@@ -330,6 +337,8 @@ export function toViewModel(
   const mounts = [...answers.mounts]
     .sort((a, b) => b.url.length - a.url.length || a.url.localeCompare(b.url))
     .map(mount => mountView(mount, root, container));
+  const installsPythonDeps =
+    facts.requirementsTxt || facts.pyprojectDependencies || facts.pyprojectBuildBackend !== undefined;
   const daemonThreads = [
     'WSGI_PROCESSES * WSGI_THREADS',
     ...mounts.map(mount => `${mount.env.processes} * ${mount.env.threads}`),
@@ -391,8 +400,9 @@ export function toViewModel(
     ],
     wheelhouse: facts.wheelhouse,
     pipFindLinks: facts.wheelhouse ? '/tmp/wheelhouse' : '',
-    installsPythonDeps:
-      facts.requirementsTxt || facts.pyprojectDependencies || facts.pyprojectBuildBackend !== undefined,
+    installsPythonDeps,
+    pythonDepsStage: installsPythonDeps || mounts.some(mount => mount.requirements !== ''),
+    runsPip: base.pypiModWsgi || installsPythonDeps || mounts.some(mount => mount.requirements !== ''),
     django: django !== undefined,
     djangoSettingsModule: facts.djangoSettingsModule ?? '',
     collectstatic,

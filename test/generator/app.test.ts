@@ -1,12 +1,20 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerignore } from '../../generators/lib/dockerignore.js';
+import { packageRoot } from '../../generators/lib/package-root.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { makeProject, projectWith, runGenerator } from '../helpers/project.js';
 import { djangoProject, FLASK_FACTORY as FACTORY_SOURCE } from '../helpers/python-sources.js';
 
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
+/** The instructions of the stages the image is made of (`system` and the final one), without comments: what ships. */
+const shippedStages = (dockerfile: string) =>
+  dockerfile
+    .split(/^(?=FROM )/m)
+    .filter(stage => /^FROM (\$\{BASE_IMAGE\} AS system|system)$/m.test(stage.split('\n')[0]))
+    .join('')
+    .replace(/^#.*\n/gm, '');
 // The Compose files share settings through YAML anchors and merge keys (`<<: *app`), as Compose reads them.
 const parseYaml = (text: string) => parse(text, { merge: true });
 const ALL_FILES = [
@@ -109,11 +117,11 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends apache2-dev gcc libc6-dev \\/);
     expect(dockerfile).toMatch(/^ARG MOD_WSGI_VERSION=5\.0\.2$/m);
     expect(dockerfile).toMatch(
-      /pip install --no-cache-dir --disable-pip-version-check "mod_wsgi==\$\{MOD_WSGI_VERSION\}"/,
+      /sh \/usr\/local\/bin\/pip-install \/opt\/venv\/bin\/pip "mod_wsgi==\$\{MOD_WSGI_VERSION\}"/,
     );
     expect(dockerfile).toMatch(/mod_wsgi-express module-config \| grep '\^LoadModule ' > \/opt\/venv\/mod_wsgi\.load/);
     // The image: Debian's Apache without its configuration, no compiler, the stage's virtualenv.
-    const runtime = dockerfile.slice(dockerfile.indexOf('\nFROM ${BASE_IMAGE}\n'));
+    const runtime = shippedStages(dockerfile);
     expect(runtime).toMatch(/apt-get install -y --no-install-recommends apache2-bin media-types \\/);
     expect(runtime).toMatch(/^COPY --from=mod-wsgi \/opt\/venv \/opt\/venv$/m);
     expect(runtime).not.toMatch(/gcc|apache2-dev|libapache2-mod-wsgi/);
@@ -291,7 +299,7 @@ describe('detection', () => {
     );
     expect(dockerfile).toContain('COPY requirements.txt /tmp/python-deps/requirements.txt');
     expect(dockerfile).toMatch(
-      /COPY requirements\.txt[\s\S]*pip install[\s\S]*COPY --from=app-source \/srv\/app \/srv\/app[\s\S]*collectstatic/,
+      /COPY requirements\.txt[\s\S]*pip-install[\s\S]*COPY --from=app-source \/srv\/app \/srv\/app[\s\S]*collectstatic/,
     );
     expect(read(dir, 'docker/apache2.conf')).toContain('Alias /static /srv/app/staticfiles');
     expect(parseYaml(read(dir, 'compose.override.yaml')).services.mysite.volumes).toEqual([
@@ -339,6 +347,21 @@ describe('detection', () => {
     expect(parseYaml(read(dir, 'compose.yaml')).services.w.build.args.PIP_FIND_LINKS).toBe(
       '${PIP_FIND_LINKS:-/tmp/wheelhouse}',
     );
+  });
+
+  it('pip and its PIP_* build args stay in the python-deps stage: the image gets only the virtualenv (issue 25, finding 2)', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi', files: { 'requirements.txt': 'tiny\n' } });
+    await runGenerator(dir, { yes: true });
+    const dockerfile = read(dir, 'Dockerfile');
+    const deps = dockerfile.split(/^(?=FROM )/m).find(stage => stage.startsWith('FROM system AS python-deps\n'));
+    expect(deps).toMatch(/^ARG PIP_INDEX_URL=$/m);
+    expect(deps).toMatch(/^COPY docker\/pip-install \/usr\/local\/bin\/pip-install$/m);
+    expect(deps).toMatch(/sh \/usr\/local\/bin\/pip-install \/opt\/venv\/bin\/pip -r all-requirements\.txt/);
+    // The stage's helper is the package's runtime program, as it is.
+    expect(read(dir, 'docker/pip-install')).toBe(readFileSync(join(packageRoot(), 'runtime/pip-install'), 'utf8'));
+    const shipped = shippedStages(dockerfile);
+    expect(shipped).not.toMatch(/PIP_|pip/);
+    expect(shipped).toMatch(/^COPY --from=python-deps \/opt\/venv \/opt\/venv$/m);
   });
 });
 
@@ -532,9 +555,14 @@ describe('bases: --base and --python', () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     await runGenerator(dir, { yes: true, base: 'trixie' });
     const dockerfile = read(dir, 'Dockerfile');
-    // One stage for the image (and one that only makes the project's copy readable).
+    // The image's stages (and one that only makes the project's copy readable); no pip, no python-deps stage.
     expect(dockerfile).toMatch(/^ARG BASE_IMAGE=debian:trixie-slim\n/m);
-    expect(dockerfile.match(/^FROM .*$/gm)).toEqual(['FROM ${BASE_IMAGE} AS app-source', 'FROM ${BASE_IMAGE}']);
+    expect(dockerfile.match(/^FROM .*$/gm)).toEqual([
+      'FROM ${BASE_IMAGE} AS app-source',
+      'FROM ${BASE_IMAGE} AS system',
+      'FROM system',
+    ]);
+    expect(dockerfile).toMatch(/^RUN python3 -m venv --system-site-packages --without-pip \/opt\/venv$/m);
     expect(dockerfile).not.toMatch(/AS mod-wsgi|MOD_WSGI_VERSION/);
     expect(dockerfile).toMatch(
       /apt-get install -y --no-install-recommends apache2 libapache2-mod-wsgi-py3 python3-venv python3-coverage \\/,
@@ -586,7 +614,7 @@ describe('bases: --base and --python', () => {
     );
     expect(dockerfile).toMatch(/EXTRA_CFLAGS="\$\(dpkg-buildflags --get CFLAGS\) -ftls-model=initial-exec"/);
     expect(dockerfile).toMatch(/^FROM python-build AS mod-wsgi$/m);
-    const runtime = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+    const runtime = shippedStages(dockerfile);
     expect(runtime).toMatch(/^COPY --from=python-build \/usr\/local \/usr\/local\nRUN ldconfig$/m);
     expect(runtime).not.toMatch(/gcc|dpkg-dev/);
   });
@@ -801,11 +829,12 @@ describe('detection: Django below the root, packaged projects, requirements incl
     await runGenerator(dir, { yes: true, name: 'shop', entry: 'shop:create_app()' });
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toMatch(
-      /COPY pyproject\.toml \/tmp\/python-deps\/pyproject\.toml\n[\s\S]*import tomllib[\s\S]*\nCOPY --from=app-source \/srv\/app \/srv\/app\n[\s\S]*\n\s+\/opt\/venv\/bin\/pip install --no-cache-dir --disable-pip-version-check -e \/srv\/app\n/,
+      /COPY pyproject\.toml \/tmp\/python-deps\/pyproject\.toml\n[\s\S]*import tomllib[\s\S]*\nCOPY --from=app-source \/srv\/app \/srv\/app\nRUN sh \/usr\/local\/bin\/pip-install \/opt\/venv\/bin\/pip -e \/srv\/app\n/,
     );
-    expect(dockerfile.match(/pip install[^\n]* -e /g)).toHaveLength(1);
+    expect(dockerfile.match(/pip-install[^\n]* -e /g)).toHaveLength(1);
     expect(dockerfile).toContain('ARG PIP_NO_BUILD_ISOLATION=\n');
-    expect(dockerfile).toContain('[ -n "${PIP_NO_BUILD_ISOLATION}" ] || unset PIP_NO_BUILD_ISOLATION;');
+    // pip-install unsets it when empty (test/unit/pip-install.test.ts).
+    expect(dockerfile).toMatch(/^COPY docker\/pip-install \/usr\/local\/bin\/pip-install$/m);
     expect(parseYaml(read(dir, 'compose.yaml')).services.shop.build.args.PIP_NO_BUILD_ISOLATION).toBe(
       '${PIP_NO_BUILD_ISOLATION:-}',
     );
@@ -823,7 +852,7 @@ describe('detection: Django below the root, packaged projects, requirements incl
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).not.toContain('COPY pyproject.toml');
     expect(dockerfile).toMatch(
-      /\nCOPY --from=app-source \/srv\/app \/srv\/app\n[\s\S]*pip install [^\n]*-e \/srv\/app\n/,
+      /\nCOPY --from=app-source \/srv\/app \/srv\/app\n[\s\S]*pip-install [^\n]*-e \/srv\/app\n/,
     );
   });
 
