@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
 # The type check and the unit tests on more Node versions than the machine's: by default
-# the ends of the supported range, the oldest (20.17.0) and the newest major (24)
-# (NODE_MATRIX="20.17.0 24"; a major or an exact version each, e.g. NODE_MATRIX="22" for one
+# the ends of the supported range, the oldest that package.json's engines.node admits
+# (semver's minVersion, 20.18.1 for ^20.18.1 || ^22.13.0 || ^24.0.0) and the newest major (24)
+# (NODE_MATRIX="20.18.1 24"; a major or an exact version each, e.g. NODE_MATRIX="22" for one
 # between), each installed into a temporary prefix from the npm registry's `node` package,
-# which ships the official binary. The package supports ^20.17.0 || >=22.9.0; the machine's
-# Node (20) runs the whole suite through `npm test`. 22 left the default run to keep CI in its
-# budget (issue 24): its unit run cost about 300 s beside the integration suite.
+# which ships the official binary. The machine's Node (20) runs the whole suite through
+# `npm test`. 22 left the default run to keep CI in its budget (issue 24): its unit run cost
+# about 300 s beside the integration suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 root=$(mktemp -d /tmp/node-matrix.XXXXXX)
 trap 'rm -rf "$root"' EXIT
-for major in ${NODE_MATRIX:-20.17.0 24}; do
+oldest=$(node -p "require('semver').minVersion(require('./package.json').engines.node).version")
+for major in ${NODE_MATRIX:-$oldest 24}; do
   prefix="$root/node$major"
   mkdir -p "$prefix"
   start=$(date +%s)

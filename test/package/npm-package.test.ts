@@ -99,7 +99,7 @@ describe('the packed npm package under the real yo', () => {
     expect(pkg.homepage).toMatch(/^https:\/\//);
     expect(pkg.bugs.url).toMatch(/^https:\/\//);
     expect(pkg.license).toBe('MIT');
-    expect(pkg.engines.node).toBe('^20.17.0 || >=22.9.0');
+    expect(pkg.engines.node).toBe('^20.18.1 || ^22.13.0 || ^24.0.0');
     expect(pkg.type).toBe('module');
     expect(pkg.files).toEqual(expect.arrayContaining(['dist/generators', 'templates', 'USAGE']));
   });
