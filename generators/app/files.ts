@@ -15,6 +15,11 @@ export interface GeneratedFile {
   when?: (view: ViewModel) => boolean;
   /** the user's file once written: created when missing, never rewritten by a re-generation (not even with --force) */
   once?: boolean;
+  /**
+   * lines the file must hold (`.gitignore`, `.gitattributes`): a file the user has keeps every
+   * line of its own and gets the missing ones appended (lines.ts)
+   */
+  lines?: boolean;
 }
 
 /**
@@ -30,6 +35,11 @@ function managed(name: string, when?: (view: ViewModel) => boolean): GeneratedFi
   return { template: `../runtime/${name}`, destination: `docker/${name}`, when, verbatim: true };
 }
 
+/** The lines `templates/<name without its dot>.mustache` renders, merged into the project's `destination`. */
+function lines(destination: string): GeneratedFile {
+  return { ...generated(destination), lines: true };
+}
+
 const kubernetes = (view: ViewModel) => view.kubernetes;
 
 /** Every file the generator writes, in the order they are written. */
@@ -39,6 +49,8 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   generated('compose.override.yaml'),
   generated('compose.watch.yaml'),
   generated('.dockerignore'),
+  lines('.gitattributes'),
+  lines('.gitignore'),
   generated('DOCKER.md'),
   generated('docker/apache2.conf'),
   // Your own Apache directives (rewrite rules, redirects, headers): docker/apache2.conf includes it.

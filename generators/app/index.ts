@@ -24,6 +24,7 @@ import { renderTemplate } from '../lib/render.js';
 import { checkWritable, commitAllOrNothing, conflicterOptionsOf, hasTerminal } from '../lib/transaction.js';
 import { detectProject } from './detect.js';
 import { GENERATED_FILES } from './files.js';
+import { mergeLines } from './lines.js';
 import {
   type AnswerContext,
   type Answers,
@@ -212,8 +213,10 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
       // No terminal: Yeoman's prompt would fail half-way ("User force closed the prompt").
       // Files still exactly as the saved answers render them are ours to update; the rest are the user's.
       const previous = this.#previousRender();
+      // A shared file (.gitignore) only gains lines: every line of the user's stays.
+      const shared = new Set(GENERATED_FILES.filter(file => file.lines).map(file => join(root, file.destination)));
       const users = differing.filter(
-        path => previous?.get(path) === undefined || previous.get(path) !== readIfFile(path),
+        path => !shared.has(path) && (previous?.get(path) === undefined || previous.get(path) !== readIfFile(path)),
       );
       if (users.length > 0) {
         const names = users.map(path => path.slice(root.length + 1)).join(', ');
@@ -399,7 +402,8 @@ function renderFiles(
     const template = readTemplate(file.template);
     if (template === null || template === undefined)
       throw new Error(`template ${file.template} is missing from the package`);
-    files.set(file.destination, file.verbatim ? template : renderTemplate(template, view));
+    const text = file.verbatim ? template : renderTemplate(template, view);
+    files.set(file.destination, file.lines ? mergeLines(readIfFile(join(root, file.destination)), text) : text);
   }
   return files;
 }

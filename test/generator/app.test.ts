@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerignore } from '../../generators/lib/dockerignore.js';
@@ -19,6 +20,8 @@ const shippedStages = (dockerfile: string) =>
 const parseYaml = (text: string) => parse(text, { merge: true });
 const ALL_FILES = [
   '.dockerignore',
+  '.gitattributes',
+  '.gitignore',
   '.yo-rc.json',
   'DOCKER.md',
   'Dockerfile',
@@ -51,6 +54,28 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
 
   it('writes the whole stack into the project', () => {
     for (const file of ALL_FILES) result.assertFile(join(dir, file));
+  });
+
+  it("checks out the scripts the container runs with LF even under Git for Windows' core.autocrlf=true", async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true });
+    const git = (cwd: string, ...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.org', ...args], { cwd, stdio: 'pipe' });
+    git(dir, 'init', '-q');
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-qm', 'scaffolded');
+    const clone = `${dir}-autocrlf`;
+    git(dir, 'clone', '-q', '-c', 'core.autocrlf=true', dir, clone);
+    expect(read(clone, 'hello.py')).toContain('\r\n'); // the setting took effect on the app's own files
+    for (const file of [
+      'Dockerfile',
+      'docker/entrypoint',
+      'docker/envvars',
+      'docker/start-apache',
+      'docker/apache2.conf',
+    ])
+      expect({ file, crlf: read(clone, file).includes('\r') }).toEqual({ file, crlf: false });
+    expect(read(dir, '.gitignore')).toMatch(/^\/\.wsgi\/$/m);
   });
 
   it('stores the answers in .yo-rc.json', () => {

@@ -288,6 +288,21 @@ describe('all or nothing, without a terminal', () => {
     expect(saved(dir).port).toBe(8000);
   });
 
+  it("the user's own .gitignore and .gitattributes keep every line and gain only the missing ones, without asking", async () => {
+    const dir = makeProject({
+      fixture: 'plain-wsgi',
+      files: { '.gitignore': '__pycache__/\n/.wsgi/\n', '.gitattributes': '*.png binary\n' },
+    });
+    await runWithoutTerminal(dir, ['--yes']);
+    expect(read(dir, '.gitignore')).toBe('__pycache__/\n/.wsgi/\n');
+    expect(read(dir, '.gitattributes')).toBe(
+      '*.png binary\n' + readFileSync(join(REPO_ROOT, 'templates/gitattributes.mustache'), 'utf8'),
+    );
+    const before = snapshot(dir);
+    await runWithoutTerminal(dir, ['--yes']);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
   it('questions to ask and no terminal: says so instead of failing in the prompt', async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     expect(await failureWritingNothing(dir, () => runWithoutTerminal(dir, []))).toMatch(
