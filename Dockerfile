@@ -57,6 +57,7 @@ COPY tsconfig.json tsconfig.build.json README.md LICENSE USAGE ./
 COPY generators generators
 COPY templates templates
 COPY images images
+COPY runtime runtime
 RUN npm run build \
  && npm pack --ignore-scripts \
  && mv generator-wsgi-apache-*.tgz /generator-wsgi-apache.tgz

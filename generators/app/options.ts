@@ -11,6 +11,7 @@ import { basename } from 'node:path';
 import { checkEntryCallable, extraModuleRoots, formatEntry, parseEntry, type WsgiEntry } from './entry.js';
 import { checkAnswerCombination } from './coherence.js';
 import { parseApacheModules } from './apache-modules.js';
+import { parseAppEnvironment } from './app-environment.js';
 import { formatProxyRoutes, parseProxyRoutes, type ProxyRoute } from './proxy-routes.js';
 import { formatMounts, type Mount, parseMountPoint, parseMounts, underMountPoint } from './mounts.js';
 import { defaultDataDirs, defaultHealthPath, defaultInitCommands } from './runtime-needs.js';
@@ -85,6 +86,8 @@ export interface Answers {
   healthPath: string;
   /** shell commands run once before serving (Compose service `init`, Kubernetes init container) */
   initCommands: string[];
+  /** the app's own environment, `NAME=VALUE` each (`app-environment.ts`) */
+  setenv: string[];
   /** Apache modules to load for the project's own `docker/apache/*.conf`, Debian names (`apache-modules.ts`) */
   apacheModules: string[];
   /** other HTTP services behind this Apache, `/prefix=http://service:port` (`proxy-routes.ts`) */
@@ -304,6 +307,19 @@ export const FIELDS: readonly Field[] = [
       withEntry(ctx, earlier, entry => defaultInitCommands(entry, ctx.facts, ctx.root)) ?? [],
     parse: raw => parseInitCommands(raw),
     format: value => value.join(' && '),
+  },
+  {
+    // mod_wsgi-express's name; --env would be Yeoman's own `env` option (the Environment every generator is given).
+    key: 'setenv',
+    flag: 'setenv',
+    description:
+      "Environment for the app, NAME=VALUE, repeatable (e.g. --setenv DJANGO_DEBUG=0), as mod_wsgi-express --setenv: compose.yaml's environment in both shapes and the Kubernetes ConfigMap; secrets belong in .env, which compose.yaml also reads",
+    prompt: false,
+    list: true,
+    repeatOnly: true,
+    defaultValue: () => [],
+    parse: raw => parseAppEnvironment(raw),
+    format: value => value.join(' '),
   },
   {
     key: 'apacheModules',

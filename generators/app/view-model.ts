@@ -15,6 +15,7 @@ import {
   VENV_DIR,
 } from '../lib/image-layout.js';
 import { SECRET_PATTERNS, VCS_PATTERNS } from '../lib/dockerignore.js';
+import { type AppVariable, appVariables } from './app-environment.js';
 import { type ContainerLimit, containerLimits } from '../lib/container-limits.js';
 import type { ProjectFacts } from './detect.js';
 import { DJANGO_SQLITE_DATA_DIR, djangoRuntime } from './runtime-needs.js';
@@ -177,6 +178,8 @@ export interface ViewModel extends DaemonTunables, EntryView {
   imageScriptsDir: string;
   /** the image's run-time variables and defaults, in the Dockerfile's `ENV` order (generators/lib/tunables.ts) */
   imageEnvironment: ImageVariable[];
+  /** `--setenv`: the app's own variables, in compose.yaml's environment and the ConfigMap */
+  appEnvironment: AppVariable[];
   /** the same defaults by name, for templates that place them one by one */
   imageDefaults: Record<string, string>;
   /** envvars' `wsgi_apache_int` range checks, one per whole-number tunable (generators/lib/tunables.ts) */
@@ -473,6 +476,7 @@ export function toViewModel(
       default: environment.find(variable => variable.name === setting.env)?.value ?? setting.default ?? '',
       fromShell: `\${${setting.env}:-}`,
     })),
+    appEnvironment: appVariables(answers.setenv),
     devOutputDir: DEV_OUTPUT_DIR,
     secretPatterns: SECRET_PATTERNS,
     secretPatternList: codeList(SECRET_PATTERNS),

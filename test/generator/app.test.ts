@@ -100,6 +100,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       maxReplicas: 0,
       healthPath: '/',
       initCommands: [],
+      setenv: [],
       apacheModules: [],
       proxies: [],
       mounts: [],
@@ -270,6 +271,29 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
 });
 
 describe('flags', () => {
+  it("--setenv: the app's variables in compose.yaml (both shapes share x-app) and the ConfigMap; .env read when present", async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    const greeting = 'hi, "you" $HOME #x';
+    await runGenerator(dir, {
+      yes: true,
+      name: 'hello',
+      kubernetes: true,
+      setenv: [`GREETING=${greeting}`, 'DEBUG=0'],
+    });
+    const compose = parseYaml(read(dir, 'compose.yaml'));
+    // Compose reads $$ as a literal $ (compose-spec, "Interpolation").
+    expect(compose['x-app'].environment).toMatchObject({ GREETING: greeting.replace('$', () => '$$'), DEBUG: '0' });
+    expect(compose['x-app'].env_file).toEqual([{ path: '.env', required: false }]);
+    // The service takes x-app whole (<<: *app): the override adds to it, so both shapes have them.
+    expect(compose.services.hello.environment.GREETING).toBe(greeting.replace('$', () => '$$'));
+    expect(parseYaml(read(dir, 'kubernetes/configmap.yaml')).data).toMatchObject({ GREETING: greeting, DEBUG: '0' });
+    expect(JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'].setenv).toEqual([
+      `GREETING=${greeting}`,
+      'DEBUG=0',
+    ]);
+    expect(read(dir, 'DOCKER.md')).toMatch(/^\| `GREETING` \| `--setenv`/m);
+  });
+
   it('sets every answer without prompting', async () => {
     const dir = makeProject({ fixture: 'plain-wsgi', files: { 'public/a.css': '' } });
     await runGenerator(dir, {

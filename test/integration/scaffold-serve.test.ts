@@ -18,10 +18,24 @@ const CONTAINER = `${NAME}-1`;
 /** The project's stack from `files`, waiting on `container` (the app's by default). */
 const serve = (dir: string, files: string[], container = CONTAINER) => serveStack(dir, files, container);
 
+/** `--setenv` with what YAML and Compose would otherwise read as syntax: a comma, `$`, quotes, a `#`. */
+const GREETING = 'hello, $HOME "quoted" #not-a-comment';
+/** The app's environment as it sees it (os.environ), for `--setenv APP_GREETING` and `.env`'s FROM_DOTENV. */
+async function appEnvironment(url: string): Promise<Record<string, string | null>> {
+  const read = async (name: string) =>
+    ((await (await fetch(`${url}/env?name=${name}`)).json()) as Record<string, string | null>)[name];
+  return { APP_GREETING: await read('APP_GREETING'), FROM_DOTENV: await read('FROM_DOTENV') };
+}
+const EXPECTED_ENVIRONMENT = { APP_GREETING: GREETING, FROM_DOTENV: 'from .env' };
+
 describe('scaffold a plain WSGI app and serve it with docker compose', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await scaffoldFixture(FIXTURE_APPS.plain.fixture, NAME, FIXTURE_APPS.plain.flags);
+    dir = await scaffoldFixture(FIXTURE_APPS.plain.fixture, NAME, {
+      ...FIXTURE_APPS.plain.flags,
+      setenv: [`APP_GREETING=${GREETING}`],
+    });
+    writeFileSync(join(dir, '.env'), 'FROM_DOTENV=from .env\n');
   });
 
   describe('production shape: compose.yaml alone', () => {
@@ -36,6 +50,10 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
       expect(response.status).toBe(200);
       expect(await response.text()).toBe('Hello from plain WSGI\n');
       expect(response.headers.get('server')).toBe('Apache');
+    });
+
+    it("gives the app --setenv's variables and .env's (issue 26, finding 1)", async () => {
+      expect(await appEnvironment(served!.url)).toEqual(EXPECTED_ENVIRONMENT);
     });
 
     it('serves static files through Apache with their content type', async () => {
@@ -139,6 +157,10 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
       expect(response.status).toBe(200);
       expect(response.headers.get('x-content-type-options')).toBeNull();
       expect(response.headers.get('x-frame-options')).toBeNull();
+    });
+
+    it("gives the app --setenv's variables and .env's, as in production", async () => {
+      expect(await appEnvironment(served!.url)).toEqual(EXPECTED_ENVIRONMENT);
     });
 
     it('serves the bind-mounted source and shows an edit on a later request', async () => {

@@ -6,7 +6,7 @@
  */
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GENERATED_FILES } from '../../generators/app/files.js';
 import { FIXTURES, makeProject, REPO_ROOT } from '../helpers/project.js';
@@ -65,7 +65,7 @@ describe('the packed npm package under the real yo', () => {
 
   it('packs a small package: the built generators, every template, USAGE; no sources, tests or maps', () => {
     const paths = packed.files.map(file => file.path);
-    for (const file of GENERATED_FILES) expect(paths).toContain(`templates/${file.template}`);
+    for (const file of GENERATED_FILES) expect(paths).toContain(posix.normalize(`templates/${file.template}`));
     for (const file of [
       'package.json',
       'README.md',

@@ -9,11 +9,13 @@
  *
  * PROPERTY_RUNS (default 5000) and PROPERTY_SEED reproduce or widen a run.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GENERATED_FILES } from '../../generators/app/files.js';
+import { mergeLines } from '../../generators/app/lines.js';
 import { runGenerator } from '../helpers/project.js';
 import { expectValidSuggestion } from '../helpers/project-names.js';
 import {
@@ -96,6 +98,9 @@ function snapshot(dir: string, sub = ''): string[] {
     return entry.isDirectory() ? [`${path}/`, ...snapshot(dir, path)] : [`${path} ${stat.size} ${stat.mtimeMs}`];
   });
 }
+
+const SHARED = GENERATED_FILES.filter(file => file.lines).map(file => file.destination);
+const readIfPresent = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
 
 describe('every answer set is refused in one line naming its flag, or yields files that work', () => {
   let projects: Project[] = [];
@@ -213,8 +218,13 @@ describe('every answer set is refused in one line naming its flag, or yields fil
     }
     for (const { project, flags, files } of accepted.slice(0, GENERATOR_SAMPLE.accepted)) {
       const dir = copyProject(project);
+      // A file the project shares with the generator (.gitignore) keeps the project's lines first.
+      const own = new Map(SHARED.map(path => [path, readIfPresent(join(dir, path))]));
       await runGenerator(dir, { yes: true, ...toOptions(flags) });
-      for (const [path, text] of Object.entries(files)) expect(readFileSync(join(dir, path), 'utf8'), path).toBe(text);
+      for (const [path, text] of Object.entries(files)) {
+        const expected = own.has(path) ? mergeLines(own.get(path), text) : text;
+        expect(readFileSync(join(dir, path), 'utf8'), path).toBe(expected);
+      }
     }
   });
 });

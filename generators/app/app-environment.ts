@@ -1,0 +1,83 @@
+/**
+ * `--setenv NAME=VALUE`: the app's own environment (mod_wsgi-express's option of that name), set in
+ * compose.yaml's `environment` (both Compose shapes) and the Kubernetes ConfigMap. mod_wsgi's
+ * daemon processes are Apache's children, so the app reads it from `os.environ`.
+ */
+import { InputError } from '../lib/input-error.js';
+import { toRepeated } from '../lib/parse.js';
+
+/** One variable of the app's environment, as each generated file writes its value. */
+export interface AppVariable {
+  name: string;
+  value: string;
+  /** the value as a Compose YAML scalar: double-quoted, `$` doubled so Compose does not interpolate it */
+  compose: string;
+  /** the value as a YAML double-quoted scalar (Kubernetes ConfigMap data) */
+  yaml: string;
+}
+
+/** Prefixes of the variables the image itself reads (DOCKER.md's tunables, Apache's, mod_wsgi's). */
+const IMAGE_PREFIXES = ['WSGI_', 'APACHE_', 'CONTAINER_', 'MOD_WSGI_'] as const;
+
+/** Variables the image sets or Compose reads for itself: an app value would break the image. */
+const IMAGE_NAMES = new Set([
+  'PATH',
+  'HOME',
+  'PYTHONPATH',
+  'PYTHONHOME',
+  'PYTHONDONTWRITEBYTECODE',
+  'DJANGO_SETTINGS_MODULE',
+  'HEALTHCHECK_PATH',
+  'PUBLISH_PORT',
+  'PUBLISH_ADDRESS',
+]);
+
+/** A POSIX shell variable name: what `docker run -e`, Compose and Kubernetes' env all accept. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Parses `--setenv` (repeatable, never split at commas: a value may hold them).
+ * @param raw one `NAME=VALUE` string or a list of them (flags, prompt, `.yo-rc.json`)
+ * @returns `NAME=VALUE` strings, in the order given
+ * @throws InputError for an item without `=`, a name that is not a shell variable name, one the
+ *   image owns (`WSGI_*`, `APACHE_*`, `PATH`, ...), a name given twice, or a value spanning lines
+ */
+export function parseAppEnvironment(raw: unknown): string[] {
+  const items = toRepeated(raw)
+    .map(item => item.trim())
+    .filter(item => item !== '');
+  const seen = new Set<string>();
+  for (const item of items) {
+    const equals = item.indexOf('=');
+    const name = equals < 0 ? item : item.slice(0, equals);
+    if (equals < 0)
+      throw new InputError('--setenv', `"${item}" has no value`, `write it as NAME=VALUE, e.g. --setenv ${name}=1`);
+    if (!NAME.test(name))
+      throw new InputError(
+        '--setenv',
+        `"${name}" is not a variable name`,
+        'use letters, digits and _, not starting with a digit',
+      );
+    if (IMAGE_PREFIXES.some(prefix => name.startsWith(prefix)) || IMAGE_NAMES.has(name))
+      throw new InputError(
+        '--setenv',
+        `${name} is the image's own`,
+        `set it in .env or your shell (DOCKER.md lists the image's variables), or name the app's variable otherwise`,
+      );
+    if (seen.has(name)) throw new InputError('--setenv', `${name} is given twice`, 'give each variable once');
+    if (/[\n\r\0]/.test(item))
+      throw new InputError('--setenv', `${name}'s value spans more than one line`, 'give a one-line value');
+    seen.add(name);
+  }
+  return items;
+}
+
+/** The parsed `--setenv` items as the templates write them. */
+export function appVariables(items: readonly string[]): AppVariable[] {
+  return items.map(item => {
+    const equals = item.indexOf('=');
+    const name = item.slice(0, equals);
+    const value = item.slice(equals + 1);
+    return { name, value, compose: JSON.stringify(value.replaceAll('$', () => '$$')), yaml: JSON.stringify(value) };
+  });
+}
