@@ -36,11 +36,31 @@ const IMAGE_NAMES = new Set([
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
+ * Checks one name of the app's environment for `flag` (`--setenv`, `--secret`).
+ * @throws InputError naming `flag` for a name that is not a shell variable name, or one the
+ *   image owns (`WSGI_*`, `APACHE_*`, `PATH`, ...)
+ */
+export function checkAppVariableName(flag: string, name: string): void {
+  if (!NAME.test(name))
+    throw new InputError(
+      flag,
+      `"${name}" is not a variable name`,
+      'use letters, digits and _, not starting with a digit',
+    );
+  if (IMAGE_PREFIXES.some(prefix => name.startsWith(prefix)) || IMAGE_NAMES.has(name))
+    throw new InputError(
+      flag,
+      `${name} is the image's own`,
+      `set it in .env or your shell (DOCKER.md lists the image's variables), or name the app's variable otherwise`,
+    );
+}
+
+/**
  * Parses `--setenv` (repeatable, never split at commas: a value may hold them).
  * @param raw one `NAME=VALUE` string or a list of them (flags, prompt, `.yo-rc.json`)
  * @returns `NAME=VALUE` strings, in the order given
- * @throws InputError for an item without `=`, a name that is not a shell variable name, one the
- *   image owns (`WSGI_*`, `APACHE_*`, `PATH`, ...), a name given twice, or a value spanning lines
+ * @throws InputError for an item without `=`, a name {@link checkAppVariableName} refuses, a
+ *   name given twice, or a value spanning lines
  */
 export function parseAppEnvironment(raw: unknown): string[] {
   const items = toRepeated(raw)
@@ -52,18 +72,7 @@ export function parseAppEnvironment(raw: unknown): string[] {
     const name = equals < 0 ? item : item.slice(0, equals);
     if (equals < 0)
       throw new InputError('--setenv', `"${item}" has no value`, `write it as NAME=VALUE, e.g. --setenv ${name}=1`);
-    if (!NAME.test(name))
-      throw new InputError(
-        '--setenv',
-        `"${name}" is not a variable name`,
-        'use letters, digits and _, not starting with a digit',
-      );
-    if (IMAGE_PREFIXES.some(prefix => name.startsWith(prefix)) || IMAGE_NAMES.has(name))
-      throw new InputError(
-        '--setenv',
-        `${name} is the image's own`,
-        `set it in .env or your shell (DOCKER.md lists the image's variables), or name the app's variable otherwise`,
-      );
+    checkAppVariableName('--setenv', name);
     if (seen.has(name)) throw new InputError('--setenv', `${name} is given twice`, 'give each variable once');
     if (/[\n\r\0]/.test(item))
       throw new InputError('--setenv', `${name}'s value spans more than one line`, 'give a one-line value');
@@ -71,6 +80,34 @@ export function parseAppEnvironment(raw: unknown): string[] {
   }
   return items;
 }
+
+/**
+ * Parses `--secret NAME` (repeatable): names only, never values (those stay in `.secrets/NAME`).
+ * @returns the names, in the order given
+ * @throws InputError naming `--secret` for a name {@link checkAppVariableName} refuses, a
+ *   `NAME=VALUE` (a value would land in `.yo-rc.json`), or a name given twice
+ */
+export function parseSecretNames(raw: unknown): string[] {
+  const names = toRepeated(raw)
+    .map(item => item.trim())
+    .filter(item => item !== '');
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (name.includes('='))
+      throw new InputError(
+        '--secret',
+        `"${name.slice(0, name.indexOf('='))}=..." gives a value`,
+        `give the name only (--secret ${name.slice(0, name.indexOf('='))}) and put the value in ${SECRETS_DIR}/${name.slice(0, name.indexOf('='))}`,
+      );
+    checkAppVariableName('--secret', name);
+    if (seen.has(name)) throw new InputError('--secret', `${name} is given twice`, 'give each secret once');
+    seen.add(name);
+  }
+  return names;
+}
+
+/** Where the project keeps its secrets' values, one file per name, out of Git and out of the image. */
+export const SECRETS_DIR = '.secrets';
 
 /** The parsed `--setenv` items as the templates write them. */
 export function appVariables(items: readonly string[]): AppVariable[] {

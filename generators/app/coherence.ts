@@ -80,6 +80,15 @@ export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContex
       `pick another name, e.g. --name ${answers.name}-app`,
     );
   }
+  const variables = new Set(answers.setenv.map(item => item.slice(0, item.indexOf('='))));
+  const both = answers.secrets.find(name => variables.has(name) || variables.has(`${name}_FILE`));
+  if (both !== undefined) {
+    throw new InputError(
+      '--secret',
+      `${both} is also given with --setenv, and the app would see one of the two values`,
+      `drop --setenv ${both}=...: the secret's file .secrets/${both} holds its value`,
+    );
+  }
   checkMountPoint(answers, ctx);
   checkProxyRoutes(answers);
   checkMounts(answers);

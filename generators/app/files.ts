@@ -65,6 +65,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   generated('docker/debug.wsgi'),
   generated('docker/devtools.wsgi'),
   generated('docker/reloader.py'),
+  managed('memory-watch.py'),
   generated('docker/healthcheck.py'),
   generated('docker/access-log.py'),
   // The build stages that run pip run it through this (the image itself does not hold it).

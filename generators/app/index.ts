@@ -6,7 +6,8 @@
  * target path are checked before the first byte is written, and the write itself is undone
  * when it fails half-way (`../lib/transaction.ts`).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import {
@@ -37,6 +38,14 @@ import {
 import { isDirectory } from '../lib/fs.js';
 import { toList, toRepeated } from '../lib/parse.js';
 import { toViewModel, type ViewModel } from './view-model.js';
+import { SECRETS_DIR } from './app-environment.js';
+
+/**
+ * A secret's file is readable by all, its folder by its owner only (0700, set after the commit):
+ * Compose bind-mounts the file itself (file secrets ignore `uid`/`mode` outside Swarm), and the
+ * production container runs as uid 10001, not as the owner; only the folder keeps other host users out.
+ */
+const SECRET_FILE_MODE = 0o644;
 
 type RawAnswers = Partial<Record<keyof Answers, unknown>>;
 
@@ -197,13 +206,17 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
     // .yo-rc.json goes through mem-fs like every file: it reaches the disk in the same commit, or not at all.
     this.config.set({ ...storedAnswers(this.#answers) });
     for (const [destination, contents] of files) this.fs.write(join(root, destination), contents);
+    // A secret's value is the user's from the moment it exists: written once, random, never in .yo-rc.json.
+    const secrets = this.#view.secrets.map(secret => join(root, secret.file)).filter(path => !existsSync(path));
+    for (const path of secrets)
+      this.fs.write(path, randomBytes(32).toString('base64url'), { stat: { mode: SECRET_FILE_MODE } as Stats });
 
     const conflicter = conflicterOptionsOf(this.env);
     if (conflicter.dryRun) {
       this.#cleared = true;
       return;
     }
-    const targets = [...files.keys(), CONFIG_FILE].map(destination => join(root, destination));
+    const targets = [...[...files.keys(), CONFIG_FILE].map(destination => join(root, destination)), ...secrets];
     const changed = targets.filter(path => {
       const onDisk = readIfFile(path);
       return onDisk === undefined || onDisk !== this.fs.read(path);
@@ -273,6 +286,14 @@ See DOCKER.md for tuning and the files written.`);
       root,
       this.#view.dataDirs.map(({ dir }) => join(root, dir)),
     );
+    const secrets = join(root, SECRETS_DIR);
+    if (this.#view.hasSecrets && isDirectory(secrets)) {
+      try {
+        chmodSync(secrets, 0o700);
+      } catch {
+        // Another user's folder (a shared checkout): its owner decides who reads it.
+      }
+    }
   }
 
   /**

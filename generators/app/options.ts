@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { checkEntryCallable, extraModuleRoots, formatEntry, parseEntry, type WsgiEntry } from './entry.js';
 import { checkAnswerCombination } from './coherence.js';
 import { parseApacheModules } from './apache-modules.js';
-import { parseAppEnvironment } from './app-environment.js';
+import { parseAppEnvironment, parseSecretNames } from './app-environment.js';
 import { formatProxyRoutes, parseProxyRoutes, type ProxyRoute } from './proxy-routes.js';
 import { formatMounts, type Mount, parseMountPoint, parseMounts, underMountPoint } from './mounts.js';
 import { defaultDataDirs, defaultHealthPath, defaultInitCommands } from './runtime-needs.js';
@@ -88,6 +88,8 @@ export interface Answers {
   initCommands: string[];
   /** the app's own environment, `NAME=VALUE` each (`app-environment.ts`) */
   setenv: string[];
+  /** the app's secrets, names only (`--secret`): each value lives in `.secrets/NAME`, out of Git and the image */
+  secrets: string[];
   /** Apache modules to load for the project's own `docker/apache/*.conf`, Debian names (`apache-modules.ts`) */
   apacheModules: string[];
   /** other HTTP services behind this Apache, `/prefix=http://service:port` (`proxy-routes.ts`) */
@@ -319,6 +321,18 @@ export const FIELDS: readonly Field[] = [
     repeatOnly: true,
     defaultValue: () => [],
     parse: raw => parseAppEnvironment(raw),
+    format: value => value.join(' '),
+  },
+  {
+    key: 'secrets',
+    flag: 'secret',
+    description:
+      'A secret of the app, by NAME, repeatable (e.g. --secret SECRET_KEY): its value lives in .secrets/NAME (created with a random value when missing; out of Git and the image), a Compose secret the app sees as NAME and NAME_FILE; in Kubernetes, a key of the Secret <name>-secrets',
+    prompt: false,
+    list: true,
+    repeatOnly: true,
+    defaultValue: () => [],
+    parse: raw => parseSecretNames(raw),
     format: value => value.join(' '),
   },
   {

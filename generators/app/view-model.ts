@@ -15,7 +15,7 @@ import {
   VENV_DIR,
 } from '../lib/image-layout.js';
 import { SECRET_PATTERNS, VCS_PATTERNS } from '../lib/dockerignore.js';
-import { type AppVariable, appVariables } from './app-environment.js';
+import { type AppVariable, appVariables, SECRETS_DIR } from './app-environment.js';
 import { type ContainerLimit, containerLimits } from '../lib/container-limits.js';
 import type { ProjectFacts } from './detect.js';
 import { DJANGO_SQLITE_DATA_DIR, djangoRuntime } from './runtime-needs.js';
@@ -28,6 +28,7 @@ import { withNeededRecommends } from './apt-recommends.js';
 import type { ProxyRoute } from './proxy-routes.js';
 import {
   APACHE_WORKERS,
+  MAXIMUM_MEMORY,
   type ImageVariable,
   imageEnvironment,
   type Tunable,
@@ -180,12 +181,23 @@ export interface ViewModel extends DaemonTunables, EntryView {
   imageEnvironment: ImageVariable[];
   /** `--setenv`: the app's own variables, in compose.yaml's environment and the ConfigMap */
   appEnvironment: AppVariable[];
+  /** `--secret`: each name, its value's file in the project and where Compose mounts it */
+  secrets: { name: string; file: string; mounted: string }[];
+  hasSecrets: boolean;
+  /** the project's folder of secret values (`.secrets`) */
+  secretsDir: string;
+  /** the Kubernetes Secret the manifests read them from */
+  secretName: string;
   /** the same defaults by name, for templates that place them one by one */
   imageDefaults: Record<string, string>;
   /** envvars' `wsgi_apache_int` range checks, one per whole-number tunable (generators/lib/tunables.ts) */
   tunables: readonly Tunable[];
   /** how envvars derives and bounds `APACHE_MAX_REQUEST_WORKERS` (generators/lib/tunables.ts) */
   apacheWorkers: typeof APACHE_WORKERS;
+  /** how envvars derives and bounds `WSGI_MAXIMUM_MEMORY` (generators/lib/tunables.ts) */
+  maximumMemory: typeof MAXIMUM_MEMORY;
+  /** a shell arithmetic expression: the daemon processes of every group, e.g. `WSGI_PROCESSES + WSGI_DOCS_PROCESSES` */
+  daemonProcesses: string;
   /** lines of `docker/init`, run before serving, each also single-quoted for `printf` */
   initCommands: { command: string; quoted: string }[];
   hasInitCommands: boolean;
@@ -346,6 +358,7 @@ export function toViewModel(
     'WSGI_PROCESSES * WSGI_THREADS',
     ...mounts.map(mount => `${mount.env.processes} * ${mount.env.threads}`),
   ].join(' + ');
+  const daemonProcesses = ['WSGI_PROCESSES', ...mounts.map(mount => mount.env.processes)].join(' + ');
   const proxyRoutes = [...answers.proxies].sort((a, b) => a.url.length - b.url.length || a.url.localeCompare(b.url));
   const frontEnd = proxyRoutes.find(route => route.url === '/');
   const proxyExclusions = frontEnd
@@ -427,6 +440,8 @@ export function toViewModel(
     imageEnvironment: environment,
     imageDefaults: Object.fromEntries(environment.map(variable => [variable.name, variable.value])),
     apacheWorkers: APACHE_WORKERS,
+    maximumMemory: MAXIMUM_MEMORY,
+    daemonProcesses,
     initCommands: answers.initCommands.map(command => ({ command, quoted: `'${command.replaceAll("'", "'\\''")}'` })),
     hasInitCommands: answers.initCommands.length > 0,
     djangoContainerSettings: DJANGO_CONTAINER_SETTINGS,
@@ -477,6 +492,14 @@ export function toViewModel(
       fromShell: `\${${setting.env}:-}`,
     })),
     appEnvironment: appVariables(answers.setenv),
+    secrets: answers.secrets.map(secret => ({
+      name: secret,
+      file: `./${SECRETS_DIR}/${secret}`,
+      mounted: `/run/secrets/${secret}`,
+    })),
+    hasSecrets: answers.secrets.length > 0,
+    secretsDir: SECRETS_DIR,
+    secretName: `${answers.name}-secrets`,
     devOutputDir: DEV_OUTPUT_DIR,
     secretPatterns: SECRET_PATTERNS,
     secretPatternList: codeList(SECRET_PATTERNS),

@@ -39,6 +39,7 @@ export const SECRET_PATTERNS: readonly string[] = [
   '**/.git-credentials',
   '**/credentials.json',
   '**/*.sqlite3',
+  '**/.secrets',
 ];
 
 /** Version control at any depth: a vendored checkout's `sub/.git` too. */

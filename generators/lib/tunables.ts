@@ -112,6 +112,23 @@ export const APACHE_WORKERS = {
   max: 20_000,
 } as const;
 
+/**
+ * The memory a daemon process may hold before docker/memory-watch.py restarts it gracefully
+ * (SIGUSR1, mod_wsgi's graceful restart): `WSGI_MAXIMUM_MEMORY`, MiB of resident set per
+ * process, 0 = off. Unless it is set, envvars derives it from the container's memory limit
+ * (cgroup v2 `memory.max`, v1 `memory.limit_in_bytes`; a v1 value of `unlimitedBytes` or more
+ * means no limit): `share` of it divided among the daemon processes, so a leaking process is
+ * recycled before the kernel's OOM killer ends it with its requests. No limit: off. max is
+ * 1 TiB.
+ */
+export const MAXIMUM_MEMORY = {
+  env: 'WSGI_MAXIMUM_MEMORY',
+  share: { numerator: 3, denominator: 4 },
+  unlimitedBytes: 2 ** 50,
+  min: 0,
+  max: 1_048_576,
+} as const;
+
 /** The tunable for `env`. @throws Error for a name not in {@link TUNABLES} (a programming error) */
 export function tunable(env: string): Tunable {
   const found = TUNABLES.find(t => t.env === env);
@@ -172,6 +189,7 @@ export function imageEnvironment(answers: Readonly<Record<TunableAnswer, number>
     { name: 'APACHE_KEEPALIVE_TIMEOUT', value: fixed('APACHE_KEEPALIVE_TIMEOUT'), configMap: true },
     { name: 'APACHE_LIMIT_REQUEST_BODY', value: fixed('APACHE_LIMIT_REQUEST_BODY'), configMap: true },
     { name: APACHE_WORKERS.env, value: '', configMap: false },
+    { name: MAXIMUM_MEMORY.env, value: '', configMap: false },
     ...['WSGI_RECORDER_BODY_LIMIT', 'WSGI_RECORDER_MAX_BYTES', 'WSGI_PROFILER_MAX_BYTES'].map(name => ({
       name,
       value: fixed(name),

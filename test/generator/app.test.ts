@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerignore } from '../../generators/lib/dockerignore.js';
 import { packageRoot } from '../../generators/lib/package-root.js';
@@ -101,6 +101,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       healthPath: '/',
       initCommands: [],
       setenv: [],
+      secrets: [],
       apacheModules: [],
       proxies: [],
       mounts: [],
@@ -292,6 +293,49 @@ describe('flags', () => {
       'DEBUG=0',
     ]);
     expect(read(dir, 'DOCKER.md')).toMatch(/^\| `GREETING` \| `--setenv`/m);
+  });
+
+  it('--secret: a random value in .secrets/NAME kept across runs, a Compose secret and NAME_FILE, the Kubernetes Secret; never in .yo-rc.json, Git or the image', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi', files: { '.secrets/API_TOKEN': 'mine\n' } });
+    await runGenerator(dir, { yes: true, name: 'hello', kubernetes: true, secret: ['SECRET_KEY', 'API_TOKEN'] });
+    const value = read(dir, '.secrets/SECRET_KEY');
+    expect(value).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(statSync(join(dir, '.secrets/SECRET_KEY')).mode & 0o777).toBe(0o644);
+    expect(statSync(join(dir, '.secrets')).mode & 0o777).toBe(0o700);
+    // The user's own value stays as it is.
+    expect(read(dir, '.secrets/API_TOKEN')).toBe('mine\n');
+    const compose = parseYaml(read(dir, 'compose.yaml'));
+    expect(compose.secrets).toEqual({
+      SECRET_KEY: { file: './.secrets/SECRET_KEY' },
+      API_TOKEN: { file: './.secrets/API_TOKEN' },
+    });
+    expect(compose.services.hello.secrets).toEqual(['SECRET_KEY', 'API_TOKEN']);
+    expect(compose.services.hello.environment).toMatchObject({ SECRET_KEY_FILE: '/run/secrets/SECRET_KEY' });
+    const deployment = parseYaml(read(dir, 'kubernetes/deployment.yaml'));
+    expect(deployment.spec.template.spec.containers[0].envFrom).toContainEqual({
+      secretRef: { name: 'hello-secrets' },
+    });
+    expect(read(dir, 'docker/entrypoint')).toContain('for name in SECRET_KEY API_TOKEN; do');
+    expect(read(dir, '.gitignore')).toMatch(/^\/\.secrets\/$/m);
+    expect(read(dir, '.dockerignore')).toMatch(/^\*\*\/\.secrets$/m);
+    expect(read(dir, '.yo-rc.json')).not.toContain(value);
+    expect(JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'].secrets).toEqual(['SECRET_KEY', 'API_TOKEN']);
+    // Again, from .yo-rc.json: the value is not rewritten.
+    await runGenerator(dir, { yes: true });
+    expect(read(dir, '.secrets/SECRET_KEY')).toBe(value);
+  });
+
+  it('--secret refuses a value, a name also in --setenv, and the image own names, writing nothing', async () => {
+    for (const [flags, message] of [
+      [{ secret: ['SECRET_KEY=abc'] }, /^--secret: "SECRET_KEY=\.\.\." gives a value/],
+      [{ secret: ['TOKEN'], setenv: ['TOKEN=1'] }, /^--secret: TOKEN is also given with --setenv/],
+      [{ secret: ['WSGI_THREADS'] }, /^--secret: WSGI_THREADS is the image's own/],
+    ] as const) {
+      const dir = makeProject({ fixture: 'plain-wsgi' });
+      await expect(runGenerator(dir, { yes: true, ...flags })).rejects.toThrow(message);
+      expect(existsSync(join(dir, '.secrets'))).toBe(false);
+      expect(existsSync(join(dir, 'compose.yaml'))).toBe(false);
+    }
   });
 
   it('sets every answer without prompting', async () => {

@@ -121,6 +121,40 @@ describe('stopping and restarting', () => {
   });
 });
 
+describe('memory', () => {
+  const env = async (baseUrl: string, name: string) =>
+    ((await (await fetch(`${baseUrl}/env?name=${name}`)).json()) as Record<string, string>)[name];
+
+  it("WSGI_MAXIMUM_MEMORY defaults to 3/4 of the container's memory limit per daemon process, off without one", async () => {
+    const bounded = await start({}, { Memory: 512 * 1024 * 1024 });
+    expect(await env(bounded.baseUrl, 'WSGI_MAXIMUM_MEMORY')).toBe(String((512 * 3) / 4 / 2));
+    const unbounded = await start();
+    expect(await env(unbounded.baseUrl, 'WSGI_MAXIMUM_MEMORY')).toBe('0');
+  });
+
+  it('a daemon process past WSGI_MAXIMUM_MEMORY is restarted gracefully, with a line at warn, under load, failing no request', async () => {
+    const { baseUrl, id } = await start({ WSGI_MAXIMUM_MEMORY: '96', WSGI_PROCESSES: '1' });
+    const leak = (await (await fetch(`${baseUrl}/leak?mb=128`)).json()) as { pid: number };
+    const started = Date.now();
+    const report = await runLoad({ baseUrl, path: '/', connections: 16, amount: 1_000, verifyBody: hello });
+    assertCleanLoad(report, 1_000);
+    const replaced = await pollUntil(
+      `${baseUrl}/whoami`,
+      (status, body) => status === 200 && (JSON.parse(body) as { pid: number }).pid !== leak.pid,
+      20_000,
+    );
+    console.log(
+      `[leak of 128 MiB past WSGI_MAXIMUM_MEMORY=96] replaced within ${Date.now() - started} ms; ` +
+        `${report.requests} requests under load, ${report.errors} errors, ${report.non2xx} non-2xx`,
+    );
+    expect(replaced.status).toBe(200);
+    expect(containerLogs(id)).toMatch(
+      new RegExp(`daemon process \\(pid=${leak.pid}\\) of group 'app' uses \\d+ MiB, past WSGI_MAXIMUM_MEMORY=96 MiB`),
+    );
+    expect(containerLogs(id)).toContain(`daemon process (pid=${leak.pid}) of group 'app' stopping: graceful_signal`);
+  });
+});
+
 describe('hardening', () => {
   it('runs with a read-only root filesystem, no capabilities and no-new-privileges', async () => {
     const { baseUrl } = await start(

@@ -20,13 +20,21 @@ const serve = (dir: string, files: string[], container = CONTAINER) => serveStac
 
 /** `--setenv` with what YAML and Compose would otherwise read as syntax: a comma, `$`, quotes, a `#`. */
 const GREETING = 'hello, $HOME "quoted" #not-a-comment';
-/** The app's environment as it sees it (os.environ), for `--setenv APP_GREETING` and `.env`'s FROM_DOTENV. */
+/** A --secret's value, as the user replaced the random one. */
+const TOKEN = 'tok$en with spaces\nand a second line';
+/** The app's environment as it sees it (os.environ), for `--setenv APP_GREETING`, `.env`'s FROM_DOTENV and `--secret APP_TOKEN`. */
 async function appEnvironment(url: string): Promise<Record<string, string | null>> {
   const read = async (name: string) =>
     ((await (await fetch(`${url}/env?name=${name}`)).json()) as Record<string, string | null>)[name];
-  return { APP_GREETING: await read('APP_GREETING'), FROM_DOTENV: await read('FROM_DOTENV') };
+  const names = ['APP_GREETING', 'FROM_DOTENV', 'APP_TOKEN', 'APP_TOKEN_FILE'];
+  return Object.fromEntries(await Promise.all(names.map(async name => [name, await read(name)])));
 }
-const EXPECTED_ENVIRONMENT = { APP_GREETING: GREETING, FROM_DOTENV: 'from .env' };
+const EXPECTED_ENVIRONMENT = {
+  APP_GREETING: GREETING,
+  FROM_DOTENV: 'from .env',
+  APP_TOKEN: TOKEN,
+  APP_TOKEN_FILE: '/run/secrets/APP_TOKEN',
+};
 
 describe('scaffold a plain WSGI app and serve it with docker compose', () => {
   let dir: string;
@@ -34,8 +42,10 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
     dir = await scaffoldFixture(FIXTURE_APPS.plain.fixture, NAME, {
       ...FIXTURE_APPS.plain.flags,
       setenv: [`APP_GREETING=${GREETING}`],
+      secret: ['APP_TOKEN'],
     });
     writeFileSync(join(dir, '.env'), 'FROM_DOTENV=from .env\n');
+    writeFileSync(join(dir, '.secrets/APP_TOKEN'), `${TOKEN}\n`);
   });
 
   describe('production shape: compose.yaml alone', () => {
@@ -52,7 +62,7 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
       expect(response.headers.get('server')).toBe('Apache');
     });
 
-    it("gives the app --setenv's variables and .env's (issue 26, finding 1)", async () => {
+    it("gives the app --setenv's variables, .env's and --secret's (issue 26, finding 1)", async () => {
       expect(await appEnvironment(served!.url)).toEqual(EXPECTED_ENVIRONMENT);
     });
 
@@ -159,7 +169,7 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
       expect(response.headers.get('x-frame-options')).toBeNull();
     });
 
-    it("gives the app --setenv's variables and .env's, as in production", async () => {
+    it("gives the app --setenv's variables, .env's and --secret's, as in production", async () => {
       expect(await appEnvironment(served!.url)).toEqual(EXPECTED_ENVIRONMENT);
     });
 

@@ -87,6 +87,17 @@ function mustRefuse(flags: Flags): string | undefined {
   if (data.some(dir => reserved.includes(dir))) return 'a reserved path or a file as data directory';
   if (data.includes('uploads') && data.includes('Uploads')) return 'uploads and Uploads are one volume';
   if (typeof flags.entry === 'string' && BAD_ENTRIES.includes(flags.entry)) return `entry ${flags.entry} cannot work`;
+  const variables = ((flags.setenv as string[] | undefined) ?? []).map(item => item.split('=')[0]);
+  const names = new Set(variables);
+  if (names.size < variables.length) return 'a --setenv variable given twice';
+  if (variables.some(name => !/^[A-Za-z_]\w*$/.test(name) || /^(WSGI_|APACHE_)/.test(name) || name === 'PATH'))
+    return 'a --setenv name that is no variable name, or the image own';
+  if ((flags.setenv as string[] | undefined)?.some(item => !item.includes('='))) return 'a --setenv without =';
+  const secrets = (flags.secrets as string[] | undefined) ?? [];
+  if (new Set(secrets).size < secrets.length) return 'a --secret given twice';
+  if (secrets.some(name => !/^[A-Za-z_]\w*$/.test(name) || /^(WSGI_|APACHE_)/.test(name)))
+    return 'a --secret that is no name';
+  if (secrets.some(name => names.has(name))) return 'a --secret also in --setenv';
   return undefined;
 }
 

@@ -352,6 +352,23 @@ export function flagsArbitrary(project: Project): fc.Arbitrary<Flags> {
         ),
         0.12,
       ),
+      setenv: optional(
+        fc.array(
+          fc.oneof(
+            { weight: 4, arbitrary: fc.constantFrom('DEBUG=0', 'GREETING=hi, $HOME "x" #y', 'EMPTY=', 'TOKEN=a=b') },
+            { weight: 1, arbitrary: fc.constantFrom('WSGI_THREADS=3', '1X=2', 'NOVALUE', 'PATH=/x') },
+          ),
+          { minLength: 1, maxLength: 2 },
+        ),
+        0.15,
+      ),
+      secrets: optional(
+        fc.oneof(
+          { weight: 4, arbitrary: fc.constantFrom(['SECRET_KEY'], ['TOKEN', 'DB_PASSWORD']) },
+          { weight: 1, arbitrary: fc.constantFrom(['A=b'], ['APACHE_X'], ['SECRET_KEY', 'SECRET_KEY'], ['x-y']) },
+        ),
+        0.1,
+      ),
       proxies: optional(
         fc.array(
           fc.oneof(
@@ -403,7 +420,8 @@ export function generate(project: Project, flags: Flags): Outcome {
   const files: Record<string, string> = {};
   for (const file of GENERATED_FILES) {
     if (file.when && !file.when(view)) continue;
-    files[file.destination] = renderTemplate(TEMPLATES.get(file.template)!, view);
+    const template = TEMPLATES.get(file.template)!;
+    files[file.destination] = file.verbatim ? template : renderTemplate(template, view);
   }
   return { accepted: true, answers, view, files };
 }
@@ -650,6 +668,11 @@ export function writeScaffold(project: Project, files: Record<string, string>): 
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), text);
+  }
+  // --secret's values: the generator writes each once, outside the rendered files.
+  for (const [, secret] of (files['compose.yaml'] ?? '').matchAll(/^ {4}file: \.\/(\.secrets\/\w+)$/gm)) {
+    mkdirSync(dirname(join(dir, secret)), { recursive: true });
+    writeFileSync(join(dir, secret), 'value');
   }
   return dir;
 }
