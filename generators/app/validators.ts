@@ -19,8 +19,26 @@ import { dockerignore, SECRET_PATTERNS, VCS_PATTERNS } from '../lib/dockerignore
 /** One `Alias` for static files: URL prefix (no trailing slash) to a directory relative to the project root (POSIX). */
 export interface StaticMapping {
   url: string;
+  /** project-relative POSIX directory, or for `system` an absolute path in the image */
   dir: string;
+  /** a directory the image provides (a Debian package's files), checked by the image build, not here */
+  system?: boolean;
 }
+
+/**
+ * Where a `--static` directory outside the project may be: the places packages and images put
+ * files to serve (`/usr/share/<app>/static`, `/opt/<app>/`, `/var/www/`), never the image's
+ * configuration, run-time or home directories, nor the project's own copy.
+ */
+const SYSTEM_STATIC_ROOTS = [
+  '/usr/share/',
+  '/usr/lib/',
+  '/usr/local/share/',
+  '/usr/local/lib/',
+  '/opt/',
+  '/var/www/',
+  '/var/lib/',
+];
 
 /**
  * The longest project name: a Kubernetes DNS-1035 label ("RFC 1035 Label Names",
@@ -228,6 +246,10 @@ export function parseStaticMappings(raw: unknown, root: string): StaticMapping[]
     twice: 'mapped',
   };
   for (const { item, url, value } of parseUrlMappings('--static', raw, form)) {
+    if (isAbsolute(value) && relative(root, value).startsWith('..')) {
+      mappings.push({ url, dir: systemStaticDir(item, value), system: true });
+      continue;
+    }
     const dir = projectRelative('--static', root, value);
     if (!isDirectory(join(root, dir))) {
       throw new InputError(
@@ -254,6 +276,27 @@ export function parseStaticMappings(raw: unknown, root: string): StaticMapping[]
     mappings.push({ url, dir });
   }
   return mappings;
+}
+
+/**
+ * A `--static` directory outside the project: a path the image provides, which the image build
+ * checks (`test -d`, and no code or dotfiles in it, as {@link firstExposedFile} does here).
+ * @returns the normalised absolute path
+ * @throws InputError when it is not below one of {@link SYSTEM_STATIC_ROOTS} or has unsafe characters
+ */
+function systemStaticDir(item: string, value: string): string {
+  const dir = posix.normalize(value).replace(/\/+$/, '');
+  if (
+    !SAFE_PATH.test(dir) ||
+    !SYSTEM_STATIC_ROOTS.some(prefix => dir.startsWith(prefix) && dir.length > prefix.length)
+  ) {
+    throw new InputError(
+      '--static',
+      `${item} maps a directory outside the project that is not one packages serve files from`,
+      `use a directory in the project, or one the image provides below ${SYSTEM_STATIC_ROOTS.join(', ')} (${SAFE_PATH_CHARACTERS} only)`,
+    );
+  }
+  return dir;
 }
 
 /** Files a static directory may hold although their names start with a dot: empty placeholders that reveal nothing. */

@@ -129,6 +129,9 @@ export interface ViewModel extends DaemonTunables, EntryView {
   generatedScript: boolean;
   staticAliases: StaticAlias[];
   hasStaticAliases: boolean;
+  /** `--static` directories the image provides (outside the project): the build checks them */
+  systemStaticDirs: string[];
+  hasSystemStaticDirs: boolean;
   /** space-separated extra Debian packages (--apt-packages and the Recommends they need: apt-recommends.ts), '' for none */
   aptPackages: string;
   hasAptPackages: boolean;
@@ -321,7 +324,7 @@ export function toViewModel(
 
   const aliases: StaticAlias[] = answers.static.map(m => ({
     url: m.url,
-    path: container(m.dir),
+    path: m.system ? m.dir : container(m.dir),
   }));
   const djangoStatic = facts.djangoStatic;
   const django = djangoRuntime(facts, root);
@@ -404,6 +407,8 @@ export function toViewModel(
     pythonPath: django ? `${pythonPath}:${djangoContainerSettingsDir}` : pythonPath,
     staticAliases: aliases,
     hasStaticAliases: aliases.length > 0,
+    systemStaticDirs: answers.static.filter(m => m.system).map(m => m.dir),
+    hasSystemStaticDirs: answers.static.some(m => m.system),
     aptPackages: withNeededRecommends(answers.aptPackages).join(' '),
     hasAptPackages: answers.aptPackages.length > 0,
     requirementsTxt: facts.requirementsTxt,

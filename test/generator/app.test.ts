@@ -325,6 +325,18 @@ describe('flags', () => {
     expect(read(dir, '.secrets/SECRET_KEY')).toBe(value);
   });
 
+  it('--static of a directory the image provides: an Alias to it, and a build step that checks it', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true, static: ['/assets=/usr/share/javascript/jquery'] });
+    expect(read(dir, 'docker/apache2.conf')).toContain(
+      'Alias /assets /usr/share/javascript/jquery\n<Directory /usr/share/javascript/jquery>',
+    );
+    expect(read(dir, 'Dockerfile')).toMatch(/^RUN for dir in \/usr\/share\/javascript\/jquery; do \\$/m);
+    expect(JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'].static).toEqual([
+      '/assets=/usr/share/javascript/jquery',
+    ]);
+  });
+
   it('--secret refuses a value, a name also in --setenv, and the image own names, writing nothing', async () => {
     for (const [flags, message] of [
       [{ secret: ['SECRET_KEY=abc'] }, /^--secret: "SECRET_KEY=\.\.\." gives a value/],

@@ -27,7 +27,9 @@ function start(env: Record<string, string> = {}, hostConfig: Docker.HostConfig =
   return containers.run(IMAGE, env, hostConfig);
 }
 
-beforeAll(() => buildPlainImage(IMAGE, 'wsgi-apache-it-production', { static: ['/static=static'] }));
+// /licenses: a directory the image provides (base-files' licence texts), as a packaged app's /usr/share/<app>/static is.
+const SYSTEM_STATIC = '/licenses=/usr/share/common-licenses';
+beforeAll(() => buildPlainImage(IMAGE, 'wsgi-apache-it-production', { static: ['/static=static', SYSTEM_STATIC] }));
 afterAll(() => containers.removeAll(IMAGE, CANARY_IMAGE));
 
 describe('stopping and restarting', () => {
@@ -118,6 +120,27 @@ describe('stopping and restarting', () => {
     expect(after).toHaveLength(2);
     expect(after.sort()).not.toEqual(before.sort());
     expect((await docker.getContainer(id).inspect()).State.Running).toBe(true);
+  });
+});
+
+describe('--static of a directory the image provides (issue 27, finding 5)', () => {
+  it('is served by Apache', async () => {
+    const { baseUrl } = await start();
+    const response = await fetch(`${baseUrl}/licenses/GPL-3`);
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('GNU GENERAL PUBLIC LICENSE');
+  });
+
+  it('stops the build in one line when the image lacks it', async () => {
+    const failed = await buildPlainImage(`${IMAGE}-missing-static`, 'wsgi-apache-it-production', {
+      static: ['/static=static', '/assets=/usr/share/no-such-package/static'],
+    }).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    expect(failed).toContain(
+      'wsgi-apache: --static: /usr/share/no-such-package/static is not a directory in the image. Fix: install the package that provides it (--apt-packages) or correct the path',
+    );
   });
 });
 

@@ -116,6 +116,24 @@ describe('parseStaticMappings', () => {
   it('rejects a directory outside the project', () => {
     expect(() => parseStaticMappings('/etc=../..', root)).toThrow(/outside the project directory/);
   });
+  it("takes an absolute directory the image provides (a package's files), left to the build to check", () => {
+    expect(parseStaticMappings(['/assets=/usr/share/radicale/web/', '/x=/opt/app/static'], root)).toEqual([
+      { url: '/assets', dir: '/usr/share/radicale/web', system: true },
+      { url: '/x', dir: '/opt/app/static', system: true },
+    ]);
+  });
+  it.each([
+    ['/x=/etc/apache2'],
+    ['/x=/'],
+    ['/x=/srv/app/static'],
+    ['/x=/usr/share/'],
+    ['/x=/usr/share/a b'],
+    ['/x=/proc/1'],
+  ])('rejects the system directory in %j, naming where they may be', raw => {
+    expect(() => parseStaticMappings(raw, root)).toThrow(
+      /^--static: \/x=.* maps a directory outside the project that is not one packages serve files from\. Fix: .*\/usr\/share\//,
+    );
+  });
 });
 
 describe('parseStaticMappings: only public files', () => {
