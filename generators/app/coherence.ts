@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import { InputError } from '../lib/input-error.js';
-import type { WsgiEntry } from './entry.js';
+import { extraModuleRoots, formatEntry, MODULE_ROOTS, moduleNotFound, type WsgiEntry } from './entry.js';
 import type { AnswerContext, ParsedAnswers } from './options.js';
 import { checkDaemonSize } from './validators.js';
 import { BASES } from './bases.js';
@@ -88,6 +88,15 @@ export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContex
       `${both} is also given with --setenv, and the app would see one of the two values`,
       `drop --setenv ${both}=...: the secret's file .secrets/${both} holds its value`,
     );
+  }
+  const entry = answers.entry;
+  if (entry.kind === 'callable' && entry.installed) {
+    const facts = ctx.facts;
+    const installs =
+      facts.requirementsTxt ||
+      facts.pyprojectDependencies ||
+      answers.aptPackages.some(name => /^python3-/.test(name));
+    if (!installs) throw moduleNotFound(formatEntry(entry), entry.module, [...MODULE_ROOTS, ...extraModuleRoots(facts)]);
   }
   checkMountPoint(answers, ctx);
   checkProxyRoutes(answers);

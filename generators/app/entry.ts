@@ -40,6 +40,11 @@ export type WsgiEntry =
       factory: boolean;
       /** where the module's top package lives, relative to the project root: `.`, `src` or an extra root such as `backend` */
       moduleRoot: string;
+      /**
+       * not in the project: a module the image installs (requirements, `--apt-packages`), such as
+       * `radicale:application`; the image build checks that it is there
+       */
+      installed?: boolean;
     }
   | {
       kind: 'script';
@@ -55,9 +60,16 @@ const CALLABLE_ENTRY = /^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*):([A-Za-z_]\w*)(\(\))?
  * @param root - the project root
  * @param extraRoots - project-relative directories searched for the module after {@link MODULE_ROOTS}
  *   (see {@link extraModuleRoots})
- * @throws InputError when the text is neither form, or the module / script file does not exist
+ * @param installed - a module not in the project is taken as one the image installs
+ *   (`installed: true`) instead of refused; coherence.ts refuses it when nothing is installed
+ * @throws InputError when the text is neither form, or the module (unless `installed`) / script file does not exist
  */
-export function parseEntry(raw: unknown, root: string, extraRoots: readonly string[] = []): WsgiEntry {
+export function parseEntry(
+  raw: unknown,
+  root: string,
+  extraRoots: readonly string[] = [],
+  installed = false,
+): WsgiEntry {
   const text = String(raw ?? '').trim();
   if (text === '') {
     throw new InputError(
@@ -71,16 +83,12 @@ export function parseEntry(raw: unknown, root: string, extraRoots: readonly stri
     const [, module, name, call] = callable;
     const roots = [...new Set([...MODULE_ROOTS, ...extraRoots])];
     const moduleRoot = findModuleRoot(module, root, roots);
+    const entry = { kind: 'callable' as const, module, callable: name, factory: call !== undefined };
     if (moduleRoot === undefined) {
-      const asPath = module.replaceAll('.', '/');
-      const where = ['the project', ...roots.filter(dir => dir !== '.').map(dir => `${dir}/`)];
-      throw new InputError(
-        '--entry',
-        `module "${module}" of "${text}" was not found (looked for ${asPath}.py and ${asPath}/__init__.py in ${where.slice(0, -1).join(', in ')} and in ${where.at(-1)})`,
-        'correct the module path, or run the generator from the project root',
-      );
+      if (installed) return { ...entry, moduleRoot: '.', installed: true };
+      throw moduleNotFound(text, module, roots);
     }
-    return { kind: 'callable', module, callable: name, factory: call !== undefined, moduleRoot };
+    return { ...entry, moduleRoot };
   }
   if (/\.(wsgi|py)$/.test(text) && !text.includes(':')) {
     const path = projectRelative('--entry', root, text);
@@ -97,6 +105,20 @@ export function parseEntry(raw: unknown, root: string, extraRoots: readonly stri
     '--entry',
     `"${text}" is not a WSGI entry point`,
     'write module:callable (e.g. mysite.wsgi:application), module:factory() (e.g. app:create_app()) or a path ending in .wsgi',
+  );
+}
+
+/**
+ * The refusal of an entry whose module is neither in the project nor installed by the image.
+ * @param roots - the project-relative directories searched
+ */
+export function moduleNotFound(text: string, module: string, roots: readonly string[] = MODULE_ROOTS): InputError {
+  const asPath = module.replaceAll('.', '/');
+  const where = ['the project', ...roots.filter(dir => dir !== '.').map(dir => `${dir}/`)];
+  return new InputError(
+    '--entry',
+    `module "${module}" of "${text}" was not found (looked for ${asPath}.py and ${asPath}/__init__.py in ${where.slice(0, -1).join(', in ')} and in ${where.at(-1)}), and the image installs no Python packages`,
+    'correct the module path, run the generator from the project root, or list the package that provides it in requirements.txt (on a Debian base: --apt-packages python3-...)',
   );
 }
 
@@ -286,6 +308,7 @@ function acceptsNoArguments(fn: Extract<Binding, { kind: 'function' }>): boolean
  * @throws InputError naming `--entry` and the fix
  */
 export function checkEntryCallable(entry: WsgiEntry, root: string): WsgiEntry {
+  if (entry.kind === 'callable' && entry.installed) return entry; // no source here: the image build imports it
   const text = formatEntry(entry);
   const file = entry.kind === 'script' ? join(root, entry.path) : moduleFile(entry, root);
   const shown = posix.normalize(relative(root, file).split(sep).join('/'));

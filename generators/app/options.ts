@@ -183,7 +183,7 @@ export const FIELDS: readonly Field[] = [
     prompt: 'input',
     defaultValue: ctx => firstValidEntry(ctx),
     // The callable is looked up with Python's ast here, once per run (firstValidEntry only parses).
-    parse: (raw, ctx) => checkEntryCallable(parseEntry(raw, ctx.root, extraModuleRoots(ctx.facts)), ctx.root),
+    parse: (raw, ctx) => checkEntryCallable(parseEntry(raw, ctx.root, extraModuleRoots(ctx.facts), true), ctx.root),
     store: formatEntry,
   },
   {

@@ -129,6 +129,8 @@ export interface ViewModel extends DaemonTunables, EntryView {
   generatedScript: boolean;
   staticAliases: StaticAlias[];
   hasStaticAliases: boolean;
+  /** `--entry` of a module the image installs (not in the project): the build checks it imports */
+  installedEntry?: { module: string; text: string };
   /** `--static` directories the image provides (outside the project): the build checks them */
   systemStaticDirs: string[];
   hasSystemStaticDirs: boolean;
@@ -407,6 +409,10 @@ export function toViewModel(
     pythonPath: django ? `${pythonPath}:${djangoContainerSettingsDir}` : pythonPath,
     staticAliases: aliases,
     hasStaticAliases: aliases.length > 0,
+    installedEntry:
+      answers.entry.kind === 'callable' && answers.entry.installed
+        ? { module: answers.entry.module, text: formatEntry(answers.entry) }
+        : undefined,
     systemStaticDirs: answers.static.filter(m => m.system).map(m => m.dir),
     hasSystemStaticDirs: answers.static.some(m => m.system),
     aptPackages: withNeededRecommends(answers.aptPackages).join(' '),

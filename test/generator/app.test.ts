@@ -337,6 +337,19 @@ describe('flags', () => {
     ]);
   });
 
+  it('--entry of an installed package: accepted when the image installs packages, checked by the build', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi', files: { 'requirements.txt': 'radicale\n' } });
+    await runGenerator(dir, { yes: true, entry: 'radicale:application' });
+    expect(read(dir, 'docker/app.wsgi')).toContain('from radicale import application');
+    expect(read(dir, 'Dockerfile')).toContain(
+      'RUN python -c "import importlib.util, sys; sys.exit(importlib.util.find_spec(\'radicale\') is None)"',
+    );
+    const bare = makeProject({ fixture: 'plain-wsgi' });
+    await expect(runGenerator(bare, { yes: true, entry: 'radicale:application' })).rejects.toThrow(
+      /^--entry: module "radicale" of "radicale:application" was not found \(.*\), and the image installs no Python packages\. Fix: .*requirements\.txt/,
+    );
+  });
+
   it('--secret refuses a value, a name also in --setenv, and the image own names, writing nothing', async () => {
     for (const [flags, message] of [
       [{ secret: ['SECRET_KEY=abc'] }, /^--secret: "SECRET_KEY=\.\.\." gives a value/],

@@ -2,7 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 
 /**
- * Builds a tiny pure-Python wheel, `tinygreeting-1.0-py3-none-any.whl`, into `directory`
+ * Builds a tiny pure-Python wheel, `tinygreeting-1.0-py3-none-any.whl` (`greet()`, and a WSGI
+ * `tinygreeting.wsgi:application` that answers the greeting and " (the installed package)"), into `directory`
  * with the host's python3 and its standard library only (zipfile, hashlib): there is no
  * PyPI here, so no build backend can be downloaded. The wheel is complete, RECORD hashes
  * included, so pip installs it like any other.
@@ -16,6 +17,13 @@ out, greeting = sys.argv[1], sys.argv[2]
 name = "tinygreeting-1.0-py3-none-any.whl"
 files = {
     "tinygreeting/__init__.py": f"def greet():\\n    return {greeting!r}\\n",
+    "tinygreeting/wsgi.py": (
+        "from tinygreeting import greet\\n\\n\\n"
+        "def application(environ, start_response):\\n"
+        "    body = (greet() + ' (the installed package)\\\\n').encode()\\n"
+        "    start_response('200 OK', [('Content-Type', 'text/plain')])\\n"
+        "    return [body]\\n"
+    ),
     "tinygreeting-1.0.dist-info/METADATA": "Metadata-Version: 2.1\\nName: tinygreeting\\nVersion: 1.0\\n",
     "tinygreeting-1.0.dist-info/WHEEL": "Wheel-Version: 1.0\\nGenerator: generator-wsgi-apache tests\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n",
 }

@@ -155,13 +155,19 @@ describe('requirements.txt including requirements/base.txt (and a constraints fi
     writeFileSync(join(dir, 'requirements/base.txt'), '-c ../constraints.txt\ntinygreeting\n');
     writeFileSync(join(dir, 'constraints.txt'), 'tinygreeting==1.0\n');
     buildTinyWheel(join(dir, 'wheelhouse'), greeting);
-    served = await scaffoldAndServe(dir, name, {}, { ...OFFLINE, PIP_FIND_LINKS: '/tmp/wheelhouse' });
+    // The entry is the installed package's own (issue 27, finding 4), as radicale:application is Radicale's.
+    served = await scaffoldAndServe(
+      dir,
+      name,
+      { entry: 'tinygreeting.wsgi:application' },
+      { ...OFFLINE, PIP_FIND_LINKS: '/tmp/wheelhouse' },
+    );
   });
   afterAll(() => removeStack(served?.stack));
 
-  it('installs what the included file names and serves the app', async () => {
+  it('installs what the included file names and serves an --entry from the installed package', async () => {
     const response = await fetch(`${served!.baseUrl}/`);
     expect(response.status).toBe(200);
-    expect(await response.text()).toBe(`${greeting}\n`);
+    expect(await response.text()).toBe(`${greeting} (the installed package)\n`);
   });
 });

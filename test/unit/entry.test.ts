@@ -52,6 +52,16 @@ describe('parseEntry', () => {
       /module "missing\.mod" .* was not found \(looked for missing\/mod\.py and missing\/mod\/__init__\.py/,
     );
   });
+  it('takes a module not in the project as installed when asked to (the --entry of an installed package)', () => {
+    expect(parseEntry('radicale:application', root, [], true)).toEqual({
+      kind: 'callable',
+      module: 'radicale',
+      callable: 'application',
+      factory: false,
+      moduleRoot: '.',
+      installed: true,
+    });
+  });
   it('rejects a script that does not exist', () => {
     expect(() => parseEntry('deploy/other.wsgi', root)).toThrow(
       /--entry: WSGI script "deploy\/other\.wsgi" does not exist/,
