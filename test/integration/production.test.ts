@@ -13,7 +13,7 @@ import { composeBuild, containerLogs } from '../helpers/compose.js';
 import { withDockerLock } from '../helpers/docker-lock.js';
 import { ContainerTracker, type RunningContainer } from '../helpers/docker-run.js';
 import { freePort, pollUntil, rawRequest } from '../helpers/net.js';
-import { buildPlainImage, makeProject, scaffoldOnBase } from '../helpers/project.js';
+import { buildPlainImage, makeProject, scaffoldFixture, scaffoldOnBase } from '../helpers/project.js';
 import { LIBRARIES, offlineBuildEnv } from '../helpers/test-base.js';
 import { assertCleanLoad, checkConcurrency, runLoad } from '../../generators/lib/stack-checks.js';
 
@@ -132,13 +132,23 @@ describe('--static of a directory the image provides (issue 27, finding 5)', () 
   });
 
   it('stops the build in one line when the image lacks it', async () => {
-    const failed = await buildPlainImage(`${IMAGE}-missing-static`, 'wsgi-apache-it-production', {
+    const dir = await scaffoldFixture('plain-wsgi', 'wsgi-apache-it-production', {
       static: ['/static=static', '/assets=/usr/share/no-such-package/static'],
-    }).then(
-      () => undefined,
-      (error: Error) => error.message,
+    });
+    const lines: string[] = [];
+    const failed = await withDockerLock(() =>
+      buildImage({
+        context: dir,
+        tag: `${IMAGE}-missing-static`,
+        buildArgs: { ...pipBuildArgs(), ...offlineBuildEnv(dir) },
+        onLine: line => lines.push(line),
+      }),
+    ).then(
+      () => false,
+      () => true,
     );
-    expect(failed).toContain(
+    expect(failed).toBe(true);
+    expect(lines.join('\n')).toContain(
       'wsgi-apache: --static: /usr/share/no-such-package/static is not a directory in the image. Fix: install the package that provides it (--apt-packages) or correct the path',
     );
   });
