@@ -2,11 +2,12 @@
 // alone), with 0, 200 and 600 slowloris connections held open (a header line a second, opened
 // again when Apache drops them), while 4 visitors request / one after another on new
 // connections for `seconds`. Each Apache sizing in turn: the image's default and the earlier
-// default of 128 workers. Prints the visitors' latency percentiles, failures, the connections
+// default of 128 workers (set through .env, with the container's pids limit as is). Prints the visitors' latency percentiles, failures, the connections
 // Apache dropped and the container's memory; asserts nothing.
 // Usage: npm run bench:slow-clients [-- base [seconds]]
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseBase } from '../generators/app/bases.js';
 import { percentile } from '../generators/lib/stack-checks.js';
 import { compose } from '../test/helpers/compose.js';
@@ -38,10 +39,14 @@ async function main(base: string, seconds: number): Promise<void> {
     compose(dir, ['-f', 'compose.yaml', 'build'], pipBuildArgs());
     console.log(`Flask fixture, production shape on ${base}; 4 visitors on new connections for ${seconds} s each:`);
     for (const [label, env] of SIZINGS) {
-      compose(dir, ['-f', 'compose.yaml', 'up', '-d', '--wait', '--force-recreate'], {
-        PUBLISH_PORT: String(PORT),
-        ...env,
-      });
+      // Through .env (env_file): compose.yaml passes only the WSGI_* daemon tunables from the shell.
+      writeFileSync(
+        join(dir, '.env'),
+        Object.entries(env)
+          .map(([name, value]) => `${name}=${value}\n`)
+          .join(''),
+      );
+      compose(dir, ['-f', 'compose.yaml', 'up', '-d', '--wait', '--force-recreate'], { PUBLISH_PORT: String(PORT) });
       await waitFor200(`http://127.0.0.1:${PORT}/`);
       console.log(`  ${label}: idle memory ${memoryMiB(dir)}`);
       for (const count of SLOW_COUNTS) {

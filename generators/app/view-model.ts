@@ -130,7 +130,10 @@ export interface ViewModel extends DaemonTunables, EntryView {
   staticAliases: StaticAlias[];
   hasStaticAliases: boolean;
   /** `--entry` of a module the image installs (not in the project): the build checks it imports */
-  installedEntry?: { module: string; text: string };
+  installedEntry: boolean;
+  /** the module and entry of {@link installedEntry} ('' otherwise) */
+  installedModule: string;
+  installedEntryText: string;
   /** `--static` directories the image provides (outside the project): the build checks them */
   systemStaticDirs: string[];
   hasSystemStaticDirs: boolean;
@@ -409,10 +412,9 @@ export function toViewModel(
     pythonPath: django ? `${pythonPath}:${djangoContainerSettingsDir}` : pythonPath,
     staticAliases: aliases,
     hasStaticAliases: aliases.length > 0,
-    installedEntry:
-      answers.entry.kind === 'callable' && answers.entry.installed
-        ? { module: answers.entry.module, text: formatEntry(answers.entry) }
-        : undefined,
+    installedEntry: answers.entry.kind === 'callable' && answers.entry.installed === true,
+    installedModule: answers.entry.kind === 'callable' && answers.entry.installed ? answers.entry.module : '',
+    installedEntryText: answers.entry.kind === 'callable' && answers.entry.installed ? formatEntry(answers.entry) : '',
     systemStaticDirs: answers.static.filter(m => m.system).map(m => m.dir),
     hasSystemStaticDirs: answers.static.some(m => m.system),
     aptPackages: withNeededRecommends(answers.aptPackages).join(' '),

@@ -99,7 +99,11 @@ export const TUNABLES: readonly Tunable[] = [
 /**
  * Apache's worker count, derived by envvars from the daemon's size unless
  * `APACHE_MAX_REQUEST_WORKERS` is set: `perDaemonThread` x processes x threads, at least
- * `minimum` (why 4 and 128: envvars.mustache, measured with 64 connections), checked
+ * `minimum` (why 4: envvars.mustache, measured with 64 connections; why 1,024: mpm_event holds a
+ * worker for each connection still sending its request headers, so slow clients (slowloris)
+ * starve everyone once they outnumber the workers: with 128, 600 connections sending a header
+ * line a second stopped every other request for 15 s and more; with 1,024, other requests kept a
+ * p99 of 23 ms, for about 40 MiB more memory: `npm run bench:slow-clients`), checked
  * against [min, max]. max 20000 is mpm_event's compile-time cap on ServerLimit
  * (`MAX_SERVER_LIMIT`, httpd `server/mpm/event/event.c`), applied to workers to stay far
  * from it.
@@ -107,7 +111,7 @@ export const TUNABLES: readonly Tunable[] = [
 export const APACHE_WORKERS = {
   env: 'APACHE_MAX_REQUEST_WORKERS',
   perDaemonThread: 4,
-  minimum: 128,
+  minimum: 1024,
   min: 1,
   max: 20_000,
 } as const;

@@ -218,7 +218,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(service.tmpfs).toEqual(['/tmp:size=${CONTAINER_TMP_SIZE:-64m}']);
     expect(service.deploy.resources.limits).toEqual({
       memory: '${CONTAINER_MEMORY_LIMIT:-640m}',
-      pids: '${CONTAINER_PIDS_LIMIT:-512}',
+      pids: '${CONTAINER_PIDS_LIMIT:-4096}',
     });
     expect(service.logging).toEqual({
       driver: 'json-file',

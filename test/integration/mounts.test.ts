@@ -113,7 +113,7 @@ describe('two apps behind one Apache, production shape', () => {
     expect(stdout).toMatch(/^WSGI_API_REQUEST_TIMEOUT=2$/m);
     expect(stdout).toMatch(/^WSGI_API_THREADS=1$/m);
     expect(stdout).toMatch(/^WSGI_API_PROCESSES=2$/m);
-    expect(stdout).toMatch(/^APACHE_MAX_REQUEST_WORKERS=128$/m);
+    expect(stdout).toMatch(/^APACHE_MAX_REQUEST_WORKERS=1024$/m);
     const pids = await daemonPids(stack.container);
     expect(pids.app).toHaveLength(2);
     expect(pids.api).toHaveLength(2);

@@ -9,9 +9,10 @@ describe('container limits', () => {
   });
 
   it('keeps the pids limit above what Apache and the daemon start, at least 512', () => {
-    expect(pidsLimit(2, 5)).toBe(512);
-    // 8 x 25 daemon threads: Apache derives 800 workers, each of which is a thread.
-    expect(pidsLimit(8, 25)).toBe(3_200);
+    // Apache's 1,024 workers at least (the slow-client minimum), each a thread.
+    expect(pidsLimit(2, 5)).toBe(4_096);
+    // 8 x 50 daemon threads: Apache derives 1,600 workers.
+    expect(pidsLimit(8, 50)).toBe(6_400);
     for (const [processes, threads] of [
       [1, 1],
       [4, 16],
@@ -27,7 +28,7 @@ describe('container limits', () => {
     const limits = containerLimits(2, 5);
     expect(limits.map(limit => [limit.env, limit.value])).toEqual([
       ['CONTAINER_MEMORY_LIMIT', '640m'],
-      ['CONTAINER_PIDS_LIMIT', '512'],
+      ['CONTAINER_PIDS_LIMIT', '4096'],
       ['CONTAINER_TMP_SIZE', '64m'],
       ['CONTAINER_LOG_MAX_SIZE', '10m'],
       ['CONTAINER_LOG_MAX_FILE', '3'],
