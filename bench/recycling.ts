@@ -26,15 +26,15 @@ async function pid(): Promise<number> {
   return ((await (await fetch(`${BASE_URL}/whoami`)).json()) as { pid: number }).pid;
 }
 
-/** The daemon processes' pids, from `ps` in the container (mod_wsgi names them "(wsgi:app)"). */
+/** The daemon processes' pids, from /proc in the container (mod_wsgi names them "(wsgi:app)"; slim images have no ps). */
 function daemonPids(dir: string): number[] {
-  const out = compose(dir, [...PRODUCTION, 'exec', '-T', NAME, 'ps', '-eo', 'pid=,args='], {
-    PUBLISH_PORT: String(PORT),
-  });
+  const script =
+    'for f in /proc/[0-9]*/cmdline; do grep -qa "^(wsgi:app)" "$f" 2>/dev/null && echo "${f%/cmdline}"; done; true';
+  const out = compose(dir, [...PRODUCTION, 'exec', '-T', NAME, 'sh', '-c', script], { PUBLISH_PORT: String(PORT) });
   return out
     .split('\n')
-    .filter(line => line.includes('(wsgi:app)'))
-    .map(line => Number(line.trim().split(/\s+/)[0]));
+    .filter(line => line.startsWith('/proc/'))
+    .map(line => Number(line.slice('/proc/'.length)));
 }
 
 /** Runs `work` beside 4 connections of load to /; returns what `work` returned and the load's failures. */
