@@ -55,6 +55,13 @@ export function checkAppVariableName(flag: string, name: string): void {
     );
 }
 
+/** A repeatable flag's items, trimmed, empty ones dropped (`--setenv ''` clears a saved list). */
+function nonEmptyItems(raw: unknown): string[] {
+  return toRepeated(raw)
+    .map(item => item.trim())
+    .filter(item => item !== '');
+}
+
 /**
  * Parses `--setenv` (repeatable, never split at commas: a value may hold them).
  * @param raw one `NAME=VALUE` string or a list of them (flags, prompt, `.yo-rc.json`)
@@ -63,9 +70,7 @@ export function checkAppVariableName(flag: string, name: string): void {
  *   name given twice, or a value spanning lines
  */
 export function parseAppEnvironment(raw: unknown): string[] {
-  const items = toRepeated(raw)
-    .map(item => item.trim())
-    .filter(item => item !== '');
+  const items = nonEmptyItems(raw);
   const seen = new Set<string>();
   for (const item of items) {
     const equals = item.indexOf('=');
@@ -88,16 +93,15 @@ export function parseAppEnvironment(raw: unknown): string[] {
  *   `NAME=VALUE` (a value would land in `.yo-rc.json`), or a name given twice
  */
 export function parseSecretNames(raw: unknown): string[] {
-  const names = toRepeated(raw)
-    .map(item => item.trim())
-    .filter(item => item !== '');
+  const names = nonEmptyItems(raw);
   const seen = new Set<string>();
   for (const name of names) {
-    if (name.includes('='))
+    const given = name.split('=')[0];
+    if (given !== name)
       throw new InputError(
         '--secret',
-        `"${name.slice(0, name.indexOf('='))}=..." gives a value`,
-        `give the name only (--secret ${name.slice(0, name.indexOf('='))}) and put the value in ${SECRETS_DIR}/${name.slice(0, name.indexOf('='))}`,
+        `"${given}=..." gives a value`,
+        `give the name only (--secret ${given}) and put the value in ${SECRETS_DIR}/${given}`,
       );
     checkAppVariableName('--secret', name);
     if (seen.has(name)) throw new InputError('--secret', `${name} is given twice`, 'give each secret once');
