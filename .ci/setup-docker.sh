@@ -15,3 +15,4 @@ phase "image debian bases" bash images/build-offline-base.sh trixie bookworm
 # PYTHON_BUILD=faithful for docker-library's PGO+LTO interpreter (about 33 min), as the benchmarks want.
 phase "image python stand-in" bash images/build-python-slim.sh
 phase "wheelhouse" bash images/build-wheelhouse.sh
+phase "service stand-ins" bash images/services/build.sh

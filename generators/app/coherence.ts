@@ -3,6 +3,7 @@
  * own rules live in validators.ts and entry.ts). Together they make an accepted set of answers
  * one that builds and starts: nothing here can be known from a single flag.
  */
+import { serviceHostNames } from './services.js';
 import { posix } from 'node:path';
 import { InputError } from '../lib/input-error.js';
 import { extraModuleRoots, formatEntry, MODULE_ROOTS, moduleNotFound, type WsgiEntry } from './entry.js';
@@ -89,6 +90,7 @@ export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContex
       `drop --setenv ${both}=...: the secret's file .secrets/${both} holds its value`,
     );
   }
+  checkServiceNames(answers);
   const entry = answers.entry;
   if (entry.kind === 'callable' && entry.installed) {
     const facts = ctx.facts;
@@ -241,4 +243,26 @@ function checkAutoscaling(answers: ParsedAnswers): void {
       `${answers.maxReplicas} is below the ${KUBERNETES_REPLICAS} replicas the Deployment starts with`,
       `pass --max-replicas ${KUBERNETES_REPLICAS} or more`,
     );
+}
+
+/**
+ * The Compose services the project gets share one namespace: the app (`--name`), `init`, the
+ * backing services and the workers.
+ * @throws InputError naming `--worker` (or `--name`) for a name another service has
+ */
+function checkServiceNames(answers: ParsedAnswers): void {
+  const hosts = serviceHostNames(answers.services);
+  const host = hosts.find(name => name === answers.name);
+  if (host !== undefined)
+    throw new InputError('--name', `"${host}" is also the name of the --service ${host}`, `pick another name, e.g. --name ${host}-app`);
+  const taken = new Map<string, string>([
+    [answers.name, 'the app\'s (--name)'],
+    [INIT_SERVICE, 'the init service\'s'],
+    ...hosts.map(name => [name, `the --service ${name}'s`] as [string, string]),
+  ]);
+  for (const worker of answers.workers) {
+    const owner = taken.get(worker.name);
+    if (owner !== undefined)
+      throw new InputError('--worker', `${worker.name} is also ${owner} service name`, `name the worker otherwise, e.g. --worker ${worker.name}-worker=...`);
+  }
 }

@@ -58,12 +58,14 @@ export interface KubernetesSizing {
  * @param gracefulTimeout - `WSGI_GRACEFUL_TIMEOUT`, seconds
  * @param dataDirs - number of `--data-dir`s (each a ReadWriteOnce claim)
  * @param maxReplicas - `--max-replicas`, 0 for no autoscaler
+ * @param workers - number of `--worker`s (workers.yaml, a Deployment each)
  */
 export function kubernetesSizing(
   processes: number,
   gracefulTimeout: number,
   dataDirs: number,
   maxReplicas: number,
+  workers = 0,
 ): KubernetesSizing {
   const replicas = dataDirs > 0 ? 1 : KUBERNETES_REPLICAS;
   const preStopSeconds = 5;
@@ -88,6 +90,7 @@ export function kubernetesSizing(
       ...(dataDirs > 0 ? ['storage.yaml'] : []),
       'deployment.yaml',
       'service.yaml',
+      ...(workers > 0 ? ['workers.yaml'] : []),
       'disruption-budget.yaml',
       ...(maxReplicas > 0 ? ['autoscaler.yaml'] : []),
     ],

@@ -14,7 +14,9 @@ import { parseApacheModules } from './apache-modules.js';
 import { parseAppEnvironment, parseSecretNames } from './app-environment.js';
 import { formatProxyRoutes, parseProxyRoutes, type ProxyRoute } from './proxy-routes.js';
 import { formatMounts, type Mount, parseMountPoint, parseMounts, underMountPoint } from './mounts.js';
-import { defaultDataDirs, defaultHealthPath, defaultInitCommands } from './runtime-needs.js';
+import { detectServices, parseServices, SERVICE_NAMES, type ServiceName } from './services.js';
+import { detectWorkers, formatWorkers, parseWorkers, type Worker } from './workers.js';
+import { defaultDataDirs, defaultHealthPath, defaultInitCommands, defaultSecrets } from './runtime-needs.js';
 import type { ProjectFacts } from './detect.js';
 import { parseInteger } from '../lib/parse.js';
 import {
@@ -96,17 +98,22 @@ export interface Answers {
   proxies: string[];
   /** more WSGI apps at their own URL prefixes, each in its own daemon process group, `/prefix=[dir/]entry` (`mounts.ts`) */
   mounts: string[];
+  /** backing services Compose runs beside the app (`services.ts`) */
+  services: ServiceName[];
+  /** background processes from the app's image, `NAME=COMMAND` each (`workers.ts`) */
+  workers: string[];
 }
 
 /**
  * The answers as the generator works with them: `entry`, `static`, `proxies` and `mounts` parsed once, by
  * {@link resolveAnswers}; {@link storedAnswers} formats them back for `.yo-rc.json`.
  */
-export type ParsedAnswers = Omit<Answers, 'entry' | 'static' | 'proxies' | 'mounts'> & {
+export type ParsedAnswers = Omit<Answers, 'entry' | 'static' | 'proxies' | 'mounts' | 'workers'> & {
   entry: WsgiEntry;
   static: StaticMapping[];
   proxies: ProxyRoute[];
   mounts: Mount[];
+  workers: Worker[];
 };
 
 /** What parsers and defaults may look at. */
@@ -327,11 +334,11 @@ export const FIELDS: readonly Field[] = [
     key: 'secrets',
     flag: 'secret',
     description:
-      'A secret of the app, by NAME, repeatable (e.g. --secret SECRET_KEY): its value lives in .secrets/NAME (created with a random value when missing; out of Git and the image), a Compose secret the app sees as NAME and NAME_FILE; in Kubernetes, a key of the Secret <name>-secrets',
+      'A secret of the app, by NAME, repeatable (e.g. --secret SECRET_KEY; default: the variable the Django settings read SECRET_KEY from): its value lives in .secrets/NAME (created with a random value when missing; out of Git and the image), a Compose secret the app sees as NAME and NAME_FILE; in Kubernetes, a key of the Secret <name>-secrets',
     prompt: false,
     list: true,
     repeatOnly: true,
-    defaultValue: () => [],
+    defaultValue: ctx => defaultSecrets(ctx.facts, ctx.root),
     parse: raw => parseSecretNames(raw),
     format: value => value.join(' '),
   },
@@ -369,6 +376,29 @@ export const FIELDS: readonly Field[] = [
     parse: (raw, ctx) => parseMounts(raw, ctx.root),
     store: formatMounts,
     format: value => value.join(','),
+  },
+  {
+    key: 'services',
+    flag: 'service',
+    description: `Backing services Compose runs beside the app, comma-separated or repeated: ${SERVICE_NAMES.join(', ')} (official images, health-checked, data in named volumes; the app gets DATABASE_URL, REDIS_URL or CACHE_URL; default: what requirements and settings use)`,
+    prompt: 'input',
+    list: true,
+    defaultValue: (ctx, earlier) => detectServices(ctx.root, ctx.facts, aptPackagesOf(earlier)),
+    parse: raw => parseServices(raw),
+    format: value => value.join(','),
+  },
+  {
+    key: 'workers',
+    flag: 'worker',
+    description:
+      'A background process from the app\'s image, NAME=COMMAND, repeatable (e.g. --worker worker="celery -A proj worker"): a Compose service with the app\'s environment, restarted on code changes in development, and a Kubernetes Deployment (default: the Celery app beside Django\'s settings)',
+    prompt: false,
+    list: true,
+    repeatOnly: true,
+    defaultValue: ctx => formatWorkers(detectWorkers(ctx.root, ctx.facts)),
+    parse: raw => parseWorkers(raw),
+    store: formatWorkers,
+    format: value => value.join(' '),
   },
 ];
 
@@ -411,6 +441,15 @@ function mountPointOf(earlier: Partial<Record<keyof Answers, unknown>>): string 
     return parseMountPoint(earlier.mountPoint);
   } catch {
     return '/';
+  }
+}
+
+/** The Debian packages answered so far (raw or parsed); none while they are invalid. */
+function aptPackagesOf(earlier: Partial<Record<keyof Answers, unknown>>): string[] {
+  try {
+    return parseAptPackages(earlier.aptPackages ?? []);
+  } catch {
+    return [];
   }
 }
 

@@ -27,7 +27,15 @@ export interface DjangoRuntime {
   adminLogin?: string;
   /** `STATIC_URL` as a path without trailing slash (default `/static`); undefined when it is absolute (a CDN) or `/` */
   staticUrl?: string;
+  /** the settings mention `DATABASE_URL`: they read it themselves, and the container's settings leave DATABASES alone */
+  readsDatabaseUrl: boolean;
+  /** the variable `SECRET_KEY` is read from (`os.environ["DJANGO_SECRET_KEY"]`, `os.getenv(...)`, `env(...)`): a secret by default */
+  secretKeyVariable?: string;
 }
+
+/** `SECRET_KEY = os.environ["X"]`, `os.environ.get("X", ...)`, `os.getenv("X")`, django-environ's `env("X")` / `env.str("X")`. */
+const SECRET_KEY_FROM_ENVIRONMENT =
+  /^SECRET_KEY\s*=\s*(?:os\.environ(?:\.get)?|os\.getenv|env(?:\.str)?)\s*[[(]\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]/m;
 
 /**
  * Reads what Django's settings and root URLconf say (regular expressions over the source:
@@ -40,7 +48,9 @@ export function djangoRuntime(facts: ProjectFacts, root: string): DjangoRuntime 
   const managePy = facts.djangoManagePy ?? 'manage.py';
   const base = posix.dirname(managePy);
   const settings = readText(join(root, base, `${settingsModule.replaceAll('.', '/')}.py`));
-  const runtime: DjangoRuntime = { managePy };
+  const runtime: DjangoRuntime = { managePy, readsDatabaseUrl: /\bDATABASE_URL\b/.test(settings) };
+  const secretKey = SECRET_KEY_FROM_ENVIRONMENT.exec(settings)?.[1];
+  if (secretKey) runtime.secretKeyVariable = secretKey;
   if (/['"]django\.db\.backends\.sqlite3['"]/.test(settings)) {
     // `BASE_DIR / 'db.sqlite3'` (startproject since 3.1) or os.path.join(BASE_DIR, 'db.sqlite3').
     const name = /BASE_DIR\s*(?:\/|,)\s*['"]([\w.-]+)['"]/.exec(settings)?.[1];
@@ -123,4 +133,10 @@ function flaskInitCommand(entry: Extract<WsgiEntry, { kind: 'callable' }>, root:
     if (name) return name;
   }
   return undefined;
+}
+
+/** `--secret`'s default: the variable Django's settings read `SECRET_KEY` from, if any. */
+export function defaultSecrets(facts: ProjectFacts, root: string): string[] {
+  const variable = djangoRuntime(facts, root)?.secretKeyVariable;
+  return variable === undefined ? [] : [variable];
 }

@@ -10,6 +10,7 @@ import {
   CONTAINER_PORT,
   groupEnvPrefix,
   HEALTHCHECK_USER_AGENT,
+  IMAGE_ENTRYPOINT,
   IMAGE_SCRIPTS_DIR,
   PROCESS_GROUP,
   VENV_DIR,
@@ -35,6 +36,8 @@ import {
   type TunableAnswer,
   TUNABLES,
 } from '../lib/tunables.js';
+import { type ServiceView, serviceViews } from './services.js';
+import { type WorkerView, workerViews } from './workers.js';
 import { formatMounts, type Mount, mountRequirements } from './mounts.js';
 import { type KubernetesSizing, kubernetesSizing } from './kubernetes.js';
 import {
@@ -189,9 +192,28 @@ export interface ViewModel extends DaemonTunables, EntryView {
   imageEnvironment: ImageVariable[];
   /** `--setenv`: the app's own variables, in compose.yaml's environment and the ConfigMap */
   appEnvironment: AppVariable[];
-  /** `--secret`: each name, its value's file in the project and where Compose mounts it */
+  /** `--secret` and the services' passwords: each name, its value's file in the project and where Compose mounts it */
   secrets: { name: string; file: string; mounted: string }[];
   hasSecrets: boolean;
+  /** `--service`: the backing services Compose runs (services.ts) */
+  backingServices: ServiceView[];
+  hasBackingServices: boolean;
+  /** the services' URLs that hold no password: set in compose.yaml's environment */
+  serviceUrls: { name: string; value: string }[];
+  /** the services' URLs that hold their password's secret: docker/entrypoint sets them when unset */
+  passwordUrls: { name: string; password: string; url: string }[];
+  hasPasswordUrls: boolean;
+  /** the services' volumes */
+  serviceVolumes: string[];
+  /** compose.yaml has a top-level `volumes:` (data directories or services' data) */
+  hasVolumes: boolean;
+  /** the app's service waits for something (init, services) */
+  appDependsOn: boolean;
+  /** the image's entry point (image-layout.ts) */
+  imageEntrypoint: string;
+  /** `--worker`: background processes from the app's image (workers.ts) */
+  workers: WorkerView[];
+  hasWorkers: boolean;
   /** the project's folder of secret values (`.secrets`) */
   secretsDir: string;
   /** the Kubernetes Secret the manifests read them from */
@@ -221,6 +243,8 @@ export interface ViewModel extends DaemonTunables, EntryView {
   djangoSqliteFile: string;
   /** ...and the data directory it moves to where the project is read-only ('' when none) */
   djangoSqliteDataPath: string;
+  /** Django settings that read DATABASE_URL themselves: the container settings leave DATABASES alone */
+  djangoReadsDatabaseUrl: boolean;
   /** `PYTHONPATH` of the image, so `docker compose run SERVICE python ...` imports what the daemon does */
   pythonPathEnv: string;
   /** `LoadModule`s beyond the fixed set: `--apache-modules`, plus mod_proxy_http and mod_headers for `--proxy`; dependencies first */
@@ -355,6 +379,9 @@ export function toViewModel(
   const pythonPath = primary.pythonPath;
   const djangoContainerSettingsDir = `${APP_DIR}/docker/django`;
   const environment = imageEnvironment(answers);
+  const services = serviceViews(answers.services);
+  // A service's password is a secret of the app's too: docker/entrypoint builds the URL from it.
+  const secretNames = [...new Set([...answers.secrets, ...services.map(s => s.password).filter(p => p !== '')])];
   const limits = containerLimits(answers.processes, answers.threads);
   // Shortest prefix first: of the <Location> sections matching a request, the last one's ProxyPass wins.
   const mounts = [...answers.mounts]
@@ -443,7 +470,13 @@ export function toViewModel(
     frameworkLabel: django ? 'Django' : facts.framework === 'flask' ? 'Flask' : 'WSGI',
     kubernetes: answers.kubernetes,
     // One writer per ReadWriteOnce data volume; stateless apps get two replicas.
-    kube: kubernetesSizing(answers.processes, answers.gracefulTimeout, dataDirs.length, answers.maxReplicas),
+    kube: kubernetesSizing(
+      answers.processes,
+      answers.gracefulTimeout,
+      dataDirs.length,
+      answers.maxReplicas,
+      answers.workers.length,
+    ),
     containerLimits: limits,
     composeLimit: Object.fromEntries(limits.map(limit => [limit.env, `\${${limit.env}:-${limit.value}}`])),
     healthPath: answers.healthPath,
@@ -463,6 +496,7 @@ export function toViewModel(
     djangoDefaultStaticRoot,
     djangoSqliteFile: django?.sqliteFile ?? '',
     djangoSqliteDataPath: djangoSqliteData?.path ?? '',
+    djangoReadsDatabaseUrl: django?.readsDatabaseUrl ?? false,
     pythonPathEnv: django ? `${pythonPath}:${djangoContainerSettingsDir}` : pythonPath,
     apacheModules: loaded,
     hasApacheModules: loaded.length > 0,
@@ -505,12 +539,25 @@ export function toViewModel(
       fromShell: `\${${setting.env}:-}`,
     })),
     appEnvironment: appVariables(answers.setenv),
-    secrets: answers.secrets.map(secret => ({
+    secrets: secretNames.map(secret => ({
       name: secret,
       file: `./${SECRETS_DIR}/${secret}`,
       mounted: `/run/secrets/${secret}`,
     })),
-    hasSecrets: answers.secrets.length > 0,
+    hasSecrets: secretNames.length > 0,
+    backingServices: services,
+    hasBackingServices: services.length > 0,
+    serviceUrls: services.filter(s => s.password === '').map(s => ({ name: s.urlVariable, value: s.url })),
+    passwordUrls: services
+      .filter(s => s.password !== '')
+      .map(s => ({ name: s.urlVariable, password: s.password, url: s.url })),
+    hasPasswordUrls: services.some(s => s.password !== ''),
+    serviceVolumes: services.filter(s => s.volume !== '').map(s => s.volume),
+    hasVolumes: dataDirs.length > 0 || services.some(s => s.volume !== ''),
+    appDependsOn: answers.initCommands.length > 0 || services.length > 0,
+    imageEntrypoint: IMAGE_ENTRYPOINT,
+    workers: workerViews(answers.workers, answers.name, APP_DIR, IMAGE_ENTRYPOINT),
+    hasWorkers: answers.workers.length > 0,
     secretsDir: SECRETS_DIR,
     secretName: `${answers.name}-secrets`,
     devOutputDir: DEV_OUTPUT_DIR,

@@ -53,3 +53,6 @@ export function groupOf(url: string): string {
 export function groupEnvPrefix(group: string): string {
   return group === PROCESS_GROUP ? 'WSGI_' : `WSGI_${group.toUpperCase().replaceAll('-', '_')}_`;
 }
+
+/** The image's entry point, docker/entrypoint's copy: ENTRYPOINT, and the workers' health checks, which go through it for the secrets' variables. */
+export const IMAGE_ENTRYPOINT = '/usr/local/bin/wsgi-apache-entrypoint';

@@ -105,6 +105,8 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       apacheModules: [],
       proxies: [],
       mounts: [],
+      services: [],
+      workers: [],
     });
   });
 

@@ -1,0 +1,192 @@
+/**
+ * A Django project on a real PostgreSQL and Redis with a Celery worker, scaffolded with defaults
+ * plus the two --setenv a Celery user gives (the broker and the result backend), owned by a
+ * developer whose uid is not 1000. No mocks: the services are the official images, or here their
+ * stand-ins built from Debian's packages (images/services/build.sh).
+ *
+ * The project is the corpus's Django tutorial site (test/corpus, made with Debian's django-admin)
+ * with Celery added as Celery's "First steps with Django" tells (docs.celeryq.dev/en/stable/django/
+ * first-steps-with-django.html): mysite/celery.py and mysite/__init__.py as the document has them,
+ * its `add` shared task in polls/tasks.py. The three views in polls/views.py are ours: one writes a
+ * Question, one enqueues `add`, one reads a task's result back.
+ *
+ * Proves, in the production shape: migrations ran against PostgreSQL (DATABASE_URL through the
+ * generated settings), an admin login writes its session there, a view's task runs on the worker
+ * and its result comes back, 64 connections on a page writing to the database give 0 errors, and
+ * the data survives `down` and `up` without `-v`. In the development shape: the worker runs as the
+ * developer and an edit of the task's code restarts it, so the next task runs the new code.
+ */
+import { readFileSync, renameSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureSourcesImage, materialize } from '../corpus/sources.js';
+import { chownTree } from '../helpers/commands.js';
+import { composeAsync, composeBuild, type Shape, SHAPES } from '../helpers/compose.js';
+import { freePort, pollUntil } from '../helpers/net.js';
+import { scaffoldOnBase } from '../helpers/project.js';
+import { LIBRARIES } from '../helpers/test-base.js';
+import { assertCleanLoad, runLoad } from '../../generators/lib/stack-checks.js';
+import { DEV_UID } from './fixtures.js';
+import { CELERY_FILES, CELERY_SETENV } from './support/celery-project.js';
+
+const NAME = 'wsgi-apache-it-services';
+
+/** Faster health probes for the tests (the app's every second, the worker's every 2 s), as compose.ts does. */
+function fastHealthFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'wsgi-apache-services-health-')), 'compose.health.yaml');
+  writeFileSync(
+    file,
+    `services:\n  ${NAME}:\n    healthcheck:\n      interval: 1s\n  worker:\n    healthcheck:\n      interval: 2s\n      start_period: 0s\n`,
+  );
+  return file;
+}
+
+let dir: string;
+let health: string;
+
+async function up(shape: Shape, port: number, project: string): Promise<StartedDockerComposeEnvironment> {
+  return new DockerComposeEnvironment(dir, [...SHAPES[shape], health])
+    .withProjectName(project)
+    .withEnvironment({ PUBLISH_PORT: String(port) })
+    .withWaitStrategy(`${NAME}-1`, Wait.forHealthCheck())
+    .withWaitStrategy('worker-1', Wait.forHealthCheck())
+    .withStartupTimeout(180_000)
+    .up();
+}
+
+async function json<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  expect(response.status, url).toBe(200);
+  return (await response.json()) as T;
+}
+
+/** Enqueues add(x, y) through the app and waits for the worker's result. */
+async function addOnWorker(baseUrl: string, x: number, y: number, accept = (_value: number) => true): Promise<number> {
+  const { task } = await json<{ task: string }>(`${baseUrl}/polls/add/?x=${x}&y=${y}`);
+  const { body } = await pollUntil(
+    `${baseUrl}/polls/result/${task}/`,
+    (status, text) => status === 200 && (JSON.parse(text) as { ready: boolean }).ready,
+    60_000,
+    { intervalMs: 250 },
+  );
+  const value = (JSON.parse(body) as { value: number }).value;
+  if (!accept(value)) throw new Error(`add(${x}, ${y}) gave ${value}`);
+  return value;
+}
+
+beforeAll(async () => {
+  ensureSourcesImage();
+  const source = materialize('django-polls');
+  dir = join(mkdtempSync(join(tmpdir(), 'wsgi-apache-services-')), NAME);
+  renameSync(source, dir);
+  for (const [path, text] of Object.entries(CELERY_FILES)) writeFileSync(join(dir, path), text);
+  await scaffoldOnBase(dir, { setenv: CELERY_SETENV }, [
+    LIBRARIES.django,
+    { apt: ['python3-psycopg2', 'python3-redis', 'python3-celery'] },
+  ]);
+  chownTree(dir, { uid: DEV_UID, gid: DEV_UID });
+  composeBuild(dir);
+  health = fastHealthFile();
+}, 900_000);
+
+afterAll(() => {
+  if (dir) rmSync(join(dir, '..'), { recursive: true, force: true });
+});
+
+it('takes PostgreSQL, Redis and the Celery worker from the project, with no --service or --worker', () => {
+  const stored = JSON.parse(readFileSync(join(dir, '.yo-rc.json'), 'utf8'))['generator-wsgi-apache'];
+  expect(stored.services).toEqual(['postgres', 'redis']);
+  expect(stored.workers).toEqual(['worker=python -m celery -A mysite worker --loglevel=INFO']);
+});
+
+describe('production shape', () => {
+  const project = `${NAME}-production`;
+  let stack: StartedDockerComposeEnvironment | undefined;
+  let baseUrl: string;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    stack = await up('production', port, project);
+  }, 300_000);
+
+  afterAll(async () => {
+    await stack?.down({ removeVolumes: true, timeout: 30_000 });
+  });
+
+  const psql = (query: string) =>
+    composeAsync(dir, ['-p', project, ...SHAPES.production.flatMap(f => ['-f', f]), 'exec', '-T', 'postgres', 'psql', '-U', 'app', '-d', 'app', '-tAc', query]);
+
+  it('migrated PostgreSQL, and an admin login writes its session there', async () => {
+    const files = SHAPES.production.flatMap(f => ['-f', f]);
+    await composeAsync(dir, ['-p', project, ...files, 'run', '--rm', '-e', 'DJANGO_SUPERUSER_PASSWORD=services-pass-1', NAME, 'python', 'manage.py', 'createsuperuser', '--noinput', '--username', 'services-admin', '--email', 'admin@example.com']);
+    const form = await fetch(`${baseUrl}/admin/login/`);
+    const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(await form.text())?.[1];
+    const cookie = form.headers.getSetCookie().map(c => c.split(';')[0]).join('; ');
+    const login = await fetch(`${baseUrl}/admin/login/?next=/admin/`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie, Referer: `${baseUrl}/admin/login/` },
+      body: new URLSearchParams({ csrfmiddlewaretoken: token!, username: 'services-admin', password: 'services-pass-1', next: '/admin/' }).toString(),
+    });
+    expect(login.status).toBe(302);
+    expect(Number((await psql('SELECT count(*) FROM django_session')).trim())).toBeGreaterThanOrEqual(1);
+    expect((await psql("SELECT username FROM auth_user")).trim()).toBe('services-admin');
+  });
+
+  it('runs a task a view enqueued on the worker, and reads its result back', async () => {
+    expect(await addOnWorker(baseUrl, 2, 5)).toBe(7);
+  });
+
+  it('64 connections on a page writing to PostgreSQL: 0 errors', async () => {
+    const before = (await json<{ questions: number }>(`${baseUrl}/polls/count/`)).questions;
+    const report = await runLoad({ baseUrl, path: '/polls/write/', connections: 64, amount: 640, timeoutSeconds: 30 });
+    console.log(`[services] 64 connections, /polls/write/: ${report.requests} requests, p99 ${report.p99} ms, ${report.errors} errors, ${report.non2xx} non-2xx`);
+    assertCleanLoad(report, 640);
+    const after = (await json<{ questions: number }>(`${baseUrl}/polls/count/`)).questions;
+    expect(after - before).toBe(report.requests);
+  });
+
+  it('keeps the data across docker compose down and up (without -v)', async () => {
+    const before = (await json<{ questions: number }>(`${baseUrl}/polls/count/`)).questions;
+    expect(before).toBeGreaterThan(0);
+    await stack!.down({ removeVolumes: false, timeout: 30_000 });
+    stack = await up('production', port, project);
+    expect((await json<{ questions: number }>(`${baseUrl}/polls/count/`)).questions).toBe(before);
+  }, 300_000);
+});
+
+describe('development shape', () => {
+  const project = `${NAME}-development`;
+  let stack: StartedDockerComposeEnvironment | undefined;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    baseUrl = `http://127.0.0.1:${port}`;
+    stack = await up('development', port, project);
+  }, 300_000);
+
+  afterAll(async () => {
+    await stack?.down({ removeVolumes: true, timeout: 30_000 });
+  });
+
+  it(`runs the worker as the developer (uid ${DEV_UID}), restarted by an edit of the task's code`, async () => {
+    const worker = stack!.getContainer('worker-1');
+    const { output } = await worker.exec(['stat', '-c', '%u', '/proc/1']);
+    expect(output.trim()).toBe(String(DEV_UID));
+    expect(await addOnWorker(baseUrl, 2, 5)).toBe(7);
+    const tasks = join(dir, 'polls/tasks.py');
+    writeFileSync(tasks, readFileSync(tasks, 'utf8').replace('return x + y', 'return x + y + 1000'));
+    const start = performance.now();
+    // The app enqueues either way; the restarted worker runs the new code.
+    await pollUntil(`${baseUrl}/polls/count/`, status => status === 200, 10_000);
+    let value = 0;
+    while (value !== 1007 && performance.now() - start < 60_000) value = await addOnWorker(baseUrl, 2, 5);
+    console.log(`[services] the worker ran the edited task ${((performance.now() - start) / 1000).toFixed(1)} s after the save`);
+    expect(value).toBe(1007);
+  }, 120_000);
+});
