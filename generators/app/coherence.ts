@@ -254,15 +254,23 @@ function checkServiceNames(answers: ParsedAnswers): void {
   const hosts = serviceHostNames(answers.services);
   const host = hosts.find(name => name === answers.name);
   if (host !== undefined)
-    throw new InputError('--name', `"${host}" is also the name of the --service ${host}`, `pick another name, e.g. --name ${host}-app`);
+    throw new InputError(
+      '--name',
+      `"${host}" is also the name of the --service ${host}`,
+      `pick another name, e.g. --name ${host}-app`,
+    );
   const taken = new Map<string, string>([
-    [answers.name, 'the app\'s (--name)'],
-    [INIT_SERVICE, 'the init service\'s'],
+    [answers.name, "the app's (--name)"],
+    [INIT_SERVICE, "the init service's"],
     ...hosts.map(name => [name, `the --service ${name}'s`] as [string, string]),
   ]);
   for (const worker of answers.workers) {
     const owner = taken.get(worker.name);
     if (owner !== undefined)
-      throw new InputError('--worker', `${worker.name} is also ${owner} service name`, `name the worker otherwise, e.g. --worker ${worker.name}-worker=...`);
+      throw new InputError(
+        '--worker',
+        `${worker.name} is also ${owner} service name`,
+        `name the worker otherwise, e.g. --worker ${worker.name}-worker=...`,
+      );
   }
 }

@@ -391,7 +391,7 @@ export const FIELDS: readonly Field[] = [
     key: 'workers',
     flag: 'worker',
     description:
-      'A background process from the app\'s image, NAME=COMMAND, repeatable (e.g. --worker worker="celery -A proj worker"): a Compose service with the app\'s environment, restarted on code changes in development, and a Kubernetes Deployment (default: the Celery app beside Django\'s settings)',
+      "A background process from the app's image, NAME=COMMAND, repeatable (e.g. --worker worker=\"celery -A proj worker\"): a Compose service with the app's environment, restarted on code changes in development, and a Kubernetes Deployment (default: the Celery app beside Django's settings)",
     prompt: false,
     list: true,
     repeatOnly: true,

@@ -136,13 +136,17 @@ export function parseServices(raw: unknown): ServiceName[] {
   for (const name of names) {
     const known = ALIASES[name] ?? (SERVICE_NAMES as readonly string[]).find(service => service === name);
     if (known === undefined)
-      throw new InputError('--service', `"${name}" is not a service this generator runs`, `use ${SERVICE_NAMES.join(', ')}`);
+      throw new InputError(
+        '--service',
+        `"${name}" is not a service this generator runs`,
+        `use ${SERVICE_NAMES.join(', ')}`,
+      );
     if (!given.includes(known as ServiceName)) given.push(known as ServiceName);
   }
   if (given.includes('postgres') && given.includes('mysql'))
     throw new InputError(
       '--service',
-      'postgres and mysql would both be the app\'s DATABASE_URL',
+      "postgres and mysql would both be the app's DATABASE_URL",
       'give one of them; a second database is yours to add in compose.yaml',
     );
   return given;

@@ -27,14 +27,24 @@ const WORKER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
  */
 export function parseWorkers(raw: unknown): Worker[] {
   const workers: Worker[] = [];
-  for (const item of toRepeated(raw).map(text => text.trim()).filter(text => text !== '')) {
+  for (const item of toRepeated(raw)
+    .map(text => text.trim())
+    .filter(text => text !== '')) {
     const equals = item.indexOf('=');
     const name = (equals < 0 ? item : item.slice(0, equals)).trim();
     const command = equals < 0 ? '' : item.slice(equals + 1).trim();
     if (command === '')
-      throw new InputError('--worker', `"${item}" has no command`, `write it as NAME=COMMAND, e.g. --worker ${name}="celery -A proj worker"`);
+      throw new InputError(
+        '--worker',
+        `"${item}" has no command`,
+        `write it as NAME=COMMAND, e.g. --worker ${name}="celery -A proj worker"`,
+      );
     if (!WORKER_NAME.test(name))
-      throw new InputError('--worker', `"${name}" is not a service name`, 'use lower-case letters, digits and -, e.g. worker');
+      throw new InputError(
+        '--worker',
+        `"${name}" is not a service name`,
+        'use lower-case letters, digits and -, e.g. worker',
+      );
     if (workers.some(worker => worker.name === name))
       throw new InputError('--worker', `${name} is given twice`, 'give each worker once');
     if (/[\n\r\0]/.test(command))

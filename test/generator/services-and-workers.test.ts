@@ -84,7 +84,7 @@ describe('a Django + Celery project with defaults', async () => {
     expect(production.services.worker.depends_on).toEqual(afterInit);
   });
 
-  it('runs the worker from the app image, unpublished, exec-ed for a warm shutdown, with Celery\'s own health check', () => {
+  it("runs the worker from the app image, unpublished, exec-ed for a warm shutdown, with Celery's own health check", () => {
     const worker = production.services.worker;
     expect(worker.image).toBe('mysite:latest');
     expect(worker.build).toBeUndefined();
@@ -116,7 +116,7 @@ describe('a Django + Celery project with defaults', async () => {
     expect(existsSync(join(dir, 'docker/restart-on-change.py'))).toBe(true);
   });
 
-  it('writes a Deployment per worker, reading the Secret that holds the services\' URLs', () => {
+  it("writes a Deployment per worker, reading the Secret that holds the services' URLs", () => {
     const docs = parseAllDocuments(read(dir, 'kubernetes/workers.yaml'))
       .map(doc => doc.toJS())
       .filter(Boolean);
@@ -161,7 +161,10 @@ describe('--service and --worker given', () => {
   });
 
   it.each([
-    [{ service: 'oracle' }, '--service: "oracle" is not a service this generator runs. Fix: use postgres, mysql, redis, memcached'],
+    [
+      { service: 'oracle' },
+      '--service: "oracle" is not a service this generator runs. Fix: use postgres, mysql, redis, memcached',
+    ],
     [{ service: 'postgres,mysql' }, "--service: postgres and mysql would both be the app's DATABASE_URL"],
     [{ worker: 'celery -A proj worker' }, '--worker: "celery -A proj worker" has no command'],
     [{ worker: 'Celery_Worker=celery worker' }, '--worker: "Celery_Worker" is not a service name'],

@@ -35,7 +35,10 @@ describe('integration scope per base', () => {
   it('runs the base-dependent files on every other base (trixie: its own too) and names each file left out with its reason', () => {
     for (const base of BASE_NAMES.filter(name => name !== DEFAULT_BASE)) {
       const own = base === 'trixie' ? trixieOnly : [];
-      expect(integrationInclude(base).map(glob => glob.replace('test/integration/', ''))).toEqual([...EVERY_BASE, ...own]);
+      expect(integrationInclude(base).map(glob => glob.replace('test/integration/', ''))).toEqual([
+        ...EVERY_BASE,
+        ...own,
+      ]);
       expect(integrationExclude(base)).toEqual([]);
       const lines = leftOut(base);
       const parts = { ...DEFAULT_BASE_ONLY, ...DEFAULT_BASE_ONLY_PARTS };

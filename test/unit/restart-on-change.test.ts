@@ -43,7 +43,7 @@ function python(code: string): string {
 }
 
 describe('runtime/restart-on-change.py', () => {
-  it("watches .py and .wsgi files and the extra patterns, not hidden, cache or virtualenv folders", () => {
+  it('watches .py and .wsgi files and the extra patterns, not hidden, cache or virtualenv folders', () => {
     const dir = project({
       'app/tasks.py': '',
       'app.wsgi': '',
@@ -81,11 +81,19 @@ describe('runtime/restart-on-change.py', () => {
     child.stderr.on('data', chunk => (stderr += String(chunk)));
     const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
     const starts = () => readFileSync(log, 'utf8').split('\n').filter(Boolean);
-    await pollFor(() => starts().length === 1, 5_000, () => `never started: ${stderr}`);
+    await pollFor(
+      () => starts().length === 1,
+      5_000,
+      () => `never started: ${stderr}`,
+    );
     writeFileSync(join(dir, 'tasks.py'), 'VALUE = 2\n');
     const later = new Date(Date.now() + 5_000);
     utimesSync(join(dir, 'tasks.py'), later, later);
-    await pollFor(() => starts().length === 3, 5_000, () => `not restarted: ${starts().join(',')} ${stderr}`);
+    await pollFor(
+      () => starts().length === 3,
+      5_000,
+      () => `not restarted: ${starts().join(',')} ${stderr}`,
+    );
     expect(starts()).toEqual(['start', 'stop', 'start']);
     expect(stderr).toContain('tasks.py changed: restarting sh');
     child.kill('SIGTERM');

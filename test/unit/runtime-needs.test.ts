@@ -5,6 +5,7 @@ import {
   defaultDataDirs,
   defaultHealthPath,
   defaultInitCommands,
+  defaultSecrets,
   djangoRuntime,
   flaskInstanceDir,
 } from '../../generators/app/runtime-needs.js';
@@ -36,6 +37,7 @@ describe('djangoRuntime', () => {
       sqliteFile: 'db.sqlite3',
       adminLogin: '/admin/login/',
       staticUrl: '/static',
+      readsDatabaseUrl: false,
     });
   });
 
@@ -52,7 +54,12 @@ describe('djangoRuntime', () => {
       'src/',
     );
     const runtime = djangoRuntime(detectProject(root), root);
-    expect(runtime).toEqual({ managePy: 'src/manage.py', sqliteFile: 'src/data.db', adminLogin: '/backoffice/login/' });
+    expect(runtime).toEqual({
+      managePy: 'src/manage.py',
+      sqliteFile: 'src/data.db',
+      adminLogin: '/backoffice/login/',
+      readsDatabaseUrl: false,
+    });
     expect(defaultInitCommands(parseEntry('site1.wsgi:application', root, ['src']), detectProject(root), root)).toEqual(
       ['python src/manage.py migrate --noinput'],
     );
@@ -65,6 +72,27 @@ describe('djangoRuntime', () => {
     const facts = detectProject(root);
     expect(defaultDataDirs(parseEntry('site1.wsgi:application', root), facts, root)).toEqual([]);
     expect(defaultHealthPath(facts, root)).toBe('/');
+  });
+});
+
+describe('Django settings read from the environment', () => {
+  it.each([
+    ['SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]', 'DJANGO_SECRET_KEY'],
+    ["SECRET_KEY = os.environ.get('SECRET_KEY', 'dev')", 'SECRET_KEY'],
+    ['SECRET_KEY = os.getenv("APP_SECRET")', 'APP_SECRET'],
+    ['SECRET_KEY = env("DJANGO_SECRET_KEY")', 'DJANGO_SECRET_KEY'],
+    ["SECRET_KEY = 'django-insecure-abc'", undefined],
+  ])('%s: SECRET_KEY from %s, a secret by default', (line, variable) => {
+    const root = django({ 'site1/settings.py': settings([line]) });
+    expect(djangoRuntime(detectProject(root), root)?.secretKeyVariable).toBe(variable);
+    expect(defaultSecrets(detectProject(root), root)).toEqual(variable ? [variable] : []);
+  });
+
+  it('knows settings that read DATABASE_URL themselves (dj-database-url, django-environ)', () => {
+    const reads = django({
+      'site1/settings.py': settings(["DATABASES = {'default': dj_database_url.config(env='DATABASE_URL')}"]),
+    });
+    expect(djangoRuntime(detectProject(reads), reads)?.readsDatabaseUrl).toBe(true);
   });
 });
 

@@ -28,17 +28,17 @@ describe('--service', () => {
     expect(() => parseServices('mysql,postgres')).toThrow("postgres and mysql would both be the app's DATABASE_URL");
   });
 
-  it('detects the drivers in requirements, pyproject.toml and --apt-packages, and the settings\' engines', () => {
+  it("detects the drivers in requirements, pyproject.toml and --apt-packages, and the settings' engines", () => {
     expect(detected({ 'requirements.txt': 'psycopg2-binary==2.9\nDjango\n' })).toEqual(['postgres']);
     expect(detected({ 'requirements.txt': '-r base.txt\n', 'base.txt': 'celery[redis]>=5\n' })).toEqual(['redis']);
-    expect(detected({ 'pyproject.toml': '[project]\nname = "x"\ndependencies = [\n  "PyMySQL>=1",\n  "pymemcache",\n]\n' })).toEqual([
-      'mysql',
-      'memcached',
-    ]);
+    expect(
+      detected({ 'pyproject.toml': '[project]\nname = "x"\ndependencies = [\n  "PyMySQL>=1",\n  "pymemcache",\n]\n' }),
+    ).toEqual(['mysql', 'memcached']);
     expect(detected({}, ['python3-psycopg2', 'python3-celery'])).toEqual(['postgres', 'redis']);
     expect(
       detected({
-        'mysite/settings.py': "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}\nCACHES = {'default': {'BACKEND': 'django.core.cache.backends.redis.RedisCache'}}\n",
+        'mysite/settings.py':
+          "DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql'}}\nCACHES = {'default': {'BACKEND': 'django.core.cache.backends.redis.RedisCache'}}\n",
       }),
     ).toEqual(['postgres', 'redis']);
   });
@@ -90,7 +90,13 @@ describe('runtime/django/wsgi_apache_database_url.py', () => {
     const script = join(packageRoot(), 'runtime/django');
     const result = spawnSync(
       'python3',
-      ['-I', '-B', '-c', `import sys, json; sys.path.insert(0, ${JSON.stringify(script)}); from wsgi_apache_database_url import parse; print(json.dumps(parse(sys.argv[1])))`, url],
+      [
+        '-I',
+        '-B',
+        '-c',
+        `import sys, json; sys.path.insert(0, ${JSON.stringify(script)}); from wsgi_apache_database_url import parse; print(json.dumps(parse(sys.argv[1])))`,
+        url,
+      ],
       { encoding: 'utf8' },
     );
     if (result.status !== 0) throw new Error(result.stderr.trim().split('\n').at(-1));
@@ -111,7 +117,10 @@ describe('runtime/django/wsgi_apache_database_url.py', () => {
       ENGINE: 'django.db.backends.mysql',
       OPTIONS: { charset: 'utf8mb4' },
     });
-    expect(parse('sqlite:////srv/app/var/db.sqlite3')).toEqual({ ENGINE: 'django.db.backends.sqlite3', NAME: '/srv/app/var/db.sqlite3' });
+    expect(parse('sqlite:////srv/app/var/db.sqlite3')).toEqual({
+      ENGINE: 'django.db.backends.sqlite3',
+      NAME: '/srv/app/var/db.sqlite3',
+    });
   });
 
   it('refuses a scheme with no Django backend, naming DATABASE_URL', () => {

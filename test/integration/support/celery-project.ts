@@ -89,4 +89,3 @@ urlpatterns = [
 
 /** What a Celery user gives: Celery reads its broker and result backend from these (celery/app/utils.py, Settings). */
 export const CELERY_SETENV = ['CELERY_BROKER_URL=redis://redis:6379/0', 'CELERY_RESULT_BACKEND=redis://redis:6379/1'];
-
