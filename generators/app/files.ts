@@ -67,7 +67,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   generated('docker/devtools.wsgi'),
   generated('docker/reloader.py'),
   managed('memory-watch.py'),
-  managed('restart-on-change.py', view => view.hasWorkers),
+  managed('worker.py', view => view.hasWorkers),
   generated('docker/healthcheck.py'),
   generated('docker/access-log.py'),
   // The build stages that run pip run it through this (the image itself does not hold it).

@@ -90,10 +90,12 @@ export function workerHealthcheck(command: string): string[] {
 export interface WorkerView {
   name: string;
   command: string;
-  /** Compose's `command` in production: the command through `/bin/sh -c` with `exec`, so SIGTERM reaches it (Celery's warm shutdown) */
+  /**
+   * Compose's `command`: the command through `/bin/sh -c` with `exec`, under docker/worker.py,
+   * which turns the image's STOPSIGNAL (SIGWINCH) into the SIGTERM a worker expects and, in
+   * development, restarts it on code changes
+   */
   run: string;
-  /** Compose's `command` in development: the same under docker/restart-on-change.py */
-  develop: string;
   /** the health check's `test`, as a JSON array; '' when the tool offers none */
   healthcheck: string;
   /** Kubernetes' `command`, the same as {@link run}, with `$` as it is */
@@ -107,7 +109,7 @@ export interface WorkerView {
 /**
  * The workers' views.
  * @param appName - the app's `--name`: its image and the prefix of the workers' Deployments
- * @param appDir - where the project is in the image (docker/restart-on-change.py is under it)
+ * @param appDir - where the project is in the image (docker/worker.py is under it)
  * @param entrypoint - the image's entry point, which the health check goes through for the secrets' variables
  */
 export function workerViews(
@@ -117,16 +119,15 @@ export function workerViews(
   entrypoint: string,
 ): WorkerView[] {
   return workers.map(worker => {
-    const shell = ['/bin/sh', '-c', `exec ${worker.command}`];
+    const run = ['python3', `${appDir}/docker/worker.py`, '/bin/sh', '-c', `exec ${worker.command}`];
     const check = workerHealthcheck(worker.command);
     const compose = (args: string[]) => JSON.stringify(args.map(arg => arg.replaceAll('$', () => '$$')));
     return {
       name: worker.name,
       command: worker.command,
-      run: compose(shell),
-      develop: compose(['python3', `${appDir}/docker/restart-on-change.py`, ...shell]),
+      run: compose(run),
       healthcheck: check.length === 0 ? '' : compose(['CMD', '/bin/sh', entrypoint, ...check]),
-      kubeRun: JSON.stringify(shell),
+      kubeRun: JSON.stringify(run),
       deployment: `${appName}-${worker.name}`,
       appName,
     };

@@ -26,6 +26,7 @@ import { groupEnvPrefix } from '../lib/image-layout.js';
 import { toList } from '../lib/parse.js';
 import { type OptionSpec, PASSED_THROUGH, parseCommandLine, yoCommandLine } from '../lib/argv.js';
 import { CHECK_FIELDS, type CheckSettings, resolveCheckSettings } from './options.js';
+import { countConnections, type DatabaseConnections, judgeConnections } from './database-connections.js';
 import {
   type AppReport,
   type CheckAbort,
@@ -42,6 +43,8 @@ export type CheckOptions = BaseOptions & Record<string, unknown>;
 export default class CheckGenerator extends Generator<Record<string, unknown>, CheckOptions> {
   #name!: string;
   #settings!: CheckSettings;
+  /** `--service postgres` in `.yo-rc.json`: the check counts the app's connections on it */
+  #postgres = false;
   /** what the check is doing, for the document `--json` prints if it stops there */
   #stage: CheckStage = 'build';
   /** the last report, also for callers that run the generator in-process */
@@ -58,7 +61,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
 
   async initializing(): Promise<void> {
     const root = this.destinationRoot();
-    const stored = this.config.getAll() as { name?: string; healthPath?: string };
+    const stored = this.config.getAll() as { name?: string; healthPath?: string; services?: string[] };
     if (!stored.name || !existsSync(join(root, 'compose.yaml'))) {
       throw new InputError(
         'the current directory',
@@ -67,6 +70,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
       );
     }
     this.#name = stored.name;
+    this.#postgres = stored.services?.includes('postgres') ?? false;
     this.#settings = resolveCheckSettings(this.#commandLine(), stored);
     if (this.#settings.port !== undefined && !(await portIsFree(this.#settings.port))) {
       throw new InputError(
@@ -162,7 +166,8 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
       this.#stage = 'warm-up';
       await this.#warmUp(baseUrl);
       this.#stage = 'load';
-      this.report = await this.#measure(baseUrl, started, container);
+      const database = this.#postgres ? stack.getContainer('postgres-1') : undefined;
+      this.report = await this.#measure(baseUrl, started, container, database);
       if (this.#settings.json) process.stdout.write(`${JSON.stringify(this.report, null, 2)}\n`);
       else this.log(`\n${formatTable(this.report)}\n`);
       if (!this.report.passed) {
@@ -212,14 +217,24 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     }
   }
 
-  async #measure(baseUrl: string, started: StartedTestContainer, container: Docker.Container): Promise<CheckReport> {
+  async #measure(
+    baseUrl: string,
+    started: StartedTestContainer,
+    container: Docker.Container,
+    database: StartedTestContainer | undefined,
+  ): Promise<CheckReport> {
     const settings = this.#settings;
     const targets = settings.targets;
     const stats = await followStats(container);
     const seen = new Map<string, number>();
+    const addresses = Object.values((await container.inspect()).NetworkSettings.Networks)
+      .map(network => network.IPAddress)
+      .filter(Boolean);
+    let peakConnections = 0;
     const sample = async () => {
       for (const [group, count] of Object.entries(await countDaemonProcesses(started)))
         seen.set(group, Math.max(seen.get(group) ?? 0, count));
+      if (database) peakConnections = Math.max(peakConnections, (await countConnections(database, addresses)) ?? 0);
     };
     const sampler = setInterval(() => void sample(), 1000);
     // Every app at once, each with its share of the connections: what one does to the other shows.
@@ -266,7 +281,14 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     const status5xx = Object.entries(total.statusCodes)
       .filter(([code]) => code.startsWith('5'))
       .reduce((sum, [, count]) => sum + count, 0);
-    const failures = apps.flatMap(app => app.failures);
+    const config = apps[0].config;
+    const databaseFigures: DatabaseConnections | null = database
+      ? { service: 'postgres', peak: peakConnections, limit: config.processes * config.threads }
+      : null;
+    const failures = [
+      ...apps.flatMap(app => app.failures),
+      ...(databaseFigures ? judgeConnections(databaseFigures) : []),
+    ];
     return {
       project: this.#name,
       shape: settings.shape,
@@ -285,6 +307,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
       passed: failures.length === 0,
       failures,
       apps,
+      database: databaseFigures,
     };
   }
 }

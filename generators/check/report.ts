@@ -3,6 +3,7 @@
  * verdict against the thresholds.
  */
 import type { LoadReport } from '../lib/stack-checks.js';
+import type { DatabaseConnections } from './database-connections.js';
 
 /** What a load measured: of one app, or of all together (see {@link CheckReport}). */
 export interface LoadFigures {
@@ -57,6 +58,8 @@ export interface CheckReport extends LoadFigures {
   failures: string[];
   /** each app loaded, the project's own first */
   apps: AppReport[];
+  /** with `--service postgres`: the app's connections seen on the server during the load; null otherwise */
+  database: DatabaseConnections | null;
 }
 
 /** Where a check stopped before its report: building the image, starting the stack, warming up, loading. */
@@ -149,6 +152,14 @@ export function formatTable(report: CheckReport): string {
     ['transport errors (timeouts)', `${report.transportErrors} (${report.timeouts})`],
     ['error rate', `${report.errorRatePercent.toFixed(2)} % (max ${report.thresholds.maxErrorRatePercent} %)`],
     ['daemon processes seen', String(report.daemonProcesses)],
+    ...(report.database
+      ? [
+          [
+            `${report.database.service} connections (peak)`,
+            `${report.database.peak} of ${report.database.limit} daemon threads`,
+          ] as [string, string],
+        ]
+      : []),
     ['peak memory / CPU', `${mib(report.peakMemoryBytes)} / ${report.peakCpuPercent.toFixed(0)} % of one core`],
     // One line per app when several were loaded at once.
     ...(report.apps.length > 1

@@ -89,7 +89,13 @@ describe('a Django + Celery project with defaults', async () => {
     expect(worker.image).toBe('mysite:latest');
     expect(worker.build).toBeUndefined();
     expect(worker.ports).toBeUndefined();
-    expect(worker.command).toEqual(['/bin/sh', '-c', 'exec python -m celery -A mysite worker --loglevel=INFO']);
+    expect(worker.command).toEqual([
+      'python3',
+      '/srv/app/docker/worker.py',
+      '/bin/sh',
+      '-c',
+      'exec python -m celery -A mysite worker --loglevel=INFO',
+    ]);
     expect(worker.environment).toEqual(production.services.mysite.environment);
     expect(worker.stop_grace_period).toBe(production.services.mysite.stop_grace_period);
     expect((worker.healthcheck as { test: string[] }).test).toEqual([
@@ -102,18 +108,13 @@ describe('a Django + Celery project with defaults', async () => {
     ]);
   });
 
-  it('restarts the worker on code changes in development, as the host user, with the project mounted', () => {
+  it('runs the worker under docker/worker.py, restarting it on code changes in development, as the host user', () => {
     const worker = development.services.worker;
-    expect(worker.command).toEqual([
-      'python3',
-      '/srv/app/docker/restart-on-change.py',
-      '/bin/sh',
-      '-c',
-      'exec python -m celery -A mysite worker --loglevel=INFO',
-    ]);
+    expect(worker.command).toBeUndefined();
+    expect(worker.environment).toMatchObject({ WSGI_RELOAD_ON_CHANGES: '1' });
     expect(worker.volumes).toEqual(development.services.mysite.volumes);
     expect(worker.user).toBe('root');
-    expect(existsSync(join(dir, 'docker/restart-on-change.py'))).toBe(true);
+    expect(existsSync(join(dir, 'docker/worker.py'))).toBe(true);
   });
 
   it("writes a Deployment per worker, reading the Secret that holds the services' URLs", () => {
@@ -123,7 +124,7 @@ describe('a Django + Celery project with defaults', async () => {
     expect(docs).toHaveLength(1);
     expect(docs[0]).toMatchObject({ kind: 'Deployment', metadata: { name: 'mysite-worker' } });
     const container = docs[0].spec.template.spec.containers[0];
-    expect(container.args).toEqual(['/bin/sh', '-c', 'exec python -m celery -A mysite worker --loglevel=INFO']);
+    expect(container.args).toEqual(production.services.worker.command);
     expect(container.envFrom).toEqual([
       { configMapRef: { name: 'mysite-config' } },
       { secretRef: { name: 'mysite-secrets' } },
@@ -155,7 +156,13 @@ describe('--service and --worker given', () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     await runGenerator(dir, { yes: true, worker: ['jobs=python -m jobs --queue default'] });
     const worker = compose(dir).services.jobs;
-    expect(worker.command).toEqual(['/bin/sh', '-c', 'exec python -m jobs --queue default']);
+    expect(worker.command).toEqual([
+      'python3',
+      '/srv/app/docker/worker.py',
+      '/bin/sh',
+      '-c',
+      'exec python -m jobs --queue default',
+    ]);
     expect(worker.healthcheck).toEqual({ disable: true });
     expect(worker.depends_on).toBeUndefined();
   });

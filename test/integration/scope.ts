@@ -39,13 +39,15 @@ export const DEFAULT_BASE_ONLY: Record<string, string> = {
 };
 
 /**
- * Files run on trixie only, each with the reason. services.test.ts: its project's libraries
- * (psycopg2, redis, celery) come from trixie's packages; the python base's offline wheelhouse
- * has no wheels of them yet, and bookworm's Celery (5.2) differs from the one the test was made for.
+ * Files run on trixie only, each with the reason: their projects' libraries come from trixie's
+ * packages, of which the python base's offline wheelhouse has no wheels yet (and bookworm's
+ * Celery, 5.2, is older than the one the test was made with).
  */
 export const TRIXIE_ONLY: Record<string, string> = {
   'services.test.ts':
     "its Django + Celery project takes psycopg2, redis and celery from trixie's packages; the offline wheelhouse of the python base has none of them yet",
+  'radicale.test.ts':
+    "Radicale's libraries (defusedxml, passlib, vobject, pika) come from trixie's packages; the offline wheelhouse of the python base has none of them",
 };
 
 /** Parts of the files in {@link EVERY_BASE} that run on the default base only, with the reason. */

@@ -23,11 +23,13 @@ import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSourcesImage, materialize } from '../corpus/sources.js';
 import { chownTree } from '../helpers/commands.js';
-import { composeAsync, composeBuild, type Shape, SHAPES } from '../helpers/compose.js';
+import { composeAsync, composeBuild, containerLogs, type Shape, SHAPES } from '../helpers/compose.js';
+import { pollFor } from '../helpers/poll.js';
 import { freePort, pollUntil } from '../helpers/net.js';
 import { scaffoldOnBase } from '../helpers/project.js';
 import { LIBRARIES } from '../helpers/test-base.js';
 import { assertCleanLoad, runLoad } from '../../generators/lib/stack-checks.js';
+import { checkJson } from '../helpers/check-process.js';
 import { DEV_UID } from './fixtures.js';
 import { CELERY_FILES, CELERY_SETENV } from './support/celery-project.js';
 
@@ -184,6 +186,24 @@ describe('production shape', () => {
     expect(await addOnWorker(baseUrl, 2, 5)).toBe(7);
   });
 
+  it("docker stop lets the worker finish the task it runs (Celery's warm shutdown), within the grace period", async () => {
+    const { task } = await json<{ task: string }>(`${baseUrl}/polls/slow-add/?x=20&y=22&seconds=4`);
+    const worker = stack!.getContainer('worker-1');
+    await pollFor(
+      () => (containerLogs(worker.getId()).includes(`polls.tasks.slow_add[${task}] received`) ? true : false),
+      20_000,
+      () => `the worker never received ${task}`,
+    );
+    const start = performance.now();
+    await composeAsync(dir, ['-p', project, ...SHAPES.production.flatMap(f => ['-f', f]), 'stop', 'worker']);
+    const seconds = (performance.now() - start) / 1000;
+    console.log(`[services] docker compose stop worker with a 4 s task running: ${seconds.toFixed(1)} s`);
+    const { ready, value } = await json<{ ready: boolean; value: number }>(`${baseUrl}/polls/result/${task}/`);
+    expect({ ready, value }).toEqual({ ready: true, value: 42 });
+    expect(seconds).toBeLessThan(15);
+    await composeAsync(dir, ['-p', project, ...SHAPES.production.flatMap(f => ['-f', f]), 'start', 'worker']);
+  });
+
   it('64 connections on a page writing to PostgreSQL: 0 errors', async () => {
     const before = (await json<{ questions: number }>(`${baseUrl}/polls/count/`)).questions;
     const report = await runLoad({ baseUrl, path: '/polls/write/', connections: 64, amount: 320, timeoutSeconds: 30 });
@@ -237,3 +257,17 @@ describe('development shape', () => {
     expect(value).toBe(1007);
   }, 120_000);
 });
+
+it('yo wsgi-apache:check loads a page writing to PostgreSQL and counts the connections the app holds there', async () => {
+  const { report, error } = await checkJson(dir, { path: '/polls/write/', connections: '32', duration: '5' });
+  expect(error, error?.message).toBeUndefined();
+  const { database, config } = report!;
+  console.log(
+    `[services] check: ${report!.requests} requests (${report!.requestsPerSecond.toFixed(1)} req/s), p99 ${report!.latency.p99} ms, errors ${report!.errorRatePercent.toFixed(2)} %, postgres connections peak ${database?.peak} of ${database?.limit}`,
+  );
+  expect(report!.passed).toBe(true);
+  expect(database).toEqual({ service: 'postgres', peak: expect.any(Number), limit: config.processes * config.threads });
+  // Persistent connections: some open during the load, never more than one per daemon thread.
+  expect(database!.peak).toBeGreaterThan(0);
+  expect(database!.peak).toBeLessThanOrEqual(database!.limit);
+}, 600_000);

@@ -40,13 +40,21 @@ __all__ = ('celery_app',)
 @shared_task
 def add(x, y):
     return x + y
+
+
+@shared_task
+def slow_add(x, y, seconds):
+    import time
+
+    time.sleep(seconds)
+    return x + y
 `,
   'polls/views.py': `from celery.result import AsyncResult
 from django.http import JsonResponse
 from django.utils import timezone
 
 from .models import Question
-from .tasks import add
+from .tasks import add, slow_add
 
 
 def write(request):
@@ -62,6 +70,11 @@ def enqueue(request):
     return JsonResponse({"task": add.delay(int(request.GET["x"]), int(request.GET["y"])).id})
 
 
+def enqueue_slow(request):
+    task = slow_add.delay(int(request.GET["x"]), int(request.GET["y"]), float(request.GET["seconds"]))
+    return JsonResponse({"task": task.id})
+
+
 def result(request, task):
     outcome = AsyncResult(task)
     return JsonResponse({"ready": outcome.ready(), "value": outcome.result if outcome.ready() else None})
@@ -74,6 +87,7 @@ urlpatterns = [
     path("write/", views.write),
     path("count/", views.count),
     path("add/", views.enqueue),
+    path("slow-add/", views.enqueue_slow),
     path("result/<str:task>/", views.result),
 ]
 `,

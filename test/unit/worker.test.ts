@@ -1,8 +1,9 @@
 /**
- * runtime/restart-on-change.py, the development shape's worker runner, outside a container: what
- * it watches, and the run itself: a changed .py file restarts the command (SIGTERM first), a
- * SIGTERM to the runner reaches the command and the runner exits with its status. The container
- * test (test/integration/services.test.ts) restarts a real Celery worker with it.
+ * runtime/worker.py, the workers' runner, outside a container: what it watches, and the run
+ * itself: in development a changed .py file restarts the command (SIGTERM first); in every shape
+ * the image's stop signal (SIGWINCH) or SIGTERM reaches the command as SIGTERM and the runner
+ * exits with its status. The container test (test/integration/services.test.ts) runs a real
+ * Celery worker with it.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -12,11 +13,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../generators/lib/package-root.js';
 import { pollFor } from '../helpers/poll.js';
 
-const SCRIPT = join(packageRoot(), 'runtime/restart-on-change.py');
+const SCRIPT = join(packageRoot(), 'runtime/worker.py');
 const dirs: string[] = [];
 
 function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'restart-on-change-'));
+  const dir = mkdtempSync(join(tmpdir(), 'worker-runner-'));
   dirs.push(dir);
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(dir, path, '..'), { recursive: true });
@@ -42,7 +43,7 @@ function python(code: string): string {
   return result.stdout;
 }
 
-describe('runtime/restart-on-change.py', () => {
+describe('runtime/worker.py', () => {
   it('watches .py and .wsgi files and the extra patterns, not hidden, cache or virtualenv folders', () => {
     const dir = project({
       'app/tasks.py': '',
@@ -67,14 +68,14 @@ describe('runtime/restart-on-change.py', () => {
     expect(python('print(runner.exit_code(-15), runner.exit_code(3))').trim()).toBe('143 3');
   });
 
-  it('restarts the command when a watched file changes, and passes SIGTERM on, exiting with its status', async () => {
+  it('in development, restarts the command when a watched file changes, and passes SIGTERM on, exiting with its status', async () => {
     const dir = project({ 'tasks.py': 'VALUE = 1\n' });
     const log = join(dir, 'starts.log');
     // The command logs each start and ends on SIGTERM with status 3, as a worker finishing its tasks would.
     const command = `trap 'echo stop >> ${log}; exit 3' TERM; echo start >> ${log}; while :; do sleep 0.1; done`;
     const child = spawn('python3', ['-I', '-B', SCRIPT, 'sh', '-c', command], {
       cwd: dir,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', WSGI_RELOAD_INTERVAL: '0.2' },
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', WSGI_RELOAD_INTERVAL: '0.2', WSGI_RELOAD_ON_CHANGES: '1' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -99,5 +100,34 @@ describe('runtime/restart-on-change.py', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(3);
     expect(starts()).toEqual(['start', 'stop', 'start', 'stop']);
+  });
+
+  it("elsewhere, watches nothing, passes the image's stop signal (SIGWINCH) on as SIGTERM, and ends with the command", async () => {
+    const dir = project({ 'tasks.py': 'VALUE = 1\n' });
+    const log = join(dir, 'starts.log');
+    const command = `trap 'echo stop >> ${log}; exit 3' TERM; echo start >> ${log}; while :; do sleep 0.1; done`;
+    const child = spawn('python3', ['-I', '-B', SCRIPT, 'sh', '-c', command], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)));
+    const starts = () => readFileSync(log, 'utf8').split('\n').filter(Boolean);
+    await pollFor(
+      () => starts().length === 1,
+      5_000,
+      () => 'never started',
+    );
+    writeFileSync(join(dir, 'tasks.py'), 'VALUE = 2\n');
+    await new Promise(resolve => setTimeout(resolve, 1_500));
+    expect(starts()).toEqual(['start']);
+    child.kill('SIGWINCH');
+    expect(await exited).toBe(3);
+    expect(starts()).toEqual(['start', 'stop']);
+  });
+
+  it('elsewhere, exits with the status of a command that ends by itself', () => {
+    const result = spawnSync('python3', ['-I', '-B', SCRIPT, 'sh', '-c', 'exit 7'], { encoding: 'utf8' });
+    expect(result.status).toBe(7);
   });
 });

@@ -1,15 +1,19 @@
-"""Runs a worker's command and restarts it when the project's code changes: the development shape.
+"""Runs a --worker's command in every shape: stops it as a worker expects, restarts it on code changes in development.
 
-compose.override.yaml runs each --worker as `python3 docker/restart-on-change.py COMMAND...`.
-It watches what the app's reload monitor (docker/reloader.py) watches: every .py and .wsgi file
-under the project, plus WSGI_RELOAD_EXTRA_FILES patterns ("templates/*.html *.toml"), skipping
-hidden, cache and virtualenv directories. It polls mtimes (bind mounts from macOS and Windows
-hosts deliver no inotify events) every WSGI_RELOAD_INTERVAL seconds (default 1; empty is the default, as the development shape passes it).
+compose.yaml and kubernetes/workers.yaml run each worker as `python3 docker/worker.py COMMAND...`:
 
-On a change it sends SIGTERM to the command and waits for it to end (Celery's warm shutdown
-finishes its tasks first), up to WSGI_WORKER_STOP_TIMEOUT seconds (default 10) before SIGKILL,
-then starts it again. SIGTERM or SIGINT to this program goes to the command, and this program
-exits with the command's status, so `docker stop` behaves as without it.
+- Stopping: the image's STOPSIGNAL is SIGWINCH (Apache's graceful stop), which Celery and RQ
+  ignore; this program takes SIGWINCH, SIGTERM and SIGINT alike and sends the command SIGTERM
+  (Celery's warm shutdown: it finishes the tasks it runs), waits up to WSGI_GRACEFUL_TIMEOUT
+  seconds (default 15; compose.yaml's stop_grace_period is 5 s longer), then SIGKILL, and exits
+  with the command's status.
+- With WSGI_RELOAD_ON_CHANGES=1 (the development shape) it watches what the app's reload monitor
+  (docker/reloader.py) watches: every .py and .wsgi file under the project, plus
+  WSGI_RELOAD_EXTRA_FILES patterns ("templates/*.html *.toml"), skipping hidden, cache and
+  virtualenv directories, polling mtimes (bind mounts from macOS and Windows hosts deliver no
+  inotify events) every WSGI_RELOAD_INTERVAL seconds (default 1), and restarts the command on a
+  change. A command that ends by itself is started again at the next change.
+- Otherwise it exits when the command does, with its status, for the restart policy to act on.
 """
 
 import fnmatch
@@ -23,7 +27,7 @@ SKIP_DIRS = {"__pycache__", "node_modules", "venv", "env", "site-packages"}
 
 
 def _log(message):
-    print(f"restart-on-change: {message}", file=sys.stderr, flush=True)
+    print(f"worker: {message}", file=sys.stderr, flush=True)
 
 
 def snapshot(root, patterns=()):
@@ -69,26 +73,32 @@ def stop(child, timeout):
 
 def main(argv):
     if not argv:
-        print("usage: restart-on-change.py COMMAND [ARG...]", file=sys.stderr)
+        print("usage: worker.py COMMAND [ARG...]", file=sys.stderr)
         return 2
-    root = os.environ.get("WSGI_APP_DIR", os.getcwd())
+    root = os.getcwd()
     interval = float(os.environ.get("WSGI_RELOAD_INTERVAL") or "1")
-    timeout = float(os.environ.get("WSGI_WORKER_STOP_TIMEOUT") or "10")
+    timeout = float(os.environ.get("WSGI_GRACEFUL_TIMEOUT") or "15")
+    reload = os.environ.get("WSGI_RELOAD_ON_CHANGES") == "1"
     patterns = os.environ.get("WSGI_RELOAD_EXTRA_FILES", "").split()
     stopping = []
 
     def forward(signum, _frame):
         stopping.append(signum)
 
-    signal.signal(signal.SIGTERM, forward)
-    signal.signal(signal.SIGINT, forward)
-    before = snapshot(root, patterns)
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGWINCH):
+        signal.signal(signum, forward)
+    before = snapshot(root, patterns) if reload else {}
     child = subprocess.Popen(argv)
     while True:
-        time.sleep(interval)
+        # Polled, not waited on: a signal's handler runs, but wait() would then resume (PEP 475).
+        time.sleep(interval if reload else 0.2)
         if stopping:
             return stop(child, timeout)
         status = child.poll()
+        if not reload:
+            if status is not None:
+                return status
+            continue
         after = snapshot(root, patterns)
         edits = changed(before, after)
         before = after
