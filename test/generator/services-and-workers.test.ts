@@ -4,10 +4,11 @@
  * secret), the app's URLs, the start order, the workers in both shapes and in Kubernetes. The
  * stacks run in test/integration/services.test.ts.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
+import { checkKustomization, KUBERNETES_MODELS, podSecurityRestrictedViolations } from '../helpers/kubernetes.js';
 import { makeProject, runGenerator } from '../helpers/project.js';
 
 const read = (dir: string, path: string) => readFileSync(join(dir, path), 'utf8');
@@ -130,6 +131,12 @@ describe('a Django + Celery project with defaults', async () => {
       { secretRef: { name: 'mysite-secrets' } },
     ]);
     expect(read(dir, 'kubernetes/kustomization.yaml')).toMatch(/^ {2}- workers\.yaml$/m);
+    for (const doc of docs) expect(() => new KUBERNETES_MODELS.Deployment(doc as never).validate()).not.toThrow();
+    expect(podSecurityRestrictedViolations(docs[0].spec.template.spec)).toEqual([]);
+    const files = Object.fromEntries(
+      readdirSync(join(dir, 'kubernetes')).map(file => [`kubernetes/${file}`, read(dir, `kubernetes/${file}`)]),
+    );
+    expect(() => checkKustomization(files)).not.toThrow();
     expect(read(dir, 'kubernetes/configmap.yaml')).not.toContain('REDIS_URL');
     expect(read(dir, 'kubernetes/deployment.yaml')).toContain('DATABASE_URL REDIS_URL');
   });

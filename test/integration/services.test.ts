@@ -16,17 +16,26 @@
  * the data survives `down` and `up` without `-v`. In the development shape: the worker runs as the
  * developer and an edit of the task's code restarts it, so the next task runs the new code.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSourcesImage, materialize } from '../corpus/sources.js';
 import { chownTree } from '../helpers/commands.js';
-import { composeAsync, composeBuild, containerLogs, type Shape, SHAPES } from '../helpers/compose.js';
+import {
+  composeAsync,
+  composeBuild,
+  composeUp,
+  containerLogs,
+  removeStack,
+  type Shape,
+  SHAPES,
+} from '../helpers/compose.js';
 import { pollFor } from '../helpers/poll.js';
 import { freePort, pollUntil } from '../helpers/net.js';
-import { scaffoldOnBase } from '../helpers/project.js';
+import { FIXTURES, scaffoldOnBase } from '../helpers/project.js';
+import { IMAGE_ENTRYPOINT } from '../../generators/lib/image-layout.js';
 import { LIBRARIES } from '../helpers/test-base.js';
 import { assertCleanLoad, runLoad } from '../../generators/lib/stack-checks.js';
 import { checkJson } from '../helpers/check-process.js';
@@ -271,3 +280,61 @@ it('yo wsgi-apache:check loads a page writing to PostgreSQL and counts the conne
   expect(database!.peak).toBeGreaterThan(0);
   expect(database!.peak).toBeLessThanOrEqual(database!.limit);
 }, 600_000);
+
+describe.each(['production', 'development'] as Shape[])(
+  '--service mysql,memcached, %s shape: healthy before the app, reached with the URLs it is given',
+  shape => {
+    const name = 'wsgi-apache-it-mariadb';
+    let plain: string;
+    let stack: StartedDockerComposeEnvironment | undefined;
+
+    beforeAll(async () => {
+      plain = join(mkdtempSync(join(tmpdir(), 'wsgi-apache-mariadb-')), name);
+      cpSync(join(FIXTURES, 'plain-wsgi'), plain, { recursive: true });
+      await scaffoldOnBase(plain, { service: 'mysql,memcached' });
+      chownTree(plain, { uid: DEV_UID, gid: DEV_UID });
+      composeBuild(plain);
+      stack = await composeUp(plain, name, shape, { PUBLISH_PORT: String(await freePort()) });
+    }, 600_000);
+
+    afterAll(async () => {
+      await removeStack(stack);
+      if (plain) rmSync(join(plain, '..'), { recursive: true, force: true });
+    });
+
+    it('MariaDB takes the DATABASE_URL docker/entrypoint builds; memcached answers at CACHE_URL', async () => {
+      const app = stack!.getContainer(`${name}-1`);
+      const env = await app.exec(['/bin/sh', IMAGE_ENTRYPOINT, 'sh', '-c', 'echo "$DATABASE_URL $CACHE_URL"']);
+      const [database, cache] = env.output.trim().split(' ');
+      const url = new URL(database!);
+      expect({ protocol: url.protocol, host: url.host, user: url.username, path: url.pathname }).toEqual({
+        protocol: 'mysql:',
+        host: 'mariadb:3306',
+        user: 'app',
+        path: '/app',
+      });
+      const query = await stack!
+        .getContainer('mariadb-1')
+        .exec([
+          'mariadb',
+          '-h',
+          '127.0.0.1',
+          '-u',
+          url.username,
+          `-p${url.password}`,
+          'app',
+          '-N',
+          '-e',
+          'SELECT 6 * 7',
+        ]);
+      expect(query.output.trim()).toBe('42');
+      expect(cache).toBe('pymemcache://memcached:11211');
+      const version = await app.exec([
+        'python3',
+        '-c',
+        'import socket; s = socket.create_connection(("memcached", 11211), 5); s.sendall(b"version\\r\\n"); print(s.recv(64).decode())',
+      ]);
+      expect(version.output).toMatch(/^VERSION \d/);
+    });
+  },
+);
