@@ -14,7 +14,11 @@
  * generated settings), an admin login writes its session there, a view's task runs on the worker
  * and its result comes back, 64 connections on a page writing to the database give 0 errors, and
  * the data survives `down` and `up` without `-v`. In the development shape: the worker runs as the
- * developer and an edit of the task's code restarts it, so the next task runs the new code.
+ * developer and an edit of the task's code restarts it, so the next task runs the new code. Then
+ * `yo wsgi-apache:check` on the writing page, with the connections seen in `pg_stat_activity`.
+ *
+ * Last, `--service mysql,memcached` on the plain fixture in both shapes: MariaDB accepts the
+ * DATABASE_URL docker/entrypoint builds from its password secret, memcached answers at CACHE_URL.
  */
 import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
