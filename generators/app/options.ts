@@ -16,7 +16,13 @@ import { formatProxyRoutes, parseProxyRoutes, type ProxyRoute } from './proxy-ro
 import { formatMounts, type Mount, parseMountPoint, parseMounts, underMountPoint } from './mounts.js';
 import { detectServices, parseServices, SERVICE_NAMES, type ServiceName } from './services.js';
 import { detectWorkers, formatWorkers, parseWorkers, type Worker } from './workers.js';
-import { defaultDataDirs, defaultHealthPath, defaultInitCommands, defaultSecrets } from './runtime-needs.js';
+import {
+  defaultAppEnvironment,
+  defaultDataDirs,
+  defaultHealthPath,
+  defaultInitCommands,
+  defaultSecrets,
+} from './runtime-needs.js';
 import type { ProjectFacts } from './detect.js';
 import { parseInteger } from '../lib/parse.js';
 import {
@@ -322,11 +328,11 @@ export const FIELDS: readonly Field[] = [
     key: 'setenv',
     flag: 'setenv',
     description:
-      "Environment for the app, NAME=VALUE, repeatable (e.g. --setenv DJANGO_DEBUG=0), as mod_wsgi-express --setenv: compose.yaml's environment in both shapes and the Kubernetes ConfigMap; secrets belong in .env, which compose.yaml also reads",
+      "Environment for the app, NAME=VALUE, repeatable (e.g. --setenv DJANGO_DEBUG=0), as mod_wsgi-express --setenv: compose.yaml's environment in both shapes and the Kubernetes ConfigMap; secrets belong in --secret or .env (default: the variable Django's settings split ALLOWED_HOSTS from, set to localhost and 127.0.0.1)",
     prompt: false,
     list: true,
     repeatOnly: true,
-    defaultValue: () => [],
+    defaultValue: ctx => defaultAppEnvironment(ctx.facts, ctx.root),
     parse: raw => parseAppEnvironment(raw),
     format: value => value.join(' '),
   },

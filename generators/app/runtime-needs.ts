@@ -31,7 +31,12 @@ export interface DjangoRuntime {
   readsDatabaseUrl: boolean;
   /** the variable `SECRET_KEY` is read from (`os.environ["DJANGO_SECRET_KEY"]`, `os.getenv(...)`, `env(...)`): a secret by default */
   secretKeyVariable?: string;
+  /** the variable `ALLOWED_HOSTS` is split from, and its separator: set to the hosts the stack is reached at by default */
+  allowedHostsVariable?: { name: string; separator: ',' | ' ' };
 }
+
+/** The hosts a stack on this machine is reached at: the browser's and the health check's (`Host: localhost`). */
+export const LOCAL_HOSTS = ['localhost', '127.0.0.1'] as const;
 
 /** `SECRET_KEY = os.environ["X"]`, `os.environ.get("X", ...)`, `os.getenv("X")`, django-environ's `env("X")` / `env.str("X")`. */
 const SECRET_KEY_FROM_ENVIRONMENT =
@@ -51,6 +56,15 @@ export function djangoRuntime(facts: ProjectFacts, root: string): DjangoRuntime 
   const runtime: DjangoRuntime = { managePy, readsDatabaseUrl: /\bDATABASE_URL\b/.test(settings) };
   const secretKey = SECRET_KEY_FROM_ENVIRONMENT.exec(settings)?.[1];
   if (secretKey) runtime.secretKeyVariable = secretKey;
+  const hostsLine = /^ALLOWED_HOSTS\s*=\s*(.+)$/m.exec(settings)?.[1] ?? '';
+  const hosts = /(?:os\.environ(?:\.get)?|os\.getenv|env(?:\.list)?)\s*[[(]\s*['"]([A-Za-z_][A-Za-z0-9_]*)['"]/.exec(
+    hostsLine,
+  )?.[1];
+  if (hosts) {
+    // env.list and split(",") take commas; split() and split(" ") take spaces.
+    const separator = /\.split\(\s*\)|\.split\(\s*['"] ['"]\s*\)/.test(hostsLine) ? ' ' : ',';
+    runtime.allowedHostsVariable = { name: hosts, separator };
+  }
   if (/['"]django\.db\.backends\.sqlite3['"]/.test(settings)) {
     // `BASE_DIR / 'db.sqlite3'` (startproject since 3.1) or os.path.join(BASE_DIR, 'db.sqlite3').
     const name = /BASE_DIR\s*(?:\/|,)\s*['"]([\w.-]+)['"]/.exec(settings)?.[1];
@@ -139,4 +153,13 @@ function flaskInitCommand(entry: Extract<WsgiEntry, { kind: 'callable' }>, root:
 export function defaultSecrets(facts: ProjectFacts, root: string): string[] {
   const variable = djangoRuntime(facts, root)?.secretKeyVariable;
   return variable === undefined ? [] : [variable];
+}
+
+/**
+ * `--setenv`'s default: the variable Django's settings split `ALLOWED_HOSTS` from, set to the
+ * hosts the stack is reached at here ({@link LOCAL_HOSTS}), with the settings' separator.
+ */
+export function defaultAppEnvironment(facts: ProjectFacts, root: string): string[] {
+  const hosts = djangoRuntime(facts, root)?.allowedHostsVariable;
+  return hosts === undefined ? [] : [`${hosts.name}=${LOCAL_HOSTS.join(hosts.separator)}`];
 }

@@ -48,6 +48,7 @@ export const TRIXIE_ONLY: Record<string, string> = {
     "its Django + Celery project takes psycopg2, redis and celery from trixie's packages; the offline wheelhouse of the python base has none of them yet",
   'radicale.test.ts':
     "Radicale's libraries (defusedxml, passlib, vobject, pika) come from trixie's packages; the offline wheelhouse of the python base has none of them",
+  'trac.test.ts': "Trac is trixie's `trac` package; no wheel of it or its libraries is in the offline wheelhouse",
 };
 
 /** Parts of the files in {@link EVERY_BASE} that run on the default base only, with the reason. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { detectProject } from '../../generators/app/detect.js';
 import { parseEntry } from '../../generators/app/entry.js';
 import {
+  defaultAppEnvironment,
   defaultDataDirs,
   defaultHealthPath,
   defaultInitCommands,
@@ -86,6 +87,19 @@ describe('Django settings read from the environment', () => {
     const root = django({ 'site1/settings.py': settings([line]) });
     expect(djangoRuntime(detectProject(root), root)?.secretKeyVariable).toBe(variable);
     expect(defaultSecrets(detectProject(root), root)).toEqual(variable ? [variable] : []);
+  });
+
+  it.each([
+    [
+      'ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",")',
+      'DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1',
+    ],
+    ["ALLOWED_HOSTS = os.environ['ALLOWED_HOSTS'].split()", 'ALLOWED_HOSTS=localhost 127.0.0.1'],
+    ['ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])', 'ALLOWED_HOSTS=localhost,127.0.0.1'],
+    ["ALLOWED_HOSTS = ['example.com']", undefined],
+  ])('%s: --setenv %s by default, the hosts the stack is reached at', (line, setenv) => {
+    const root = django({ 'site1/settings.py': settings([line]) });
+    expect(defaultAppEnvironment(detectProject(root), root)).toEqual(setenv ? [setenv] : []);
   });
 
   it('knows settings that read DATABASE_URL themselves (dj-database-url, django-environ)', () => {
