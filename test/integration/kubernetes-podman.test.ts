@@ -12,7 +12,7 @@
  * request is made from inside the pod instead; `preStop` hooks are not run.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -96,6 +96,19 @@ describe.skipIf(podmanMissing)('the --kubernetes manifests under podman kube pla
         return '';
       }
     }).filter(text => text !== '');
+    // The Secret DOCKER.md has users make from .secrets/ (`kubectl create secret generic
+    // <name>-secrets --from-file=.secrets/`): the fixture's settings read DJANGO_SECRET_KEY.
+    // podman 4.3's kube play reads a Secret's data from a podman secret of that name holding it as
+    // JSON, each value base64 (libpod's k8sSecretFromSecretManager: a map[string][]byte).
+    const secrets = join(dir, '.secrets');
+    if (existsSync(secrets)) {
+      const data = Object.fromEntries(
+        readdirSync(secrets).map(file => [file, readFileSync(join(secrets, file)).toString('base64')]),
+      );
+      writeFileSync(join(work, 'secret.json'), JSON.stringify(data));
+      spawnSync('podman', ['secret', 'rm', `${NAME}-secrets`], { env });
+      podman('secret', 'create', `${NAME}-secrets`, join(work, 'secret.json'));
+    }
     writeFileSync(join(work, 'played.yaml'), manifests.join('\n---\n'));
     podman('kube', 'play', join(work, 'played.yaml'));
     // The probe's own request, as the kubelet makes it (health path, Host: localhost, 200-399).
@@ -113,6 +126,7 @@ describe.skipIf(podmanMissing)('the --kubernetes manifests under podman kube pla
     if (!env) return;
     spawnSync('podman', ['pod', 'rm', '-f', POD], { env });
     spawnSync('podman', ['volume', 'prune', '-f'], { env });
+    spawnSync('podman', ['secret', 'rm', `${NAME}-secrets`], { env });
     spawnSync('podman', ['rmi', '-f', `localhost/${NAME}:latest`], { env });
     rmSync(work, { recursive: true, force: true });
   });
