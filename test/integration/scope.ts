@@ -54,8 +54,18 @@ export const TRIXIE_ONLY: Record<string, string> = {
 /** Parts of the files in {@link EVERY_BASE} that run on the default base only, with the reason. */
 export const DEFAULT_BASE_ONLY_PARTS: Record<string, string> = {
   'corpus.test.ts, yo wsgi-apache:check on the Django and the Flask tutorial apps':
-    'the check is Node code that drives whichever stack it is given; on every base each app is still built and answers its own requests in both shapes, and fixtures-under-load.test.ts loads every fixture',
+    'the check is Node code that drives whichever stack it is given; on every base each app is still built and answers its own requests in both shapes, and fixtures-under-load.test.ts loads the Flask and Django fixtures',
+  'fixtures-under-load.test.ts, the plain and wheelhouse fixtures':
+    "the plain fixture is a hello world every corpus app goes beyond on each base, and the wheelhouse fixture is pip's offline route, the python base's own; the Flask and Django fixtures still run under load on every base",
 };
+
+/** The fixtures fixtures-under-load.test.ts loads on every base; the default base loads them all. */
+export const FIXTURES_ON_EVERY_BASE: readonly string[] = ['flask', 'django'];
+
+/** Whether fixtures-under-load.test.ts loads fixture `id` on `base` ({@link DEFAULT_BASE_ONLY_PARTS}). */
+export function loadsFixture(base: BaseName, id: string): boolean {
+  return base === DEFAULT_BASE || FIXTURES_ON_EVERY_BASE.includes(id);
+}
 
 /**
  * The corpus apps `yo wsgi-apache:check` runs on: Django's and Flask's tutorial apps, each with

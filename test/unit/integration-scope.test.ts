@@ -9,8 +9,10 @@ import {
   integrationExclude,
   integrationInclude,
   leftOut,
+  loadsFixture,
   TRIXIE_ONLY,
 } from '../integration/scope.js';
+import { FIXTURE_CASES } from '../integration/fixtures.js';
 
 const files = readdirSync(new URL('../integration/', import.meta.url)).filter(name => name.endsWith('.test.ts'));
 const trixieOnly = Object.keys(TRIXIE_ONLY);
@@ -30,6 +32,7 @@ describe('integration scope per base', () => {
     expect(checksCorpus(DEFAULT_BASE, 'django-polls')).toBe(true);
     expect(checksCorpus(DEFAULT_BASE, 'flaskr')).toBe(true);
     expect(checksCorpus(DEFAULT_BASE, 'werkzeug-upload')).toBe(false);
+    expect(FIXTURE_CASES.every(fixture => loadsFixture(DEFAULT_BASE, fixture.id))).toBe(true);
   });
 
   it('runs the base-dependent files on every other base (trixie: its own too) and names each file left out with its reason', () => {
@@ -47,6 +50,10 @@ describe('integration scope per base', () => {
         expect(lines).toContain(`${what}: run on ${DEFAULT_BASE} only, because ${why}`);
       }
       expect(checksCorpus(base, 'django-polls')).toBe(false);
+      expect(FIXTURE_CASES.filter(fixture => loadsFixture(base, fixture.id)).map(f => f.id)).toEqual([
+        'flask',
+        'django',
+      ]);
     }
   });
 });
