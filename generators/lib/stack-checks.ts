@@ -176,7 +176,9 @@ export async function checkConcurrency(
   whoamiPath: string,
   processes: number,
   threads: number,
-  sleepMs = 300,
+  // 1 s, not less: on a loaded 2-core CI machine 20 requests of 300 ms took 1,006 ms, past the
+  // 3-sleep limit with nothing serialised; one at a time they would take 20 sleeps.
+  sleepMs = 1_000,
 ): Promise<ConcurrencyReport> {
   const count = 2 * processes * threads;
   const start = performance.now();

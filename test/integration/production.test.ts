@@ -315,8 +315,16 @@ describe('hardening', () => {
     const port = await freePort();
     // One bound from the shell, the rest the generated defaults (container-limits.ts).
     const env = { ...process.env, PUBLISH_PORT: String(port), CONTAINER_PIDS_LIMIT: '600' };
+    // The health probe every second, and a first start that may take longer than the image's 30 s
+    // start period while the package and property tests build beside (one failed unhealthy so).
+    const health = join(dir, '..', `${name}.health.yaml`);
+    writeFileSync(health, `services:\n  ${name}:\n    healthcheck:\n      interval: 1s\n      start_period: 120s\n`);
     const compose = (...args: string[]) =>
-      execFileSync('docker', ['compose', '-f', 'compose.yaml', ...args], { cwd: dir, env, stdio: 'pipe' });
+      execFileSync('docker', ['compose', '-f', 'compose.yaml', '-f', health, ...args], {
+        cwd: dir,
+        env,
+        stdio: 'pipe',
+      });
     try {
       composeBuild(dir);
       compose('up', '-d', '--wait');
