@@ -52,7 +52,8 @@ describe('one image, tuned at run time', () => {
 describe('broken stacks fail the checks, saying why', () => {
   it('one process with one thread: the concurrency check reports serialised requests', async () => {
     const { baseUrl } = await start(IMAGE, { WSGI_PROCESSES: '1', WSGI_THREADS: '1' });
-    await expect(checkConcurrency(baseUrl, '/whoami', 2, 5)).rejects.toThrow(
+    // 300 ms sleeps, not the default 1 s: serialised, the 20 requests take 6 s instead of 20.
+    await expect(checkConcurrency(baseUrl, '/whoami', 2, 5, 300)).rejects.toThrow(
       /concurrency: 20 requests sleeping 300 ms took \d+ ms \(limit 900 ms\); expected 2 processes x 5 threads in parallel, saw 1 processes and 1 threads/,
     );
   });
