@@ -24,6 +24,7 @@ import { runScenario } from '../corpus/requests.js';
 import { CORPUS_APPS, type CorpusApp, ensureSourcesImage, materialize } from '../corpus/sources.js';
 import { startCheckWithoutRyuk } from '../helpers/check-process.js';
 import { chownTree } from '../helpers/commands.js';
+import { logInToAdmin } from '../helpers/django-admin.js';
 import { composeAsync, composeBuild, composeUp, removeStack, type Shape, upFiles } from '../helpers/compose.js';
 import { freePort } from '../helpers/net.js';
 import { scaffoldOnBase } from '../helpers/project.js';
@@ -113,31 +114,7 @@ async function createSuperuserAndLogIn(
     '--email',
     'admin@example.com',
   ]);
-  const form = await fetch(`${baseUrl}/admin/login/`);
-  const html = await form.text();
-  const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(html)?.[1];
-  const cookie = form.headers
-    .getSetCookie()
-    .map(c => c.split(';')[0])
-    .join('; ');
-  expect(token).toBeTruthy();
-  const login = await fetch(`${baseUrl}/admin/login/?next=/admin/`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Cookie: cookie,
-      Referer: `${baseUrl}/admin/login/`,
-    },
-    body: new URLSearchParams({
-      csrfmiddlewaretoken: token!,
-      username: 'corpus-admin',
-      password: 'corpus-pass-1',
-      next: '/admin/',
-    }).toString(),
-  });
-  expect(login.status).toBe(302);
-  expect(login.headers.get('location')).toBe('/admin/');
+  await logInToAdmin(baseUrl, 'corpus-admin', 'corpus-pass-1');
 }
 
 /** `yo wsgi-apache:check` in a process of its own, with no way to get Ryuk (as here: no registry). */

@@ -27,6 +27,7 @@ import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSourcesImage, materialize } from '../corpus/sources.js';
 import { chownTree } from '../helpers/commands.js';
+import { logInToAdmin } from '../helpers/django-admin.js';
 import {
   composeAsync,
   composeBuild,
@@ -169,28 +170,7 @@ describe('production shape', () => {
       '--email',
       'admin@example.com',
     ]);
-    const form = await fetch(`${baseUrl}/admin/login/`);
-    const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(await form.text())?.[1];
-    const cookie = form.headers
-      .getSetCookie()
-      .map(c => c.split(';')[0])
-      .join('; ');
-    const login = await fetch(`${baseUrl}/admin/login/?next=/admin/`, {
-      method: 'POST',
-      redirect: 'manual',
-      headers: {
-        'Content-Type': 'application/x-www-form-urlencoded',
-        Cookie: cookie,
-        Referer: `${baseUrl}/admin/login/`,
-      },
-      body: new URLSearchParams({
-        csrfmiddlewaretoken: token!,
-        username: 'services-admin',
-        password: 'services-pass-1',
-        next: '/admin/',
-      }).toString(),
-    });
-    expect(login.status).toBe(302);
+    await logInToAdmin(baseUrl, 'services-admin', 'services-pass-1');
     expect(Number((await psql('SELECT count(*) FROM django_session')).trim())).toBeGreaterThanOrEqual(1);
     expect((await psql('SELECT username FROM auth_user')).trim()).toBe('services-admin');
   });
