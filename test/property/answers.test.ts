@@ -176,11 +176,12 @@ describe('every answer set is refused in one line naming its flag, or yields fil
       }),
       { numRuns: RUNS, seed: SEED },
     );
-    // Both outcomes well represented, or the generators above need new weights. One set in six:
-    // with 21 flags each able to refuse, about one set in five is accepted (1,000-1,060 of 5,000
-    // over this suite's runs), and one in six leaves room for the seed's spread (about ±30).
-    expect(rejected.length).toBeGreaterThan(RUNS / 6);
-    expect(cases - rejected.length).toBeGreaterThan(RUNS / 6);
+    // Both outcomes well represented, or the generators above need new weights. With 22 flags
+    // each able to refuse, 826-1,060 of 5,000 sets were accepted over this suite's runs: the nine
+    // generated trees a seed draws move it by ±120 (seed 1487367937 gave 826). One in ten leaves
+    // room for that spread and still checks 500 accepted sets.
+    expect(rejected.length).toBeGreaterThan(RUNS / 10);
+    expect(cases - rejected.length).toBeGreaterThan(RUNS / 10);
   });
 
   it('suggestProjectName makes a valid name of any directory name', () => {
