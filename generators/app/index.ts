@@ -176,7 +176,7 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
         choices: field.choices ? [...field.choices] : undefined,
         validate: (value: unknown, earlier: RawAnswers = {}) => {
           try {
-            field.parse(value, ctx, { ...stored, ...given, ...earlier });
+            field.parse(fromPromptLine(field, value), ctx, { ...stored, ...given, ...earlier });
             return true;
           } catch (error) {
             return error instanceof InputError ? error.message : String(error);
@@ -192,7 +192,10 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
         'pass --yes to take flags, .yo-rc.json, detected values and defaults without asking, or run it in a terminal',
       );
     }
-    this.#prompted = (await this.prompt(questions as never)) as RawAnswers;
+    const typed = (await this.prompt(questions as never)) as RawAnswers;
+    this.#prompted = Object.fromEntries(
+      Object.entries(typed).map(([key, value]) => [key, fromPromptLine(FIELDS.find(field => field.key === key)!, value)]),
+    ) as RawAnswers;
   }
 
   configuring(): void {
@@ -505,4 +508,9 @@ function readStoredAnswers(path: string): RawAnswers {
 
 function readVersion(): string {
   return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** A typed prompt line as the field's parser takes it (several items split apart); any other value as it is. */
+function fromPromptLine(field: Field, value: unknown): unknown {
+  return field.fromPrompt && typeof value === 'string' ? field.fromPrompt(value) : value;
 }

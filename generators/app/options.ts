@@ -24,7 +24,7 @@ import {
   defaultSecrets,
 } from './runtime-needs.js';
 import type { ProjectFacts } from './detect.js';
-import { parseInteger } from '../lib/parse.js';
+import { parseInteger, shellJoin, splitPromptLine } from '../lib/parse.js';
 import {
   BASE_NAMES,
   BASES,
@@ -152,6 +152,8 @@ interface FieldBase<K extends keyof Answers> {
   store?(value: ParsedAnswers[K]): Answers[K];
   /** how the stored value is shown as a prompt default */
   format?(value: Answers[K]): string;
+  /** the typed line as the parser takes it, where {@link format} joins several items into one line */
+  fromPrompt?(line: string): Answers[K];
 }
 
 export type Field = { [K in keyof Answers]: FieldBase<K> }[keyof Answers];
@@ -328,13 +330,15 @@ export const FIELDS: readonly Field[] = [
     key: 'setenv',
     flag: 'setenv',
     description:
-      "Environment for the app, NAME=VALUE, repeatable (e.g. --setenv DJANGO_DEBUG=0), as mod_wsgi-express --setenv: compose.yaml's environment in both shapes and the Kubernetes ConfigMap; secrets belong in --secret or .env (default: the variable Django's settings split ALLOWED_HOSTS from, set to localhost and 127.0.0.1)",
-    prompt: false,
+      "Environment for the app, NAME=VALUE, repeatable (e.g. --setenv DJANGO_DEBUG=0; at the prompt, items apart and quoted as in a shell), as mod_wsgi-express --setenv: compose.yaml's environment in both shapes and the Kubernetes ConfigMap; secrets belong in --secret or .env (default: the variable Django's settings split ALLOWED_HOSTS from, set to localhost and 127.0.0.1)",
+    prompt: 'input',
     list: true,
     repeatOnly: true,
     defaultValue: ctx => defaultAppEnvironment(ctx.facts, ctx.root),
     parse: raw => parseAppEnvironment(raw),
-    format: value => value.join(' '),
+    // A value may hold spaces and commas: shell words both ways, so the default shown parses back.
+    format: value => shellJoin(value),
+    fromPrompt: line => splitPromptLine('--setenv', line),
   },
   {
     key: 'secrets',

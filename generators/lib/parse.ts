@@ -3,6 +3,7 @@
  * flags. Each takes the raw value (a flag string, a prompt answer or a value from
  * `.yo-rc.json`) and throws an {@link InputError} that names the flag and the fix.
  */
+import { join as shlexJoin, split as shlexSplit } from 'shlex';
 import { InputError } from './input-error.js';
 
 /**
@@ -40,4 +41,23 @@ export function toList(raw: unknown): string[] {
 export function toRepeated(raw: unknown): string[] {
   if (raw === undefined || raw === null || raw === '') return [];
   return (Array.isArray(raw) ? raw : [raw]).map(String);
+}
+
+/**
+ * One prompt line holding several items of a repeatable flag, split as a POSIX shell splits
+ * words (shlex): `A=1 'B=two words'` is `['A=1', 'B=two words']`.
+ * @param flag - the flag named in the message, e.g. `--setenv`
+ * @throws InputError for a quote left open
+ */
+export function splitPromptLine(flag: string, line: string): string[] {
+  try {
+    return shlexSplit(line);
+  } catch {
+    throw new InputError(flag, `${line} has a quote left open`, "close it, or quote a value holding spaces as 'NAME=two words'");
+  }
+}
+
+/** Items as one prompt line that {@link splitPromptLine} splits back into the same items. */
+export function shellJoin(items: readonly string[]): string {
+  return shlexJoin([...items]);
 }

@@ -791,6 +791,8 @@ describe('prompts and re-runs', () => {
         aptPackages: '',
         base: 'trixie',
         kubernetes: false,
+        // One line for a repeatable flag: items apart and quoted as in a shell.
+        setenv: `GREETING=hi 'MOTTO=two words, one comma' PLAIN="x=y"`,
       },
       {
         throwOnMissingAnswer: true,
@@ -805,7 +807,10 @@ describe('prompts and re-runs', () => {
       processes: 4,
       threads: 2,
       static: ['/static=static'],
+      setenv: ['GREETING=hi', 'MOTTO=two words, one comma', 'PLAIN=x=y'],
     });
+    expect(asked.setenv).toBe('');
+    expect(parse(read(dir, 'compose.yaml'))['x-app'].environment).toMatchObject({ MOTTO: 'two words, one comma', PLAIN: 'x=y' });
   });
 
   it('re-runs from .yo-rc.json without a single prompt and writes identical files', async () => {

@@ -171,6 +171,27 @@ describe('flags behave like flags', () => {
     expect(saved(dir)).toMatchObject({ port: 9000, kubernetes: false, static: [] });
   });
 
+  it('--setenv at the prompt: the saved items shown as one shell line that answers them again; a quote left open refused', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runWords(dir, ['--yes', '--setenv', 'GREETING=hi', '--setenv', "MOTTO=it's two words"]);
+    let shown: unknown;
+    let refusal: unknown;
+    await runWords(dir, ['--ask-answered']).withAnswers(
+      {},
+      {
+        callback: (answer, { question }) => {
+          if (question.name !== 'setenv') return answer;
+          shown = typeof question.default === 'function' ? question.default({}) : question.default;
+          refusal = (question.validate as (value: string) => unknown)("MOTTO='open");
+          return shown;
+        },
+      },
+    );
+    expect(shown).toBe(`GREETING=hi 'MOTTO=it'"'"'s two words'`);
+    expect(refusal).toMatch(/^--setenv: MOTTO='open has a quote left open\. Fix: /);
+    expect(saved(dir).setenv).toEqual(['GREETING=hi', "MOTTO=it's two words"]);
+  });
+
   it('--ask-answered brings the prompts back, the saved answers as defaults; --yes with it is refused', async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     await runWords(dir, ['--yes', '--name', 'asked', '--port', '8123']);

@@ -1,5 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { appVariables, parseAppEnvironment } from '../../generators/app/app-environment.js';
+import { shellJoin, splitPromptLine } from '../../generators/lib/parse.js';
 
 const refusal = (raw: unknown) => {
   try {
@@ -44,5 +46,24 @@ describe('--setenv', () => {
         yaml: '"hi \\"you\\" $HOME #x"',
       },
     ]);
+  });
+});
+
+describe('--setenv at the prompt', () => {
+  it('splits a line as a shell does: quotes keep spaces, commas and quotes inside one item', () => {
+    expect(splitPromptLine('--setenv', `A=1  'B=two words' C="it's" D=a,b`)).toEqual(['A=1', 'B=two words', "C=it's", 'D=a,b']);
+    expect(splitPromptLine('--setenv', '   ')).toEqual([]);
+  });
+
+  it('any accepted items shown as a line come back as the same items', () => {
+    const item = fc
+      .tuple(fc.stringMatching(/^[A-Za-z_]\w{0,15}$/), fc.string({ maxLength: 30 }).filter(value => !/[\n\r\0]/.test(value)))
+      .map(([name, value]) => `${name}=${value}`);
+    fc.assert(
+      fc.property(fc.uniqueArray(item, { maxLength: 6, selector: text => text.split('=')[0] }), items => {
+        expect(splitPromptLine('--setenv', shellJoin(items))).toEqual(items);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
