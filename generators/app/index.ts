@@ -194,7 +194,13 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
     }
     const typed = (await this.prompt(questions as never)) as RawAnswers;
     this.#prompted = Object.fromEntries(
-      Object.entries(typed).map(([key, value]) => [key, fromPromptLine(FIELDS.find(field => field.key === key)!, value)]),
+      Object.entries(typed).map(([key, value]) => [
+        key,
+        fromPromptLine(
+          FIELDS.find(field => field.key === key)!,
+          value,
+        ),
+      ]),
     ) as RawAnswers;
   }
 

@@ -53,7 +53,11 @@ export function splitPromptLine(flag: string, line: string): string[] {
   try {
     return shlexSplit(line);
   } catch {
-    throw new InputError(flag, `${line} has a quote left open`, "close it, or quote a value holding spaces as 'NAME=two words'");
+    throw new InputError(
+      flag,
+      `${line} has a quote left open`,
+      "close it, or quote a value holding spaces as 'NAME=two words'",
+    );
   }
 }
 

@@ -810,7 +810,10 @@ describe('prompts and re-runs', () => {
       setenv: ['GREETING=hi', 'MOTTO=two words, one comma', 'PLAIN=x=y'],
     });
     expect(asked.setenv).toBe('');
-    expect(parse(read(dir, 'compose.yaml'))['x-app'].environment).toMatchObject({ MOTTO: 'two words, one comma', PLAIN: 'x=y' });
+    expect(parse(read(dir, 'compose.yaml'))['x-app'].environment).toMatchObject({
+      MOTTO: 'two words, one comma',
+      PLAIN: 'x=y',
+    });
   });
 
   it('re-runs from .yo-rc.json without a single prompt and writes identical files', async () => {

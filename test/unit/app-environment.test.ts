@@ -51,13 +51,21 @@ describe('--setenv', () => {
 
 describe('--setenv at the prompt', () => {
   it('splits a line as a shell does: quotes keep spaces, commas and quotes inside one item', () => {
-    expect(splitPromptLine('--setenv', `A=1  'B=two words' C="it's" D=a,b`)).toEqual(['A=1', 'B=two words', "C=it's", 'D=a,b']);
+    expect(splitPromptLine('--setenv', `A=1  'B=two words' C="it's" D=a,b`)).toEqual([
+      'A=1',
+      'B=two words',
+      "C=it's",
+      'D=a,b',
+    ]);
     expect(splitPromptLine('--setenv', '   ')).toEqual([]);
   });
 
   it('any accepted items shown as a line come back as the same items', () => {
     const item = fc
-      .tuple(fc.stringMatching(/^[A-Za-z_]\w{0,15}$/), fc.string({ maxLength: 30 }).filter(value => !/[\n\r\0]/.test(value)))
+      .tuple(
+        fc.stringMatching(/^[A-Za-z_]\w{0,15}$/),
+        fc.string({ maxLength: 30 }).filter(value => !/[\n\r\0]/.test(value)),
+      )
       .map(([name, value]) => `${name}=${value}`);
     fc.assert(
       fc.property(fc.uniqueArray(item, { maxLength: 6, selector: text => text.split('=')[0] }), items => {
