@@ -15,6 +15,9 @@
 #   source package with Debian's build backends (upstream code, Debian's patches not applied).
 #   Where the mirror lacks an orig tarball (some mirrors hold the binary packages but not every
 #   source file), the pure-Python files of Debian's binary package are packed as the wheel;
+# - psycopg2-<version>.tar.gz: trixie's psycopg2 source as the sdist it is (PyPI has no Linux
+#   wheels of it either), which the generated Dockerfile builds against libpq-dev;
+# - wheels of the libraries of the corpus's services project (celery, redis), Radicale and Trac;
 # - debian-sources.txt: which source or binary package and version each file came from.
 # The build runs in a debian:trixie-slim container (images/wheelhouse/Dockerfile); the result
 # is checked in throw-away containers of python:3.13-slim-trixie before it is moved into place.
@@ -49,9 +52,20 @@ packages=(
   python3-gunicorn python3-packaging
   python3-coverage
   python3-setuptools python3-wheel
+  # The corpus's services project (Django on PostgreSQL, a Redis cache, a Celery worker), Radicale and Trac.
+  python3-redis
+  python3-celery python3-kombu python3-billiard python3-vine python3-amqp python3-tzdata
+  python3-click-didyoumean python3-click-repl python3-click-plugins python3-prompt-toolkit python3-wcwidth
+  python3-dateutil
+  python3-radicale python3-defusedxml python3-passlib python3-vobject python3-pika
+  python3-requests python3-charset-normalizer python3-idna python3-urllib3 python3-certifi
+  trac
 )
-top_level=(flask django flask-restful flask-httpauth gunicorn coverage)
-imports='flask, django, flask_restful, flask_httpauth, gunicorn, coverage, coverage.tracer'
+# Binary packages whose source goes in as an sdist, as PyPI has it for Linux (no wheels there):
+# pip builds it in the image, which is what the generated Dockerfile's native build is for.
+sdists=(python3-psycopg2)
+top_level=(flask django flask-restful flask-httpauth gunicorn coverage celery redis radicale trac)
+imports='flask, django, flask_restful, flask_httpauth, gunicorn, coverage, coverage.tracer, celery, redis, radicale, trac.web.main'
 
 show() {
   echo "[wheelhouse] $1" >&2
@@ -145,15 +159,45 @@ tar -C sdist --sort=name --owner=0 --group=0 --numeric-owner -c "mod_wsgi-$versi
   gzip -9n >"/wheelhouse/mod_wsgi-$version.tar.gz"
 record "$before" "source mod-wsgi $(apt-cache showsrc --only-source mod-wsgi | awk '/^Version:/ { print $2 }' | sort -V | tail -1): ${orig#./}"
 
+# The candidate's version of binary package $1, its source package and that one's version
+# ("Source: name" is absent when named alike, "(version)" after the name when a binNMU made them differ).
+origin() {
+  apt-cache show --no-all-versions "$1" | awk -v pkg="$1" '
+    /^Version:/ { v = $2 } /^Source:/ { s = $2; sv = $3; gsub(/[()]/, "", sv) }
+    END { print v, (s != "" ? s : pkg), (sv != "" ? sv : v) }'
+}
+
+# Upstream's version in Debian version $1: no epoch, revision or repack suffix (2:1.2+dfsg-3 is 1.2).
+upstream_version() {
+  local v=${1#*:}
+  v=${v%-*}
+  echo "${v%%[+~]*}"
+}
+
+for pkg in $SDISTS; do
+  mkdir -p "/src/$pkg" && cd "/src/$pkg"
+  read -r debver src srcver < <(origin "$pkg")
+  orig=$(fetch_orig "$pkg")
+  [ -n "$orig" ] || { cat apt.log >&2; echo "[wheelhouse] $pkg: no orig tarball of $src" >&2; exit 1; }
+  top=$(unpack "$orig" tree)
+  [ -f "$top/PKG-INFO" ] || { echo "[wheelhouse] $pkg: ${orig#./} is no sdist (no PKG-INFO)" >&2; exit 1; }
+  name=$(awk '/^Name:/ { print $2; exit }' "$top/PKG-INFO")
+  version=$(awk '/^Version:/ { print $2; exit }' "$top/PKG-INFO")
+  mkdir sdist
+  mv "$top" "sdist/$name-$version"
+  before=$(ls /wheelhouse)
+  tar -C sdist --sort=name --owner=0 --group=0 --numeric-owner -c "$name-$version" | gzip -9n >"/wheelhouse/$name-$version.tar.gz"
+  record "$before" "source $src $srcver: ${orig#./} (as an sdist)"
+done
+
 for pkg in $PACKAGES; do
   mkdir -p "/src/$pkg" && cd "/src/$pkg"
-  # The candidate's version, its source package and that one's version ("Source: name" is
-  # absent when named alike, "(version)" after the name when a binNMU made them differ).
-  read -r debver src srcver < <(apt-cache show --no-all-versions "$pkg" | awk -v pkg="$pkg" '
-    /^Version:/ { v = $2 } /^Source:/ { s = $2; sv = $3; gsub(/[()]/, "", sv) }
-    END { print v, (s != "" ? s : pkg), (sv != "" ? sv : v) }')
+  read -r debver src srcver < <(origin "$pkg")
   orig=$(fetch_orig "$pkg")
   before=$(ls /wheelhouse)
+  # A tag archive has no PKG-INFO and no Git history for setuptools-scm or hatch-vcs to read.
+  export SETUPTOOLS_SCM_PRETEND_VERSION
+  SETUPTOOLS_SCM_PRETEND_VERSION=$(upstream_version "$srcver")
   if [ -n "$orig" ]; then
     top=$(unpack "$orig" tree)
     case $pkg in
@@ -259,8 +303,8 @@ sys.exit(1 if bad else 0)
 PY
 BUILD
 
-echo "[wheelhouse] building from trixie's sources: ${packages[*]} mod-wsgi" >&2
-cid=$(docker create -e PACKAGES="${packages[*]}" "$builder" bash -c "$build_script")
+echo "[wheelhouse] building from trixie's sources: ${packages[*]} mod-wsgi; sdists of ${sdists[*]}" >&2
+cid=$(docker create -e PACKAGES="${packages[*]}" -e SDISTS="${sdists[*]}" "$builder" bash -c "$build_script")
 docker start -a "$cid"
 docker cp "$cid:/wheelhouse/." "$partial"
 docker rm "$cid" >/dev/null
@@ -308,7 +352,11 @@ check "$check_image" "$prepare
   /v/bin/pip install -q --disable-pip-version-check --no-index --find-links /wheelhouse mod_wsgi==$modwsgi_version
   config=\$(/v/bin/mod_wsgi-express module-config)
   echo \"\$config\"
-  grep -q '^LoadModule wsgi_module ' <<<\"\$config\""
+  grep -q '^LoadModule wsgi_module ' <<<\"\$config\"
+  # The sdists build as the generated Dockerfile builds them: a compiler and libpq's headers.
+  apt-get install -y -qq --no-install-recommends libpq-dev >/dev/null
+  /v/bin/pip install -q --disable-pip-version-check --no-index --find-links /wheelhouse psycopg2
+  /v/bin/python -c 'import psycopg2; print(\"psycopg2\", psycopg2.__version__)'"
 
 (cd "$partial" && find . -maxdepth 1 -type f ! -name '.*' -printf '%f\0' | sort -z |
   xargs -0 sha256sum >.complete)

@@ -9,6 +9,7 @@ import { readText } from '../lib/fs.js';
 import { InputError } from '../lib/input-error.js';
 import { toList } from '../lib/parse.js';
 import type { ProjectFacts } from './detect.js';
+import { declaredPackages } from './native-builds.js';
 
 /** What `--service` takes. */
 export const SERVICE_NAMES = ['postgres', 'mysql', 'redis', 'memcached'] as const;
@@ -192,12 +193,8 @@ const SETTINGS_HINTS: [RegExp, ServiceName][] = [
  */
 export function detectServices(root: string, facts: ProjectFacts, aptPackages: readonly string[]): ServiceName[] {
   const found = new Set<ServiceName>();
-  const texts = [...facts.requirementFiles, 'pyproject.toml'].map(file => readText(join(root, file)));
-  for (const text of texts)
-    for (const match of text.matchAll(/^\s*"?([A-Za-z0-9][A-Za-z0-9._-]*)/gm)) {
-      const name = match[1].toLowerCase().replace(/[._]+/g, '-');
-      for (const [pattern, service] of PACKAGE_HINTS) if (pattern.test(name)) found.add(service);
-    }
+  for (const { name } of declaredPackages(root, facts))
+    for (const [pattern, service] of PACKAGE_HINTS) if (pattern.test(name)) found.add(service);
   for (const item of aptPackages)
     for (const [pattern, service] of APT_HINTS) if (pattern.test(item.split('=')[0])) found.add(service);
   if (facts.djangoSettingsModule && facts.djangoManagePy) {

@@ -26,6 +26,7 @@ import { BASES, type BaseName, PYTHON_OPTIMIZATIONS } from './bases.js';
 import { dataVolumeName } from './validators.js';
 import { modulesToLoad } from './apache-modules.js';
 import { withNeededRecommends } from './apt-recommends.js';
+import { declaredPackages, nativeNeeds } from './native-builds.js';
 import type { ProxyRoute } from './proxy-routes.js';
 import {
   APACHE_WORKERS,
@@ -140,8 +141,11 @@ export interface ViewModel extends DaemonTunables, EntryView {
   /** `--static` directories the image provides (outside the project): the build checks them */
   systemStaticDirs: string[];
   hasSystemStaticDirs: boolean;
-  /** space-separated extra Debian packages (--apt-packages and the Recommends they need: apt-recommends.ts), '' for none */
+  /** `--apt-packages`, their needed Recommends, and the libraries the Python packages load (native-builds.ts), space-separated */
   aptPackages: string;
+  /** what pip needs beside gcc and libc6-dev to build the declared packages from source, space-separated */
+  nativeBuildPackages: string;
+  hasNativeBuild: boolean;
   hasAptPackages: boolean;
   requirementsTxt: boolean;
   /** requirements.txt and the files it includes, project-relative: one COPY each into /tmp/python-deps, same layout */
@@ -389,6 +393,11 @@ export function toViewModel(
     .map(mount => mountView(mount, root, container));
   const installsPythonDeps =
     facts.requirementsTxt || facts.pyprojectDependencies || facts.pyprojectBuildBackend !== undefined;
+  const native = installsPythonDeps ? nativeNeeds(declaredPackages(root, facts)) : { build: [], run: [] };
+  const aptPackages = withNeededRecommends([
+    ...answers.aptPackages,
+    ...native.run.filter(name => !answers.aptPackages.some(item => item.split('=')[0] === name)),
+  ]);
   const daemonThreads = [
     'WSGI_PROCESSES * WSGI_THREADS',
     ...mounts.map(mount => `${mount.env.processes} * ${mount.env.threads}`),
@@ -444,8 +453,11 @@ export function toViewModel(
     installedEntryText: answers.entry.kind === 'callable' && answers.entry.installed ? formatEntry(answers.entry) : '',
     systemStaticDirs: answers.static.filter(m => m.system).map(m => m.dir),
     hasSystemStaticDirs: answers.static.some(m => m.system),
-    aptPackages: withNeededRecommends(answers.aptPackages).join(' '),
-    hasAptPackages: answers.aptPackages.length > 0,
+    aptPackages: aptPackages.join(' '),
+    hasAptPackages: aptPackages.length > 0,
+    // Debian's Python has its headers in python3-dev; the official image has them in /usr/local/include.
+    nativeBuildPackages: [...(base.pypiModWsgi ? [] : ['python3-dev']), ...native.build].join(' '),
+    hasNativeBuild: native.build.length > 0,
     requirementsTxt: facts.requirementsTxt,
     requirementFiles: facts.requirementFiles,
     pyprojectDependencies: facts.pyprojectDependencies,

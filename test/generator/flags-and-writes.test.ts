@@ -182,7 +182,7 @@ describe('flags behave like flags', () => {
         callback: (answer, { question }) => {
           if (question.name !== 'setenv') return answer;
           shown = typeof question.default === 'function' ? question.default({}) : question.default;
-          refusal = (question.validate as (value: string) => unknown)("MOTTO='open");
+          refusal = (question as unknown as { validate: (value: string) => unknown }).validate("MOTTO='open");
           return shown;
         },
       },

@@ -190,3 +190,35 @@ describe('--service and --worker given', () => {
     expect(existsSync(join(dir, 'compose.yaml'))).toBe(false);
   });
 });
+
+describe('drivers PyPI has only the source of', () => {
+  /** The Dockerfile's stage `name`, from its FROM line to the next. */
+  const stage = (dockerfile: string, name: string) => {
+    const from = dockerfile.indexOf(` AS ${name}\n`);
+    const end = dockerfile.indexOf('\nFROM ', from);
+    return dockerfile.slice(from, end < 0 ? undefined : end);
+  };
+
+  it('psycopg2: built in the dependency stage against libpq-dev, run with libpq5 in the image', async () => {
+    const dir = celeryProject({ 'requirements.txt': 'Django>=4.2\npsycopg2==2.9.10\n' });
+    await runGenerator(dir, { yes: true, name: 'mysite' });
+    const dockerfile = read(dir, 'Dockerfile');
+    expect(stage(dockerfile, 'python-deps')).toMatch(
+      /apt-get install -y --no-install-recommends gcc libc6-dev libpq-dev \\\n[^\n]*\n[^\n]*\n(?:.*\n)*.*pip-install .*-r all-requirements\.txt/,
+    );
+    expect(stage(dockerfile, 'system')).toContain('apt-get install -y --no-install-recommends libpq5 \\');
+    // The image ships neither the compiler nor the headers.
+    expect(stage(dockerfile, 'system')).not.toMatch(/gcc|libpq-dev/);
+  });
+
+  it('on a Debian base, with Python headers from python3-dev; psycopg2-binary needs neither', async () => {
+    const dir = celeryProject({ 'requirements.txt': 'Django>=4.2\nmysqlclient\n' });
+    await runGenerator(dir, { yes: true, name: 'mysite', base: 'trixie' });
+    expect(read(dir, 'Dockerfile')).toContain('gcc libc6-dev python3-dev default-libmysqlclient-dev pkg-config \\');
+    expect(read(dir, 'Dockerfile')).toContain('--no-install-recommends libmariadb3 \\');
+    const binary = celeryProject();
+    await runGenerator(binary, { yes: true, name: 'mysite' });
+    expect(read(binary, 'Dockerfile')).not.toContain('libpq');
+    expect(stage(read(binary, 'Dockerfile'), 'python-deps')).not.toContain('gcc');
+  });
+});
