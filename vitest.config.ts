@@ -12,6 +12,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'test/generator/**/*.test.ts'],
+          globalSetup: ['test/helpers/temp-root.ts'],
           pool: 'forks',
           // At nice 10 beside the Docker-backed phases on a cold machine, a test that runs the
           // generator a few times took over 30 s.
@@ -24,6 +25,7 @@ export default defineConfig({
         test: {
           name: 'property',
           include: ['test/property/**/*.test.ts'],
+          globalSetup: ['test/helpers/temp-root.ts'],
           pool: 'forks',
           testTimeout: 900_000,
           hookTimeout: 900_000,

@@ -63,7 +63,8 @@ packages=(
 )
 # Binary packages whose source goes in as an sdist, as PyPI has it for Linux (no wheels there):
 # pip builds it in the image, which is what the generated Dockerfile's native build is for.
-sdists=(python3-psycopg2)
+# As binary package:distribution name.
+sdists=(python3-psycopg2:psycopg2)
 top_level=(flask django flask-restful flask-httpauth gunicorn coverage celery redis radicale trac)
 imports='flask, django, flask_restful, flask_httpauth, gunicorn, coverage, coverage.tracer, celery, redis, radicale, trac.web.main'
 
@@ -174,15 +175,17 @@ upstream_version() {
   echo "${v%%[+~]*}"
 }
 
-for pkg in $SDISTS; do
+for item in $SDISTS; do
+  pkg=${item%%:*} name=${item#*:}
   mkdir -p "/src/$pkg" && cd "/src/$pkg"
   read -r debver src srcver < <(origin "$pkg")
   orig=$(fetch_orig "$pkg")
   [ -n "$orig" ] || { cat apt.log >&2; echo "[wheelhouse] $pkg: no orig tarball of $src" >&2; exit 1; }
   top=$(unpack "$orig" tree)
-  [ -f "$top/PKG-INFO" ] || { echo "[wheelhouse] $pkg: ${orig#./} is no sdist (no PKG-INFO)" >&2; exit 1; }
-  name=$(awk '/^Name:/ { print $2; exit }' "$top/PKG-INFO")
-  version=$(awk '/^Version:/ { print $2; exit }' "$top/PKG-INFO")
+  version=$(upstream_version "$srcver")
+  # A tag archive (no PKG-INFO) is an sdist once it has one, as mod_wsgi's above.
+  [ -f "$top/PKG-INFO" ] ||
+    printf 'Metadata-Version: 2.1\nName: %s\nVersion: %s\n' "$name" "$version" >"$top/PKG-INFO"
   mkdir sdist
   mv "$top" "sdist/$name-$version"
   before=$(ls /wheelhouse)
