@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { DEFAULT_BASE, parseBase } from './generators/app/bases.js';
-import { integrationExclude, integrationInclude } from './test/integration/scope.js';
+import { integrationInclude } from './test/integration/scope.js';
 
 /** The base the integration project builds on (WSGI_APACHE_TEST_BASE); test/integration/scope.ts picks its files. */
 const testBase = parseBase(process.env.WSGI_APACHE_TEST_BASE ?? DEFAULT_BASE);
@@ -39,7 +39,6 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: integrationInclude(testBase),
-          exclude: integrationExclude(testBase),
           globalSetup: ['test/integration/global-setup.ts'],
           // Ryuk's image cannot be pulled without a registry; the tests clean up after themselves.
           env: { TESTCONTAINERS_RYUK_DISABLED: process.env.TESTCONTAINERS_RYUK_DISABLED ?? 'true' },

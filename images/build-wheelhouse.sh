@@ -54,7 +54,7 @@ packages=(
   python3-setuptools python3-wheel
   # The corpus's services project (Django on PostgreSQL, a Redis cache, a Celery worker), Radicale and Trac.
   python3-redis
-  python3-celery python3-kombu python3-billiard python3-vine python3-amqp python3-tzdata
+  python3-celery python3-kombu python3-billiard python3-vine python3-amqp
   python3-click-didyoumean python3-click-repl python3-click-plugins python3-prompt-toolkit python3-wcwidth
   python3-dateutil
   python3-radicale python3-defusedxml python3-passlib python3-vobject python3-pika
@@ -66,7 +66,7 @@ packages=(
 # As binary package:distribution name.
 sdists=(python3-psycopg2:psycopg2)
 top_level=(flask django flask-restful flask-httpauth gunicorn coverage celery redis radicale trac)
-imports='flask, django, flask_restful, flask_httpauth, gunicorn, coverage, coverage.tracer, celery, redis, radicale, trac.web.main'
+imports='flask, django, flask_restful, flask_httpauth, gunicorn, coverage, coverage.tracer, celery, redis, radicale, trac.web.main, tzdata'
 
 show() {
   echo "[wheelhouse] $1" >&2
@@ -261,6 +261,34 @@ for pkg in $PACKAGES; do
   fi
 done
 
+# tzdata, PyPI's IANA time zone package, which kombu requires: Debian has no python3-tzdata
+# (its Python reads the system's zoneinfo). Debian's tzdata package's compiled zones, laid out
+# as PyPI's wheel has them: a package per directory (importlib.resources reads them so), the
+# zone list in tzdata/zones, IANA_VERSION, and the version PyPI gives release 2025b: 2025.2.
+mkdir -p /src/tzdata && cd /src/tzdata
+apt-get download tzdata >apt.log 2>&1 || { cat apt.log >&2; exit 1; }
+dpkg-deb -x ./tzdata_*.deb root
+debver=$(dpkg-deb -f ./tzdata_*.deb Version)
+iana=${debver%%-*}
+letter=${iana:4:1}
+version="${iana:0:4}.$(( $(printf '%d' "'$letter") - 96 ))"
+mkdir -p "flat/tzdata" "flat/tzdata-$version.dist-info"
+(cd root/usr/share/zoneinfo && find . -type f -o -type l | grep -Ev '^\./(posix|right)/|^\./(posixrules|localtime|leap-seconds\.list|leapseconds)$' |
+  while read -r f; do
+    mkdir -p "/src/tzdata/flat/tzdata/zoneinfo/$(dirname "$f")"
+    cp -L "$f" "/src/tzdata/flat/tzdata/zoneinfo/$f"
+  done)
+(cd flat/tzdata/zoneinfo && find . -type f ! -name '*.tab' ! -name '*.zi' | sed 's|^\./||' | sort >../zones)
+find flat/tzdata -type d -exec touch {}/__init__.py \;
+printf 'IANA_VERSION = "%s"\n__version__ = "%s"\n' "$iana" "$version" >flat/tzdata/__init__.py
+printf 'Metadata-Version: 2.1\nName: tzdata\nVersion: %s\nSummary: Provider of IANA time zone data\nLicense: Apache-2.0\n' \
+  "$version" >"flat/tzdata-$version.dist-info/METADATA"
+printf 'Wheel-Version: 1.0\nGenerator: build-wheelhouse.sh\nRoot-Is-Purelib: true\nTag: py2-none-any\nTag: py3-none-any\n' \
+  >"flat/tzdata-$version.dist-info/WHEEL"
+before=$(ls /wheelhouse)
+python3 -m wheel pack --dest-dir /wheelhouse flat >pack.log 2>&1 || { cat pack.log >&2; exit 1; }
+record "$before" "binary tzdata $debver: its /usr/share/zoneinfo as PyPI's tzdata $version"
+
 # flit_core, the build backend of projects such as Flask's tutorial app (flaskr), which pip's
 # isolated build of such a project installs from DIR: the flit source package's flit_core/,
 # which builds itself (its pyproject.toml's backend-path).
@@ -346,6 +374,8 @@ check "$check_image" "$prepare
   /v/bin/python -c 'import $imports; print(\"imported $imports\")'
   # pytz's zoneinfo (compiled by its Makefile) and MarkupSafe's C speedups made it in.
   /v/bin/python -c 'import pytz, markupsafe._speedups; pytz.timezone(\"Europe/Paris\")'
+  # The tzdata wheel serves zoneinfo with no system zones (python:3.13-slim has none either way).
+  /v/bin/python -c 'import zoneinfo; zoneinfo.reset_tzpath([]); print(zoneinfo.ZoneInfo(\"Europe/Paris\"))'
   /v/bin/pip list --disable-pip-version-check"
 
 echo "[wheelhouse] check in $check_image: pip install --no-index mod_wsgi==$modwsgi_version" >&2

@@ -19,7 +19,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { underDockerLock } from '../helpers/docker-lock.js';
-import { type Library, LIBRARIES } from '../helpers/test-base.js';
+import { BASES } from '../../generators/app/bases.js';
+import { type Library, LIBRARIES, TEST_BASE } from '../helpers/test-base.js';
 
 /** This directory: the recipe files live here. */
 export const CORPUS_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -548,4 +549,21 @@ function runChecked(command: string, args: string[], what: string, input?: strin
     throw new Error(`${what}: ${command} ${args.join(' ')} exited ${result.status}:\n${tail}`);
   }
   return result.stdout;
+}
+
+/**
+ * On a Debian base, pip installs a project offline with Debian's build backend and no build
+ * isolation (the app's buildAptPackages and pipBuildArgs); on the python base, the isolated
+ * build takes its backend from the wheelhouse, so neither applies.
+ */
+const ON_DEBIAN = !BASES[TEST_BASE].pypiModWsgi;
+
+/** What app `app` needs on this run's base: its libraries, and on a Debian base the build backend its pyproject.toml names. */
+export function corpusLibraries(app: CorpusApp): Library[] {
+  return [...app.libraries, ...(ON_DEBIAN ? [{ apt: app.buildAptPackages }] : [])];
+}
+
+/** The pip build arguments app `app` builds with on this run's base: none on the python base, whose wheelhouse has its backend. */
+export function corpusPipEnv(app: CorpusApp): Record<string, string> {
+  return ON_DEBIAN ? app.pipBuildArgs : {};
 }

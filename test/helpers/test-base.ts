@@ -35,6 +35,12 @@ export const LIBRARIES = {
   // Without isolation, bookworm's setuptools 66 builds the editable wheel with python3-wheel's
   // bdist_wheel (setuptools has its own only from 70.1).
   setuptools: { apt: ['python3-setuptools', 'python3-wheel'] },
+  // psycopg2 is an sdist in the wheelhouse, as on PyPI: the generated Dockerfile builds it against libpq-dev.
+  psycopg2: { apt: ['python3-psycopg2'], pip: 'psycopg2' },
+  redis: { apt: ['python3-redis'], pip: 'redis' },
+  celery: { apt: ['python3-celery'], pip: 'celery' },
+  // Debian's trac is the application with its trac-admin; on the python base, PyPI's Trac.
+  trac: { apt: ['trac'], pip: 'trac' },
 } satisfies Record<string, Library>;
 
 /** Where images/build-wheelhouse.sh leaves the offline wheels (`WSGI_APACHE_WHEELHOUSE` overrides). */

@@ -21,27 +21,25 @@ import { join } from 'node:path';
 import type { StartedDockerComposeEnvironment } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../corpus/requests.js';
-import { CORPUS_APPS, type CorpusApp, ensureSourcesImage, materialize } from '../corpus/sources.js';
+import {
+  CORPUS_APPS,
+  type CorpusApp,
+  corpusLibraries,
+  corpusPipEnv,
+  ensureSourcesImage,
+  materialize,
+} from '../corpus/sources.js';
 import { startCheckWithoutRyuk } from '../helpers/check-process.js';
 import { chownTree } from '../helpers/commands.js';
 import { logInToAdmin } from '../helpers/django-admin.js';
 import { composeAsync, composeBuild, composeUp, removeStack, type Shape, upFiles } from '../helpers/compose.js';
 import { freePort } from '../helpers/net.js';
 import { scaffoldOnBase } from '../helpers/project.js';
-import { type Library, TEST_BASE } from '../helpers/test-base.js';
-import { BASES } from '../../generators/app/bases.js';
+import { TEST_BASE } from '../helpers/test-base.js';
 import { DEV_UID } from './fixtures.js';
 import { checksCorpus } from './scope.js';
 
 const APPS = CORPUS_APPS.filter(app => app.id !== 'radicale');
-/**
- * On a Debian base, pip installs a project offline with Debian's build backend and no build
- * isolation (the app's buildAptPackages and pipBuildArgs); on the python base, the isolated
- * build takes its backend from the wheelhouse, so neither applies.
- */
-const ON_DEBIAN = !BASES[TEST_BASE].pypiModWsgi;
-const debianBuild = (app: CorpusApp): Library[] => (ON_DEBIAN ? [{ apt: app.buildAptPackages }] : []);
-const pipEnv = (app: CorpusApp): Record<string, string> => (ON_DEBIAN ? app.pipBuildArgs : {});
 
 /** What each case took, for the table printed at the end (and the closing note). */
 const timings: string[] = [];
@@ -143,10 +141,10 @@ describe.each(APPS.map(app => [app.id, app] as [string, CorpusApp]))('%s, scaffo
     const source = materialize(id);
     dir = join(mkdtempSync(join(tmpdir(), 'wsgi-apache-corpus-')), name);
     renameSync(source, dir);
-    await timed(`${id}: scaffold`, () => scaffoldOnBase(dir, {}, [...app.libraries, ...debianBuild(app)]));
+    await timed(`${id}: scaffold`, () => scaffoldOnBase(dir, {}, corpusLibraries(app)));
     // The developer's checkout (the generator ran as them too).
     chownTree(dir, { uid: DEV_UID, gid: DEV_UID });
-    await timed(`${id}: build`, () => composeBuild(dir, pipEnv(app)));
+    await timed(`${id}: build`, () => composeBuild(dir, corpusPipEnv(app)));
   });
 
   afterAll(() => {
@@ -162,7 +160,7 @@ describe.each(APPS.map(app => [app.id, app] as [string, CorpusApp]))('%s, scaffo
       const port = await freePort();
       baseUrl = `http://127.0.0.1:${port}`;
       stack = await timed(`${id} ${shape}: up (init, healthy)`, () =>
-        composeUp(dir, name, shape, { ...pipEnv(app), PUBLISH_PORT: String(port) }),
+        composeUp(dir, name, shape, { ...corpusPipEnv(app), PUBLISH_PORT: String(port) }),
       );
     });
 
@@ -191,7 +189,7 @@ describe.each(APPS.map(app => [app.id, app] as [string, CorpusApp]))('%s, scaffo
   // On the default base only (scope.ts says why): not registered elsewhere rather than skipped.
   if (!checksCorpus(TEST_BASE, id)) return;
   it('yo wsgi-apache:check passes with no registry reachable, and removes what it started', async () => {
-    const result = await timed(`${id}: yo wsgi-apache:check`, () => runCheck(dir, pipEnv(app)));
+    const result = await timed(`${id}: yo wsgi-apache:check`, () => runCheck(dir, corpusPipEnv(app)));
     expect(result.code, result.stderr.slice(-3000)).toBe(0);
     const report = JSON.parse(result.stdout) as {
       passed: boolean;

@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { StartedDockerComposeEnvironment } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_APPS, ensureSourcesImage, materialize } from '../corpus/sources.js';
+import { CORPUS_APPS, corpusLibraries, corpusPipEnv, ensureSourcesImage, materialize } from '../corpus/sources.js';
 import { chownTree } from '../helpers/commands.js';
 import { composeBuild, composeUp, removeStack, type Shape } from '../helpers/compose.js';
 import { underDockerLock } from '../helpers/docker-lock.js';
@@ -107,12 +107,13 @@ beforeAll(async () => {
   renameSync(source, dir);
   writeFileSync(join(dir, 'radicale.conf'), CONFIG);
   writeFileSync(join(dir, 'users'), `${USER}:${PASSWORD}\n`);
-  await scaffoldOnBase(dir, { setenv: [`RADICALE_CONFIG=${APP_DIR}/radicale.conf`], 'data-dir': 'collections' }, [
-    ...RADICALE.libraries,
-    { apt: RADICALE.buildAptPackages },
-  ]);
+  await scaffoldOnBase(
+    dir,
+    { setenv: [`RADICALE_CONFIG=${APP_DIR}/radicale.conf`], 'data-dir': 'collections' },
+    corpusLibraries(RADICALE),
+  );
   chownTree(dir, { uid: DEV_UID, gid: DEV_UID });
-  composeBuild(dir, RADICALE.pipBuildArgs);
+  composeBuild(dir, corpusPipEnv(RADICALE));
 }, 900_000);
 
 afterAll(() => {
@@ -126,7 +127,7 @@ describe.each(['production', 'development'] as Shape[])('%s shape', shape => {
   beforeAll(async () => {
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    stack = await composeUp(dir, NAME, shape, { ...RADICALE.pipBuildArgs, PUBLISH_PORT: String(port) });
+    stack = await composeUp(dir, NAME, shape, { ...corpusPipEnv(RADICALE), PUBLISH_PORT: String(port) });
   }, 300_000);
 
   afterAll(() => removeStack(stack));
