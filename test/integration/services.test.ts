@@ -19,6 +19,10 @@
  *
  * Last, `--service mysql,memcached` on the plain fixture in both shapes: MariaDB accepts the
  * DATABASE_URL docker/entrypoint builds from its password secret, memcached answers at CACHE_URL.
+ *
+ * On the python base the libraries come from the wheelhouse (psycopg2 as its sdist, built by the
+ * generated Dockerfile against libpq-dev); on trixie from Debian's packages. The check and the
+ * MariaDB stack run on the default base only (scope.ts).
  */
 import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
