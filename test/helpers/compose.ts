@@ -7,6 +7,7 @@ import { freePort } from '../../generators/lib/net.js';
 import { underDockerLock } from './docker-lock.js';
 import { offlineBuildEnv } from './test-base.js';
 import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } from 'testcontainers';
+import { afterAll, beforeAll } from 'vitest';
 
 /** The two shapes a generated project runs in. */
 export const SHAPES = {
@@ -161,6 +162,41 @@ export async function serveStack(dir: string, files: string[], container: string
     .withStartupTimeout(120_000)
     .up();
   return { stack, url: `http://127.0.0.1:${port}` };
+}
+
+/** The stack {@link stackPerShape} keeps for a describe's tests: set once its beforeAll ran. */
+export interface ShapeStack {
+  stack?: StartedDockerComposeEnvironment;
+  /** `http://127.0.0.1:PORT` */
+  baseUrl: string;
+}
+
+/**
+ * In a describe, for its tests: starts the project's stack in `shape` before them (on a free
+ * 127.0.0.1 port, waiting on the service's HEALTHCHECK) and removes it after them.
+ * @param project - read when the stack starts (the file's beforeAll makes the project)
+ * @param options.env - more Compose environment (e.g. pip build arguments), read when it starts
+ * @param options.start - wraps the start (e.g. to time it); runs it as is by default
+ * @returns the stack and its URL, filled in when the describe's beforeAll ran
+ */
+export function stackPerShape(
+  project: () => string,
+  service: string,
+  shape: Shape,
+  options: {
+    env?: () => Record<string, string>;
+    start?: (up: () => Promise<StartedDockerComposeEnvironment>) => Promise<StartedDockerComposeEnvironment>;
+  } = {},
+): ShapeStack {
+  const started: ShapeStack = { baseUrl: '' };
+  beforeAll(async () => {
+    const port = await freePort();
+    started.baseUrl = `http://127.0.0.1:${port}`;
+    const up = () => composeUp(project(), service, shape, { ...options.env?.(), PUBLISH_PORT: String(port) });
+    started.stack = await (options.start ? options.start(up) : up());
+  }, 300_000);
+  afterAll(() => removeStack(started.stack));
+  return started;
 }
 
 /** Stops and removes a started stack with its volumes, 30 s grace per container; nothing when it never started. */

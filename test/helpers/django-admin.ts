@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { composeAsync } from './compose.js';
 
 /**
  * Logs in to Django's admin as a browser does: GET the login form for its CSRF token and cookie,
@@ -25,4 +26,37 @@ export async function logInToAdmin(baseUrl: string, username: string, password: 
   });
   expect(login.status).toBe(302);
   expect(login.headers.get('location')).toBe('/admin/');
+}
+
+/**
+ * Makes a Django superuser with `docker compose run --rm SERVICE python manage.py createsuperuser
+ * --noinput` on a running Compose project (so on its volumes and services), then logs in to the
+ * admin as that user ({@link logInToAdmin}).
+ * @param project - the Compose project name the stack runs under (Testcontainers picks its own)
+ * @param files - the Compose files the stack was started with, as `-f` takes them
+ */
+export async function createSuperuserAndLogIn(
+  stack: { dir: string; project: string; files: readonly string[]; service: string; baseUrl: string },
+  username: string,
+  password: string,
+): Promise<void> {
+  await composeAsync(stack.dir, [
+    '-p',
+    stack.project,
+    ...stack.files.flatMap(file => ['-f', file]),
+    'run',
+    '--rm',
+    '-e',
+    `DJANGO_SUPERUSER_PASSWORD=${password}`,
+    stack.service,
+    'python',
+    'manage.py',
+    'createsuperuser',
+    '--noinput',
+    '--username',
+    username,
+    '--email',
+    'admin@example.com',
+  ]);
+  await logInToAdmin(stack.baseUrl, username, password);
 }

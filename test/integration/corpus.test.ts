@@ -18,7 +18,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StartedDockerComposeEnvironment } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../corpus/requests.js';
 import {
@@ -31,9 +30,8 @@ import {
 } from '../corpus/sources.js';
 import { startCheckWithoutRyuk } from '../helpers/check-process.js';
 import { chownTree } from '../helpers/commands.js';
-import { logInToAdmin } from '../helpers/django-admin.js';
-import { composeAsync, composeBuild, composeUp, removeStack, type Shape, upFiles } from '../helpers/compose.js';
-import { freePort } from '../helpers/net.js';
+import { createSuperuserAndLogIn } from '../helpers/django-admin.js';
+import { composeBuild, type Shape, stackPerShape, upFiles } from '../helpers/compose.js';
 import { scaffoldOnBase } from '../helpers/project.js';
 import { TEST_BASE } from '../helpers/test-base.js';
 import { DEV_UID } from './fixtures.js';
@@ -84,37 +82,6 @@ function composeProject(containerId: string): string {
   ).trim();
 }
 
-/** Django: an admin user made with `docker compose run` logs in to the admin (a POST with the CSRF token, a 302 to /admin/). */
-async function createSuperuserAndLogIn(
-  dir: string,
-  project: string,
-  shape: Shape,
-  baseUrl: string,
-  service: string,
-): Promise<void> {
-  const files = upFiles(shape, service).flatMap(file => ['-f', file]);
-  // On the project Testcontainers started (its own project name), so on the same volumes.
-  await composeAsync(dir, [
-    '-p',
-    project,
-    ...files,
-    'run',
-    '--rm',
-    '-e',
-    'DJANGO_SUPERUSER_PASSWORD=corpus-pass-1',
-    service,
-    'python',
-    'manage.py',
-    'createsuperuser',
-    '--noinput',
-    '--username',
-    'corpus-admin',
-    '--email',
-    'admin@example.com',
-  ]);
-  await logInToAdmin(baseUrl, 'corpus-admin', 'corpus-pass-1');
-}
-
 /** `yo wsgi-apache:check` in a process of its own, with no way to get Ryuk (as here: no registry). */
 async function runCheck(
   dir: string,
@@ -152,29 +119,30 @@ describe.each(APPS.map(app => [app.id, app] as [string, CorpusApp]))('%s, scaffo
   });
 
   describe.each(['production', 'development'] as Shape[])('%s shape', shape => {
-    let stack: StartedDockerComposeEnvironment | undefined;
-    let baseUrl: string;
-
-    beforeAll(async () => {
-      if (shape === 'development') removeEmptyDataFolders(dir);
-      const port = await freePort();
-      baseUrl = `http://127.0.0.1:${port}`;
-      stack = await timed(`${id} ${shape}: up (init, healthy)`, () =>
-        composeUp(dir, name, shape, { ...corpusPipEnv(app), PUBLISH_PORT: String(port) }),
-      );
+    const served = stackPerShape(() => dir, name, shape, {
+      env: () => corpusPipEnv(app),
+      start: up => {
+        if (shape === 'development') removeEmptyDataFolders(dir);
+        return timed(`${id} ${shape}: up (init, healthy)`, up);
+      },
     });
 
-    afterAll(() => removeStack(stack));
-
     it('answers its own scenario of real requests', async () => {
-      const outcomes = await timed(`${id} ${shape}: ${app.requests.length} requests`, () => runScenario(baseUrl, app));
+      const outcomes = await timed(`${id} ${shape}: ${app.requests.length} requests`, () =>
+        runScenario(served.baseUrl, app),
+      );
       expect(outcomes).toHaveLength(app.requests.length);
     });
 
     if (id === 'django-polls') {
       it('an admin user created with docker compose run logs in', async () => {
-        const project = composeProject(stack!.getContainer(`${name}-1`).getId());
-        await createSuperuserAndLogIn(dir, project, shape, baseUrl, name);
+        const project = composeProject(served.stack!.getContainer(`${name}-1`).getId());
+        // On the project Testcontainers started (its own project name), so on the same volumes.
+        await createSuperuserAndLogIn(
+          { dir, project, files: upFiles(shape, name), service: name, baseUrl: served.baseUrl },
+          'corpus-admin',
+          'corpus-pass-1',
+        );
       });
     }
 

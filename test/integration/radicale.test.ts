@@ -14,13 +14,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StartedDockerComposeEnvironment } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_APPS, corpusLibraries, corpusPipEnv, ensureSourcesImage, materialize } from '../corpus/sources.js';
 import { chownTree } from '../helpers/commands.js';
-import { composeBuild, composeUp, removeStack, type Shape } from '../helpers/compose.js';
+import { composeBuild, type Shape, stackPerShape } from '../helpers/compose.js';
 import { underDockerLock } from '../helpers/docker-lock.js';
-import { freePort } from '../helpers/net.js';
 import { scaffoldOnBase } from '../helpers/project.js';
 import { APP_DIR } from '../../generators/lib/image-layout.js';
 import { DEV_UID } from './fixtures.js';
@@ -121,19 +119,10 @@ afterAll(() => {
 });
 
 describe.each(['production', 'development'] as Shape[])('%s shape', shape => {
-  let stack: StartedDockerComposeEnvironment | undefined;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    stack = await composeUp(dir, NAME, shape, { ...corpusPipEnv(RADICALE), PUBLISH_PORT: String(port) });
-  }, 300_000);
-
-  afterAll(() => removeStack(stack));
+  const served = stackPerShape(() => dir, NAME, shape, { env: () => corpusPipEnv(RADICALE) });
 
   it('a CalDAV client creates a calendar, PUTs an event and reads it back', () => {
-    expect(caldav(baseUrl, `calendar-${shape}`).trim()).toBe('Served by mod_wsgi');
+    expect(caldav(served.baseUrl, `calendar-${shape}`).trim()).toBe('Served by mod_wsgi');
   });
 
   if (shape === 'development') {

@@ -31,7 +31,7 @@ import { DockerComposeEnvironment, type StartedDockerComposeEnvironment, Wait } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSourcesImage, materialize } from '../corpus/sources.js';
 import { chownTree } from '../helpers/commands.js';
-import { logInToAdmin } from '../helpers/django-admin.js';
+import { createSuperuserAndLogIn } from '../helpers/django-admin.js';
 import {
   composeAsync,
   composeBuild,
@@ -158,26 +158,11 @@ describe('production shape', () => {
     ]);
 
   it('migrated PostgreSQL, and an admin login writes its session there', async () => {
-    const files = SHAPES.production.flatMap(f => ['-f', f]);
-    await composeAsync(dir, [
-      '-p',
-      project,
-      ...files,
-      'run',
-      '--rm',
-      '-e',
-      'DJANGO_SUPERUSER_PASSWORD=services-pass-1',
-      NAME,
-      'python',
-      'manage.py',
-      'createsuperuser',
-      '--noinput',
-      '--username',
+    await createSuperuserAndLogIn(
+      { dir, project, files: SHAPES.production, service: NAME, baseUrl },
       'services-admin',
-      '--email',
-      'admin@example.com',
-    ]);
-    await logInToAdmin(baseUrl, 'services-admin', 'services-pass-1');
+      'services-pass-1',
+    );
     expect(Number((await psql('SELECT count(*) FROM django_session')).trim())).toBeGreaterThanOrEqual(1);
     expect((await psql('SELECT username FROM auth_user')).trim()).toBe('services-admin');
   });

@@ -17,12 +17,10 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { StartedDockerComposeEnvironment } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkJson } from '../helpers/check-process.js';
 import { chownTree } from '../helpers/commands.js';
-import { composeBuild, composeUp, removeStack, type Shape } from '../helpers/compose.js';
-import { freePort } from '../helpers/net.js';
+import { composeBuild, type Shape, stackPerShape } from '../helpers/compose.js';
 import { scaffoldOnBase } from '../helpers/project.js';
 import { LIBRARIES, TEST_BASE } from '../helpers/test-base.js';
 import { DEFAULT_BASE } from '../../generators/app/bases.js';
@@ -72,21 +70,12 @@ afterAll(() => {
 });
 
 describe.each(['production', 'development'] as Shape[])('%s shape', shape => {
-  let stack: StartedDockerComposeEnvironment | undefined;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    stack = await composeUp(dir, NAME, shape, { PUBLISH_PORT: String(port) });
-  }, 300_000);
-
-  afterAll(() => removeStack(stack));
+  const served = stackPerShape(() => dir, NAME, shape);
 
   it("creates a ticket through Trac's web form and reads it back", async () => {
     const summary = `Served by mod_wsgi (${shape})`;
-    const { token, cookie } = await newTicketForm(baseUrl);
-    const created = await fetch(`${baseUrl}/newticket`, {
+    const { token, cookie } = await newTicketForm(served.baseUrl);
+    const created = await fetch(`${served.baseUrl}/newticket`, {
       method: 'POST',
       redirect: 'manual',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: cookie },
@@ -107,7 +96,7 @@ describe.each(['production', 'development'] as Shape[])('%s shape', shape => {
     ).toBe(303);
     const location = created.headers.get('location')!;
     expect(location).toMatch(/\/ticket\/\d+$/);
-    const ticket = await fetch(new URL(location, baseUrl));
+    const ticket = await fetch(new URL(location, served.baseUrl));
     expect(ticket.status).toBe(200);
     expect(await ticket.text()).toContain(summary);
   });
