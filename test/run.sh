@@ -6,11 +6,12 @@
 # phases, their test counts, and the counts added up. WSGI_APACHE_TEST_BASES picks the bases
 # (default: python trixie bookworm).
 #
-# Three phases run beside the main line, on the cycles it leaves idle while it waits on Docker
-# (builds, health checks): the unit tests, CPU only, at a low CPU priority (nice 10); the
-# package tests (npm pack and install, the generator image) and the property test, whose Docker
-# builds and container loops take the machine's build lock (test/helpers/docker-lock.ts) as
-# every build of the main line does.
+# Three phases run beside the main line, at a low CPU priority (nice 10), on the cycles it leaves
+# idle while it waits on Docker (builds, health checks): the unit tests, CPU only; the package
+# tests (npm pack and install, the generator image) and the property test, whose Docker builds
+# and container loops take the machine's build lock (test/helpers/docker-lock.ts) as every build
+# of the main line does. At nice 0 they doubled some of the main line's tests (production.test.ts:
+# 99 s alone, 256 s beside them).
 # Their output is shown when they end; a failure stops the run at the next phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,8 +56,8 @@ phase lint npm run --silent lint
 phase typecheck npm run --silent typecheck
 phase build npm run --silent build
 beside unit "unit (nice 10)" vitest_nice --project unit
-beside package package vitest --project package
-beside property property vitest --project property
+beside package "package (nice 10)" vitest_nice --project package
+beside property "property (nice 10)" vitest_nice --project property
 for base in ${WSGI_APACHE_TEST_BASES:-python trixie bookworm}; do
   export WSGI_APACHE_TEST_BASE=$base
   phase "integration $base" vitest --project integration
