@@ -59,7 +59,7 @@ packages=(
   python3-dateutil
   python3-radicale python3-defusedxml python3-passlib python3-vobject python3-pika
   python3-requests python3-charset-normalizer python3-idna python3-urllib3 python3-certifi
-  trac
+  trac python3-multipart
 )
 # Binary packages whose source goes in as an sdist, as PyPI has it for Linux (no wheels there):
 # pip builds it in the image, which is what the generated Dockerfile's native build is for.
