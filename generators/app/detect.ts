@@ -132,16 +132,18 @@ function detectDjango(root: string): DjangoFacts | undefined {
     const settings = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(readText(join(root, managePy)))?.[1];
     if (!settings) continue;
     // `mysite.settings`, or a settings package such as `mysite.settings.production`: wsgi.py sits in
-    // the innermost package above the settings module that has one.
+    // the innermost package above the settings module that has one. A flat project (settings.py
+    // and wsgi.py beside manage.py, `DJANGO_SETTINGS_MODULE="settings"`, as some packaged Django
+    // apps are laid out) has its wsgi.py beside manage.py: the package '' below.
     const packages = settings.split('.').slice(0, -1);
-    const project = packages
-      .map((_, i) => packages.slice(0, packages.length - i).join('.'))
-      .find(name => isFile(join(root, dir, name.replaceAll('.', '/'), 'wsgi.py')));
-    if (!project) continue;
+    const project = [...packages.map((_, i) => packages.slice(0, packages.length - i).join('.')), ''].find(name =>
+      isFile(join(root, dir, name.replaceAll('.', '/'), 'wsgi.py')),
+    );
+    if (project === undefined) continue;
     const wsgiFile = posix.join(dir, project.replaceAll('.', '/'), 'wsgi.py');
     const settingsFile = posix.join(dir, `${settings.replaceAll('.', '/')}.py`);
     return {
-      entry: `${project}.wsgi:application`,
+      entry: project === '' ? 'wsgi:application' : `${project}.wsgi:application`,
       wsgiFile,
       djangoSettingsModule: settings,
       djangoManagePy: managePy,

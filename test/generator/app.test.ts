@@ -6,7 +6,7 @@ import { packageRoot } from '../../generators/lib/package-root.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { makeProject, projectWith, runGenerator } from '../helpers/project.js';
-import { djangoProject, FLASK_FACTORY as FACTORY_SOURCE } from '../helpers/python-sources.js';
+import { DJANGO_MANAGE, djangoProject, FLASK_FACTORY as FACTORY_SOURCE } from '../helpers/python-sources.js';
 
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
 /** The instructions of the stages the image is made of (`system` and the final one), without comments: what ships. */
@@ -529,7 +529,37 @@ const DJANGO_STARTPROJECT = {
     "from django.contrib import admin\nfrom django.urls import path\n\nurlpatterns = [\n    path('admin/', admin.site.urls),\n]\n",
 };
 
+/** A flat Django project, as some packaged Django apps are laid out: settings, urls and wsgi beside manage.py. */
+const DJANGO_FLAT = {
+  'manage.py': DJANGO_MANAGE.replace('mysite.settings', 'settings'),
+  'settings.py': [
+    'from pathlib import Path',
+    'BASE_DIR = Path(__file__).resolve().parent',
+    "ROOT_URLCONF = 'urls'",
+    "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': BASE_DIR / 'db.sqlite3'}}",
+    "STATIC_URL = 'static/'",
+    '',
+  ].join('\n'),
+  'urls.py': DJANGO_STARTPROJECT['mysite/urls.py'],
+  'wsgi.py':
+    "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'settings')\nfrom django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+};
+
 describe('first-run defaults from the source', () => {
+  it('a flat Django project (settings.py, wsgi.py beside manage.py) gets every Django default (issue 27, finding 11)', async () => {
+    const dir = makeProject({ files: DJANGO_FLAT });
+    await runGenerator(dir, { yes: true, name: 'flat' });
+    expect(JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache']).toMatchObject({
+      entry: 'wsgi:application',
+      dataDirs: ['var'],
+      initCommands: ['python manage.py migrate --noinput'],
+      healthPath: '/admin/login/',
+    });
+    expect(read(dir, 'docker/django/wsgi_apache_settings.py')).toContain('from settings import *');
+    expect(read(dir, 'docker/apache2.conf')).toMatch(/Alias \/static \/srv\/static\n/);
+    expect(read(dir, 'Dockerfile')).toMatch(/collectstatic/);
+  });
+
   it('Django startproject: static files without STATIC_ROOT, SQLite on a volume, migrate before serving, admin login as health path', async () => {
     const dir = makeProject({ files: DJANGO_STARTPROJECT });
     await runGenerator(dir, { yes: true, name: 'mysite', kubernetes: true });
