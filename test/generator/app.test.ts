@@ -579,6 +579,10 @@ describe('first-run defaults from the source', () => {
     );
     expect(read(dir, '.dockerignore').split('\n')).toEqual(expect.arrayContaining(['var', 'db.sqlite3']));
     expect(read(dir, 'Dockerfile')).toContain('HEALTHCHECK_PATH=/admin/login/ \\');
+    // `down -v` in development leaves the production volume: DOCKER.md names the command that does not.
+    expect(read(dir, 'DOCKER.md')).toMatch(
+      /leaves them, and your folders\. Name compose\.yaml alone[^`]*`docker compose -f compose\.yaml down -v`/,
+    );
     const prod = parseYaml(read(dir, 'compose.yaml'));
     expect(prod.services.mysite.depends_on).toEqual({ init: { condition: 'service_completed_successfully' } });
     expect(prod.services.init).toMatchObject({
