@@ -69,7 +69,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   managed('memory-watch.py'),
   managed('worker.py', view => view.hasWorkers),
   generated('docker/healthcheck.py'),
-  generated('docker/access-log.py'),
+  managed('access-log.py'),
   // The build stages that run pip run it through this (the image itself does not hold it).
   managed('pip-install', view => view.runsPip),
   generated('kubernetes/configmap.yaml', kubernetes),

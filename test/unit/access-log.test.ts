@@ -1,18 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../generators/lib/package-root.js';
 import { capture } from '../helpers/commands.js';
 
-/** The piped access logger as generated (its only mustache tag is the version). */
+/** The piped access logger, copied as it is into every project. */
 function loggerScript(): string {
-  const source = readFileSync(join(packageRoot(), 'templates/docker/access-log.py.mustache'), 'utf8');
-  const path = join(mkdtempSync(join(tmpdir(), 'access-log-')), 'access-log.py');
-  writeFileSync(path, source.replaceAll('{{generatorVersion}}', 'test'));
-  return path;
+  return join(packageRoot(), 'runtime/access-log.py');
 }
 
 const lines = (from: number, to: number) =>
