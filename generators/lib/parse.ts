@@ -3,7 +3,7 @@
  * flags. Each takes the raw value (a flag string, a prompt answer or a value from
  * `.yo-rc.json`) and throws an {@link InputError} that names the flag and the fix.
  */
-import { join as shlexJoin, split as shlexSplit } from 'shlex';
+import { split as shlexSplit } from 'shlex';
 import { InputError } from './input-error.js';
 
 /**
@@ -61,7 +61,12 @@ export function splitPromptLine(flag: string, line: string): string[] {
   }
 }
 
-/** Items as one prompt line that {@link splitPromptLine} splits back into the same items. */
+/**
+ * Items as one prompt line that {@link splitPromptLine} splits back into the same items: each
+ * bare when it holds only characters a shell leaves alone, else in single quotes, a quote in it
+ * written `'\''` (POSIX quoting). Not shlex's own join, whose `"'"` for a quote its split reads
+ * back wrongly after a backslash (`a=\"'` came back as `a="'`).
+ */
 export function shellJoin(items: readonly string[]): string {
-  return shlexJoin([...items]);
+  return items.map(item => (/^[\w@%+=:,./-]+$/.test(item) ? item : `'${item.replaceAll("'", "'\\''")}'`)).join(' ');
 }

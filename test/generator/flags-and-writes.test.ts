@@ -187,7 +187,7 @@ describe('flags behave like flags', () => {
         },
       },
     );
-    expect(shown).toBe(`GREETING=hi 'MOTTO=it'"'"'s two words'`);
+    expect(shown).toBe(`GREETING=hi 'MOTTO=it'\\''s two words'`);
     expect(refusal).toMatch(/^--setenv: MOTTO='open has a quote left open\. Fix: /);
     expect(saved(dir).setenv).toEqual(['GREETING=hi', "MOTTO=it's two words"]);
   });
