@@ -61,8 +61,8 @@ export const DEFAULT_BASE_ONLY_PARTS: Record<string, string> = {
 
 /** Parts of the files in {@link NOT_ON_BOOKWORM} that run on the default base only, with the reason. */
 export const DEFAULT_BASE_ONLY_SERVICE_PARTS: Record<string, string> = {
-  'services.test.ts, yo wsgi-apache:check against PostgreSQL, and --service mysql,memcached':
-    "the check is Node code that drives whichever stack it is given, and MariaDB's and memcached's wiring is compose.yaml and docker/entrypoint, the same text on every base; trixie still runs the Django + Celery project on PostgreSQL and Redis in both shapes",
+  'services.test.ts, yo wsgi-apache:check against PostgreSQL, the warm shutdown, the data kept across down and up, and --service mysql,memcached':
+    "the check is Node code that drives whichever stack it is given; the worker's stop is docker/worker.py and the same Celery, the data's survival Compose's named volumes, and MariaDB's and memcached's wiring compose.yaml and docker/entrypoint, the same text on every base; trixie still runs the Django + Celery project on PostgreSQL and Redis in both shapes: migrations, an admin login, a task's round trip, 64 connections writing, the worker's reload",
   'trac.test.ts, yo wsgi-apache:check on the report of active tickets':
     'the check is Node code that drives whichever stack it is given; trixie still builds Trac and creates a ticket through its form in both shapes',
 };
