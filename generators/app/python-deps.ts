@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { InputError } from '../lib/input-error.js';
-import { isFile } from '../lib/fs.js';
+import type { ProjectFacts } from './detect.js';
+import { isFile, readText } from '../lib/fs.js';
 
 /** What `pyproject.toml` says about installing the project. */
 export interface PyprojectFacts {
@@ -201,4 +202,38 @@ function includes(content: string): { line: number; text: string; target: string
 /** pip splits option values with shlex: `-r "base.txt"` names base.txt. */
 function unquote(value: string): string {
   return /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
+}
+
+/** A requirement's name, PEP 503 normalised, with its extras (`psycopg[c,pool]` is psycopg, c and pool). */
+export interface DeclaredPackage {
+  name: string;
+  extras: string[];
+}
+
+/** A requirement at the start of a line: `psycopg2>=2.9` in requirements.txt, a Poetry key `psycopg2 = "^2.9"`. */
+const AT_LINE_START = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?/gm;
+/** A requirement quoted in a TOML array, on a line of its own or not: `"psycopg[c]>=3"`. */
+const QUOTED = /["']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?/g;
+
+/**
+ * The packages requirements*.txt and pyproject.toml name, read as text: requirements at the start
+ * of a line, and in pyproject.toml also every quoted string that starts like one. Loose on
+ * purpose (a `name = "mysite"` adds `name` and `mysite`): callers look names up in a table.
+ * @returns each name once, PEP 503 normalised, with the extras of every mention merged
+ */
+export function declaredPackages(root: string, facts: Pick<ProjectFacts, 'requirementFiles'>): DeclaredPackage[] {
+  const found = new Map<string, Set<string>>();
+  const add = (matches: Iterable<RegExpMatchArray>) => {
+    for (const match of matches) {
+      const name = match[1].toLowerCase().replace(/[-_.]+/g, '-');
+      const extras = found.get(name) ?? new Set<string>();
+      for (const extra of (match[2] ?? '').split(',')) if (extra.trim()) extras.add(extra.trim().toLowerCase());
+      found.set(name, extras);
+    }
+  };
+  for (const file of facts.requirementFiles) add(readText(join(root, file)).matchAll(AT_LINE_START));
+  const pyproject = readText(join(root, 'pyproject.toml'));
+  add(pyproject.matchAll(AT_LINE_START));
+  add(pyproject.matchAll(QUOTED));
+  return [...found].map(([name, extras]) => ({ name, extras: [...extras].sort() }));
 }

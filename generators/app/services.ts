@@ -9,7 +9,7 @@ import { readText } from '../lib/fs.js';
 import { InputError } from '../lib/input-error.js';
 import { toList } from '../lib/parse.js';
 import type { ProjectFacts } from './detect.js';
-import { declaredPackages } from './native-builds.js';
+import { declaredPackages } from './python-deps.js';
 
 /** What `--service` takes. */
 export const SERVICE_NAMES = ['postgres', 'mysql', 'redis', 'memcached'] as const;

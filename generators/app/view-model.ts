@@ -26,7 +26,8 @@ import { BASES, type BaseName, PYTHON_OPTIMIZATIONS } from './bases.js';
 import { dataVolumeName } from './validators.js';
 import { modulesToLoad } from './apache-modules.js';
 import { withNeededRecommends } from './apt-recommends.js';
-import { declaredPackages, nativeNeeds } from './native-builds.js';
+import { nativeNeeds } from './native-builds.js';
+import { declaredPackages } from './python-deps.js';
 import type { ProxyRoute } from './proxy-routes.js';
 import {
   APACHE_WORKERS,

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { detectProject } from '../../generators/app/detect.js';
-import { declaredPackages, nativeNeeds } from '../../generators/app/native-builds.js';
+import { nativeNeeds } from '../../generators/app/native-builds.js';
+import { declaredPackages } from '../../generators/app/python-deps.js';
 import { projectWith } from '../helpers/project.js';
 
 const needsOf = (files: Record<string, string>) => {
