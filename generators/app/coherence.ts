@@ -11,6 +11,7 @@ import type { AnswerContext, ParsedAnswers } from './options.js';
 import { checkDaemonSize } from './validators.js';
 import { BASES } from './bases.js';
 import { KUBERNETES_REPLICAS } from './kubernetes.js';
+import { djangoRuntime } from './runtime-needs.js';
 
 /** The name of the Compose service (compose.yaml) and Kubernetes init container (deployment.yaml) that run the init commands. */
 const INIT_SERVICE = 'init';
@@ -120,8 +121,14 @@ export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContex
     ...(ctx.facts.djangoManagePy ? [{ path: ctx.facts.djangoManagePy, what: "Django's manage.py" }] : []),
   ];
   const collected = ctx.facts.djangoStatic?.root;
+  // django-compressor's output folder is the one volume inside STATIC_ROOT: collectstatic leaves it empty.
+  const compressorCache = collected === undefined ? undefined : djangoRuntime(ctx.facts, ctx.root)?.compressorCache;
   for (const dir of answers.dataDirs) {
-    if (collected !== undefined && (isAncestorOrSelf(dir, collected) || isAncestorOrSelf(collected, dir))) {
+    if (
+      collected !== undefined &&
+      dir !== compressorCache &&
+      (isAncestorOrSelf(dir, collected) || isAncestorOrSelf(collected, dir))
+    ) {
       throw new InputError(
         '--data-dir',
         `"${dir}" overlaps Django's STATIC_ROOT (${collected}), which collectstatic fills while the image builds; a volume there would hide or freeze it`,

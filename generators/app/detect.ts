@@ -7,6 +7,8 @@ import { join, posix, relative, sep } from 'node:path';
 import { isDirectory, isFile, readText, safeReaddir } from '../lib/fs.js';
 import { readPyproject, requirementFiles } from './python-deps.js';
 import { SAFE_PATH } from './validators.js';
+import { compressesOffline, usesCompressor } from './data-dirs.js';
+import { InputError } from '../lib/input-error.js';
 
 export type Framework = 'django' | 'flask' | 'generic';
 
@@ -45,6 +47,17 @@ export interface ProjectFacts {
   djangoSettingsModule?: string;
   /** Django only: project-relative POSIX path of manage.py, e.g. `manage.py` or `src/manage.py` */
   djangoManagePy?: string;
+  /**
+   * Django only: the project-relative folder the settings module is found from (manage.py's,
+   * or the root for a project without one); undefined when the settings are an installed package's
+   */
+  djangoSettingsDir?: string;
+  /**
+   * Django only: the command Django's management commands run with in the image, e.g.
+   * `python manage.py`, a project's `*-manage` console script, or `python -m django`
+   * (django-admin) for a project whose `.wsgi` script alone names its settings
+   */
+  djangoManage?: string;
   /** Django only, when settings set `STATIC_ROOT`: collectstatic runs at build and Apache serves the result */
   djangoStatic?: DjangoStatic;
 }
@@ -112,7 +125,10 @@ export function detectProject(root: string): ProjectFacts {
   return facts;
 }
 
-interface DjangoFacts extends Pick<ProjectFacts, 'djangoSettingsModule' | 'djangoManagePy' | 'djangoStatic'> {
+interface DjangoFacts extends Pick<
+  ProjectFacts,
+  'djangoSettingsModule' | 'djangoManagePy' | 'djangoSettingsDir' | 'djangoManage' | 'djangoStatic'
+> {
   entry: string;
   /** project-relative path of the project's wsgi.py */
   wsgiFile: string;
@@ -127,9 +143,18 @@ const MAX_MANAGE_PY_DEPTH = 2;
  * so module paths are relative to it.
  */
 function detectDjango(root: string): DjangoFacts | undefined {
+  return djangoWithManagePy(root) ?? djangoFromScript(root);
+}
+
+/** `os.environ.setdefault("DJANGO_SETTINGS_MODULE", "x")` or `os.environ["DJANGO_SETTINGS_MODULE"] = "x"`: the `x`. */
+function settingsModuleIn(source: string): string | undefined {
+  return /DJANGO_SETTINGS_MODULE['"]\s*(?:,|\]\s*=)\s*['"]([\w.]+)['"]/.exec(source)?.[1];
+}
+
+function djangoWithManagePy(root: string): DjangoFacts | undefined {
   for (const dir of listDirs(root, MAX_MANAGE_PY_DEPTH)) {
     const managePy = dir === '.' ? 'manage.py' : `${dir}/manage.py`;
-    const settings = /DJANGO_SETTINGS_MODULE['"]\s*,\s*['"]([\w.]+)['"]/.exec(readText(join(root, managePy)))?.[1];
+    const settings = settingsModuleIn(readText(join(root, managePy)));
     if (!settings) continue;
     // `mysite.settings`, or a settings package such as `mysite.settings.production`: wsgi.py sits in
     // the innermost package above the settings module that has one. A flat project (settings.py
@@ -142,15 +167,74 @@ function detectDjango(root: string): DjangoFacts | undefined {
     if (project === undefined) continue;
     const wsgiFile = posix.join(dir, project.replaceAll('.', '/'), 'wsgi.py');
     const settingsFile = posix.join(dir, `${settings.replaceAll('.', '/')}.py`);
+    checkCompressorOutput(readText(join(root, settingsFile)), settingsFile);
     return {
       entry: project === '' ? 'wsgi:application' : `${project}.wsgi:application`,
       wsgiFile,
       djangoSettingsModule: settings,
       djangoManagePy: managePy,
+      djangoSettingsDir: dir,
+      djangoManage: `python ${managePy}`,
       djangoStatic: djangoStatic(readText(join(root, settingsFile)), settingsFile, dir),
     };
   }
   return undefined;
+}
+
+/**
+ * A Django project without manage.py, as packaged Django apps ship: a `.wsgi` script that sets
+ * DJANGO_SETTINGS_MODULE and loads Django's WSGI handler (the shallowest such script). Its
+ * management commands run as the project's `*-manage` console script when `pyproject.toml`
+ * declares one, else as `python -m django` (django-admin) with that settings module. The
+ * settings are read from the project when they are there (at the root, beside the script or
+ * under src/), else they are taken to be an installed package's.
+ */
+function djangoFromScript(root: string): DjangoFacts | undefined {
+  for (const script of listWsgiScripts(root)) {
+    const source = readText(join(root, script));
+    const settings = settingsModuleIn(source);
+    if (!settings || !/\bget_wsgi_application\b|\bWSGIHandler\b/.test(source)) continue;
+    const relative = `${settings.replaceAll('.', '/')}.py`;
+    const settingsDir = ['.', posix.dirname(script), 'src'].find(dir => isFile(join(root, dir, relative)));
+    const facts: DjangoFacts = {
+      entry: script,
+      wsgiFile: script,
+      djangoSettingsModule: settings,
+      djangoManage: manageConsoleScript(root) ?? 'python -m django',
+    };
+    if (settingsDir !== undefined) {
+      const settingsFile = posix.join(settingsDir, relative);
+      checkCompressorOutput(readText(join(root, settingsFile)), settingsFile);
+      facts.djangoSettingsDir = settingsDir;
+      const found = djangoStatic(readText(join(root, settingsFile)), settingsFile, settingsDir);
+      if (found) facts.djangoStatic = found;
+    }
+    return facts;
+  }
+  return undefined;
+}
+
+/**
+ * django-compressor compresses while serving into `STATIC_ROOT` (its `COMPRESS_ROOT` default),
+ * which is read-only in production. With `STATIC_ROOT` inside the project its output folder
+ * gets a volume (data-dirs.ts); without one, the image's default STATIC_ROOT is outside the
+ * project, where no volume can go, so the project is refused rather than failing in production only.
+ * @throws InputError naming the settings file, with the two fixes
+ */
+function checkCompressorOutput(settings: string, settingsFile: string): void {
+  if (!usesCompressor(settings) || compressesOffline(settings) || /^STATIC_ROOT\s*=/m.test(settings)) return;
+  throw new InputError(
+    settingsFile,
+    "django-compressor writes into STATIC_ROOT while serving, and these settings set none, so production's read-only image would answer 500",
+    'set STATIC_ROOT inside the project (e.g. STATIC_ROOT = BASE_DIR / "staticfiles"; its CACHE/ folder then gets a volume), or COMPRESS_OFFLINE = True (the image runs compress at build)',
+  );
+}
+
+/** A console script named `*-manage` in pyproject.toml's `[project.scripts]` (the project is installed with pip). */
+function manageConsoleScript(root: string): string | undefined {
+  const pyproject = readText(join(root, 'pyproject.toml'));
+  const scripts = /^\[project\.scripts\]\s*$([\s\S]*?)(?=^\[|(?![\s\S]))/m.exec(pyproject)?.[1] ?? '';
+  return /^\s*['"]?([\w.-]+-manage)['"]?\s*=/m.exec(scripts)?.[1];
 }
 
 /** `.` and the directories below it, breadth first and by name, skipping what {@link SKIP_DIRS} names. */

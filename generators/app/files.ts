@@ -67,6 +67,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   generated('docker/devtools.wsgi'),
   generated('docker/reloader.py'),
   managed('memory-watch.py'),
+  managed('write-watch.py'),
   managed('worker.py', view => view.hasWorkers),
   generated('docker/healthcheck.py'),
   managed('access-log.py'),

@@ -227,6 +227,21 @@ export const FIELDS: readonly Field[] = [
   tunableInteger('gracefulTimeout', 'Seconds a recycled daemon process waits for active requests', false),
   tunableInteger('queueTimeout', 'Seconds a request may wait for a free daemon thread before a 504', false),
   {
+    // mod_wsgi-express's name; --env would be Yeoman's own `env` option (the Environment every generator is given).
+    key: 'setenv',
+    flag: 'setenv',
+    description:
+      "Environment for the app, NAME=VALUE, repeatable (e.g. --setenv DJANGO_DEBUG=0; at the prompt, items apart and quoted as in a shell), as mod_wsgi-express --setenv: compose.yaml's environment in both shapes and the Kubernetes ConfigMap; secrets belong in --secret or .env (default: the variable Django's settings split ALLOWED_HOSTS from, set to localhost and 127.0.0.1)",
+    prompt: 'input',
+    list: true,
+    repeatOnly: true,
+    defaultValue: ctx => defaultAppEnvironment(ctx.facts, ctx.root),
+    parse: raw => parseAppEnvironment(raw),
+    // A value may hold spaces and commas: shell words both ways, so the default shown parses back.
+    format: value => shellJoin(value),
+    fromPrompt: line => splitPromptLine('--setenv', line),
+  },
+  {
     key: 'static',
     flag: 'static',
     description: 'Static files served by Apache, URL=directory, repeatable (e.g. --static /static=static)',
@@ -241,10 +256,17 @@ export const FIELDS: readonly Field[] = [
     key: 'dataDirs',
     flag: 'data-dir',
     description:
-      "Directory the app writes at run time (uploads), repeatable: owned by the app user, a named volume in compose.yaml (default: Flask's instance/, var/ for Django's SQLite database)",
+      "Directory the app writes at run time (uploads), repeatable: owned by the app user, a named volume in compose.yaml (default: Flask's instance/, var/ for Django's SQLite database, django-compressor's STATIC_ROOT/CACHE, folders inside the project that --setenv or a config file it names points at, and empty project folders)",
     prompt: 'input',
     list: true,
-    defaultValue: (ctx, earlier) => withEntry(ctx, earlier, entry => defaultDataDirs(entry, ctx.facts, ctx.root)) ?? [],
+    // After --setenv: a path inside the project that the app's environment names is a default.
+    // A guess --data-dir itself would refuse (a path .dockerignore keeps out) is no default.
+    defaultValue: (ctx, earlier) =>
+      withEntry(ctx, earlier, entry =>
+        defaultDataDirs(entry, ctx.facts, ctx.root, setenvOf(earlier)).filter(dir =>
+          isValid(() => parseDataDirs([dir], ctx.root)),
+        ),
+      ) ?? [],
     parse: (raw, ctx) => parseDataDirs(raw, ctx.root),
     format: value => value.join(','),
   },
@@ -324,21 +346,6 @@ export const FIELDS: readonly Field[] = [
       withEntry(ctx, earlier, entry => defaultInitCommands(entry, ctx.facts, ctx.root)) ?? [],
     parse: raw => parseInitCommands(raw),
     format: value => value.join(' && '),
-  },
-  {
-    // mod_wsgi-express's name; --env would be Yeoman's own `env` option (the Environment every generator is given).
-    key: 'setenv',
-    flag: 'setenv',
-    description:
-      "Environment for the app, NAME=VALUE, repeatable (e.g. --setenv DJANGO_DEBUG=0; at the prompt, items apart and quoted as in a shell), as mod_wsgi-express --setenv: compose.yaml's environment in both shapes and the Kubernetes ConfigMap; secrets belong in --secret or .env (default: the variable Django's settings split ALLOWED_HOSTS from, set to localhost and 127.0.0.1)",
-    prompt: 'input',
-    list: true,
-    repeatOnly: true,
-    defaultValue: ctx => defaultAppEnvironment(ctx.facts, ctx.root),
-    parse: raw => parseAppEnvironment(raw),
-    // A value may hold spaces and commas: shell words both ways, so the default shown parses back.
-    format: value => shellJoin(value),
-    fromPrompt: line => splitPromptLine('--setenv', line),
   },
   {
     key: 'secrets',
@@ -458,6 +465,25 @@ function mountPointOf(earlier: Partial<Record<keyof Answers, unknown>>): string 
 function aptPackagesOf(earlier: Partial<Record<keyof Answers, unknown>>): string[] {
   try {
     return parseAptPackages(earlier.aptPackages ?? []);
+  } catch {
+    return [];
+  }
+}
+
+/** Whether `parse` returns rather than throws. */
+function isValid(parse: () => unknown): boolean {
+  try {
+    parse();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The `--setenv` items answered so far (raw or parsed); none while they are invalid. */
+function setenvOf(earlier: Partial<Record<keyof Answers, unknown>>): string[] {
+  try {
+    return parseAppEnvironment(earlier.setenv ?? []);
   } catch {
     return [];
   }

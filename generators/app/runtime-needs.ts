@@ -10,6 +10,13 @@ import { join, posix } from 'node:path';
 import { readText, safeReaddir } from '../lib/fs.js';
 import { djangoStaticUrl, type ProjectFacts } from './detect.js';
 import type { WsgiEntry } from './entry.js';
+import {
+  compressesOffline,
+  compressorCacheDir,
+  configuredDataDirs,
+  emptyProjectDirs,
+  usesCompressor,
+} from './data-dirs.js';
 
 /**
  * The data directory that holds a Django SQLite database in the production shape, where
@@ -19,8 +26,8 @@ export const DJANGO_SQLITE_DATA_DIR = 'var';
 
 /** Django facts read from its settings and URLconf, for the defaults below. */
 export interface DjangoRuntime {
-  /** project-relative path of manage.py, e.g. `manage.py` or `src/manage.py` */
-  managePy: string;
+  /** the command management commands run with, e.g. `python manage.py` or `python -m django` (ProjectFacts.djangoManage) */
+  manage: string;
   /** project-relative path of the default SQLite database file when settings use SQLite inside BASE_DIR */
   sqliteFile?: string;
   /** URL of the admin login page when the root URLconf mounts `admin.site.urls`, e.g. `/admin/login/` */
@@ -33,6 +40,10 @@ export interface DjangoRuntime {
   secretKeyVariable?: string;
   /** the variable `ALLOWED_HOSTS` is split from, and its separator: set to the hosts the stack is reached at by default */
   allowedHostsVariable?: { name: string; separator: ',' | ' ' };
+  /** django-compressor's folder inside a project `STATIC_ROOT` that it writes while serving: a data directory by default */
+  compressorCache?: string;
+  /** django-compressor in offline mode: the image runs `compress` after collectstatic */
+  compressOffline: boolean;
 }
 
 /** The hosts a stack on this machine is reached at: the browser's and the health check's (`Host: localhost`). */
@@ -50,10 +61,16 @@ const SECRET_KEY_FROM_ENVIRONMENT =
 export function djangoRuntime(facts: ProjectFacts, root: string): DjangoRuntime | undefined {
   const settingsModule = facts.djangoSettingsModule;
   if (!settingsModule) return undefined;
-  const managePy = facts.djangoManagePy ?? 'manage.py';
-  const base = posix.dirname(managePy);
-  const settings = readText(join(root, base, `${settingsModule.replaceAll('.', '/')}.py`));
-  const runtime: DjangoRuntime = { managePy, readsDatabaseUrl: /\bDATABASE_URL\b/.test(settings) };
+  const base = facts.djangoSettingsDir;
+  // Settings of an installed package are not read: every default below then stays off.
+  const settings = base === undefined ? '' : readText(join(root, base, `${settingsModule.replaceAll('.', '/')}.py`));
+  const runtime: DjangoRuntime = {
+    manage: facts.djangoManage ?? 'python -m django',
+    readsDatabaseUrl: /\bDATABASE_URL\b/.test(settings),
+    compressOffline: usesCompressor(settings) && compressesOffline(settings),
+  };
+  const compressorCache = compressorCacheDir(settings, facts.djangoStatic?.root);
+  if (compressorCache) runtime.compressorCache = compressorCache;
   const secretKey = SECRET_KEY_FROM_ENVIRONMENT.exec(settings)?.[1];
   if (secretKey) runtime.secretKeyVariable = secretKey;
   const hostsLine = /^ALLOWED_HOSTS\s*=\s*(.+)$/m.exec(settings)?.[1] ?? '';
@@ -68,12 +85,12 @@ export function djangoRuntime(facts: ProjectFacts, root: string): DjangoRuntime 
   if (/['"]django\.db\.backends\.sqlite3['"]/.test(settings)) {
     // `BASE_DIR / 'db.sqlite3'` (startproject since 3.1) or os.path.join(BASE_DIR, 'db.sqlite3').
     const name = /BASE_DIR\s*(?:\/|,)\s*['"]([\w.-]+)['"]/.exec(settings)?.[1];
-    if (name) runtime.sqliteFile = posix.normalize(posix.join(base, name));
+    if (name && base !== undefined) runtime.sqliteFile = posix.normalize(posix.join(base, name));
   }
   const staticUrl = djangoStaticUrl(settings);
   if (staticUrl !== undefined) runtime.staticUrl = staticUrl;
   const urlconf = /^ROOT_URLCONF\s*=\s*['"]([\w.]+)['"]/m.exec(settings)?.[1];
-  if (urlconf) {
+  if (urlconf && base !== undefined) {
     const urls = readText(join(root, base, `${urlconf.replaceAll('.', '/')}.py`));
     const prefix = /(?:path|re_path|url)\(\s*r?['"]\^?([\w/-]*)['"]\s*,\s*admin\.site\.urls/.exec(urls)?.[1];
     if (prefix !== undefined)
@@ -93,12 +110,28 @@ export function flaskInstanceDir(entry: WsgiEntry, root: string): string | undef
   return posix.normalize(posix.join(entry.moduleRoot, 'instance'));
 }
 
-/** Default `--data-dir`: Flask's instance folder, or the directory of Django's SQLite database in production. */
-export function defaultDataDirs(entry: WsgiEntry, facts: ProjectFacts, root: string): string[] {
-  const instance = flaskInstanceDir(entry, root);
-  if (instance) return [instance];
-  if (djangoRuntime(facts, root)?.sqliteFile) return [DJANGO_SQLITE_DATA_DIR];
-  return [];
+/**
+ * Default `--data-dir`: Flask's instance folder, or the directory of Django's SQLite database in
+ * production; django-compressor's output folder; what the app's environment names inside the
+ * project (`--setenv`, given before this is asked); empty project folders (data-dirs.ts).
+ * @param setenv - the `--setenv` items answered so far, `NAME=VALUE`
+ * @returns project-relative POSIX directories, none inside another
+ */
+export function defaultDataDirs(
+  entry: WsgiEntry,
+  facts: ProjectFacts,
+  root: string,
+  setenv: readonly string[] = [],
+): string[] {
+  const django = djangoRuntime(facts, root);
+  const dirs = [
+    flaskInstanceDir(entry, root) ?? (django?.sqliteFile ? DJANGO_SQLITE_DATA_DIR : undefined),
+    django?.compressorCache,
+    ...configuredDataDirs(setenv, root),
+    ...emptyProjectDirs(root),
+  ].filter((dir): dir is string => dir !== undefined);
+  const unique = [...new Set(dirs)];
+  return unique.filter(dir => !unique.some(other => other !== dir && dir.startsWith(`${other}/`)));
 }
 
 /**
@@ -108,7 +141,7 @@ export function defaultDataDirs(entry: WsgiEntry, facts: ProjectFacts, root: str
  */
 export function defaultInitCommands(entry: WsgiEntry, facts: ProjectFacts, root: string): string[] {
   const django = djangoRuntime(facts, root);
-  if (django) return [`python ${django.managePy} migrate --noinput`];
+  if (django) return [`${django.manage} migrate --noinput`];
   const instance = flaskInstanceDir(entry, root);
   if (instance && entry.kind === 'callable') {
     const command = flaskInitCommand(entry, root);

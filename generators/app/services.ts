@@ -197,8 +197,8 @@ export function detectServices(root: string, facts: ProjectFacts, aptPackages: r
     for (const [pattern, service] of PACKAGE_HINTS) if (pattern.test(name)) found.add(service);
   for (const item of aptPackages)
     for (const [pattern, service] of APT_HINTS) if (pattern.test(item.split('=')[0])) found.add(service);
-  if (facts.djangoSettingsModule && facts.djangoManagePy) {
-    const dir = facts.djangoManagePy.slice(0, -'manage.py'.length);
+  const dir = facts.djangoSettingsDir;
+  if (facts.djangoSettingsModule && dir !== undefined) {
     const settings = readText(join(root, dir, `${facts.djangoSettingsModule.replaceAll('.', '/')}.py`));
     for (const [pattern, service] of SETTINGS_HINTS) if (pattern.test(settings)) found.add(service);
   }

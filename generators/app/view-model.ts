@@ -172,6 +172,8 @@ export interface ViewModel extends DaemonTunables, EntryView {
   djangoSettingsModule: string;
   /** Django with `STATIC_ROOT`: run collectstatic at build time */
   collectstatic: boolean;
+  /** Django with django-compressor offline (`COMPRESS_OFFLINE = True`): run `compress --force` after collectstatic */
+  djangoCompressOffline: boolean;
   dataDirs: DataDir[];
   hasDataDirs: boolean;
   /** container paths the dev bind mount must not hide (build-time output such as collectstatic's) */
@@ -240,8 +242,8 @@ export interface ViewModel extends DaemonTunables, EntryView {
   djangoContainerSettings: string;
   /** Django: the directory holding that module, added to the Python path */
   djangoContainerSettingsDir: string;
-  /** Django: project-relative path of manage.py */
-  djangoManagePy: string;
+  /** Django: the command management commands run with in the image, e.g. `python manage.py` or `python -m django` */
+  djangoManage: string;
   /** Django without its own `STATIC_ROOT`: where collectstatic writes ('' otherwise) */
   djangoDefaultStaticRoot: string;
   /** Django with SQLite inside the project: project-relative database file, kept out of the image ('' otherwise) */
@@ -475,6 +477,7 @@ export function toViewModel(
     django: django !== undefined,
     djangoSettingsModule: facts.djangoSettingsModule ?? '',
     collectstatic,
+    djangoCompressOffline: django?.compressOffline ?? false,
     dataDirs,
     hasDataDirs: dataDirs.length > 0,
     devPreservedPaths: preserved,
@@ -505,7 +508,7 @@ export function toViewModel(
     hasInitCommands: answers.initCommands.length > 0,
     djangoContainerSettings: DJANGO_CONTAINER_SETTINGS,
     djangoContainerSettingsDir,
-    djangoManagePy: django?.managePy ?? '',
+    djangoManage: django?.manage ?? '',
     djangoDefaultStaticRoot,
     djangoSqliteFile: django?.sqliteFile ?? '',
     djangoSqliteDataPath: djangoSqliteData?.path ?? '',

@@ -65,8 +65,8 @@ export function formatWorkers(workers: readonly Worker[]): string[] {
  * @returns [] when there is none
  */
 export function detectWorkers(root: string, facts: ProjectFacts): Worker[] {
-  if (!facts.djangoSettingsModule || !facts.djangoManagePy) return [];
-  const dir = facts.djangoManagePy.slice(0, -'manage.py'.length);
+  const dir = facts.djangoSettingsDir;
+  if (!facts.djangoSettingsModule || dir === undefined) return [];
   const project = facts.djangoSettingsModule.split('.')[0];
   const celery = join(root, dir, project, 'celery.py');
   if (!isFile(celery) || !/\bCelery\s*\(/.test(readText(celery))) return [];

@@ -22,7 +22,7 @@ import { InputError } from '../lib/input-error.js';
 import { freePort } from '../lib/net.js';
 import { ensureRyuk } from '../lib/ryuk.js';
 import { runLoad } from '../lib/stack-checks.js';
-import { groupEnvPrefix } from '../lib/image-layout.js';
+import { groupEnvPrefix, WRITE_WATCH_PREFIX } from '../lib/image-layout.js';
 import { toList } from '../lib/parse.js';
 import { type OptionSpec, PASSED_THROUGH, parseCommandLine, yoCommandLine } from '../lib/argv.js';
 import { CHECK_FIELDS, type CheckSettings, resolveCheckSettings } from './options.js';
@@ -170,10 +170,14 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
       this.report = await this.#measure(baseUrl, started, container, database);
       if (this.#settings.json) process.stdout.write(`${JSON.stringify(this.report, null, 2)}\n`);
       else this.log(`\n${formatTable(this.report)}\n`);
+      const errorLog = await containerErrorLog(container);
+      const writes = writeWatchLines(errorLog);
+      for (const line of writes) this.#say(line);
       if (!this.report.passed) {
-        const logs = await containerErrorLogTail(container, 30);
+        const logs = errorLog.slice(-30).join('\n') + '\n';
+        const cause = writes.length > 0 ? `\n--- writes into the read-only project ---\n${writes.join('\n')}` : '';
         throw new Error(
-          `check failed: ${this.report.failures.join('; ')}\n--- last container error log lines (stderr) ---\n${logs}`,
+          `check failed: ${this.report.failures.join('; ')}${cause}\n--- last container error log lines (stderr) ---\n${logs}`,
         );
       }
     } finally {
@@ -345,15 +349,24 @@ async function countDaemonProcesses(container: StartedTestContainer): Promise<Re
 }
 
 /**
- * The last `lines` lines of the container's stderr: Apache's error log, where tracebacks
- * and start-up failures go. stdout is left out: it holds the access log, whose batches
- * (docker/access-log.py) would push the traceback out of a short tail.
+ * The lines of the container's stderr: Apache's error log, where tracebacks, start-up failures
+ * and docker/write-watch.py's lines go. stdout is left out: it holds the access log, whose
+ * batches (docker/access-log.py) would push the traceback out of a short tail.
  */
-async function containerErrorLogTail(container: Docker.Container, lines: number): Promise<string> {
+async function containerErrorLog(container: Docker.Container): Promise<string[]> {
   // No `tail` in the request: Docker applies it before leaving out stdout, so the last
   // lines of a busy access log would leave no stderr at all.
   const logs = await container.logs({ stdout: false, stderr: true, follow: false });
-  return demuxDockerStream(logs).split('\n').filter(Boolean).slice(-lines).join('\n') + '\n';
+  return demuxDockerStream(logs).split('\n').filter(Boolean);
+}
+
+/**
+ * docker/write-watch.py's lines in an error log, each once, from where they begin
+ * ({@link WRITE_WATCH_PREFIX}: Apache puts its own timestamp and pid before them).
+ */
+export function writeWatchLines(errorLog: readonly string[]): string[] {
+  const lines = errorLog.filter(line => line.includes(WRITE_WATCH_PREFIX));
+  return [...new Set(lines.map(line => line.slice(line.indexOf(WRITE_WATCH_PREFIX))))];
 }
 
 async function portIsFree(port: number): Promise<boolean> {

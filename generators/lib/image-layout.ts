@@ -22,6 +22,11 @@ export const CONTAINER_PORT = 8080;
 export const PROCESS_GROUP = 'app';
 /** uid/gid of the image's `app` user (docker init uses 10001 too). */
 export const APP_UID = 10001;
+/**
+ * How runtime/write-watch.py's log lines begin: a write into the read-only project, with the
+ * `--data-dir` that would take it. The check reports the lines that begin so.
+ */
+export const WRITE_WATCH_PREFIX = 'wsgi-apache: write-watch:';
 /** The `User-Agent` of the image's HEALTHCHECK: the development tools leave its requests out of profiles and recordings. */
 export const HEALTHCHECK_USER_AGENT = 'wsgi-apache-healthcheck';
 

@@ -560,6 +560,76 @@ describe('first-run defaults from the source', () => {
     expect(read(dir, 'Dockerfile')).toMatch(/collectstatic/);
   });
 
+  it('Django without manage.py: the settings its .wsgi script names give migrate and collectstatic through python -m django (issue 27, finding 9)', async () => {
+    const settings = DJANGO_FLAT['settings.py'].replace("'urls'", "'site1.urls'");
+    const dir = makeProject({
+      files: {
+        'www/cgi-bin/site.wsgi': DJANGO_FLAT['wsgi.py'].replace("'settings'", "'site1.settings'"),
+        'site1/__init__.py': '',
+        'site1/settings.py': settings.replace('.parent\n', '.parent.parent\n'),
+        'site1/urls.py': DJANGO_FLAT['urls.py'],
+      },
+    });
+    await runGenerator(dir, { yes: true, name: 'nomanage' });
+    expect(JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache']).toMatchObject({
+      entry: 'www/cgi-bin/site.wsgi',
+      dataDirs: ['var'],
+      initCommands: ['python -m django migrate --noinput'],
+      healthPath: '/admin/login/',
+    });
+    expect(read(dir, 'Dockerfile')).toContain('RUN python -m django collectstatic --noinput\n');
+    expect(read(dir, 'DOCKER.md')).toContain('python -m django createsuperuser');
+  });
+
+  it('django-compressor: its CACHE/ in STATIC_ROOT is a volume; offline, the build compresses (issue 27, finding 12)', async () => {
+    const compressor = (extra: string) => ({
+      ...DJANGO_STARTPROJECT,
+      'mysite/settings.py': `${(DJANGO_STARTPROJECT as Record<string, string>)['mysite/settings.py']}INSTALLED_APPS = ['django.contrib.staticfiles', 'compressor']\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n${extra}`,
+    });
+    const online = makeProject({ files: compressor('') });
+    await runGenerator(online, { yes: true, name: 'online' });
+    expect(JSON.parse(read(online, '.yo-rc.json'))['generator-wsgi-apache'].dataDirs).toEqual([
+      'var',
+      'staticfiles/CACHE',
+    ]);
+    expect(parseYaml(read(online, 'compose.yaml')).services.online.volumes).toEqual(
+      expect.arrayContaining([expect.stringMatching(/:\/srv\/app\/staticfiles\/CACHE$/)]),
+    );
+    expect(read(online, 'Dockerfile')).not.toContain('compress --force');
+    const offline = makeProject({ files: compressor('COMPRESS_OFFLINE = True\n') });
+    await runGenerator(offline, { yes: true, name: 'offline' });
+    expect(JSON.parse(read(offline, '.yo-rc.json'))['generator-wsgi-apache'].dataDirs).toEqual(['var']);
+    expect(read(offline, 'Dockerfile')).toMatch(
+      /RUN python manage\.py collectstatic --noinput\n(#.*\n)*RUN python manage\.py compress --force\n/,
+    );
+  });
+
+  it('data directories from --setenv paths, the config files they name and empty folders (issue 27, finding 8)', async () => {
+    const dir = makeProject({
+      files: {
+        'app.py': 'def application(environ, start_response):\n    return []\n',
+        'app.conf': '[storage]\nfolder = /srv/app/store\n',
+        'uploads/.gitkeep': '',
+      },
+    });
+    await runGenerator(dir, {
+      yes: true,
+      name: 'writes',
+      setenv: ['APP_CONFIG=/srv/app/app.conf', 'APP_STATE=/srv/app/state', 'APP_VENV=/srv/app/venv'],
+    });
+    expect(JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'].dataDirs).toEqual([
+      'store',
+      'state',
+      'uploads',
+    ]);
+    expect(read(dir, 'docker/apache2.conf')).toContain(
+      'WSGIImportScript /srv/app/docker/write-watch.py process-group=app application-group=%{GLOBAL}',
+    );
+    expect(read(dir, 'docker/write-watch.py')).toBe(
+      readFileSync(join(packageRoot(), 'runtime/write-watch.py'), 'utf8'),
+    );
+  });
+
   it('Django startproject: static files without STATIC_ROOT, SQLite on a volume, migrate before serving, admin login as health path', async () => {
     const dir = makeProject({ files: DJANGO_STARTPROJECT });
     await runGenerator(dir, { yes: true, name: 'mysite', kubernetes: true });

@@ -34,7 +34,8 @@ describe('djangoRuntime', () => {
       'site1/urls.py': "urlpatterns = [\n    path('admin/', admin.site.urls),\n]\n",
     });
     expect(djangoRuntime(detectProject(root), root)).toEqual({
-      managePy: 'manage.py',
+      manage: 'python manage.py',
+      compressOffline: false,
       sqliteFile: 'db.sqlite3',
       adminLogin: '/admin/login/',
       staticUrl: '/static',
@@ -56,7 +57,8 @@ describe('djangoRuntime', () => {
     );
     const runtime = djangoRuntime(detectProject(root), root);
     expect(runtime).toEqual({
-      managePy: 'src/manage.py',
+      manage: 'python src/manage.py',
+      compressOffline: false,
       sqliteFile: 'src/data.db',
       adminLogin: '/backoffice/login/',
       readsDatabaseUrl: false,
@@ -73,6 +75,153 @@ describe('djangoRuntime', () => {
     const facts = detectProject(root);
     expect(defaultDataDirs(parseEntry('site1.wsgi:application', root), facts, root)).toEqual([]);
     expect(defaultHealthPath(facts, root)).toBe('/');
+  });
+});
+
+describe('Django without manage.py (issue 27.9)', () => {
+  const script = (settingsModule: string, assign = true) =>
+    [
+      'import os, sys',
+      assign
+        ? `os.environ["DJANGO_SETTINGS_MODULE"] = "${settingsModule}"`
+        : `os.environ.setdefault('DJANGO_SETTINGS_MODULE', '${settingsModule}')`,
+      'from django.core.wsgi import get_wsgi_application',
+      'application = get_wsgi_application()',
+      '',
+    ].join('\n');
+
+  it('a .wsgi script below the root that names settings in the project: Django, migrate through python -m django', () => {
+    const root = projectWith({
+      'deploy/site.wsgi': script('site1.settings'),
+      'site1/__init__.py': '',
+      'site1/settings.py': settings([
+        "DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': BASE_DIR / 'db.sqlite3'}}",
+        "STATIC_ROOT = BASE_DIR / 'staticfiles'",
+      ]),
+    });
+    const facts = detectProject(root);
+    expect(facts).toMatchObject({
+      framework: 'django',
+      entryCandidates: ['deploy/site.wsgi'],
+      djangoSettingsModule: 'site1.settings',
+      djangoSettingsDir: '.',
+      djangoManage: 'python -m django',
+      djangoStatic: { url: '/static', root: 'staticfiles' },
+    });
+    expect(facts.djangoManagePy).toBeUndefined();
+    const entry = parseEntry('deploy/site.wsgi', root);
+    expect(defaultInitCommands(entry, facts, root)).toEqual(['python -m django migrate --noinput']);
+    expect(defaultDataDirs(entry, facts, root)).toEqual(['var']);
+  });
+
+  it('settings of an installed package (setdefault): the migrate default, every settings-derived default off', () => {
+    const root = projectWith({ 'www/cgi-bin/graphite.wsgi': script('graphite.settings', false) });
+    const facts = detectProject(root);
+    expect(facts).toMatchObject({ framework: 'django', djangoSettingsModule: 'graphite.settings' });
+    expect(facts.djangoSettingsDir).toBeUndefined();
+    const entry = parseEntry('www/cgi-bin/graphite.wsgi', root);
+    expect(defaultInitCommands(entry, facts, root)).toEqual(['python -m django migrate --noinput']);
+    expect(defaultHealthPath(facts, root)).toBe('/');
+  });
+
+  it("a *-manage console script in pyproject.toml's [project.scripts] runs the migrations", () => {
+    const root = projectWith({
+      'app.wsgi': script('tracker.settings'),
+      'pyproject.toml': [
+        '[build-system]',
+        'requires = ["setuptools"]',
+        'build-backend = "setuptools.build_meta"',
+        '[project]',
+        'name = "tracker"',
+        'version = "1.0"',
+        '[project.scripts]',
+        'tracker-manage = "tracker.manage:main"',
+        '',
+      ].join('\n'),
+      'tracker/__init__.py': '',
+      'tracker/settings.py': settings([]),
+    });
+    const facts = detectProject(root);
+    expect(facts.djangoManage).toBe('tracker-manage');
+    expect(defaultInitCommands(parseEntry('app.wsgi', root), facts, root)).toEqual([
+      'tracker-manage migrate --noinput',
+    ]);
+  });
+
+  it('a .wsgi script that does not load Django is no Django project', () => {
+    const root = projectWith({
+      'app.wsgi': 'import os\nos.environ["DJANGO_SETTINGS_MODULE"] = "x.settings"\napplication = None\n',
+    });
+    expect(detectProject(root).framework).toBe('generic');
+  });
+});
+
+describe('django-compressor (issue 27.12)', () => {
+  const compressor = (lines: string[]) =>
+    django({
+      'site1/settings.py': settings(["INSTALLED_APPS = ['django.contrib.staticfiles', 'compressor']", ...lines]),
+    });
+
+  it("compressing while serving: STATIC_ROOT's CACHE/ (or COMPRESS_OUTPUT_DIR) is a data directory", () => {
+    const root = compressor(["STATIC_ROOT = BASE_DIR / 'staticfiles'"]);
+    const entry = parseEntry('site1.wsgi:application', root);
+    expect(defaultDataDirs(entry, detectProject(root), root)).toEqual(['staticfiles/CACHE']);
+    const renamed = compressor(["STATIC_ROOT = BASE_DIR / 'staticfiles'", "COMPRESS_OUTPUT_DIR = 'min'"]);
+    expect(defaultDataDirs(entry, detectProject(renamed), renamed)).toEqual(['staticfiles/min']);
+  });
+
+  it('COMPRESS_OFFLINE = True: no volume, the build compresses', () => {
+    const root = compressor(["STATIC_ROOT = BASE_DIR / 'staticfiles'", 'COMPRESS_OFFLINE = True']);
+    const facts = detectProject(root);
+    expect(defaultDataDirs(parseEntry('site1.wsgi:application', root), facts, root)).toEqual([]);
+    expect(djangoRuntime(facts, root)?.compressOffline).toBe(true);
+  });
+
+  it('without a STATIC_ROOT in the project: refused in one line naming the settings file and both fixes', () => {
+    expect(() => detectProject(compressor([]))).toThrow(
+      /^site1\/settings\.py: django-compressor writes into STATIC_ROOT while serving.*Fix: set STATIC_ROOT inside the project .*or COMPRESS_OFFLINE = True/,
+    );
+  });
+});
+
+describe('data directories the project names (issue 27.8)', () => {
+  const flaskless = (files: Record<string, string>) =>
+    projectWith({ 'app.py': 'def application(environ, start_response):\n    pass\n', ...files });
+  const dirs = (root: string, setenv: string[] = []) =>
+    defaultDataDirs(parseEntry('app:application', root), detectProject(root), root, setenv);
+
+  it('a path inside the project that --setenv names: its first missing or empty folder', () => {
+    const root = flaskless({ 'code/x.py': '' });
+    expect(dirs(root, ['TRAC_ENV=/srv/app/tracenv', 'DEBUG=1'])).toEqual(['tracenv']);
+    expect(dirs(root, ['DB=/srv/app/data/app.db'])).toEqual(['data']);
+    expect(dirs(root, ['UPLOADS=/srv/app/code/uploads'])).toEqual(['code/uploads']);
+    // The project root, a folder holding code and paths outside the project are no data directories.
+    expect(dirs(root, ['DB=/srv/app/app.db', 'CODE=/srv/app/code', 'TMP=/tmp/x', 'UP=/srv/app/../etc'])).toEqual([]);
+  });
+
+  it('folders named in a config file that --setenv points at (Radicale)', () => {
+    const root = flaskless({
+      'radicale.conf':
+        '[auth]\nhtpasswd_filename = /srv/app/users\n[storage]\nfilesystem_folder = /srv/app/collections\n',
+      users: 'alice:pw\n',
+    });
+    expect(dirs(root, ['RADICALE_CONFIG=/srv/app/radicale.conf'])).toEqual(['collections']);
+  });
+
+  it('empty folders and folders holding only a placeholder; not static/, hidden or non-empty ones', () => {
+    const root = flaskless({
+      'media/.gitkeep': '',
+      'logs/.keep': '',
+      'static/.gitkeep': '',
+      '.cache/.gitkeep': '',
+      'docs/index.md': '',
+    });
+    expect(dirs(root)).toEqual(['logs', 'media']);
+  });
+
+  it('a folder inside another data directory is left to the outer one', () => {
+    const root = flaskless({ 'var/.gitkeep': '' });
+    expect(dirs(root, ['DB=/srv/app/var/db/app.sqlite'])).toEqual(['var']);
   });
 });
 
