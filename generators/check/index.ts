@@ -168,11 +168,12 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
       this.#stage = 'load';
       const database = this.#postgres ? stack.getContainer('postgres-1') : undefined;
       this.report = await this.#measure(baseUrl, started, container, database);
-      if (this.#settings.json) process.stdout.write(`${JSON.stringify(this.report, null, 2)}\n`);
-      else this.log(`\n${formatTable(this.report)}\n`);
       const errorLog = await containerErrorLog(container);
       const writes = writeWatchLines(errorLog);
-      for (const line of writes) this.#say(line);
+      if (writes.length > 0) this.report.writesIntoProject = writes;
+      if (this.#settings.json) process.stdout.write(`${JSON.stringify(this.report, null, 2)}\n`);
+      else this.log(`\n${formatTable(this.report)}\n`);
+      if (!this.#settings.json) for (const line of writes) this.log(line);
       if (!this.report.passed) {
         const logs = errorLog.slice(-30).join('\n') + '\n';
         const cause = writes.length > 0 ? `\n--- writes into the read-only project ---\n${writes.join('\n')}` : '';

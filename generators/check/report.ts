@@ -58,6 +58,11 @@ export interface CheckReport extends LoadFigures {
   failures: string[];
   /** each app loaded, the project's own first */
   apps: AppReport[];
+  /**
+   * docker/write-watch.py's lines from the container's error log, each once: writes into the
+   * project that production's read-only image refuses, with the `--data-dir` to give
+   */
+  writesIntoProject?: string[];
   /** with `--service postgres`: the app's connections seen on the server during the load; null otherwise */
   database: DatabaseConnections | null;
 }

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { check, checkJson, RUN_CHECK, startCheckWithoutRyuk } from '../helpers/check-process.js';
+import { chownTree } from '../helpers/commands.js';
 import { removeImages } from '../helpers/docker-run.js';
+import { DEV_UID } from './fixtures.js';
 import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
 import { makeProject, scaffoldFixture } from '../helpers/project.js';
 
@@ -72,6 +74,29 @@ describe('yo wsgi-apache:check', () => {
     );
     // The access log (stdout) stays out of it: its batches would crowd out the traceback.
     expect(error?.message).not.toContain('"GET /boom HTTP/1.1" 500');
+  });
+
+  it('an app writing into the project: production fails naming --data-dir uploads, development passes with the same warning (issue 27, finding 8)', async () => {
+    const write = { path: ['/write'], connections: '4', duration: '1', warmup: '0' };
+    const production = await checkJson(dir, write);
+    expect(production.report!.passed).toBe(false);
+    expect(production.report!.statusCodes['500']).toBe(production.report!.requests);
+    const line = (path: string, event: string, where: string) =>
+      `wsgi-apache: write-watch: the app writes /srv/app/${path} (${event}), which ${where}: give it a volume with --data-dir uploads (yo wsgi-apache --data-dir uploads)`;
+    expect(production.report!.writesIntoProject).toEqual([
+      line('uploads', 'os.mkdir', "production's read-only project refuses"),
+    ]);
+    expect(production.error?.message).toContain(
+      `--- writes into the read-only project ---\n${line('uploads', 'os.mkdir', "production's read-only project refuses")}\n`,
+    );
+    // The developer's own project, as on a real machine: the entry point runs the app as its owner.
+    chownTree(dir, { uid: DEV_UID, gid: DEV_UID });
+    const development = await checkJson(dir, { ...write, dev: true });
+    expect(development.error).toBeUndefined();
+    expect(development.report!.statusCodes).toEqual({ 200: development.report!.requests });
+    expect(development.report!.writesIntoProject).toEqual([
+      line('uploads', 'os.mkdir', "works here, but production's read-only project refuses"),
+    ]);
   });
 
   it('Ctrl-C during the load removes everything the check started', async () => {

@@ -3,8 +3,9 @@
  * `apt-get source radicale` (test/corpus), scaffolded with defaults plus what Radicale's own
  * documentation ("WSGI Server") has a user give: a config file named by RADICALE_CONFIG. The file
  * is ours, in Radicale's config syntax: htpasswd users (one, in the project's `users`), collections
- * in the project's `collections/`, owner-only rights. Flags: `--setenv RADICALE_CONFIG=...` and
- * `--data-dir collections`.
+ * in the project's `collections/`, owner-only rights. Flags: `--setenv RADICALE_CONFIG=...` alone:
+ * `collections/` is the data directory by default, as the config file RADICALE_CONFIG names says
+ * (issue 27, finding 8; `--data-dir collections` before).
  *
  * A real CalDAV client, python3-caldav from trixie in a container of its own on the host network
  * (127.0.0.1 only), logs in, creates a calendar, PUTs an event and reads it back, in both shapes,
@@ -107,7 +108,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'users'), `${USER}:${PASSWORD}\n`);
   await scaffoldOnBase(
     dir,
-    { setenv: [`RADICALE_CONFIG=${APP_DIR}/radicale.conf`], 'data-dir': 'collections' },
+    { setenv: [`RADICALE_CONFIG=${APP_DIR}/radicale.conf`] },
     corpusLibraries(RADICALE),
   );
   chownTree(dir, { uid: DEV_UID, gid: DEV_UID });

@@ -6,10 +6,11 @@
  * lines below are Trac's), owned by a developer whose uid is not 1000.
  *
  * Flags, as a Trac user would give them: Trac itself (`--apt-packages trac` on a Debian base, `trac` in
- * requirements.txt on the python base), `--setenv TRAC_ENV=/srv/app/tracenv`,
- * `--data-dir tracenv`, and an `--init-command` that creates the environment once with
+ * requirements.txt on the python base), `--setenv TRAC_ENV=/srv/app/tracenv`, and an
+ * `--init-command` that creates the environment once with
  * `trac-admin initenv` and lets anonymous users create tickets (Trac's default keeps
- * TICKET_CREATE for logged-in users).
+ * TICKET_CREATE for logged-in users). `tracenv/` is the data directory by default: the path
+ * TRAC_ENV names inside the project (issue 27, finding 8; `--data-dir tracenv` before).
  *
  * In both shapes, a ticket is created through Trac's own web form (its form token and all) and read
  * back, and `yo wsgi-apache:check` passes on the report of active tickets.
@@ -35,7 +36,6 @@ application = trac.web.main.dispatch_request
 
 const FLAGS = {
   setenv: [`TRAC_ENV=${APP_DIR}/tracenv`],
-  'data-dir': 'tracenv',
   'init-command': [
     'test -f tracenv/VERSION || { trac-admin tracenv initenv Demo sqlite:db/trac.db && trac-admin tracenv permission add anonymous TICKET_CREATE; }',
   ],
