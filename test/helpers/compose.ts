@@ -199,6 +199,15 @@ export function stackPerShape(
   return started;
 }
 
+/** The Compose project a container belongs to (Testcontainers picks its own project names). */
+export function composeProject(containerId: string): string {
+  return execFileSync(
+    'docker',
+    ['inspect', '-f', '{{index .Config.Labels "com.docker.compose.project"}}', containerId],
+    { encoding: 'utf8' },
+  ).trim();
+}
+
 /** Stops and removes a started stack with its volumes, 30 s grace per container; nothing when it never started. */
 export async function removeStack(stack: StartedDockerComposeEnvironment | undefined): Promise<void> {
   await stack?.down({ removeVolumes: true, timeout: 30_000 });

@@ -34,11 +34,13 @@ export async function logInToAdmin(baseUrl: string, username: string, password: 
  * admin as that user ({@link logInToAdmin}).
  * @param project - the Compose project name the stack runs under (Testcontainers picks its own)
  * @param files - the Compose files the stack was started with, as `-f` takes them
+ * @param manage - the command Django's management commands run with (`python -m django` without manage.py)
  */
 export async function createSuperuserAndLogIn(
   stack: { dir: string; project: string; files: readonly string[]; service: string; baseUrl: string },
   username: string,
   password: string,
+  manage: readonly string[] = ['python', 'manage.py'],
 ): Promise<void> {
   await composeAsync(stack.dir, [
     '-p',
@@ -49,8 +51,7 @@ export async function createSuperuserAndLogIn(
     '-e',
     `DJANGO_SUPERUSER_PASSWORD=${password}`,
     stack.service,
-    'python',
-    'manage.py',
+    ...manage,
     'createsuperuser',
     '--noinput',
     '--username',

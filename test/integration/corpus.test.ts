@@ -31,7 +31,7 @@ import {
 import { startCheckWithoutRyuk } from '../helpers/check-process.js';
 import { chownTree } from '../helpers/commands.js';
 import { createSuperuserAndLogIn } from '../helpers/django-admin.js';
-import { composeBuild, type Shape, stackPerShape, upFiles } from '../helpers/compose.js';
+import { composeBuild, composeProject, type Shape, stackPerShape, upFiles } from '../helpers/compose.js';
 import { scaffoldOnBase } from '../helpers/project.js';
 import { TEST_BASE } from '../helpers/test-base.js';
 import { DEV_UID } from './fixtures.js';
@@ -72,14 +72,6 @@ function removeEmptyDataFolders(dir: string): void {
     const path = join(dir, data);
     if (existsSync(path) && readdirSync(path).length === 0) rmSync(path, { recursive: true });
   }
-}
-
-function composeProject(containerId: string): string {
-  return execFileSync(
-    'docker',
-    ['inspect', '-f', '{{index .Config.Labels "com.docker.compose.project"}}', containerId],
-    { encoding: 'utf8' },
-  ).trim();
 }
 
 /** `yo wsgi-apache:check` in a process of its own, with no way to get Ryuk (as here: no registry). */

@@ -9,7 +9,8 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path';
 import type { StartedDockerComposeEnvironment } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { composeBuild, composeUp, removeStack } from '../helpers/compose.js';
+import { composeBuild, composeProject, composeUp, removeStack, upFiles } from '../helpers/compose.js';
+import { createSuperuserAndLogIn } from '../helpers/django-admin.js';
 import { freePort } from '../helpers/net.js';
 import { FIXTURES, makeProject, projectWith, scaffoldOnBase } from '../helpers/project.js';
 import { type Library, LIBRARIES, TEST_BASE } from '../helpers/test-base.js';
@@ -88,6 +89,40 @@ describe('a Django project under src/ (manage.py at src/manage.py)', () => {
       .getContainer(`${name}-1`)
       .exec(['ls', '/srv/app/src/staticfiles/admin/css/base.css']);
     expect(listing.exitCode).toBe(0);
+  });
+});
+
+describe('Django without manage.py: its .wsgi script names the settings (issue 27, finding 9)', () => {
+  const name = 'wsgi-apache-it-django-no-manage';
+  let served: Served | undefined;
+  let dir: string;
+  beforeAll(async () => {
+    // As a packaged Django app ships: the project's package and a .wsgi script for Apache, no manage.py.
+    dir = makeProject({ fixture: 'django-project' });
+    rmSync(join(dir, 'manage.py'));
+    mkdirSync(join(dir, 'apache'));
+    writeFileSync(join(dir, 'apache/mysite.wsgi'), readFileSync(join(dir, 'mysite/wsgi.py'), 'utf8'));
+    served = await scaffoldAndServe(dir, name, {}, OFFLINE, [LIBRARIES.django]);
+  });
+  afterAll(() => removeStack(served?.stack));
+
+  it('migrates through python -m django before serving: an admin user made the same way logs in', async () => {
+    expect(readFileSync(join(dir, '.yo-rc.json'), 'utf8')).toContain('"python -m django migrate --noinput"');
+    const container = served!.stack.getContainer(`${name}-1`);
+    await createSuperuserAndLogIn(
+      {
+        dir,
+        project: composeProject(container.getId()),
+        files: upFiles('production', name),
+        service: name,
+        baseUrl: served!.baseUrl,
+      },
+      'packaged-admin',
+      'packaged-pass-1',
+      ['python', '-m', 'django'],
+    );
+    const css = await fetch(`${served!.baseUrl}/static/admin/css/base.css`);
+    expect(css.status).toBe(200);
   });
 });
 
