@@ -3,7 +3,9 @@
  * the folder each line names, the once-per-folder rule, and the audit hook itself in a Python
  * process whose "project" is a temporary folder. The production test runs it in a daemon process.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { writeWatchLines } from '../../generators/check/index.js';
 import { WRITE_WATCH_PREFIX } from '../../generators/lib/image-layout.js';
 import { packageRoot } from '../../generators/lib/package-root.js';
+import { renderTemplate } from '../../generators/lib/render.js';
 
 const SCRIPT = join(packageRoot(), 'runtime/write-watch.py');
 
@@ -139,5 +142,40 @@ describe('runtime/write-watch.py', () => {
         '[Fri Dec 04 10:00:01 2026] [wsgi:error] [pid 13] ' + line,
       ]),
     ).toEqual([line]);
+  });
+
+  it("the image's health check prints the lines when the app answers 5xx, not when it is healthy", async () => {
+    const run = mkdtempSync(join(tmpdir(), 'write-watch-run-'));
+    const hint = `${WRITE_WATCH_PREFIX} the app writes /srv/app/media/a.png (open), which ...`;
+    writeFileSync(join(run, 'write-hints'), `${hint}\n`);
+    const script = join(run, 'healthcheck.py');
+    const template = readFileSync(join(packageRoot(), 'templates/docker/healthcheck.py.mustache'), 'utf8');
+    writeFileSync(
+      script,
+      renderTemplate(template, { generatorVersion: 'test', containerPort: 1, healthcheckUserAgent: 'test' }),
+    );
+    let status = 500;
+    const server = createServer((_request, response) => response.writeHead(status).end());
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+    const probe = () =>
+      new Promise<{ code: number | null; stdout: string }>(resolve => {
+        const child = spawn('python3', ['-I', script], {
+          env: {
+            PATH: process.env.PATH ?? '/usr/bin:/bin',
+            APACHE_PORT: String((server.address() as AddressInfo).port),
+            APACHE_RUN_DIR: run,
+          },
+        });
+        let stdout = '';
+        child.stdout.on('data', chunk => (stdout += String(chunk)));
+        child.on('close', code => resolve({ code, stdout }));
+      });
+    try {
+      expect(await probe()).toEqual({ code: 1, stdout: `healthcheck: /: HTTP 500\n${hint}\n` });
+      status = 200;
+      expect(await probe()).toEqual({ code: 0, stdout: 'healthcheck: /: HTTP 200\n' });
+    } finally {
+      server.close();
+    }
   });
 });
