@@ -106,11 +106,7 @@ beforeAll(async () => {
   renameSync(source, dir);
   writeFileSync(join(dir, 'radicale.conf'), CONFIG);
   writeFileSync(join(dir, 'users'), `${USER}:${PASSWORD}\n`);
-  await scaffoldOnBase(
-    dir,
-    { setenv: [`RADICALE_CONFIG=${APP_DIR}/radicale.conf`] },
-    corpusLibraries(RADICALE),
-  );
+  await scaffoldOnBase(dir, { setenv: [`RADICALE_CONFIG=${APP_DIR}/radicale.conf`] }, corpusLibraries(RADICALE));
   chownTree(dir, { uid: DEV_UID, gid: DEV_UID });
   composeBuild(dir, corpusPipEnv(RADICALE));
 }, 900_000);
