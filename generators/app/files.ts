@@ -65,11 +65,13 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   generated('docker/mount.wsgi', view => view.hasMountCallables),
   generated('docker/debug.wsgi'),
   generated('docker/devtools.wsgi'),
-  generated('docker/reloader.py'),
+  managed('reloader.py'),
+  // What the runtime files read that varies per project (reloader.py's watch roots).
+  generated('docker/wsgi-apache.json'),
   managed('memory-watch.py'),
   managed('write-watch.py'),
   managed('worker.py', view => view.hasWorkers),
-  generated('docker/healthcheck.py'),
+  managed('healthcheck.py'),
   managed('access-log.py'),
   // The build stages that run pip run it through this (the image itself does not hold it).
   managed('pip-install', view => view.runsPip),

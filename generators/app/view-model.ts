@@ -284,7 +284,8 @@ export interface ViewModel extends DaemonTunables, EntryView {
   /** envvars' shell arithmetic for the daemon threads of all groups, e.g. `WSGI_PROCESSES * WSGI_THREADS` */
   daemonThreads: string;
   /** the reload monitor's watch list, JSON: process group → directory it watches and directories of other groups to skip */
-  reloadWatch: string;
+  /** docker/wsgi-apache.json: what varies per project for the runtime files (runtime/), as JSON text */
+  runtimeData: string;
   /** the development switches (generators/lib/development-switches.ts), each with its shell/Compose read, e.g. `${WSGI_PROFILER:-0}` */
   developmentSwitches: (DevelopmentSwitch & { orOff: string })[];
   /** their names, space-separated, for envvars' loops */
@@ -545,7 +546,7 @@ export function toViewModel(
     hasMountVenvs: mounts.some(mount => mount.requirements !== ''),
     venvOptions: base.pypiModWsgi ? '' : '--system-site-packages ',
     daemonThreads,
-    reloadWatch: JSON.stringify(reloadWatch(answers.mounts, container)),
+    runtimeData: runtimeData(answers.mounts, container),
     developmentSwitches: switches,
     developmentSwitchNames: switches.map(s => s.env).join(' '),
     shellSwitches: switches.filter(s => s.fromShell),
@@ -618,6 +619,14 @@ function mountView(mount: Mount, root: string, container: (rel: string) => strin
     envNames: Object.values(env).join(' '),
     envPrefix: prefix,
   };
+}
+
+/**
+ * The data the runtime files read from docker/wsgi-apache.json, as its text (2-space JSON):
+ * `reloadWatch` for runtime/reloader.py ({@link reloadWatch}).
+ */
+function runtimeData(mounts: readonly Mount[], container: (rel: string) => string): string {
+  return JSON.stringify({ reloadWatch: reloadWatch(mounts, container) }, null, 2);
 }
 
 /**

@@ -11,7 +11,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { containerLogs, TEST_HEALTH_INTERVAL_SECONDS } from '../helpers/compose.js';
 import { developmentStack } from '../helpers/development-stack.js';
 import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
-import { IMAGE_SCRIPTS_DIR } from '../../generators/lib/image-layout.js';
+import { CONTAINER_PORT, IMAGE_SCRIPTS_DIR } from '../../generators/lib/image-layout.js';
 import { DEV_UID } from './fixtures.js';
 
 /** The image's root-owned copy of docker/healthcheck.py (image-layout.ts). */
@@ -164,7 +164,7 @@ describe('WSGI_PROFILER, WSGI_RECORDER and WSGI_COVERAGE on the Flask fixture, d
       expect(codes.filter(code => code > 0)).toEqual([]);
       expect(existsSync(join(dev.dir, '.ran-as-0')), 'root ran code the app wrote').toBe(false);
       // Not vacuous: the planted code runs for whoever does run the mounted file.
-      execFileSync('docker', [...asApp, 'python3', '/srv/app/docker/healthcheck.py']);
+      execFileSync('docker', [...asApp, 'python3', '/srv/app/docker/healthcheck.py', String(CONTAINER_PORT), 'probe']);
       expect(existsSync(join(dev.dir, `.ran-as-${DEV_UID}`))).toBe(true);
     } finally {
       writeFileSync(mounted, original);

@@ -13,7 +13,6 @@ import { describe, expect, it } from 'vitest';
 import { writeWatchLines } from '../../generators/check/index.js';
 import { WRITE_WATCH_PREFIX } from '../../generators/lib/image-layout.js';
 import { packageRoot } from '../../generators/lib/package-root.js';
-import { renderTemplate } from '../../generators/lib/render.js';
 
 const SCRIPT = join(packageRoot(), 'runtime/write-watch.py');
 
@@ -148,21 +147,17 @@ describe('runtime/write-watch.py', () => {
     const run = mkdtempSync(join(tmpdir(), 'write-watch-run-'));
     const hint = `${WRITE_WATCH_PREFIX} the app writes /srv/app/media/a.png (open), which ...`;
     writeFileSync(join(run, 'write-hints'), `${hint}\n`);
-    const script = join(run, 'healthcheck.py');
-    const template = readFileSync(join(packageRoot(), 'templates/docker/healthcheck.py.mustache'), 'utf8');
-    writeFileSync(
-      script,
-      renderTemplate(template, { generatorVersion: 'test', containerPort: 1, healthcheckUserAgent: 'test' }),
-    );
+    const script = join(packageRoot(), 'runtime/healthcheck.py');
     let status = 500;
     const server = createServer((_request, response) => response.writeHead(status).end());
     await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
     const probe = () =>
       new Promise<{ code: number | null; stdout: string }>(resolve => {
-        const child = spawn('python3', ['-I', script], {
+        const port = String((server.address() as AddressInfo).port);
+        const child = spawn('python3', ['-I', script, port, 'test'], {
           env: {
             PATH: process.env.PATH ?? '/usr/bin:/bin',
-            APACHE_PORT: String((server.address() as AddressInfo).port),
+
             APACHE_RUN_DIR: run,
           },
         });
