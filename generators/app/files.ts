@@ -63,7 +63,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   managed('django/wsgi_apache_database_url.py', view => view.django && !view.djangoReadsDatabaseUrl),
   generated('docker/app.wsgi', view => view.generatedScript),
   generated('docker/mount.wsgi', view => view.hasMountCallables),
-  generated('docker/debug.wsgi'),
+  managed('debug.wsgi'),
   generated('docker/devtools.wsgi'),
   managed('reloader.py'),
   // What the runtime files read that varies per project (reloader.py's watch roots).

@@ -546,7 +546,7 @@ export function toViewModel(
     hasMountVenvs: mounts.some(mount => mount.requirements !== ''),
     venvOptions: base.pypiModWsgi ? '' : '--system-site-packages ',
     daemonThreads,
-    runtimeData: runtimeData(answers.mounts, container),
+    runtimeData: runtimeData(answers.mounts, container, primary.wsgiScript),
     developmentSwitches: switches,
     developmentSwitchNames: switches.map(s => s.env).join(' '),
     shellSwitches: switches.filter(s => s.fromShell),
@@ -623,10 +623,11 @@ function mountView(mount: Mount, root: string, container: (rel: string) => strin
 
 /**
  * The data the runtime files read from docker/wsgi-apache.json, as its text (2-space JSON):
- * `reloadWatch` for runtime/reloader.py ({@link reloadWatch}).
+ * `reloadWatch` for runtime/reloader.py ({@link reloadWatch}), `wsgiScript` (the container path
+ * of the project app's WSGI script) for runtime/debug.wsgi.
  */
-function runtimeData(mounts: readonly Mount[], container: (rel: string) => string): string {
-  return JSON.stringify({ reloadWatch: reloadWatch(mounts, container) }, null, 2);
+function runtimeData(mounts: readonly Mount[], container: (rel: string) => string, wsgiScript: string): string {
+  return JSON.stringify({ reloadWatch: reloadWatch(mounts, container), wsgiScript }, null, 2);
 }
 
 /**

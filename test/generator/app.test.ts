@@ -38,6 +38,8 @@ const ALL_FILES = [
   'docker/healthcheck.py',
   'docker/reloader.py',
   'docker/start-apache',
+  'docker/write-watch.py',
+  'docker/wsgi-apache.json',
 ];
 
 const FLASK_FACTORY = {
@@ -187,9 +189,10 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(envvars).toMatch(
       /if \[ "\$WSGI_DEBUG_MODE" = 1 \]; then\n\s+APACHE_THREADS_PER_CHILD=1\n\s+APACHE_MAX_REQUEST_WORKERS=1/,
     );
-    const debug = read(dir, 'docker/debug.wsgi');
-    expect(debug).toContain('from hello import application as application');
-    expect(debug).toContain('debugger = pdb.Pdb(stdin=sys.__stdin__, stdout=sys.__stdout__)');
+    // debug.wsgi is the runtime file; the script it serves is the project's, from docker/wsgi-apache.json.
+    expect(read(dir, 'docker/debug.wsgi')).toBe(readFileSync(join(packageRoot(), 'runtime/debug.wsgi'), 'utf8'));
+    expect(JSON.parse(read(dir, 'docker/wsgi-apache.json')).wsgiScript).toBe('/srv/app/docker/app.wsgi');
+    expect(read(dir, 'docker/app.wsgi')).toContain('from hello import application');
     // Nothing in the production shape switches it on.
     expect(read(dir, 'compose.yaml')).not.toMatch(/WSGI_DEBUG|WSGI_RELOAD/);
   });
