@@ -64,7 +64,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   generated('docker/app.wsgi', view => view.generatedScript),
   generated('docker/mount.wsgi', view => view.hasMountCallables),
   managed('debug.wsgi'),
-  generated('docker/devtools.wsgi'),
+  managed('devtools.wsgi'),
   managed('reloader.py'),
   // What the runtime files read that varies per project (reloader.py's watch roots).
   generated('docker/wsgi-apache.json'),

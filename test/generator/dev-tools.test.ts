@@ -90,10 +90,11 @@ describe('development switches and request tools', async () => {
   });
 
   it("devtools.wsgi loads each process group's own script, and apache2.conf grants it", () => {
-    const devtools = read(dir, 'docker/devtools.wsgi');
-    expect(devtools).toContain('    "app": ("/srv/app/docker/app.wsgi", APP_DIR),\n');
-    expect(devtools).toContain('    "": ("/srv/app/docker/debug.wsgi", APP_DIR),\n');
-    expect(devtools).toContain('    "api": ("/srv/app/docker/mount.wsgi", "/srv/app"),\n');
+    expect(JSON.parse(read(dir, 'docker/wsgi-apache.json')).devTools.apps).toEqual({
+      app: ['/srv/app/docker/app.wsgi', '/srv/app'],
+      '': ['/srv/app/docker/debug.wsgi', '/srv/app'],
+      api: ['/srv/app/docker/mount.wsgi', '/srv/app'],
+    });
     expect(read(dir, 'docker/apache2.conf')).toMatch(/<Files devtools\.wsgi>\n\s+Require all granted\n/);
   });
 
