@@ -11,7 +11,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { containerLogs, TEST_HEALTH_INTERVAL_SECONDS } from '../helpers/compose.js';
 import { developmentStack } from '../helpers/development-stack.js';
 import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
-import { CONTAINER_PORT, IMAGE_SCRIPTS_DIR } from '../../generators/lib/image-layout.js';
+import { CONTAINER_PORT, HEALTHCHECK_USER_AGENT, IMAGE_SCRIPTS_DIR } from '../../generators/lib/image-layout.js';
 import { DEV_UID } from './fixtures.js';
 
 /** The image's root-owned copy of docker/healthcheck.py (image-layout.ts). */
@@ -116,7 +116,15 @@ describe('WSGI_PROFILER, WSGI_RECORDER and WSGI_COVERAGE on the Flask fixture, d
       }),
     ) as { Test: string[]; Interval: number };
     expect(health).toMatchObject({
-      Test: ['CMD', expect.stringMatching(/^\/usr(\/local)?\/bin\/python3$/), '-I', '-S', HEALTHCHECK_SCRIPT],
+      Test: [
+        'CMD',
+        expect.stringMatching(/^\/usr(\/local)?\/bin\/python3$/),
+        '-I',
+        '-S',
+        HEALTHCHECK_SCRIPT,
+        String(CONTAINER_PORT),
+        HEALTHCHECK_USER_AGENT,
+      ],
       Interval: TEST_HEALTH_INTERVAL_SECONDS * 1e9,
     });
     // Three HEALTHCHECK probes pass with no other request.
