@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { spread } from '../generators/lib/stack-checks.js';
+import { spread } from './lib/statistics.js';
 import { compose } from '../test/helpers/compose.js';
 import { FIXTURE_APPS } from '../test/helpers/fixture-apps.js';
 import { waitFor200 } from './lib/docker.js';

@@ -3,7 +3,7 @@
 // and for `gunicorn --reload` serving the same bind-mounted app.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Spread, spread } from '../../generators/lib/stack-checks.js';
+import { type Spread, spread } from './statistics.js';
 import { compose } from '../../test/helpers/compose.js';
 import { startPublished } from '../../test/helpers/docker-run.js';
 import { FIXTURE_APPS, ownProjectAsDeveloper } from '../../test/helpers/fixture-apps.js';

@@ -1,7 +1,7 @@
 // Turns the raw runs into per-variant summaries, ratios to the gunicorn gthread anchor on
 // the same base image in the same round, the targets (bench/targets.json) with pass/fail,
 // and a markdown report.
-import { median, spread, type Spread } from '../../generators/lib/stack-checks.js';
+import { median, spread, type Spread } from './statistics.js';
 import { appLabel } from './apps.js';
 import type { BuiltImage, ColdBuilds } from './images.js';
 import type { LoadRun, NetworkPath } from './load.js';

@@ -1,6 +1,6 @@
 // Time from `docker run` to the first 200, per server and app (the cold start a rolling
 // deploy or an autoscaler waits for).
-import { type Spread, spread } from '../../generators/lib/stack-checks.js';
+import { type Spread, spread } from './statistics.js';
 import type { BenchApp } from './apps.js';
 import { removeContainer, waitFor200 } from './docker.js';
 import { startVariant } from './images.js';

@@ -3,7 +3,7 @@
 // report lists each goal with median [min–max] over rounds and met / not met / not measured.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { spread, type Spread } from '../../generators/lib/stack-checks.js';
+import { spread, type Spread } from './statistics.js';
 import { APPS } from './apps.js';
 import type { BuiltImage } from './images.js';
 import { type LoadRun, type NetworkPath, NETWORK_PATHS } from './load.js';

@@ -14,7 +14,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { median } from '../../generators/lib/stack-checks.js';
+import { median } from '../lib/statistics.js';
 import { FIXTURE_APPS } from '../../test/helpers/fixture-apps.js';
 import { buildImage, docker, PREFIX } from '../lib/docker.js';
 import { ISOLATED_RUN } from '../../test/helpers/commands.js';

@@ -14,7 +14,8 @@ import {
 } from '../helpers/compose.js';
 import { freePort } from '../helpers/net.js';
 import { makeProject, scaffoldOnBase } from '../helpers/project.js';
-import { assertCleanLoad, checkConcurrency, type LoadReport, runLoad } from '../../generators/lib/stack-checks.js';
+import { type LoadReport, runLoad } from '../../generators/lib/stack-checks.js';
+import { assertCleanLoad, checkConcurrency } from '../helpers/load-checks.js';
 import { DEV_UID, FIXTURE_CASES, ownProjectAsDeveloper } from './fixtures.js';
 import { loadsFixture } from './scope.js';
 import { TEST_BASE } from '../helpers/test-base.js';

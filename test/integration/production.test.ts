@@ -15,7 +15,8 @@ import { ContainerTracker, type RunningContainer } from '../helpers/docker-run.j
 import { freePort, pollUntil, rawRequest } from '../helpers/net.js';
 import { buildPlainImage, makeProject, scaffoldFixture, scaffoldOnBase } from '../helpers/project.js';
 import { LIBRARIES, offlineBuildEnv } from '../helpers/test-base.js';
-import { assertCleanLoad, checkConcurrency, runLoad } from '../../generators/lib/stack-checks.js';
+import { runLoad } from '../../generators/lib/stack-checks.js';
+import { assertCleanLoad, checkConcurrency } from '../helpers/load-checks.js';
 
 const IMAGE = 'wsgi-apache-it-production:latest';
 const CANARY_IMAGE = 'wsgi-apache-it-canary:latest';

@@ -12,7 +12,8 @@ import { containerLogs } from '../helpers/compose.js';
 import { ContainerTracker, type InteractiveContainer, runInteractive, runToExit } from '../helpers/docker-run.js';
 import { pollUntil } from '../helpers/net.js';
 import { buildPlainImage } from '../helpers/project.js';
-import { assertCleanLoad, checkConcurrency, runLoad } from '../../generators/lib/stack-checks.js';
+import { runLoad } from '../../generators/lib/stack-checks.js';
+import { assertCleanLoad, checkConcurrency } from '../helpers/load-checks.js';
 
 const IMAGE = 'wsgi-apache-it-runtime:latest';
 const containers = new ContainerTracker();

@@ -10,7 +10,8 @@ import { countersFromStats } from '../../bench/lib/docker.js';
 import { type BenchResult, renderMarkdown, summarize } from '../../bench/lib/report.js';
 import { loadTargets, TARGETS_FILE } from '../../bench/lib/targets.js';
 import { parseWrk } from '../../bench/lib/wrk.js';
-import { median, percentile, spread } from '../../generators/lib/stack-checks.js';
+import { percentile } from '../../generators/lib/stack-checks.js';
+import { median, spread } from '../../bench/lib/statistics.js';
 import { REPO_ROOT } from '../helpers/project.js';
 
 /** wrk 4.1's report with --latency, as Debian's wrk prints it. */

@@ -5,7 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { assertCleanLoad, runLoad } from '../../generators/lib/stack-checks.js';
+import { runLoad } from '../../generators/lib/stack-checks.js';
+import { assertCleanLoad } from '../helpers/load-checks.js';
 
 let server: Server | undefined;
 
