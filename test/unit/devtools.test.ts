@@ -3,12 +3,12 @@
  * limit and its size budget, on a copy of the file beside a docker/wsgi-apache.json as the
  * generator writes it. The dev-tools integration test runs it in the daemon processes.
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../generators/lib/package-root.js';
+import { runWithModule } from '../helpers/runtime-module.js';
 
 /** A recording as the recorder writes it (the parts these tests read). */
 interface Recording {
@@ -29,12 +29,7 @@ function project(): string {
 /** Sends `requests` requests through a Recorder around a small app, in a Python process with `env`. */
 function record(root: string, requests: number, env: Record<string, string>) {
   const code = [
-    'import importlib.machinery, importlib.util, io, sys',
-    // A .wsgi suffix is no module suffix: the loader is named, not guessed.
-    `loader = importlib.machinery.SourceFileLoader("devtools", ${JSON.stringify(join(root, 'docker/devtools.wsgi'))})`,
-    'spec = importlib.util.spec_from_loader("devtools", loader)',
-    'devtools = importlib.util.module_from_spec(spec)',
-    'spec.loader.exec_module(devtools)',
+    'import io',
     'def app(environ, start_response):',
     '    environ["wsgi.input"].read()',
     '    start_response("200 OK", [("Set-Cookie", "session=s3cr3t; Path=/; HttpOnly"), ("X-Token", "t0k3n")])',
@@ -47,10 +42,7 @@ function record(root: string, requests: number, env: Record<string, string>) {
     '    b"".join(body)',
     '    body.close()',
   ].join('\n');
-  const result = spawnSync('python3', ['-I', '-B', '-c', code], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-  });
+  const result = runWithModule(join(root, 'docker/devtools.wsgi'), 'devtools', code, env);
   expect(result.stderr).toBe('');
   const directory = join(root, '.wsgi/recordings');
   return readdirSync(directory)

@@ -4,26 +4,16 @@
  * when the resident set passes the limit. The container test (production.test.ts) runs it in
  * a daemon process.
  */
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../generators/lib/package-root.js';
+import { runWithModule } from '../helpers/runtime-module.js';
 
 const SCRIPT = join(packageRoot(), 'runtime/memory-watch.py');
 
 /** Runs `code` with the module loaded as `watch` (its file name has a dash), in isolated mode. */
 function python(code: string, env: Record<string, string> = {}) {
-  const prelude = [
-    'import importlib.util, signal, sys',
-    `spec = importlib.util.spec_from_file_location("watch", ${JSON.stringify(SCRIPT)})`,
-    'watch = importlib.util.module_from_spec(spec)',
-    'spec.loader.exec_module(watch)',
-  ].join('\n');
-  const result = spawnSync('python3', ['-I', '-B', '-c', `${prelude}\n${code}`], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runWithModule(SCRIPT, 'watch', `import signal\n${code}`, env);
 }
 
 describe('runtime/memory-watch.py', () => {

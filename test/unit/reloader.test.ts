@@ -3,27 +3,18 @@
  * the change detection (which files count, which directories are skipped), and one step of the
  * rolling restart. The dev-loop integration test runs it in the daemon processes.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../generators/lib/package-root.js';
+import { runWithModule } from '../helpers/runtime-module.js';
 
 const SCRIPT = join(packageRoot(), 'runtime/reloader.py');
 
 /** Runs `code` with the module loaded as `reloader`, in isolated mode; returns stdout, failing on stderr. */
 function python(code: string): string {
-  const prelude = [
-    'import importlib.util, json, os, sys',
-    `spec = importlib.util.spec_from_file_location("reloader", ${JSON.stringify(SCRIPT)})`,
-    'reloader = importlib.util.module_from_spec(spec)',
-    'spec.loader.exec_module(reloader)',
-  ].join('\n');
-  const result = spawnSync('python3', ['-I', '-B', '-c', `${prelude}\n${code}`], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-  });
+  const result = runWithModule(SCRIPT, 'reloader', code);
   expect(result.stderr).toBe('');
   return result.stdout;
 }

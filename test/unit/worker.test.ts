@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../generators/lib/package-root.js';
+import { runWithModule } from '../helpers/runtime-module.js';
 import { pollFor } from '../helpers/poll.js';
 
 const SCRIPT = join(packageRoot(), 'runtime/worker.py');
@@ -32,13 +33,7 @@ afterEach(() => {
 
 /** Runs `code` with the module loaded as `runner` (its file name has a dash), in isolated mode. */
 function python(code: string): string {
-  const prelude = [
-    'import importlib.util',
-    `spec = importlib.util.spec_from_file_location("runner", ${JSON.stringify(SCRIPT)})`,
-    'runner = importlib.util.module_from_spec(spec)',
-    'spec.loader.exec_module(runner)',
-  ].join('\n');
-  const result = spawnSync('python3', ['-I', '-B', '-c', `${prelude}\n${code}`], { encoding: 'utf8' });
+  const result = runWithModule(SCRIPT, 'runner', code, { ...process.env } as Record<string, string>);
   if (result.status !== 0) throw new Error(result.stderr);
   return result.stdout;
 }

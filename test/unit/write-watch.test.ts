@@ -3,7 +3,7 @@
  * the folder each line names, the once-per-folder rule, and the audit hook itself in a Python
  * process whose "project" is a temporary folder. The production test runs it in a daemon process.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,22 +13,13 @@ import { describe, expect, it } from 'vitest';
 import { writeWatchLines } from '../../generators/check/index.js';
 import { WRITE_WATCH_PREFIX } from '../../generators/lib/image-layout.js';
 import { packageRoot } from '../../generators/lib/package-root.js';
+import { runWithModule } from '../helpers/runtime-module.js';
 
 const SCRIPT = join(packageRoot(), 'runtime/write-watch.py');
 
 /** Runs `code` with the module loaded as `ww` (its file name has a dash), in isolated mode. */
 function python(code: string, env: Record<string, string> = {}, script = SCRIPT) {
-  const prelude = [
-    'import importlib.util, os, sys',
-    `spec = importlib.util.spec_from_file_location("ww", ${JSON.stringify(script)})`,
-    'ww = importlib.util.module_from_spec(spec)',
-    'spec.loader.exec_module(ww)',
-  ].join('\n');
-  const result = spawnSync('python3', ['-I', '-B', '-c', `${prelude}\n${code}`], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runWithModule(script, 'ww', code, env);
 }
 
 /** A WriteWatch over the project `root`, with `mounts`; prints what `folder_of` gives each path. */
