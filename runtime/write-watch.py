@@ -20,6 +20,7 @@ directories' volumes and bind mounts), and, in production, when its folder is no
 Bytecode caches and the development tools' own .wsgi/ folder are left out.
 """
 
+import json
 import os
 import sys
 import threading
@@ -81,11 +82,14 @@ class WriteWatch:
     """Decides which writes under `app_dir` need a data directory, and says so once per folder.
 
     `mounts` are mount points (those below `app_dir` are the data directories); `production`
-    makes a write count only when its folder is not writable; `log` takes each line.
+    makes a write count only when its folder is not writable; `log` takes each line;
+    `relocated` are files production moves to a data volume (Django's SQLite database), whose
+    writes, and those of SQLite's -journal, -wal and -shm files beside them, need nothing.
     """
 
-    def __init__(self, app_dir, mounts, production, log, writable=None):
+    def __init__(self, app_dir, mounts, production, log, writable=None, relocated=()):
         self.app_dir = app_dir.rstrip("/")
+        self.relocated = tuple(relocated)
         self.mounts = [m.rstrip("/") for m in mounts if m.startswith(self.app_dir + "/")]
         self.production = production
         self.log = log
@@ -109,6 +113,8 @@ class WriteWatch:
             return None
         parts = text[len(self.app_dir) + 1 :].split("/")
         if IGNORED_PARTS.intersection(parts):
+            return None
+        if any(text == r or text.startswith(r + "-") for r in self.relocated):
             return None
         if any(text == m or text.startswith(m + "/") for m in self.mounts):
             return None
@@ -181,13 +187,24 @@ def logger(run_dir):
     return log
 
 
+def relocated_files(data_file):
+    """ "writeWatch"."relocated" of docker/wsgi-apache.json; none when the file or the key is missing."""
+    try:
+        with open(data_file) as handle:
+            return json.load(handle)["writeWatch"]["relocated"]
+    except (OSError, ValueError, KeyError):
+        return []
+
+
 def install(environ=os.environ, mountinfo="/proc/self/mountinfo"):
     """Adds the hook to this process and returns it."""
+    here = os.path.dirname(os.path.abspath(__file__))
     watch = WriteWatch(
-        os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        os.path.dirname(here),
         mount_points(mountinfo),
         production=environ.get("WSGI_ENVIRONMENT") != "development",
         log=logger(environ.get("APACHE_RUN_DIR", "/tmp/apache2")),
+        relocated=relocated_files(os.path.join(here, "wsgi-apache.json")),
     )
     sys.addaudithook(watch.check)
     return watch

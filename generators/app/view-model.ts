@@ -546,13 +546,15 @@ export function toViewModel(
     hasMountVenvs: mounts.some(mount => mount.requirements !== ''),
     venvOptions: base.pypiModWsgi ? '' : '--system-site-packages ',
     daemonThreads,
-    runtimeData: runtimeData(
-      answers.mounts,
-      mounts,
+    runtimeData: runtimeData({
+      mounts: answers.mounts,
+      views: mounts,
       container,
-      primary.wsgiScript,
-      base.pypiModWsgi ? DEV_TOOLS_PYTHON_PATH : '',
-    ),
+      wsgiScript: primary.wsgiScript,
+      coveragePath: base.pypiModWsgi ? DEV_TOOLS_PYTHON_PATH : '',
+      // Production moves this SQLite file to the data volume (docker/django/wsgi_apache_settings.py).
+      relocated: djangoSqliteData && django?.sqliteFile ? [container(django.sqliteFile)] : [],
+    }),
     developmentSwitches: switches,
     developmentSwitchNames: switches.map(s => s.env).join(' '),
     shellSwitches: switches.filter(s => s.fromShell),
@@ -629,30 +631,47 @@ function mountView(mount: Mount, root: string, container: (rel: string) => strin
 
 /**
  * The data the runtime files read from docker/wsgi-apache.json, as its text (2-space JSON):
- * - `reloadWatch` for runtime/reloader.py ({@link reloadWatch});
+ * - `reloadWatch` for runtime/reloader.py ({@link reloadWatch}) from `mounts`;
  * - `wsgiScript`, the container path of the project app's WSGI script, for runtime/debug.wsgi;
  * - `devTools` for runtime/devtools.wsgi: `apps` maps a process group (daemon mode) or
  *   application group (debug mode, `""` for %{GLOBAL}) to its WSGI script and the directory
- *   coverage measures; `outputDir` (project-relative), `coveragePath` (where the image keeps
- *   coverage.py outside the app's virtualenv, `""` for Debian's python3-coverage) and the
- *   health check's User-Agent, whose requests the tools leave out.
- * @param views - the mounted apps as the templates see them (their WSGI script and directory)
- * @param wsgiScript - the project app's WSGI script, e.g. `/srv/app/docker/app.wsgi`
+ *   coverage measures (the project's, and each of `views`, the mounted apps); `outputDir`
+ *   (project-relative), `coveragePath` (where the image keeps coverage.py outside the app's
+ *   virtualenv, `""` for Debian's python3-coverage) and the health check's User-Agent, whose
+ *   requests the tools leave out;
+ * - `writeWatch.relocated` for runtime/write-watch.py: container paths of files inside the
+ *   project that production moves to a data volume (Django's SQLite database), so writes to
+ *   them need no --data-dir.
  */
-function runtimeData(
-  mounts: readonly Mount[],
-  views: readonly Pick<MountView, 'group' | 'wsgiScript' | 'home'>[],
-  container: (rel: string) => string,
-  wsgiScript: string,
-  coveragePath: string,
-): string {
+function runtimeData(data: {
+  mounts: readonly Mount[];
+  views: readonly Pick<MountView, 'group' | 'wsgiScript' | 'home'>[];
+  container: (rel: string) => string;
+  wsgiScript: string;
+  coveragePath: string;
+  relocated: string[];
+}): string {
   const apps = {
-    [PROCESS_GROUP]: [wsgiScript, APP_DIR],
+    [PROCESS_GROUP]: [data.wsgiScript, APP_DIR],
     '': [`${APP_DIR}/docker/debug.wsgi`, APP_DIR],
-    ...Object.fromEntries(views.map(view => [view.group, [view.wsgiScript, view.home]])),
+    ...Object.fromEntries(data.views.map(view => [view.group, [view.wsgiScript, view.home]])),
   };
-  const devTools = { apps, outputDir: DEV_OUTPUT_DIR, coveragePath, healthcheckUserAgent: HEALTHCHECK_USER_AGENT };
-  return JSON.stringify({ reloadWatch: reloadWatch(mounts, container), wsgiScript, devTools }, null, 2);
+  const devTools = {
+    apps,
+    outputDir: DEV_OUTPUT_DIR,
+    coveragePath: data.coveragePath,
+    healthcheckUserAgent: HEALTHCHECK_USER_AGENT,
+  };
+  return JSON.stringify(
+    {
+      reloadWatch: reloadWatch(data.mounts, data.container),
+      wsgiScript: data.wsgiScript,
+      devTools,
+      writeWatch: { relocated: data.relocated },
+    },
+    null,
+    2,
+  );
 }
 
 /**

@@ -219,7 +219,7 @@ describe('--mount: more WSGI apps, each in its own daemon process group', async 
   });
 
   it("watches each group's directory only, less the apps mounted inside it", () => {
-    const watch = JSON.parse(/^WATCH = (.*)$/m.exec(read(dir, 'docker/reloader.py'))![1]);
+    const watch = JSON.parse(read(dir, 'docker/wsgi-apache.json')).reloadWatch;
     expect(watch).toEqual({
       app: { root: '/srv/app', skip: ['/srv/app/api', '/srv/app/api/v2'] },
       'api-v2': { root: '/srv/app/api/v2', skip: [] },

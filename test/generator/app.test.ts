@@ -647,6 +647,8 @@ describe('first-run defaults from the source', () => {
     expect(settings).toContain('from mysite.settings import *');
     expect(settings).toContain('STATIC_ROOT = "/srv/static"');
     expect(settings).toContain('_database["NAME"] = Path("/srv/app/var") / _path.name');
+    // The write watch leaves that file to the settings: production moves it to the volume.
+    expect(JSON.parse(read(dir, 'docker/wsgi-apache.json')).writeWatch).toEqual({ relocated: ['/srv/app/db.sqlite3'] });
     expect(read(dir, 'docker/init')).toContain(
       "printf 'init: %s\\n' 'python manage.py migrate --noinput' >&2\npython manage.py migrate --noinput\n",
     );

@@ -98,6 +98,9 @@ describe('runtime/write-watch.py', () => {
     const run = mkdtempSync(join(tmpdir(), 'write-watch-run-'));
     mkdirSync(join(root, 'docker'));
     copyFileSync(SCRIPT, join(root, 'docker/write-watch.py'));
+    // Django's SQLite file, which production moves to the data volume: no line for it or its journal.
+    const sqlite = join(root, 'db.sqlite3');
+    writeFileSync(join(root, 'docker/wsgi-apache.json'), JSON.stringify({ writeWatch: { relocated: [sqlite] } }));
     // mountinfo's 5th field is the mount point: the project and its data directory data/.
     writeFileSync(
       join(run, 'mountinfo'),
@@ -111,6 +114,8 @@ describe('runtime/write-watch.py', () => {
       `os.makedirs(${JSON.stringify(join(root, 'data'))})`,
       `open(${JSON.stringify(join(root, 'data/c.txt'))}, "w").close()`,
       `open(${JSON.stringify(join(root, 'docker/write-watch.py'))}).read()`,
+      `import sqlite3; sqlite3.connect(${JSON.stringify(sqlite)}).execute("create table t (x)")`,
+      `open(${JSON.stringify(`${sqlite}-journal`)}, "w").close()`,
     ].join('\n');
     const { status, stderr } = python(
       code,
