@@ -25,6 +25,7 @@ import { renderTemplate } from '../lib/render.js';
 import { checkWritable, commitAllOrNothing, conflicterOptionsOf, hasTerminal } from '../lib/transaction.js';
 import { detectProject } from './detect.js';
 import { GENERATED_FILES } from './files.js';
+import { BASE_FILE, lastWritten, type LastWritten, planFile, RECORD_KEY, recordOf } from './upgrade.js';
 import { mergeLines } from './lines.js';
 import {
   type AnswerContext,
@@ -78,6 +79,8 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
   #view!: ViewModel;
   /** set once writing() has checked everything: only then may the commit write */
   #cleared = false;
+  /** files written with conflict markers by an upgrade's merge (project-relative) */
+  #conflicts: string[] = [];
 
   constructor(args?: string[], options?: WsgiApacheOptions) {
     super(args, options as WsgiApacheOptions);
@@ -103,7 +106,7 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
     this.option('force', {
       type: Boolean,
       description:
-        'Overwrite files whose content differs without asking (default: ask in a terminal; without one, stop and write nothing)',
+        'Overwrite a changed file that no earlier run recorded, without asking (default: ask in a terminal; without one, stop and write nothing); recorded files are merged either way',
     });
     this.sourceRoot(join(packageRoot(), 'templates'));
     this.#readCommandLine();
@@ -212,9 +215,32 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
   writing(): void {
     const root = this.destinationRoot();
     const files = renderFiles(this.#view, template => this.fs.read(this.templatePath(template)), root);
+    const version = readVersion();
+    // Files the generator owns: not the user's own once written (local.conf), not the shared line lists (.gitignore).
+    const owned = new Map([...files].filter(([destination]) => isOwned(destination)));
+    const last = this.#lastWritten(root);
+    const planned = new Map(
+      [...owned].map(([destination, text]) => [
+        destination,
+        planFile(
+          readIfFile(join(root, destination)),
+          text,
+          last?.hashes.get(destination),
+          last?.texts.get(destination),
+          {
+            mine: `${destination} (yours)`,
+            base: `${COMMAND} ${last?.version ?? ''}`.trim(),
+            next: `${COMMAND} ${version}`,
+          },
+        ),
+      ]),
+    );
+    const record = recordOf(version, owned);
     // .yo-rc.json goes through mem-fs like every file: it reaches the disk in the same commit, or not at all.
-    this.config.set({ ...storedAnswers(this.#answers) });
-    for (const [destination, contents] of files) this.fs.write(join(root, destination), contents);
+    this.config.set({ ...storedAnswers(this.#answers), [RECORD_KEY]: record.record });
+    for (const [destination, contents] of files)
+      this.fs.write(join(root, destination), planned.get(destination)?.text ?? contents);
+    this.fs.write(join(root, BASE_FILE), record.base);
     // A secret's value is the user's from the moment it exists: written once, random, never in .yo-rc.json.
     const secrets = this.#view.secrets.map(secret => join(root, secret.file)).filter(path => !existsSync(path));
     for (const path of secrets)
@@ -225,12 +251,31 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
       this.#cleared = true;
       return;
     }
-    const targets = [...[...files.keys(), CONFIG_FILE].map(destination => join(root, destination)), ...secrets];
+    this.#conflicts = [...planned]
+      .filter(([, plan]) => plan.outcome === 'conflict')
+      .map(([destination]) => destination);
+    const targets = [
+      ...[...files.keys(), CONFIG_FILE, BASE_FILE].map(destination => join(root, destination)),
+      ...secrets,
+    ];
     const changed = targets.filter(path => {
       const onDisk = readIfFile(path);
       return onDisk === undefined || onDisk !== this.fs.read(path);
     });
-    const differing = changed.filter(path => existsSync(path) && !path.endsWith(CONFIG_FILE));
+    // What the record says is ours, or merged with the user's changes, is written without asking.
+    const settled = new Set(
+      [...planned]
+        .filter(([, plan]) => plan.outcome !== 'unknown')
+        .map(([destination]) => join(root, destination))
+        .concat(join(root, BASE_FILE)),
+    );
+    if (!conflicter.force && !conflicter.bail) {
+      for (const path of changed.filter(path => settled.has(path) && existsSync(path))) {
+        const file = this.env.sharedFs.get(path) as { conflicter?: string };
+        file.conflicter = 'force';
+      }
+    }
+    const differing = changed.filter(path => existsSync(path) && !path.endsWith(CONFIG_FILE) && !settled.has(path));
     if (differing.length > 0 && !conflicter.force && !conflicter.bail && !hasTerminal(this.env.adapter)) {
       // No terminal: Yeoman's prompt would fail half-way ("User force closed the prompt").
       // Files still exactly as the saved answers render them are ours to update; the rest are the user's.
@@ -260,6 +305,15 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
   }
 
   async end(): Promise<void> {
+    if (this.#conflicts.length > 0) {
+      const names = this.#conflicts.join(', ');
+      const [has, them] = this.#conflicts.length === 1 ? ['has', 'it'] : ['have', 'them'];
+      throw new InputError(
+        names,
+        `${has} your changes and ${COMMAND}'s in the same lines: written with conflict markers (<<<<<<< yours, ||||||| last written, >>>>>>> new); every other file was updated, the image not built`,
+        `edit ${them} to keep what you want and remove the markers, then run docker compose build`,
+      );
+    }
     const { name, hostPort } = this.#view;
     if (!this.options['skip-build']) {
       this.log(`Building image ${name}:latest through the Docker engine...`);
@@ -402,6 +456,16 @@ See DOCKER.md for tuning and the files written.`);
    * answers saved in `.yo-rc.json`, by absolute path. Undefined when there are none, or they
    * no longer resolve (the project changed since).
    */
+  /**
+   * What the last run wrote, by {@link lastWritten}: our `.yo-rc.json` entry's record and the
+   * base texts; undefined for a first run or a project from a generator that kept no record.
+   */
+  #lastWritten(root: string): LastWritten | undefined {
+    const section = readJson(join(root, CONFIG_FILE)) as Record<string, unknown> | undefined;
+    const ours = section?.[CONFIG_KEY] as Record<string, unknown> | undefined;
+    return lastWritten(ours?.[RECORD_KEY], readJson(join(root, BASE_FILE)));
+  }
+
   #previousRender(): Map<string, string> | undefined {
     if (Object.keys(this.#stored).length === 0) return undefined;
     try {
@@ -436,6 +500,22 @@ function renderFiles(
     files.set(file.destination, file.lines ? mergeLines(readIfFile(join(root, file.destination)), text) : text);
   }
   return files;
+}
+
+/** Whether the generator owns `destination`: not the user's own once written, not a shared line list. */
+function isOwned(destination: string): boolean {
+  const file = GENERATED_FILES.find(candidate => candidate.destination === destination);
+  return file !== undefined && !file.once && !file.lines;
+}
+
+/** `path` parsed as JSON; undefined when it is missing or not JSON. */
+function readJson(path: string): unknown {
+  const text = readIfFile(path);
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function readIfFile(path: string): string | undefined {
@@ -474,6 +554,8 @@ function readStoredAnswers(path: string): RawAnswers {
   }
   const stored: RawAnswers = {};
   for (const [key, value] of Object.entries(section as Record<string, unknown>)) {
+    // What the last run wrote (upgrade.ts), not an answer.
+    if (key === RECORD_KEY) continue;
     const field: Field | undefined = FIELDS.find(candidate => candidate.key === key);
     if (!field) {
       const suggestion = nearestName(

@@ -42,6 +42,7 @@ import { type ServiceView, serviceViews } from './services.js';
 import { type WorkerView, workerViews } from './workers.js';
 import { formatMounts, type Mount, mountRequirements } from './mounts.js';
 import { type KubernetesSizing, kubernetesSizing } from './kubernetes.js';
+import { BASE_FILE } from './upgrade.js';
 import {
   DEV_OUTPUT_DIR,
   DEV_TOOL_SETTINGS,
@@ -101,6 +102,8 @@ export interface EntryView {
 
 export interface ViewModel extends DaemonTunables, EntryView {
   generatorVersion: string;
+  /** what the generator last wrote, the base of an upgrade's merge (upgrade.ts): kept out of the image */
+  upgradeBaseFile: string;
   name: string;
   /** `WSGIDaemonProcess` / `WSGIProcessGroup` name */
   processGroup: string;
@@ -423,6 +426,7 @@ export function toViewModel(
   const loaded = modulesToLoad([...answers.apacheModules, ...(proxyRoutes.length > 0 ? ['proxy_http'] : [])]);
   return {
     generatorVersion,
+    upgradeBaseFile: BASE_FILE,
     name: answers.name,
     processGroup: PROCESS_GROUP,
     hostPort: answers.port,

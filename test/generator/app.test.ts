@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerignore } from '../../generators/lib/dockerignore.js';
 import { packageRoot } from '../../generators/lib/package-root.js';
@@ -109,7 +109,15 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       mounts: [],
       services: [],
       workers: [],
+      // What this run wrote (generators/app/upgrade.ts): the next run's merge base.
+      written: { version: expect.stringMatching(/^\d+\.\d+\.\d+/), files: expect.any(Object) },
     });
+    const { written } = JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'];
+    expect(written.files['Dockerfile']).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(JSON.parse(read(dir, '.yo-wsgi-apache-base.json')).files['Dockerfile']).toBe(read(dir, 'Dockerfile'));
+    // The user's own files are not recorded: docker/apache/local.conf, .gitignore.
+    expect(Object.keys(written.files)).not.toContain('docker/apache/local.conf');
+    expect(Object.keys(written.files)).not.toContain('.gitignore');
   });
 
   it('imports the detected callable in the WSGI script', () => {
@@ -933,9 +941,28 @@ describe('prompts and re-runs', () => {
     for (const file of ALL_FILES) expect(read(dir, file), file).toBe(before[file]);
   });
 
-  it("sends a changed file through Yeoman's conflict prompt instead of overwriting it", async () => {
+  it('in a terminal too: files the user never changed are updated without asking, a changed one merged', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true, name: 'merged' });
+    const mine = `# my note\n${read(dir, 'docker/envvars')}`;
+    writeFileSync(join(dir, 'docker/envvars'), mine);
+    const asked: string[] = [];
+    await runGenerator(dir, { yes: true, processes: '4' }, true).withAnswers(
+      {},
+      { callback: (answer, { question }) => (asked.push(String(question.message)), answer) },
+    );
+    expect(asked).toEqual([]);
+    expect(read(dir, 'docker/envvars')).toBe(mine.replace('${WSGI_PROCESSES:=2}', '${WSGI_PROCESSES:=4}'));
+    expect(read(dir, 'compose.yaml')).toContain('${WSGI_PROCESSES:-4}');
+  });
+
+  it("with no record of what was written (an older project), a changed file goes through Yeoman's conflict prompt", async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     await runGenerator(dir, { yes: true, name: 'conflict' });
+    rmSync(join(dir, '.yo-wsgi-apache-base.json'));
+    const config = JSON.parse(read(dir, '.yo-rc.json'));
+    delete config['generator-wsgi-apache'].written;
+    writeFileSync(join(dir, '.yo-rc.json'), JSON.stringify(config));
     writeFileSync(join(dir, 'Dockerfile'), '# my own Dockerfile\n');
     const asked: string[] = [];
     await runGenerator(dir, { yes: true, processes: '4' }, true).withAnswers(

@@ -299,9 +299,43 @@ describe('all or nothing, without a terminal', () => {
     expect(read(dir, 'compose.yaml')).toContain('${PUBLISH_PORT:-9000}');
   });
 
-  it('re-run with --port 9000 --yes after the user changed compose.yaml: names it, writes nothing, .yo-rc.json untouched', async () => {
+  it('re-run with --port 9000 --yes after the user changed compose.yaml elsewhere: merged, without asking', async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     await runWithoutTerminal(dir, ['--yes']);
+    writeFileSync(join(dir, 'compose.yaml'), `${read(dir, 'compose.yaml')}# mine\n`);
+    await runWithoutTerminal(dir, ['--port', '9000', '--yes']);
+    expect(saved(dir).port).toBe(9000);
+    expect(read(dir, 'compose.yaml')).toContain('${PUBLISH_PORT:-9000}');
+    expect(read(dir, 'compose.yaml').endsWith('\n# mine\n')).toBe(true);
+  });
+
+  it('re-run after the user changed the line the new answers change: conflict markers, one line naming the file', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runWithoutTerminal(dir, ['--yes']);
+    const mine = read(dir, 'compose.yaml').replace('${PUBLISH_PORT:-8000}', '${PUBLISH_PORT:-8080}');
+    writeFileSync(join(dir, 'compose.yaml'), mine);
+    expect(await failure(runWithoutTerminal(dir, ['--port', '9000', '--yes']))).toMatch(
+      /^compose\.yaml: has your changes and yo wsgi-apache's in the same lines: written with conflict markers \(<<<<<<< yours, \|\|\|\|\|\|\| last written, >>>>>>> new\); every other file was updated, the image not built\. Fix: edit it to keep what you want and remove the markers, then run docker compose build/,
+    );
+    const merged = read(dir, 'compose.yaml');
+    expect(merged).toMatch(
+      /^<<<<<<< compose\.yaml \(yours\)\n.*8080.*\n\|\|\|\|\|\|\| yo wsgi-apache \S+\n.*8000.*\n=======\n.*9000.*\n>>>>>>> yo wsgi-apache \S+$/m,
+    );
+    // Every other file was updated, and what was written is recorded: a run after the fix merges again.
+    expect(saved(dir).port).toBe(9000);
+    expect(read(dir, 'compose.override.yaml')).not.toBe(undefined);
+    writeFileSync(join(dir, 'compose.yaml'), mine.replace('${PUBLISH_PORT:-8080}', '${PUBLISH_PORT:-9090}'));
+    await runWithoutTerminal(dir, ['--yes']);
+    expect(read(dir, 'compose.yaml')).toContain('${PUBLISH_PORT:-9090}');
+  });
+
+  it('a file the user changed with no record of what was written (an older project): named, nothing written', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runWithoutTerminal(dir, ['--yes']);
+    rmSync(join(dir, '.yo-wsgi-apache-base.json'));
+    const config = JSON.parse(read(dir, '.yo-rc.json'));
+    delete config['generator-wsgi-apache'].written;
+    writeFileSync(join(dir, '.yo-rc.json'), JSON.stringify(config, null, 2));
     writeFileSync(join(dir, 'compose.yaml'), `${read(dir, 'compose.yaml')}# mine\n`);
     expect(await failureWritingNothing(dir, () => runWithoutTerminal(dir, ['--port', '9000', '--yes']))).toMatch(
       /^compose\.yaml: is not as yo wsgi-apache last wrote it.*Fix: pass --force to overwrite it/,
