@@ -55,7 +55,9 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   generated('docker/apache2.conf'),
   // Your own Apache directives (rewrite rules, redirects, headers): docker/apache2.conf includes it.
   generated('docker/apache/local.conf', undefined, true),
-  generated('docker/envvars'),
+  managed('envvars'),
+  // What envvars reads that varies per project: each tunable's default and range, the groups.
+  generated('docker/wsgi-apache.env'),
   generated('docker/start-apache'),
   generated('docker/entrypoint'),
   generated('docker/init', view => view.hasInitCommands),

@@ -34,7 +34,6 @@ import {
   MAXIMUM_MEMORY,
   type ImageVariable,
   imageEnvironment,
-  type Tunable,
   type TunableAnswer,
   TUNABLES,
 } from '../lib/tunables.js';
@@ -43,6 +42,7 @@ import { type WorkerView, workerViews } from './workers.js';
 import { formatMounts, type Mount, mountRequirements } from './mounts.js';
 import { type KubernetesSizing, kubernetesSizing } from './kubernetes.js';
 import { BASE_FILE } from './upgrade.js';
+import { type EnvvarsData, envvarsData } from './envvars-data.js';
 import {
   DEV_OUTPUT_DIR,
   DEV_TOOL_SETTINGS,
@@ -230,14 +230,12 @@ export interface ViewModel extends DaemonTunables, EntryView {
   secretName: string;
   /** the same defaults by name, for templates that place them one by one */
   imageDefaults: Record<string, string>;
-  /** envvars' `wsgi_apache_int` range checks, one per whole-number tunable (generators/lib/tunables.ts) */
-  tunables: readonly Tunable[];
+  /** what docker/envvars reads from docker/wsgi-apache.env ({@link envvarsData}) */
+  envvarsData: EnvvarsData;
   /** how envvars derives and bounds `APACHE_MAX_REQUEST_WORKERS` (generators/lib/tunables.ts) */
   apacheWorkers: typeof APACHE_WORKERS;
   /** how envvars derives and bounds `WSGI_MAXIMUM_MEMORY` (generators/lib/tunables.ts) */
   maximumMemory: typeof MAXIMUM_MEMORY;
-  /** a shell arithmetic expression: the daemon processes of every group, e.g. `WSGI_PROCESSES + WSGI_DOCS_PROCESSES` */
-  daemonProcesses: string;
   /** lines of `docker/init`, run before serving, each also single-quoted for `printf` */
   initCommands: { command: string; quoted: string }[];
   hasInitCommands: boolean;
@@ -284,15 +282,11 @@ export interface ViewModel extends DaemonTunables, EntryView {
   hasMountVenvs: boolean;
   /** `python3 -m venv` options of every virtualenv: Debian bases see Debian's python3-* packages */
   venvOptions: string;
-  /** envvars' shell arithmetic for the daemon threads of all groups, e.g. `WSGI_PROCESSES * WSGI_THREADS` */
-  daemonThreads: string;
   /** the reload monitor's watch list, JSON: process group → directory it watches and directories of other groups to skip */
   /** docker/wsgi-apache.json: what varies per project for the runtime files (runtime/), as JSON text */
   runtimeData: string;
   /** the development switches (generators/lib/development-switches.ts), each with its shell/Compose read, e.g. `${WSGI_PROFILER:-0}` */
   developmentSwitches: (DevelopmentSwitch & { orOff: string })[];
-  /** their names, space-separated, for envvars' loops */
-  developmentSwitchNames: string;
   /** the switches compose.override.yaml takes from the shell */
   shellSwitches: (DevelopmentSwitch & { orOff: string })[];
   /** the request tools' settings, with the image's default ('' for none) and Compose's read of the shell, e.g. `${WSGI_RECORDER_MASK:-}` */
@@ -327,10 +321,8 @@ export interface MountView extends EntryView {
   env: Record<TunableAnswer, string>;
   /** the same as Apache reads it, e.g. `${WSGI_API_PROCESSES}` */
   ref: Record<TunableAnswer, string>;
-  /** envvars' lines: each variable defaults to the global one, then is range-checked like it */
-  tunables: { env: string; assign: string; compose: string; min: number; max: number }[];
-  /** the variables, space-separated, for envvars' `export` */
-  envNames: string;
+  /** Compose's and the ConfigMap's read of each variable, e.g. `${WSGI_API_PROCESSES:-}` (empty: the global value) */
+  tunables: { env: string; compose: string }[];
   /** what each of its variables starts with, e.g. `WSGI_API_` */
   envPrefix: string;
 }
@@ -405,11 +397,6 @@ export function toViewModel(
     ...answers.aptPackages,
     ...native.run.filter(name => !answers.aptPackages.some(item => item.split('=')[0] === name)),
   ]);
-  const daemonThreads = [
-    'WSGI_PROCESSES * WSGI_THREADS',
-    ...mounts.map(mount => `${mount.env.processes} * ${mount.env.threads}`),
-  ].join(' + ');
-  const daemonProcesses = ['WSGI_PROCESSES', ...mounts.map(mount => mount.env.processes)].join(' + ');
   const proxyRoutes = [...answers.proxies].sort((a, b) => a.url.length - b.url.length || a.url.localeCompare(b.url));
   const frontEnd = proxyRoutes.find(route => route.url === '/');
   const proxyExclusions = frontEnd
@@ -503,12 +490,11 @@ export function toViewModel(
     healthPath: answers.healthPath,
     healthcheckUserAgent: HEALTHCHECK_USER_AGENT,
     imageScriptsDir: IMAGE_SCRIPTS_DIR,
-    tunables: TUNABLES,
+    envvarsData: envvarsData(environment, mounts),
     imageEnvironment: environment,
     imageDefaults: Object.fromEntries(environment.map(variable => [variable.name, variable.value])),
     apacheWorkers: APACHE_WORKERS,
     maximumMemory: MAXIMUM_MEMORY,
-    daemonProcesses,
     initCommands: answers.initCommands.map(command => ({ command, quoted: `'${command.replaceAll("'", "'\\''")}'` })),
     hasInitCommands: answers.initCommands.length > 0,
     djangoContainerSettings: DJANGO_CONTAINER_SETTINGS,
@@ -549,7 +535,6 @@ export function toViewModel(
     mountVenvs: mounts.filter(mount => mount.requirements !== ''),
     hasMountVenvs: mounts.some(mount => mount.requirements !== ''),
     venvOptions: base.pypiModWsgi ? '' : '--system-site-packages ',
-    daemonThreads,
     runtimeData: runtimeData({
       mounts: answers.mounts,
       views: mounts,
@@ -560,7 +545,6 @@ export function toViewModel(
       relocated: djangoSqliteData && django?.sqliteFile ? [container(django.sqliteFile)] : [],
     }),
     developmentSwitches: switches,
-    developmentSwitchNames: switches.map(s => s.env).join(' '),
     shellSwitches: switches.filter(s => s.fromShell),
     devToolSettings: DEV_TOOL_SETTINGS.map(setting => ({
       ...setting,
@@ -621,14 +605,7 @@ function mountView(mount: Mount, root: string, container: (rel: string) => strin
       TunableAnswer,
       string
     >,
-    tunables: daemonTunables.map(t => ({
-      env: env[t.answer!],
-      assign: `: "\${${env[t.answer!]}:=$${t.env}}"`,
-      compose: `\${${env[t.answer!]}:-}`,
-      min: t.min,
-      max: t.max,
-    })),
-    envNames: Object.values(env).join(' '),
+    tunables: daemonTunables.map(t => ({ env: env[t.answer!], compose: `\${${env[t.answer!]}:-}` })),
     envPrefix: prefix,
   };
 }

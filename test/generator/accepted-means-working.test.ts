@@ -113,11 +113,10 @@ describe('still accepted', () => {
       'data-dir': ['uploads', 'media/files'],
       kubernetes: true,
     });
-    const envvars = readFileSync(join(dir, 'docker/envvars'), 'utf8');
-    expect(envvars).toContain('wsgi_apache_int WSGI_PROCESSES "$WSGI_PROCESSES" 1 64\n');
-    expect(envvars).toContain('wsgi_apache_int WSGI_THREADS "$WSGI_THREADS" 1 256\n');
-    expect(envvars).toContain('wsgi_apache_int APACHE_MAX_REQUEST_WORKERS "$APACHE_MAX_REQUEST_WORKERS" 1 20000\n');
-    expect(envvars).toContain('APACHE_MAX_REQUEST_WORKERS=$((4 * (WSGI_PROCESSES * WSGI_THREADS)))');
+    const data = readFileSync(join(dir, 'docker/wsgi-apache.env'), 'utf8');
+    expect(data).toContain('\nWSGI_PROCESSES:20:1:64\nWSGI_THREADS:250:1:256\n');
+    expect(data).toContain('\nWSGI_APACHE_WORKERS_PER_DAEMON_THREAD=4\n');
+    expect(data).toContain('\nWSGI_APACHE_WORKERS_MAX=20000\n');
     expect(readFileSync(join(dir, 'kubernetes/service.yaml'), 'utf8')).toMatch(/name: site-2024/);
   });
 });

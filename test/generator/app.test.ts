@@ -39,7 +39,9 @@ const ALL_FILES = [
   'docker/reloader.py',
   'docker/start-apache',
   'docker/write-watch.py',
+  'docker/wsgi-apache.env',
   'docker/wsgi-apache.json',
+  '.yo-wsgi-apache-base.json',
 ];
 
 const FLASK_FACTORY = {
@@ -73,6 +75,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       'Dockerfile',
       'docker/entrypoint',
       'docker/envvars',
+      'docker/wsgi-apache.env',
       'docker/start-apache',
       'docker/apache2.conf',
     ])
@@ -192,6 +195,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       /<IfDefine WSGI_DEBUG_MODE>[\s\S]*WSGIRestrictStdin Off[\s\S]*<IfDefine !WSGI_DEV_TOOLS>\n\s+WSGIScriptAlias \/ \/srv\/app\/docker\/debug\.wsgi application-group=%\{GLOBAL\}\n\s+<\/IfDefine>/,
     );
     const envvars = read(dir, 'docker/envvars');
+    expect(envvars).toBe(readFileSync(join(packageRoot(), 'runtime/envvars'), 'utf8'));
     expect(envvars).toContain('APACHE_ARGUMENTS="-X -DWSGI_DEBUG_MODE"');
     expect(envvars).toContain('export MOD_WSGI_DEBUG_MODE=true');
     expect(envvars).toMatch(
@@ -406,7 +410,7 @@ describe('flags', () => {
     const conf = read(dir, 'docker/apache2.conf');
     expect(conf).toContain('Alias /public /srv/app/public');
     expect(conf).toContain('Alias /static /srv/app/static');
-    expect(read(dir, 'docker/envvars')).toContain(': "${WSGI_PROCESSES:=3}" "${WSGI_THREADS:=7}"');
+    expect(read(dir, 'docker/wsgi-apache.env')).toContain('\nWSGI_PROCESSES:3:1:64\nWSGI_THREADS:7:1:256\n');
   });
 
   it('accepts a positional project directory', async () => {
@@ -944,15 +948,15 @@ describe('prompts and re-runs', () => {
   it('in a terminal too: files the user never changed are updated without asking, a changed one merged', async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     await runGenerator(dir, { yes: true, name: 'merged' });
-    const mine = `# my note\n${read(dir, 'docker/envvars')}`;
-    writeFileSync(join(dir, 'docker/envvars'), mine);
+    const mine = `# my note\n${read(dir, 'docker/wsgi-apache.env')}`;
+    writeFileSync(join(dir, 'docker/wsgi-apache.env'), mine);
     const asked: string[] = [];
     await runGenerator(dir, { yes: true, processes: '4' }, true).withAnswers(
       {},
       { callback: (answer, { question }) => (asked.push(String(question.message)), answer) },
     );
     expect(asked).toEqual([]);
-    expect(read(dir, 'docker/envvars')).toBe(mine.replace('${WSGI_PROCESSES:=2}', '${WSGI_PROCESSES:=4}'));
+    expect(read(dir, 'docker/wsgi-apache.env')).toBe(mine.replace('\nWSGI_PROCESSES:2:', '\nWSGI_PROCESSES:4:'));
     expect(read(dir, 'compose.yaml')).toContain('${WSGI_PROCESSES:-4}');
   });
 
@@ -979,10 +983,10 @@ describe('prompts and re-runs', () => {
       'Overwrite DOCKER.md?',
       'Overwrite Dockerfile?',
       'Overwrite compose.yaml?',
-      'Overwrite docker/envvars?',
+      'Overwrite docker/wsgi-apache.env?',
     ]);
     expect(read(dir, 'Dockerfile')).toBe('# my own Dockerfile\n');
-    expect(read(dir, 'docker/envvars')).toContain('${WSGI_PROCESSES:=4}');
+    expect(read(dir, 'docker/wsgi-apache.env')).toContain('\nWSGI_PROCESSES:4:');
   });
 });
 

@@ -18,7 +18,11 @@ function sourceEnvvars(dir: string, env: Record<string, string>) {
   const result = spawnSync(
     'sh',
     ['-c', '. ./docker/envvars && echo "args=[$APACHE_ARGUMENTS] debug=$WSGI_DEBUG_MODE debugger=$WSGI_DEBUGGER"'],
-    { cwd: dir, env: { PATH: process.env.PATH, ...env }, encoding: 'utf8' },
+    {
+      cwd: dir,
+      env: { PATH: process.env.PATH, WSGI_APACHE_ENV_FILE: './docker/wsgi-apache.env', ...env },
+      encoding: 'utf8',
+    },
   );
   return { status: result.status, stdout: result.stdout.trim().replace(/\[\s+/, '['), stderr: result.stderr.trim() };
 }

@@ -602,17 +602,25 @@ export function checkAccepted(project: Project, outcome: Extract<Outcome, { acce
   else
     ensure(!Object.keys(files).some(file => file.startsWith('kubernetes/')), 'kubernetes/', 'written only when asked');
 
-  const envvars = files['docker/envvars'];
+  const data = files['docker/wsgi-apache.env'];
   for (const tunable of TUNABLES) {
     ensure(
-      envvars.includes(`wsgi_apache_int ${tunable.env} "$${tunable.env}" ${tunable.min} ${tunable.max}\n`),
-      'docker/envvars',
+      new RegExp(`\n${tunable.env}:[^:\n]+:${tunable.min}:${tunable.max}\n`).test(data),
+      'docker/wsgi-apache.env',
       `checks ${tunable.env}`,
     );
     if (tunable.answer) {
       const value = answers[tunable.answer];
-      ensure(value >= tunable.min && value <= tunable.max, 'docker/envvars', `${tunable.env}=${value} in range`);
-      ensure(envvars.includes(`${tunable.env}:=${value}}`), 'docker/envvars', `defaults ${tunable.env} to ${value}`);
+      ensure(
+        value >= tunable.min && value <= tunable.max,
+        'docker/wsgi-apache.env',
+        `${tunable.env}=${value} in range`,
+      );
+      ensure(
+        data.includes(`\n${tunable.env}:${value}:`),
+        'docker/wsgi-apache.env',
+        `defaults ${tunable.env} to ${value}`,
+      );
     }
   }
   ensure(
@@ -626,6 +634,7 @@ export function checkAccepted(project: Project, outcome: Extract<Outcome, { acce
   const needed = [
     'docker/apache2.conf',
     'docker/envvars',
+    'docker/wsgi-apache.env',
     'docker/start-apache',
     'docker/entrypoint',
     ...view.dependencyFiles,
@@ -730,13 +739,14 @@ export function apacheConfigTest(cases: string[]): (string | undefined)[] {
   const batch = temporaryDirectory('wsgi-apache-property-apache-');
   cases.forEach((dir, i) => {
     mkdirSync(join(batch, String(i)));
-    for (const file of ['apache2.conf', 'envvars']) cpSync(join(dir, 'docker', file), join(batch, String(i), file));
+    for (const file of ['apache2.conf', 'envvars', 'wsgi-apache.env'])
+      cpSync(join(dir, 'docker', file), join(batch, String(i), file));
   });
   const script = [
     'for dir in /cases/*/; do',
     '  n=$(basename "$dir")',
     // A subshell per case: envvars exits on an invalid value, and sets variables the next case must not see.
-    '  if out=$( ( . "$dir/envvars" && apache2 -t -f "$dir/apache2.conf" ) 2>&1 ); then echo "case $n ok"; else echo "case $n failed: $(printf %s "$out" | tr "\\n" " ")"; fi',
+    '  if out=$( ( WSGI_APACHE_ENV_FILE="$dir/wsgi-apache.env" && . "$dir/envvars" && apache2 -t -f "$dir/apache2.conf" ) 2>&1 ); then echo "case $n ok"; else echo "case $n failed: $(printf %s "$out" | tr "\\n" " ")"; fi',
     'done',
   ].join('\n');
   const run = dockerHeavy([...ISOLATED_RUN, '-v', `${batch}:/cases:ro`, APACHE_IMAGE, 'sh', '-c', script]);

@@ -1,0 +1,152 @@
+/**
+ * runtime/envvars, the image's /etc/apache2/envvars, sourced in `sh` as start-apache and
+ * apache2ctl source it, with the docker/wsgi-apache.env the generator writes for a project with
+ * a --mount group: defaults from the answers, range checks from generators/lib/tunables.ts,
+ * Apache's sizing derived from every group.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../generators/lib/package-root.js';
+import { TUNABLES } from '../../generators/lib/tunables.js';
+import { makeProject, runGenerator } from '../helpers/project.js';
+
+const SCRIPT = join(packageRoot(), 'runtime/envvars');
+
+let data: string;
+
+beforeAll(async () => {
+  const dir = makeProject({ fixture: 'plain-wsgi' });
+  await runGenerator(dir, { yes: true, processes: '3', threads: '4', mount: '/api=hello:application' });
+  data = join(dir, 'docker/wsgi-apache.env');
+});
+
+/** Sources envvars with only `env` (and PATH), then prints `names`' values, one `NAME=value` line each. */
+function source(env: Record<string, string>, names: string[]) {
+  const print = [':', ...names.map(name => `echo "${name}=$${name}"`)].join('; ');
+  const result = spawnSync('sh', ['-c', `. "${SCRIPT}" && ${print}`], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', WSGI_APACHE_ENV_FILE: data, ...env },
+    encoding: 'utf8',
+  });
+  return {
+    status: result.status,
+    values: Object.fromEntries(
+      result.stdout
+        .trim()
+        .split('\n')
+        .filter(line => line.includes('='))
+        .map(line => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    ),
+    stderr: result.stderr.trim(),
+  };
+}
+
+/** A cgroup directory whose memory.max says `limit` (bytes, or `max`). */
+function cgroup(limit: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cgroup-'));
+  writeFileSync(join(dir, 'memory.max'), `${limit}\n`);
+  return dir;
+}
+
+describe('runtime/envvars', () => {
+  it("defaults to the answers, the mount's group to the global values, and sizes Apache for both groups", () => {
+    const { status, values, stderr } = source({ WSGI_APACHE_CGROUP: cgroup('max') }, [
+      'WSGI_PROCESSES',
+      'WSGI_THREADS',
+      'WSGI_API_PROCESSES',
+      'WSGI_API_THREADS',
+      'WSGI_ENVIRONMENT',
+      'APACHE_LOG_LEVEL',
+      'APACHE_ACCESS_LOG_FORMAT',
+      'APACHE_MAX_REQUEST_WORKERS',
+      'APACHE_SERVER_LIMIT',
+      'WSGI_MAXIMUM_MEMORY',
+    ]);
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+    expect(values).toEqual({
+      WSGI_PROCESSES: '3',
+      WSGI_THREADS: '4',
+      WSGI_API_PROCESSES: '3',
+      WSGI_API_THREADS: '4',
+      WSGI_ENVIRONMENT: 'production',
+      APACHE_LOG_LEVEL: 'warn',
+      APACHE_ACCESS_LOG_FORMAT: 'combined',
+      // 4 x (3 x 4 + 3 x 4) = 96, under the minimum of 1,024, in children of 64 threads: 16 x 64.
+      APACHE_MAX_REQUEST_WORKERS: '1024',
+      APACHE_SERVER_LIMIT: '16',
+      WSGI_MAXIMUM_MEMORY: '0',
+    });
+  });
+
+  it("a group's own value and big groups: Apache gets 4 workers per daemon thread, rounded up to whole children", () => {
+    const { status, values } = source(
+      { WSGI_THREADS: '100', WSGI_API_PROCESSES: '1', WSGI_APACHE_CGROUP: cgroup('max') },
+      ['WSGI_API_PROCESSES', 'WSGI_API_THREADS', 'APACHE_MAX_REQUEST_WORKERS'],
+    );
+    expect(status).toBe(0);
+    // 4 x (3 x 100 + 1 x 100) = 1,600 -> 25 children of 64.
+    expect(values).toEqual({ WSGI_API_PROCESSES: '1', WSGI_API_THREADS: '100', APACHE_MAX_REQUEST_WORKERS: '1600' });
+  });
+
+  it('WSGI_MAXIMUM_MEMORY: 3/4 of the memory limit shared by all daemon processes', () => {
+    // 1,200 MiB x 3/4 / (3 + 3 processes) = 150 MiB.
+    const { values } = source({ WSGI_APACHE_CGROUP: cgroup(String(1200 * 1048576)) }, ['WSGI_MAXIMUM_MEMORY']);
+    expect(values).toEqual({ WSGI_MAXIMUM_MEMORY: '150' });
+    const v1 = mkdtempSync(join(tmpdir(), 'cgroup-v1-'));
+    mkdirSync(join(v1, 'memory'));
+    writeFileSync(join(v1, 'memory/memory.limit_in_bytes'), '9223372036854771712\n');
+    expect(source({ WSGI_APACHE_CGROUP: v1 }, ['WSGI_MAXIMUM_MEMORY']).values).toEqual({ WSGI_MAXIMUM_MEMORY: '0' });
+  });
+
+  it.each(TUNABLES.map(t => [t.env, t.min, t.max] as const))(
+    '%s outside %i..%i, or not a number, stops with one line naming it and its range',
+    (env, min, max) => {
+      for (const [value, problem] of [
+        [String(max + 1), `${env}=${max + 1} is out of range`],
+        ['12abc', `${env}="12abc" is not a whole number`],
+        ...(min > 0 ? [[String(min - 1), `${env}=${min - 1} is out of range`]] : []),
+      ]) {
+        expect(source({ [env]: value! }, [])).toEqual({
+          status: 1,
+          values: {},
+          stderr: `wsgi-apache: invalid configuration: ${problem}; set ${env} to a number from ${min} to ${max}`,
+        });
+      }
+    },
+  );
+
+  it("checks a mount group's variables with the global ranges", () => {
+    expect(source({ WSGI_API_THREADS: '0' }, []).stderr).toBe(
+      'wsgi-apache: invalid configuration: WSGI_API_THREADS=0 is out of range; set WSGI_API_THREADS to a number from 1 to 256',
+    );
+  });
+
+  it.each([
+    [{ APACHE_LOG_LEVEL: 'loud' }, 'APACHE_LOG_LEVEL="loud" is not an Apache log level'],
+    [{ APACHE_ACCESS_LOG_FORMAT: 'xml' }, 'APACHE_ACCESS_LOG_FORMAT="xml" is not one of combined, common, json, off'],
+    [{ WSGI_ENVIRONMENT: 'staging' }, 'WSGI_ENVIRONMENT="staging" is neither production nor development'],
+    [{ APACHE_MAX_REQUEST_WORKERS: '20001' }, 'APACHE_MAX_REQUEST_WORKERS=20001 is out of range'],
+  ])('refuses %j: %s', (env, message) => {
+    const { status, stderr } = source(env, []);
+    expect(status).toBe(1);
+    expect(stderr).toMatch(
+      new RegExp(`^wsgi-apache: invalid configuration: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
+  });
+
+  it('names a missing data file and the fix', () => {
+    expect(source({ WSGI_APACHE_ENV_FILE: '/nonexistent/wsgi-apache.env' }, [])).toEqual({
+      status: 1,
+      values: {},
+      stderr: 'wsgi-apache: invalid configuration: /nonexistent/wsgi-apache.env cannot be read; rebuild the image',
+    });
+  });
+
+  it('passes shellcheck as POSIX sh', () => {
+    const result = spawnSync('shellcheck', ['-s', 'sh', SCRIPT, data], { encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
