@@ -56,9 +56,9 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   // Your own Apache directives (rewrite rules, redirects, headers): docker/apache2.conf includes it.
   generated('docker/apache/local.conf', undefined, true),
   managed('envvars'),
-  // What envvars reads that varies per project: each tunable's default and range, the groups.
+  // What envvars and start-apache read that varies per project: defaults and ranges, groups, switches.
   generated('docker/wsgi-apache.env'),
-  generated('docker/start-apache'),
+  managed('start-apache'),
   generated('docker/entrypoint'),
   generated('docker/init', view => view.hasInitCommands),
   generated('docker/django/wsgi_apache_settings.py', view => view.django),

@@ -42,7 +42,7 @@ import { type WorkerView, workerViews } from './workers.js';
 import { formatMounts, type Mount, mountRequirements } from './mounts.js';
 import { type KubernetesSizing, kubernetesSizing } from './kubernetes.js';
 import { BASE_FILE } from './upgrade.js';
-import { type EnvvarsData, envvarsData } from './envvars-data.js';
+import { type RuntimeEnv, runtimeEnv } from './runtime-env.js';
 import {
   DEV_OUTPUT_DIR,
   DEV_TOOL_SETTINGS,
@@ -230,8 +230,8 @@ export interface ViewModel extends DaemonTunables, EntryView {
   secretName: string;
   /** the same defaults by name, for templates that place them one by one */
   imageDefaults: Record<string, string>;
-  /** what docker/envvars reads from docker/wsgi-apache.env ({@link envvarsData}) */
-  envvarsData: EnvvarsData;
+  /** what docker/envvars and docker/start-apache read from docker/wsgi-apache.env ({@link runtimeEnv}) */
+  runtimeEnv: RuntimeEnv;
   /** how envvars derives and bounds `APACHE_MAX_REQUEST_WORKERS` (generators/lib/tunables.ts) */
   apacheWorkers: typeof APACHE_WORKERS;
   /** how envvars derives and bounds `WSGI_MAXIMUM_MEMORY` (generators/lib/tunables.ts) */
@@ -490,7 +490,7 @@ export function toViewModel(
     healthPath: answers.healthPath,
     healthcheckUserAgent: HEALTHCHECK_USER_AGENT,
     imageScriptsDir: IMAGE_SCRIPTS_DIR,
-    envvarsData: envvarsData(environment, mounts),
+    runtimeEnv: runtimeEnv(environment, mounts),
     imageEnvironment: environment,
     imageDefaults: Object.fromEntries(environment.map(variable => [variable.name, variable.value])),
     apacheWorkers: APACHE_WORKERS,

@@ -69,7 +69,11 @@ describe('development switches and request tools', async () => {
   });
 
   it("start-apache --help lists every switch with the mod_wsgi-express option it mirrors, and the tools' settings", () => {
-    const help = spawnSync('sh', ['docker/start-apache', '--help'], { cwd: dir, encoding: 'utf8' });
+    const help = spawnSync('sh', ['docker/start-apache', '--help'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, WSGI_APACHE_ENV_FILE: './docker/wsgi-apache.env' },
+      encoding: 'utf8',
+    });
     expect(help.status).toBe(0);
     for (const s of DEVELOPMENT_SWITCHES)
       expect(help.stdout).toContain(`  ${s.env}  (mod_wsgi-express ${s.express})\n      ${s.summary}\n`);

@@ -144,8 +144,10 @@ describe('runtime/envvars', () => {
     });
   });
 
-  it('passes shellcheck as POSIX sh', () => {
-    const result = spawnSync('shellcheck', ['-s', 'sh', SCRIPT, data], { encoding: 'utf8' });
+  it('passes shellcheck as POSIX sh, with start-apache and the data file', () => {
+    const result = spawnSync('shellcheck', ['-s', 'sh', SCRIPT, join(packageRoot(), 'runtime/start-apache'), data], {
+      encoding: 'utf8',
+    });
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);
   });

@@ -1,0 +1,72 @@
+import { DEV_TOOL_SETTINGS, DEVELOPMENT_SWITCHES } from '../lib/development-switches.js';
+import { type ImageVariable, TUNABLES } from '../lib/tunables.js';
+
+/**
+ * What the managed shell programs, runtime/envvars (the image's /etc/apache2/envvars) and
+ * runtime/start-apache, read from the generated docker/wsgi-apache.env, as
+ * templates/docker/wsgi-apache.env.mustache writes it. Every default and range comes from
+ * generators/lib/tunables.ts and every switch from generators/lib/development-switches.ts:
+ * nothing is typed twice.
+ */
+export interface RuntimeEnv {
+  /** `NAME=VALUE` defaults of the image's other variables (no spaces or quotes in either) */
+  defaults: string[];
+  /**
+   * `NAME:DEFAULT:MIN:MAX` for every whole-number tunable, in the order envvars checks them:
+   * the global ones, then each `--mount` group's, whose DEFAULT `$WSGI_…` is the global value
+   */
+  integers: string[];
+  /** the variable prefix of every daemon process group, space-separated: `WSGI_` then each mount's */
+  groups: string;
+  /** the development switches' names, space-separated */
+  switches: string;
+  /** `start-apache --help`, quoted for a single-quoted shell string (`'` as `'\''`) */
+  help: string;
+}
+
+/**
+ * The data for envvars and start-apache.
+ * @param environment - the image's run-time variables with their defaults ({@link imageEnvironment})
+ * @param mounts - each `--mount` group's variable prefix (e.g. `WSGI_API_`) and variable per tunable answer
+ */
+export function runtimeEnv(
+  environment: readonly ImageVariable[],
+  mounts: readonly { envPrefix: string; env: Record<string, string> }[],
+): RuntimeEnv {
+  const value = (name: string) => environment.find(variable => variable.name === name)?.value ?? '';
+  const integer = new Set(TUNABLES.map(t => t.env));
+  return {
+    defaults: environment
+      .filter(variable => variable.value !== '' && !integer.has(variable.name))
+      .map(variable => `${variable.name}=${variable.value}`),
+    integers: [
+      ...TUNABLES.map(t => `${t.env}:${value(t.env)}:${t.min}:${t.max}`),
+      ...mounts.flatMap(mount =>
+        TUNABLES.filter(t => t.answer !== undefined).map(t => `${mount.env[t.answer!]}:$${t.env}:${t.min}:${t.max}`),
+      ),
+    ],
+    groups: ['WSGI_', ...mounts.map(mount => mount.envPrefix)].join(' '),
+    switches: DEVELOPMENT_SWITCHES.map(s => s.env).join(' '),
+    help: startApacheHelp(environment).replaceAll("'", "'\\''"),
+  };
+}
+
+/** `start-apache --help`: usage, then every development switch and dev-tool setting with its default. */
+function startApacheHelp(environment: readonly ImageVariable[]): string {
+  const defaultOf = (env: string, fallback?: string) =>
+    environment.find(variable => variable.name === env)?.value || fallback || '';
+  return [
+    'Usage: start-apache [APACHE FLAGS] | --configtest',
+    'Starts Apache httpd + mod_wsgi in the foreground, configured by the environment (DOCKER.md).',
+    '',
+    'Development switches (1 or 0; honoured only with WSGI_ENVIRONMENT=development, which',
+    'compose.override.yaml sets, unless WSGI_FORCE_DEVELOPMENT_FEATURES=1):',
+    ...DEVELOPMENT_SWITCHES.flatMap(s => [`  ${s.env}  (mod_wsgi-express ${s.express})`, `      ${s.summary}`]),
+    '',
+    'Settings of the reload monitor and the request tools:',
+    ...DEV_TOOL_SETTINGS.flatMap(s => {
+      const fallback = defaultOf(s.env, s.default);
+      return [`  ${s.env}${fallback === '' ? '' : ` (default ${fallback})`}`, `      ${s.summary}`];
+    }),
+  ].join('\n');
+}
