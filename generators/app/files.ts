@@ -59,7 +59,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   // What envvars and start-apache read that varies per project: defaults and ranges, groups, switches.
   generated('docker/wsgi-apache.env'),
   managed('start-apache'),
-  generated('docker/entrypoint'),
+  managed('entrypoint'),
   generated('docker/init', view => view.hasInitCommands),
   generated('docker/django/wsgi_apache_settings.py', view => view.django),
   managed('django/wsgi_apache_database_url.py', view => view.django && !view.djangoReadsDatabaseUrl),

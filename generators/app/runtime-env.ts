@@ -22,16 +22,36 @@ export interface RuntimeEnv {
   switches: string;
   /** `start-apache --help`, quoted for a single-quoted shell string (`'` as `'\''`) */
   help: string;
+  /** the entry point's `--secret` names, space-separated */
+  secrets: string;
+  /** the data directories' container paths, space-separated (project paths hold no spaces: validators.ts) */
+  dataDirs: string;
+  /**
+   * `NAME PASSWORD BEFORE AFTER` per `--service` URL with a password: the entry point exports
+   * NAME as BEFORE, the value of the variable PASSWORD, AFTER (no `eval`)
+   */
+  passwordUrls: string[];
+}
+
+/** What the entry point reads, from the project's answers as the view has them. */
+export interface EntrypointInputs {
+  secrets: readonly string[];
+  dataDirs: readonly { path: string }[];
+  /** `url` holds `${password}` once, where the password goes */
+  passwordUrls: readonly { name: string; password: string; url: string }[];
 }
 
 /**
  * The data for envvars and start-apache.
  * @param environment - the image's run-time variables with their defaults ({@link imageEnvironment})
  * @param mounts - each `--mount` group's variable prefix (e.g. `WSGI_API_`) and variable per tunable answer
+ * @param entrypoint - the secrets, data directories and password URLs the entry point handles
+ * @throws Error when a password URL lacks its `${PASSWORD}` (a programming error in services.ts)
  */
 export function runtimeEnv(
   environment: readonly ImageVariable[],
   mounts: readonly { envPrefix: string; env: Record<string, string> }[],
+  entrypoint: EntrypointInputs,
 ): RuntimeEnv {
   const value = (name: string) => environment.find(variable => variable.name === name)?.value ?? '';
   const integer = new Set(TUNABLES.map(t => t.env));
@@ -48,6 +68,13 @@ export function runtimeEnv(
     groups: ['WSGI_', ...mounts.map(mount => mount.envPrefix)].join(' '),
     switches: DEVELOPMENT_SWITCHES.map(s => s.env).join(' '),
     help: startApacheHelp(environment).replaceAll("'", "'\\''"),
+    secrets: entrypoint.secrets.join(' '),
+    dataDirs: entrypoint.dataDirs.map(dir => dir.path).join(' '),
+    passwordUrls: entrypoint.passwordUrls.map(({ name, password, url }) => {
+      const [before, after, ...rest] = url.split(`\${${password}}`);
+      if (after === undefined || rest.length > 0) throw new Error(`${name}: ${url} must hold \${${password}} once`);
+      return [name, password, before, after].join(' ');
+    }),
   };
 }
 

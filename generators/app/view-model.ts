@@ -384,6 +384,9 @@ export function toViewModel(
   const environment = imageEnvironment(answers);
   const services = serviceViews(answers.services);
   // A service's password is a secret of the app's too: docker/entrypoint builds the URL from it.
+  const passwordUrls = services
+    .filter(s => s.password !== '')
+    .map(s => ({ name: s.urlVariable, password: s.password, url: s.url }));
   const secretNames = [...new Set([...answers.secrets, ...services.map(s => s.password).filter(p => p !== '')])];
   const limits = containerLimits(answers.processes, answers.threads);
   // Shortest prefix first: of the <Location> sections matching a request, the last one's ProxyPass wins.
@@ -490,7 +493,13 @@ export function toViewModel(
     healthPath: answers.healthPath,
     healthcheckUserAgent: HEALTHCHECK_USER_AGENT,
     imageScriptsDir: IMAGE_SCRIPTS_DIR,
-    runtimeEnv: runtimeEnv(environment, mounts),
+    runtimeEnv: runtimeEnv(environment, mounts, {
+      secrets: secretNames,
+      dataDirs,
+      passwordUrls,
+    }),
+    passwordUrls,
+    hasPasswordUrls: passwordUrls.length > 0,
     imageEnvironment: environment,
     imageDefaults: Object.fromEntries(environment.map(variable => [variable.name, variable.value])),
     apacheWorkers: APACHE_WORKERS,
@@ -561,10 +570,6 @@ export function toViewModel(
     backingServices: services,
     hasBackingServices: services.length > 0,
     serviceUrls: services.filter(s => s.password === '').map(s => ({ name: s.urlVariable, value: s.url })),
-    passwordUrls: services
-      .filter(s => s.password !== '')
-      .map(s => ({ name: s.urlVariable, password: s.password, url: s.url })),
-    hasPasswordUrls: services.some(s => s.password !== ''),
     serviceVolumes: services.filter(s => s.volume !== '').map(s => s.volume),
     hasVolumes: dataDirs.length > 0 || services.some(s => s.volume !== ''),
     appDependsOn: answers.initCommands.length > 0 || services.length > 0,

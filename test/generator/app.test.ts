@@ -332,7 +332,7 @@ describe('flags', () => {
     expect(deployment.spec.template.spec.containers[0].envFrom).toContainEqual({
       secretRef: { name: 'hello-secrets' },
     });
-    expect(read(dir, 'docker/entrypoint')).toContain('for name in SECRET_KEY API_TOKEN; do');
+    expect(read(dir, 'docker/wsgi-apache.env')).toContain("\nWSGI_APACHE_SECRETS='SECRET_KEY API_TOKEN'\n");
     expect(read(dir, '.gitignore')).toMatch(/^\/\.secrets\/$/m);
     expect(read(dir, '.dockerignore')).toMatch(/^\*\*\/\.secrets$/m);
     expect(read(dir, '.yo-rc.json')).not.toContain(value);
@@ -769,7 +769,9 @@ describe('--data-dir', () => {
     ]);
     // A fresh clone lacks the folders: the entry point may hand Docker's root-owned ones over.
     expect(dev.cap_add).toEqual(['SETUID', 'SETGID', 'CHOWN']);
-    expect(read(dir, 'docker/entrypoint')).toContain('for dir in /srv/app/instance /srv/app/media/uploads; do');
+    expect(read(dir, 'docker/wsgi-apache.env')).toContain(
+      "\nWSGI_APACHE_DATA_DIRS='/srv/app/instance /srv/app/media/uploads'\n",
+    );
     const ignored = read(dir, '.dockerignore').split('\n');
     expect(ignored).toContain('instance');
     expect(ignored).toContain('media/uploads');

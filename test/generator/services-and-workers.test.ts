@@ -72,8 +72,8 @@ describe('a Django + Celery project with defaults', async () => {
   it('gives the app REDIS_URL in its environment and DATABASE_URL from the password, in docker/entrypoint', () => {
     expect(production.services.mysite.environment?.REDIS_URL).toBe('redis://redis:6379/0');
     expect(production.services.mysite.environment?.DATABASE_URL).toBeUndefined();
-    expect(read(dir, 'docker/entrypoint')).toContain(
-      'export DATABASE_URL="postgres://app:${POSTGRES_PASSWORD}@postgres:5432/app"',
+    expect(read(dir, 'docker/wsgi-apache.env')).toContain(
+      '\nDATABASE_URL POSTGRES_PASSWORD postgres://app: @postgres:5432/app\n',
     );
   });
 
@@ -155,7 +155,9 @@ describe('--service and --worker given', () => {
     expect(services.memcached.image).toBe('memcached:1');
     expect(services.memcached.volumes).toBeUndefined();
     expect(services.hello.environment?.CACHE_URL).toBe('pymemcache://memcached:11211');
-    expect(read(dir, 'docker/entrypoint')).toContain('mysql://app:${MARIADB_PASSWORD}@mariadb:3306/app');
+    expect(read(dir, 'docker/wsgi-apache.env')).toContain(
+      '\nDATABASE_URL MARIADB_PASSWORD mysql://app: @mariadb:3306/app\n',
+    );
     expect(Object.keys(services).sort()).toEqual(['hello', 'mariadb', 'memcached']);
   });
 

@@ -1,0 +1,80 @@
+/**
+ * runtime/entrypoint, the image's entry point, run in `sh` with a docker/wsgi-apache.env of the
+ * generator's format: service URLs built from their password variable, and, started as root, the
+ * command run as the app directory's owner with a root-owned empty data directory handed over.
+ */
+import { spawnSync } from 'node:child_process';
+import { chownSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { packageRoot } from '../../generators/lib/package-root.js';
+
+const SCRIPT = join(packageRoot(), 'runtime/entrypoint');
+const OWNER = 43_210;
+
+/** An app directory owned by {@link OWNER} with an empty root-owned data directory, and the data file. */
+function project(appOwner = OWNER) {
+  const root = mkdtempSync(join(tmpdir(), 'entrypoint-'));
+  const app = join(root, 'app');
+  mkdirSync(join(app, 'instance'), { recursive: true });
+  chownSync(app, appOwner, appOwner);
+  const data = join(root, 'wsgi-apache.env');
+  writeFileSync(
+    data,
+    [
+      `WSGI_APACHE_APP_DIR='${app}'`,
+      'WSGI_APACHE_APP_UID=10001',
+      "WSGI_APACHE_SECRETS=''",
+      `WSGI_APACHE_DATA_DIRS='${join(app, 'instance')}'`,
+      "WSGI_APACHE_PASSWORD_URLS='",
+      'DATABASE_URL POSTGRES_PASSWORD postgres://app: @postgres:5432/app',
+      "'",
+      '',
+    ].join('\n'),
+  );
+  return { app, data };
+}
+
+function entrypoint(data: string, env: Record<string, string>, ...command: string[]) {
+  return spawnSync('sh', [SCRIPT, ...command], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', WSGI_APACHE_ENV_FILE: data, ...env },
+    encoding: 'utf8',
+  });
+}
+
+describe('runtime/entrypoint', () => {
+  it('builds DATABASE_URL from the password variable, unless the environment has one', () => {
+    const { data } = project();
+    const print = ['sh', '-c', 'echo "$DATABASE_URL"'];
+    expect(entrypoint(data, { POSTGRES_PASSWORD: 's3cr-t_' }, ...print).stdout).toBe(
+      'postgres://app:s3cr-t_@postgres:5432/app\n',
+    );
+    expect(entrypoint(data, { POSTGRES_PASSWORD: 'x', DATABASE_URL: 'sqlite:///mine' }, ...print).stdout).toBe(
+      'sqlite:///mine\n',
+    );
+    expect(entrypoint(data, {}, ...print).stdout).toBe('\n');
+  });
+
+  it.runIf(process.getuid?.() === 0)(
+    "started as root: runs the command as the app directory's owner, handing it the empty data directory",
+    () => {
+      const { app, data } = project();
+      const result = entrypoint(data, {}, 'sh', '-c', 'id -u; echo "$HOME"');
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe(`${OWNER}\n/tmp\n`);
+      expect(statSync(join(app, 'instance')).uid).toBe(OWNER);
+    },
+  );
+
+  it.runIf(process.getuid?.() === 0)("started as root with root's app directory: runs as the image's app user", () => {
+    const { data } = project(0);
+    expect(entrypoint(data, {}, 'id', '-u').stdout).toBe('10001\n');
+  });
+
+  it('passes shellcheck as POSIX sh', () => {
+    const result = spawnSync('shellcheck', ['-s', 'sh', SCRIPT], { encoding: 'utf8' });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+});
