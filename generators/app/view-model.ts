@@ -8,11 +8,14 @@ import {
   APP_DIR,
   APP_UID,
   CONTAINER_PORT,
+  ENVVARS_PATH,
   groupEnvPrefix,
   HEALTHCHECK_USER_AGENT,
   IMAGE_ENTRYPOINT,
   IMAGE_SCRIPTS_DIR,
   PROCESS_GROUP,
+  PUBLISH_PORT_VARIABLE,
+  RUNTIME_ENV_PATH,
   VENV_DIR,
 } from '../lib/image-layout.js';
 import { SECRET_PATTERNS, VCS_PATTERNS } from '../lib/dockerignore.js';
@@ -108,6 +111,12 @@ export interface ViewModel extends DaemonTunables, EntryView {
   /** `WSGIDaemonProcess` / `WSGIProcessGroup` name */
   processGroup: string;
   hostPort: number;
+  /** the variable compose.yaml publishes the host port from, and its read: `${PUBLISH_PORT:-8000}` (image-layout.ts) */
+  publishPortVariable: string;
+  publishedPort: string;
+  /** where the image keeps runtime/envvars and the data it reads (image-layout.ts) */
+  envvarsPath: string;
+  runtimeEnvPath: string;
   containerPort: number;
   appUid: number;
   /** the `FROM` image, e.g. `python:3.13-slim-trixie` */
@@ -420,6 +429,10 @@ export function toViewModel(
     name: answers.name,
     processGroup: PROCESS_GROUP,
     hostPort: answers.port,
+    publishPortVariable: PUBLISH_PORT_VARIABLE,
+    publishedPort: `\${${PUBLISH_PORT_VARIABLE}:-${answers.port}}`,
+    envvarsPath: ENVVARS_PATH,
+    runtimeEnvPath: RUNTIME_ENV_PATH,
     containerPort: CONTAINER_PORT,
     appUid: APP_UID,
     baseImage: base.image(answers.python),

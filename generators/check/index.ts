@@ -22,7 +22,14 @@ import { InputError } from '../lib/input-error.js';
 import { freePort } from '../lib/net.js';
 import { ensureRyuk } from '../lib/ryuk.js';
 import { runLoad } from '../lib/stack-checks.js';
-import { groupEnvPrefix, WRITE_WATCH_PREFIX } from '../lib/image-layout.js';
+import {
+  appContainerName,
+  ENVVARS_PATH,
+  groupEnvPrefix,
+  groupOfCommandLine,
+  PUBLISH_PORT_VARIABLE,
+  WRITE_WATCH_PREFIX,
+} from '../lib/image-layout.js';
 import { toList } from '../lib/parse.js';
 import { type OptionSpec, PASSED_THROUGH, parseCommandLine, yoCommandLine } from '../lib/argv.js';
 import { CHECK_FIELDS, type CheckSettings, resolveCheckSettings } from './options.js';
@@ -155,11 +162,11 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     process.once('SIGINT', interrupted);
     try {
       stack = await new DockerComposeEnvironment(root, files)
-        .withEnvironment({ PUBLISH_PORT: String(port) })
-        .withWaitStrategy(`${this.#name}-1`, Wait.forHealthCheck())
+        .withEnvironment({ [PUBLISH_PORT_VARIABLE]: String(port) })
+        .withWaitStrategy(appContainerName(this.#name), Wait.forHealthCheck())
         .withStartupTimeout(120_000)
         .up();
-      const started = stack.getContainer(`${this.#name}-1`);
+      const started = stack.getContainer(appContainerName(this.#name));
       // Docker's stats and logs APIs (not wrapped by Testcontainers) through dockerode.
       const container = new Docker().getContainer(started.getId());
       const baseUrl = `http://127.0.0.1:${port}`;
@@ -329,7 +336,7 @@ async function groupConfig(
   const { stdout } = await container.exec([
     'sh',
     '-c',
-    `. /etc/apache2/envvars >/dev/null 2>&1; echo "$${prefix}PROCESSES $${prefix}THREADS"`,
+    `. ${ENVVARS_PATH} >/dev/null 2>&1; echo "$${prefix}PROCESSES $${prefix}THREADS"`,
   ]);
   const [processes, threads] = stdout.trim().split(/\s+/).map(Number);
   return { processes, threads };
@@ -343,7 +350,7 @@ async function countDaemonProcesses(container: StartedTestContainer): Promise<Re
     .catch(() => '');
   const counts: Record<string, number> = {};
   for (const line of listing.split('\n')) {
-    const group = /^\(wsgi:([a-z0-9-]+)\)/.exec(line)?.[1];
+    const group = groupOfCommandLine(line);
     if (group !== undefined) counts[group] = (counts[group] ?? 0) + 1;
   }
   return counts;

@@ -31,10 +31,37 @@ export const WRITE_WATCH_PREFIX = 'wsgi-apache: write-watch:';
 export const HEALTHCHECK_USER_AGENT = 'wsgi-apache-healthcheck';
 
 /**
+ * A daemon process's name: mod_wsgi's `display-name=%{GROUP}` (WSGIDaemonProcess docs) writes
+ * `(wsgi:GROUP)` over Apache's argv[0]; the check counts processes per group by it.
+ */
+export function displayName(group: string): string {
+  return `(wsgi:${group})`;
+}
+/** The group of a process whose command line begins with a {@link displayName}; undefined for any other. */
+export function groupOfCommandLine(commandLine: string): string | undefined {
+  return /^\(wsgi:([a-z0-9-]+)\)/.exec(commandLine)?.[1];
+}
+
+/**
  * The longest process group name whose display-name `(wsgi:NAME)` fits over Apache's argv[0]
  * (`/usr/sbin/apache2`, 17 bytes) whole: where the reload monitor and the check find them.
  */
-export const MAX_GROUP_LENGTH = 17 - '(wsgi:)'.length;
+export const MAX_GROUP_LENGTH = 17 - displayName('').length;
+
+/** The variable compose.yaml publishes the app's host port from (`${PUBLISH_PORT:-PORT}`); the check sets it. */
+export const PUBLISH_PORT_VARIABLE = 'PUBLISH_PORT';
+/**
+ * The app's container in a Compose project: Compose names a service's first container
+ * `<project>-<service>-1`, and Testcontainers' DockerComposeEnvironment finds it as `<service>-1`;
+ * the app's service is named after the project.
+ */
+export function appContainerName(name: string): string {
+  return `${name}-1`;
+}
+/** The image's Apache environment (runtime/envvars): sourcing it gives the tunables in force, defaults filled in. */
+export const ENVVARS_PATH = '/etc/apache2/envvars';
+/** What envvars, start-apache and the entry point read (docker/wsgi-apache.env). */
+export const RUNTIME_ENV_PATH = '/etc/apache2/wsgi-apache.env';
 
 /**
  * The daemon process group of an app mounted at URL prefix `url` (`--mount`): its segments

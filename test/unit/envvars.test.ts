@@ -5,11 +5,12 @@
  * Apache's sizing derived from every group.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../generators/lib/package-root.js';
+import { ENVVARS_PATH, RUNTIME_ENV_PATH } from '../../generators/lib/image-layout.js';
 import { TUNABLES } from '../../generators/lib/tunables.js';
 import { makeProject, runGenerator } from '../helpers/project.js';
 
@@ -142,6 +143,14 @@ describe('runtime/envvars', () => {
       values: {},
       stderr: 'wsgi-apache: invalid configuration: /nonexistent/wsgi-apache.env cannot be read; rebuild the image',
     });
+  });
+
+  it('the shell programs find the data and envvars where the Dockerfile puts them (image-layout.ts)', () => {
+    for (const program of ['envvars', 'start-apache', 'entrypoint']) {
+      const text = readFileSync(join(packageRoot(), 'runtime', program), 'utf8');
+      expect(text, program).toContain(`\${WSGI_APACHE_ENV_FILE:-${RUNTIME_ENV_PATH}}`);
+    }
+    expect(readFileSync(join(packageRoot(), 'runtime/start-apache'), 'utf8')).toContain(`\n. ${ENVVARS_PATH}\n`);
   });
 
   it('passes shellcheck as POSIX sh, with start-apache and the data file', () => {
