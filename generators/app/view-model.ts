@@ -239,6 +239,8 @@ export interface ViewModel extends DaemonTunables, EntryView {
   secretName: string;
   /** the same defaults by name, for templates that place them one by one */
   imageDefaults: Record<string, string>;
+  /** the daemon's tunables as compose.yaml passes them, the answer as default: `${WSGI_PROCESSES:-2}` (tunables.ts) */
+  daemonEnvironment: { env: string; compose: string }[];
   /** what docker/envvars and docker/start-apache read from docker/wsgi-apache.env ({@link runtimeEnv}) */
   runtimeEnv: RuntimeEnv;
   /** how envvars derives and bounds `APACHE_MAX_REQUEST_WORKERS` (generators/lib/tunables.ts) */
@@ -514,6 +516,10 @@ export function toViewModel(
     passwordUrls,
     hasPasswordUrls: passwordUrls.length > 0,
     imageEnvironment: environment,
+    daemonEnvironment: TUNABLES.filter(t => t.answer !== undefined).map(t => ({
+      env: t.env,
+      compose: `\${${t.env}:-${answers[t.answer!]}}`,
+    })),
     imageDefaults: Object.fromEntries(environment.map(variable => [variable.name, variable.value])),
     apacheWorkers: APACHE_WORKERS,
     maximumMemory: MAXIMUM_MEMORY,
