@@ -1,4 +1,4 @@
-import { DEV_TOOL_SETTINGS, DEVELOPMENT_SWITCHES } from '../lib/development-switches.js';
+import { DEVELOPMENT_SWITCHES } from '../lib/development-switches.js';
 import { type ImageVariable, TUNABLES } from '../lib/tunables.js';
 
 /**
@@ -45,12 +45,14 @@ export interface EntrypointInputs {
  * The data for envvars and start-apache.
  * @param environment - the image's run-time variables with their defaults ({@link imageEnvironment})
  * @param mounts - each `--mount` group's variable prefix (e.g. `WSGI_API_`) and variable per tunable answer
+ * @param devToolSettings - the reload monitor's and request tools' settings with the image's default, as the view has them
  * @param entrypoint - the secrets, data directories and password URLs the entry point handles
  * @throws Error when a password URL lacks its `${PASSWORD}` (a programming error in services.ts)
  */
 export function runtimeEnv(
   environment: readonly ImageVariable[],
   mounts: readonly { envPrefix: string; env: Record<string, string> }[],
+  devToolSettings: readonly DevToolDefault[],
   entrypoint: EntrypointInputs,
 ): RuntimeEnv {
   const value = (name: string) => environment.find(variable => variable.name === name)?.value ?? '';
@@ -67,7 +69,7 @@ export function runtimeEnv(
     ],
     groups: ['WSGI_', ...mounts.map(mount => mount.envPrefix)].join(' '),
     switches: DEVELOPMENT_SWITCHES.map(s => s.env).join(' '),
-    help: startApacheHelp(environment).replaceAll("'", "'\\''"),
+    help: startApacheHelp(devToolSettings).replaceAll("'", "'\\''"),
     secrets: entrypoint.secrets.join(' '),
     dataDirs: entrypoint.dataDirs.map(dir => dir.path).join(' '),
     passwordUrls: entrypoint.passwordUrls.map(({ name, password, url }) => {
@@ -78,10 +80,15 @@ export function runtimeEnv(
   };
 }
 
+/** A dev-tool setting with the image's default ('' for none). */
+export interface DevToolDefault {
+  env: string;
+  summary: string;
+  default: string;
+}
+
 /** `start-apache --help`: usage, then every development switch and dev-tool setting with its default. */
-function startApacheHelp(environment: readonly ImageVariable[]): string {
-  const defaultOf = (env: string, fallback?: string) =>
-    environment.find(variable => variable.name === env)?.value || fallback || '';
+function startApacheHelp(devToolSettings: readonly DevToolDefault[]): string {
   return [
     'Usage: start-apache [APACHE FLAGS] | --configtest',
     'Starts Apache httpd + mod_wsgi in the foreground, configured by the environment (DOCKER.md).',
@@ -91,9 +98,9 @@ function startApacheHelp(environment: readonly ImageVariable[]): string {
     ...DEVELOPMENT_SWITCHES.flatMap(s => [`  ${s.env}  (mod_wsgi-express ${s.express})`, `      ${s.summary}`]),
     '',
     'Settings of the reload monitor and the request tools:',
-    ...DEV_TOOL_SETTINGS.flatMap(s => {
-      const fallback = defaultOf(s.env, s.default);
-      return [`  ${s.env}${fallback === '' ? '' : ` (default ${fallback})`}`, `      ${s.summary}`];
-    }),
+    ...devToolSettings.flatMap(s => [
+      `  ${s.env}${s.default === '' ? '' : ` (default ${s.default})`}`,
+      `      ${s.summary}`,
+    ]),
   ].join('\n');
 }

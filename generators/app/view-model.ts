@@ -395,6 +395,11 @@ export function toViewModel(
   const environment = imageEnvironment(answers);
   const services = serviceViews(answers.services);
   // A service's password is a secret of the app's too: docker/entrypoint builds the URL from it.
+  const devToolSettings = DEV_TOOL_SETTINGS.map(setting => ({
+    ...setting,
+    default: environment.find(variable => variable.name === setting.env)?.value ?? setting.default ?? '',
+    fromShell: `\${${setting.env}:-}`,
+  }));
   const passwordUrls = services
     .filter(s => s.password !== '')
     .map(s => ({ name: s.urlVariable, password: s.password, url: s.url }));
@@ -508,7 +513,7 @@ export function toViewModel(
     healthPath: answers.healthPath,
     healthcheckUserAgent: HEALTHCHECK_USER_AGENT,
     imageScriptsDir: IMAGE_SCRIPTS_DIR,
-    runtimeEnv: runtimeEnv(environment, mounts, {
+    runtimeEnv: runtimeEnv(environment, mounts, devToolSettings, {
       secrets: secretNames,
       dataDirs,
       passwordUrls,
@@ -574,11 +579,7 @@ export function toViewModel(
     }),
     developmentSwitches: switches,
     shellSwitches: switches.filter(s => s.fromShell),
-    devToolSettings: DEV_TOOL_SETTINGS.map(setting => ({
-      ...setting,
-      default: environment.find(variable => variable.name === setting.env)?.value ?? setting.default ?? '',
-      fromShell: `\${${setting.env}:-}`,
-    })),
+    devToolSettings,
     appEnvironment: appVariables(answers.setenv),
     secrets: secretNames.map(secret => ({
       name: secret,
