@@ -39,7 +39,27 @@ export interface Base {
   pypiModWsgi: boolean;
   /** Debian release under the image */
   debian: 'trixie' | 'bookworm';
+  /** absolute path of the image's Python 3, outside the virtualenv (Apache's piped logger runs it) */
+  systemPython: string;
+  /** Debian packages pip needs to build C extensions beside gcc: Debian's Python has its headers in python3-dev, the official image in /usr/local/include */
+  pythonHeaders: readonly string[];
+  /** `python3 -m venv` options of every virtualenv: on Debian's Python the venvs see Debian's python3-* packages (python3-coverage) */
+  venvOptions: string;
+  /** where coverage.py is installed outside the app's virtualenv (`pip install --target`), '' where Debian's python3-coverage is used */
+  coveragePath: string;
 }
+
+/** Where the official Python image's builds keep coverage.py (`pip install --target`), off the app's own path. */
+export const DEV_TOOLS_PYTHON_PATH = '/opt/wsgi-devtools';
+
+/** What a Debian base's own Python has in common: /usr/bin/python3, headers in python3-dev, python3-coverage. */
+const DEBIAN_PYTHON = {
+  pypiModWsgi: false,
+  systemPython: '/usr/bin/python3',
+  pythonHeaders: ['python3-dev'],
+  venvOptions: '--system-site-packages ',
+  coveragePath: '',
+} as const;
 
 export const BASE_NAMES = ['python', 'trixie', 'bookworm'] as const;
 export type BaseName = (typeof BASE_NAMES)[number];
@@ -54,13 +74,17 @@ export const BASES: Record<BaseName, Base> = {
     modWsgi: MOD_WSGI_PYPI_VERSION,
     pypiModWsgi: true,
     debian: 'trixie',
+    systemPython: '/usr/local/bin/python3',
+    pythonHeaders: [],
+    venvOptions: '',
+    coveragePath: DEV_TOOLS_PYTHON_PATH,
   },
   trixie: {
     label: "Debian trixie's packages (Python 3.13, mod_wsgi 5.0.2)",
     image: () => 'debian:trixie-slim',
     pythons: ['3.13'],
     modWsgi: '5.0.2',
-    pypiModWsgi: false,
+    ...DEBIAN_PYTHON,
     debian: 'trixie',
   },
   bookworm: {
@@ -68,7 +92,7 @@ export const BASES: Record<BaseName, Base> = {
     image: () => 'debian:bookworm-slim',
     pythons: ['3.11'],
     modWsgi: '4.9.4',
-    pypiModWsgi: false,
+    ...DEBIAN_PYTHON,
     debian: 'bookworm',
   },
 };

@@ -11,7 +11,6 @@ import type { AnswerContext, ParsedAnswers } from './options.js';
 import { checkDaemonSize } from './validators.js';
 import { BASES } from './bases.js';
 import { KUBERNETES_REPLICAS } from './kubernetes.js';
-import { djangoRuntime } from './runtime-needs.js';
 
 /** The name of the Compose service (compose.yaml) and Kubernetes init container (deployment.yaml) that run the init commands. */
 const INIT_SERVICE = 'init';
@@ -122,7 +121,7 @@ export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContex
   ];
   const collected = ctx.facts.djangoStatic?.root;
   // django-compressor's output folder is the one volume inside STATIC_ROOT: collectstatic leaves it empty.
-  const compressorCache = collected === undefined ? undefined : djangoRuntime(ctx.facts, ctx.root)?.compressorCache;
+  const compressorCache = collected === undefined ? undefined : ctx.facts.djangoRuntime?.compressorCache;
   for (const dir of answers.dataDirs) {
     if (
       collected !== undefined &&

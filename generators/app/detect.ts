@@ -5,7 +5,8 @@
  */
 import { join, posix, relative, sep } from 'node:path';
 import { isDirectory, isFile, readText, safeReaddir } from '../lib/fs.js';
-import { readPyproject, requirementFiles } from './python-deps.js';
+import { type DeclaredPackage, declaredPackages, readPyproject, requirementFiles } from './python-deps.js';
+import { type DjangoRuntime, djangoRuntime } from './runtime-needs.js';
 import { SAFE_PATH } from './validators.js';
 import { compressesOffline, usesCompressor } from './data-dirs.js';
 import { InputError } from '../lib/input-error.js';
@@ -60,6 +61,10 @@ export interface ProjectFacts {
   djangoManage?: string;
   /** Django only, when settings set `STATIC_ROOT`: collectstatic runs at build and Apache serves the result */
   djangoStatic?: DjangoStatic;
+  /** what Django's settings and root URLconf say (runtime-needs.ts), read once here; undefined when not Django */
+  djangoRuntime?: DjangoRuntime;
+  /** the packages requirements*.txt and pyproject.toml name (python-deps.ts), read once here */
+  declaredPackages: DeclaredPackage[];
 }
 
 /** Directories never scanned: VCS, virtualenvs, caches, front-end and build output. */
@@ -98,6 +103,7 @@ export function detectProject(root: string): ProjectFacts {
   const pyproject = readPyproject(root, requirementsTxt);
   const facts: ProjectFacts = {
     entryCandidates: [],
+    declaredPackages: [],
     requirementsTxt,
     requirementFiles: requirementFiles(root),
     pyprojectDependencies: pyproject?.projectTable ?? false,
@@ -122,6 +128,9 @@ export function detectProject(root: string): ProjectFacts {
     facts.framework = flask.length > 0 ? 'flask' : generic.length + scripts.length > 0 ? 'generic' : undefined;
   facts.entryCandidates.push(...flask, ...generic, ...scripts);
   facts.entryCandidates = [...new Set(facts.entryCandidates)];
+  facts.declaredPackages = declaredPackages(root, facts);
+  const runtime = djangoRuntime(facts, root);
+  if (runtime) facts.djangoRuntime = runtime;
   return facts;
 }
 

@@ -1,4 +1,17 @@
-import type { ViewModel } from './view-model.js';
+import type { ProjectModel } from './views/model.js';
+import { apacheView } from './views/apache.js';
+import { localConfView } from './views/common.js';
+import { composeView } from './views/compose.js';
+import { djangoSettingsView } from './views/django.js';
+import { docsView } from './views/docs.js';
+import { dockerfileView, runsPip } from './views/dockerfile.js';
+import { ignoreView } from './views/ignore.js';
+import { kubernetesView } from './views/kubernetes.js';
+import { runtimeDataView } from './views/runtime-data.js';
+import { initView, wsgiScriptView } from './views/scripts.js';
+
+/** A pure function from the model to what one output's templates show (views/). */
+export type View = (model: ProjectModel) => object;
 
 /**
  * One generated file: a mustache template under `templates/`, or a runtime program under
@@ -11,8 +24,10 @@ export interface GeneratedFile {
   verbatim?: boolean;
   /** path relative to the project root */
   destination: string;
+  /** what its template is rendered with (none for a verbatim file) */
+  view?: View;
   /** written only when this holds; always when absent */
-  when?: (view: ViewModel) => boolean;
+  when?: (model: ProjectModel) => boolean;
   /** the user's file once written: created when missing, never rewritten by a re-generation (not even with --force) */
   once?: boolean;
   /**
@@ -26,63 +41,69 @@ export interface GeneratedFile {
  * The file written at `destination` from `templates/<destination>.mustache`; a leading dot is
  * dropped from the template's name because npm leaves `.dockerignore`-like dot-files out of packages.
  */
-function generated(destination: string, when?: (view: ViewModel) => boolean, once = false): GeneratedFile {
-  return { template: `${destination.replace(/^\./, '')}.mustache`, destination, when, once };
+function generated(
+  destination: string,
+  view: View,
+  when?: (model: ProjectModel) => boolean,
+  once = false,
+): GeneratedFile {
+  return { template: `${destination.replace(/^\./, '')}.mustache`, destination, view, when, once };
 }
 
 /** The runtime program `runtime/<name>`, copied as it is to `docker/<name>`. */
-function managed(name: string, when?: (view: ViewModel) => boolean): GeneratedFile {
+function managed(name: string, when?: (model: ProjectModel) => boolean): GeneratedFile {
   return { template: `../runtime/${name}`, destination: `docker/${name}`, when, verbatim: true };
 }
 
 /** The lines `templates/<name without its dot>.mustache` renders, merged into the project's `destination`. */
 function lines(destination: string): GeneratedFile {
-  return { ...generated(destination), lines: true };
+  return { ...generated(destination, ignoreView), lines: true };
 }
 
-const kubernetes = (view: ViewModel) => view.kubernetes;
+const kubernetes = (model: ProjectModel) => model.answers.kubernetes;
+const manifest = (name: string, when = kubernetes) => generated(`kubernetes/${name}.yaml`, kubernetesView, when);
 
 /** Every file the generator writes, in the order they are written. */
 export const GENERATED_FILES: readonly GeneratedFile[] = [
-  generated('Dockerfile'),
-  generated('compose.yaml'),
-  generated('compose.override.yaml'),
-  generated('compose.watch.yaml'),
-  generated('.dockerignore'),
+  generated('Dockerfile', dockerfileView),
+  generated('compose.yaml', composeView),
+  generated('compose.override.yaml', composeView),
+  generated('compose.watch.yaml', composeView),
+  generated('.dockerignore', ignoreView),
   lines('.gitattributes'),
   lines('.gitignore'),
-  generated('DOCKER.md'),
-  generated('docker/apache2.conf'),
+  generated('DOCKER.md', docsView),
+  generated('docker/apache2.conf', apacheView),
   // Your own Apache directives (rewrite rules, redirects, headers): docker/apache2.conf includes it.
-  generated('docker/apache/local.conf', undefined, true),
+  generated('docker/apache/local.conf', localConfView, undefined, true),
   managed('envvars'),
   // What envvars and start-apache read that varies per project: defaults and ranges, groups, switches.
-  generated('docker/wsgi-apache.env'),
+  generated('docker/wsgi-apache.env', runtimeDataView),
   managed('start-apache'),
   managed('entrypoint'),
-  generated('docker/init', view => view.hasInitCommands),
-  generated('docker/django/wsgi_apache_settings.py', view => view.django),
-  managed('django/wsgi_apache_database_url.py', view => view.django && !view.djangoReadsDatabaseUrl),
-  generated('docker/app.wsgi', view => view.generatedScript),
-  generated('docker/mount.wsgi', view => view.hasMountCallables),
+  generated('docker/init', initView, model => model.answers.initCommands.length > 0),
+  generated('docker/django/wsgi_apache_settings.py', djangoSettingsView, model => model.django !== undefined),
+  managed('django/wsgi_apache_database_url.py', model => model.django?.readsDatabaseUrl === false),
+  generated('docker/app.wsgi', wsgiScriptView, model => model.generatedScript),
+  generated('docker/mount.wsgi', wsgiScriptView, model => model.mounts.some(mount => mount.entryModule !== '')),
   managed('debug.wsgi'),
   managed('devtools.wsgi'),
   managed('reloader.py'),
   // What the runtime files read that varies per project (reloader.py's watch roots).
-  generated('docker/wsgi-apache.json'),
+  generated('docker/wsgi-apache.json', runtimeDataView),
   managed('memory-watch.py'),
   managed('write-watch.py'),
-  managed('worker.py', view => view.hasWorkers),
+  managed('worker.py', model => model.workers.length > 0),
   managed('healthcheck.py'),
   managed('access-log.py'),
   // The build stages that run pip run it through this (the image itself does not hold it).
-  managed('pip-install', view => view.runsPip),
-  generated('kubernetes/configmap.yaml', kubernetes),
-  generated('kubernetes/deployment.yaml', kubernetes),
-  generated('kubernetes/service.yaml', kubernetes),
-  generated('kubernetes/workers.yaml', view => view.kubernetes && view.hasWorkers),
-  generated('kubernetes/storage.yaml', view => view.kubernetes && view.hasDataDirs),
-  generated('kubernetes/disruption-budget.yaml', kubernetes),
-  generated('kubernetes/autoscaler.yaml', view => view.kubernetes && view.kube.autoscaler.length > 0),
-  generated('kubernetes/kustomization.yaml', kubernetes),
+  managed('pip-install', runsPip),
+  manifest('configmap'),
+  manifest('deployment'),
+  manifest('service'),
+  manifest('workers', model => kubernetes(model) && model.workers.length > 0),
+  manifest('storage', model => kubernetes(model) && model.dataDirs.length > 0),
+  manifest('disruption-budget'),
+  manifest('autoscaler', model => kubernetes(model) && kubernetesView(model).kube.autoscaler.length > 0),
+  manifest('kustomization'),
 ];

@@ -38,7 +38,7 @@ import {
 } from './options.js';
 import { isDirectory } from '../lib/fs.js';
 import { toList, toRepeated } from '../lib/parse.js';
-import { toViewModel, type ViewModel } from './view-model.js';
+import { type ProjectModel, projectModel } from './views/model.js';
 import { SECRETS_DIR } from './app-environment.js';
 
 /**
@@ -76,7 +76,7 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
   /** a command-line error, thrown when the run starts (not while yo only prints --help) */
   #commandLineError: Error | undefined;
   #answers!: ParsedAnswers;
-  #view!: ViewModel;
+  #model!: ProjectModel;
   /** set once writing() has checked everything: only then may the commit write */
   #cleared = false;
   /** files written with conflict markers by an upgrade's merge (project-relative) */
@@ -209,12 +209,12 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
 
   configuring(): void {
     this.#answers = this.#resolve();
-    this.#view = toViewModel(this.#answers, this.#context.facts, this.#context.root, readVersion());
+    this.#model = projectModel(this.#answers, this.#context.facts, readVersion());
   }
 
   writing(): void {
     const root = this.destinationRoot();
-    const files = renderFiles(this.#view, template => this.fs.read(this.templatePath(template)), root);
+    const files = renderFiles(this.#model, template => this.fs.read(this.templatePath(template)), root);
     const version = readVersion();
     // Files the generator owns: not the user's own once written (local.conf), not the shared line lists (.gitignore).
     const owned = new Map([...files].filter(([destination]) => isOwned(destination)));
@@ -242,7 +242,7 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
       this.fs.write(join(root, destination), planned.get(destination)?.text ?? contents);
     this.fs.write(join(root, BASE_FILE), record.base);
     // A secret's value is the user's from the moment it exists: written once, random, never in .yo-rc.json.
-    const secrets = this.#view.secrets.map(secret => join(root, secret.file)).filter(path => !existsSync(path));
+    const secrets = this.#model.secrets.map(secret => join(root, secret.file)).filter(path => !existsSync(path));
     for (const path of secrets)
       this.fs.write(path, randomBytes(32).toString('base64url'), { stat: { mode: SECRET_FILE_MODE } as Stats });
 
@@ -299,7 +299,7 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
         file.conflicter = 'force';
       }
     }
-    const dataDirs = this.#view.dataDirs.map(({ dir }) => join(root, dir)).filter(path => !isDirectory(path));
+    const dataDirs = this.#model.dataDirs.map(({ dir }) => join(root, dir)).filter(path => !isDirectory(path));
     checkWritable(root, changed, dataDirs);
     this.#cleared = true;
   }
@@ -314,7 +314,7 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
         `edit ${them} to keep what you want and remove the markers, then run docker compose build`,
       );
     }
-    const { name, hostPort } = this.#view;
+    const { name, port: hostPort } = this.#model.answers;
     if (!this.options['skip-build']) {
       this.log(`Building image ${name}:latest through the Docker engine...`);
       try {
@@ -347,10 +347,10 @@ See DOCKER.md for tuning and the files written.`);
     await commitAllOrNothing(
       { sharedFs: this.env.sharedFs, adapter: this.env.adapter, conflicterOptions: conflicterOptionsOf(this.env) },
       root,
-      this.#view.dataDirs.map(({ dir }) => join(root, dir)),
+      this.#model.dataDirs.map(({ dir }) => join(root, dir)),
     );
     const secrets = join(root, SECRETS_DIR);
-    if (this.#view.hasSecrets && isDirectory(secrets)) {
+    if (this.#model.secrets.length > 0 && isDirectory(secrets)) {
       try {
         chmodSync(secrets, 0o700);
       } catch {
@@ -470,8 +470,8 @@ See DOCKER.md for tuning and the files written.`);
     if (Object.keys(this.#stored).length === 0) return undefined;
     try {
       const answers = resolveAnswers({}, this.#stored, this.#context);
-      const view = toViewModel(answers, this.#context.facts, this.#context.root, readVersion());
-      const files = renderFiles(view, template => this.fs.read(this.templatePath(template)), this.#context.root);
+      const model = projectModel(answers, this.#context.facts, readVersion());
+      const files = renderFiles(model, template => this.fs.read(this.templatePath(template)), this.#context.root);
       return new Map([...files].map(([destination, contents]) => [join(this.#context.root, destination), contents]));
     } catch {
       return undefined;
@@ -480,23 +480,23 @@ See DOCKER.md for tuning and the files written.`);
 }
 
 /**
- * Every generated file's project-relative destination and content for `view`, in the order of GENERATED_FILES;
+ * Every generated file's project-relative destination and content for `model`, in the order of GENERATED_FILES;
  * a file that becomes the user's (`once`) only while it is missing under `root`.
  * @throws Error when a template is missing from the package
  */
 function renderFiles(
-  view: ViewModel,
+  model: ProjectModel,
   readTemplate: (template: string) => string | null | undefined,
   root: string,
 ): Map<string, string> {
   const files = new Map<string, string>();
   for (const file of GENERATED_FILES) {
-    if (file.when && !file.when(view)) continue;
+    if (file.when && !file.when(model)) continue;
     if (file.once && existsSync(join(root, file.destination))) continue;
     const template = readTemplate(file.template);
     if (template === null || template === undefined)
       throw new Error(`template ${file.template} is missing from the package`);
-    const text = file.verbatim ? template : renderTemplate(template, view);
+    const text = file.verbatim || !file.view ? template : renderTemplate(template, file.view(model));
     files.set(file.destination, file.lines ? mergeLines(readIfFile(join(root, file.destination)), text) : text);
   }
   return files;

@@ -25,6 +25,8 @@ export interface Mount {
   dir: string;
   /** the entry; a callable's `moduleRoot` is project-relative (`api`, `api/src`) */
   entry: WsgiEntry;
+  /** its own requirements.txt, project-relative, read when parsed: '' when it shares the image's virtualenv */
+  requirements: string;
 }
 
 /**
@@ -90,7 +92,10 @@ function parseMountEntry(url: string, text: string, root: string): Mount {
   try {
     if (/\.(wsgi|py)$/.test(text) && !text.includes(':')) {
       const entry = checkEntryCallable(parseEntry(text, root), root);
-      return { url, group, dir: entry.kind === 'script' ? posix.dirname(entry.path) : '.', entry };
+      return withRequirements(
+        { url, group, dir: entry.kind === 'script' ? posix.dirname(entry.path) : '.', entry },
+        root,
+      );
     }
     const slash = text.lastIndexOf('/');
     const dir = slash < 0 ? '.' : projectRelative('--mount', root, text.slice(0, slash));
@@ -99,7 +104,7 @@ function parseMountEntry(url: string, text: string, root: string): Mount {
     }
     const inDir = parseEntry(text.slice(slash + 1), join(root, dir));
     const entry = inDir.kind === 'callable' ? { ...inDir, moduleRoot: posix.join(dir, inDir.moduleRoot) } : inDir;
-    return { url, group, dir, entry: checkEntryCallable(entry, root) };
+    return withRequirements({ url, group, dir, entry: checkEntryCallable(entry, root) }, root);
   } catch (error) {
     if (!(error instanceof InputError) || error.input === '--mount') throw error;
     throw new InputError('--mount', `${url}: ${error.problem}`, error.fix);
@@ -112,8 +117,8 @@ function formatMountEntry(mount: Mount): string {
   return mount.dir === '.' ? text : `${mount.dir}/${text}`;
 }
 
-/** The mount's own requirements.txt (project-relative), when its directory is not the main project's and has one. */
-export function mountRequirements(mount: Mount, root: string): string | undefined {
+/** The mount with its own requirements.txt (project-relative), when its directory is not the main project's and has one. */
+function withRequirements(mount: Omit<Mount, 'requirements'>, root: string): Mount {
   const file = posix.join(mount.dir, 'requirements.txt');
-  return mount.dir !== '.' && isFile(join(root, file)) ? file : undefined;
+  return { ...mount, requirements: mount.dir !== '.' && isFile(join(root, file)) ? file : '' };
 }

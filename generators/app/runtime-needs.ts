@@ -123,7 +123,7 @@ export function defaultDataDirs(
   root: string,
   setenv: readonly string[] = [],
 ): string[] {
-  const django = djangoRuntime(facts, root);
+  const django = facts.djangoRuntime;
   const dirs = [
     flaskInstanceDir(entry, root) ?? (django?.sqliteFile ? DJANGO_SQLITE_DATA_DIR : undefined),
     django?.compressorCache,
@@ -140,7 +140,7 @@ export function defaultDataDirs(
  * usually drop and recreate the tables.
  */
 export function defaultInitCommands(entry: WsgiEntry, facts: ProjectFacts, root: string): string[] {
-  const django = djangoRuntime(facts, root);
+  const django = facts.djangoRuntime;
   if (django) return [`${django.manage} migrate --noinput`];
   const instance = flaskInstanceDir(entry, root);
   if (instance && entry.kind === 'callable') {
@@ -158,7 +158,7 @@ export function defaultInitCommands(entry: WsgiEntry, facts: ProjectFacts, root:
 
 /** Default `--health-path`: Django's admin login page (no database needed for a GET), else `/`. */
 export function defaultHealthPath(facts: ProjectFacts, root: string): string {
-  return djangoRuntime(facts, root)?.adminLogin ?? '/';
+  return facts.djangoRuntime?.adminLogin ?? '/';
 }
 
 function isFlaskModule(entry: Extract<WsgiEntry, { kind: 'callable' }>, root: string): boolean {
@@ -184,7 +184,7 @@ function flaskInitCommand(entry: Extract<WsgiEntry, { kind: 'callable' }>, root:
 
 /** `--secret`'s default: the variable Django's settings read `SECRET_KEY` from, if any. */
 export function defaultSecrets(facts: ProjectFacts, root: string): string[] {
-  const variable = djangoRuntime(facts, root)?.secretKeyVariable;
+  const variable = facts.djangoRuntime?.secretKeyVariable;
   return variable === undefined ? [] : [variable];
 }
 
@@ -193,6 +193,6 @@ export function defaultSecrets(facts: ProjectFacts, root: string): string[] {
  * hosts the stack is reached at here ({@link LOCAL_HOSTS}), with the settings' separator.
  */
 export function defaultAppEnvironment(facts: ProjectFacts, root: string): string[] {
-  const hosts = djangoRuntime(facts, root)?.allowedHostsVariable;
+  const hosts = facts.djangoRuntime?.allowedHostsVariable;
   return hosts === undefined ? [] : [`${hosts.name}=${LOCAL_HOSTS.join(hosts.separator)}`];
 }

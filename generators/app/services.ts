@@ -9,7 +9,6 @@ import { readText } from '../lib/fs.js';
 import { InputError } from '../lib/input-error.js';
 import { toList } from '../lib/parse.js';
 import type { ProjectFacts } from './detect.js';
-import { declaredPackages } from './python-deps.js';
 
 /** What `--service` takes. */
 export const SERVICE_NAMES = ['postgres', 'mysql', 'redis', 'memcached'] as const;
@@ -193,7 +192,7 @@ const SETTINGS_HINTS: [RegExp, ServiceName][] = [
  */
 export function detectServices(root: string, facts: ProjectFacts, aptPackages: readonly string[]): ServiceName[] {
   const found = new Set<ServiceName>();
-  for (const { name } of declaredPackages(root, facts))
+  for (const { name } of facts.declaredPackages)
     for (const [pattern, service] of PACKAGE_HINTS) if (pattern.test(name)) found.add(service);
   for (const item of aptPackages)
     for (const [pattern, service] of APT_HINTS) if (pattern.test(item.split('=')[0])) found.add(service);

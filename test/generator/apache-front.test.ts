@@ -5,7 +5,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { makeProject, runGenerator } from '../helpers/project.js';
+import { makeProject, REPO_ROOT, runGenerator } from '../helpers/project.js';
+
+const templateText = (name: string) => readFileSync(join(REPO_ROOT, 'templates', name), 'utf8');
 
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
 const MY_RULES = 'RewriteEngine On\nRewriteRule ^/old$ /new [R=301,L]\n';
@@ -178,17 +180,21 @@ describe('--mount: more WSGI apps, each in its own daemon process group', async 
     expect(
       [...daemonMode.matchAll(/^\s+python-home=(\S+) python-path=(\S+) home=(\S+) /gm)].map(m => m.slice(1)),
     ).toEqual([
-      ['/opt/venv', '/srv/app', '/srv/app'],
       ['/opt/venv', '/srv/app/api/v2', '/srv/app/api/v2'],
       ['/opt/venv', '/srv/app', '/srv/app'],
       ['/opt/venvs/api', '/srv/app/api', '/srv/app/api'],
+      ['/opt/venv', '/srv/app', '/srv/app'],
     ]);
-    expect([...daemonMode.matchAll(/^\s+processes=\$\{(\w+)\} /gm)].map(m => m[1])).toEqual([
-      'WSGI_PROCESSES',
-      'WSGI_API_V2_PROCESSES',
-      'WSGI_DOCS_PROCESSES',
-      'WSGI_API_PROCESSES',
+    // One WSGIDaemonProcess per group, each with its own variables: the project's app is the last group of the same loop.
+    expect(
+      [...daemonMode.matchAll(/^\s+WSGIDaemonProcess (\S+) \\\n\s+processes=\$\{(\w+)\} /gm)].map(m => m.slice(1)),
+    ).toEqual([
+      ['api-v2', 'WSGI_API_V2_PROCESSES'],
+      ['docs', 'WSGI_DOCS_PROCESSES'],
+      ['api', 'WSGI_API_PROCESSES'],
+      ['app', 'WSGI_PROCESSES'],
     ]);
+    expect(templateText('docker/apache2.conf.mustache').match(/WSGIDaemonProcess/g)).toHaveLength(1);
     expect(daemonMode).toContain(
       'WSGIImportScript /srv/app/docker/reloader.py process-group=docs application-group=%{GLOBAL}',
     );

@@ -1,6 +1,6 @@
 /**
  * The property test's pieces: small generated project trees, arbitrary answer sets over them,
- * the generator's own in-process pipeline (resolveAnswers -> toViewModel -> the GENERATED_FILES
+ * the generator's own in-process pipeline (resolveAnswers -> projectModel -> each file's view -> the GENERATED_FILES
  * templates), the checks every accepted set's files must pass in-process, and the batched Docker
  * checks (`docker compose config`, `apache2 -t`) run on a sample.
  */
@@ -16,7 +16,9 @@ import { parse, parseAllDocuments } from 'yaml';
 import { detectProject, type ProjectFacts } from '../../generators/app/detect.js';
 import { GENERATED_FILES } from '../../generators/app/files.js';
 import { type Answers, FIELDS, type ParsedAnswers, resolveAnswers } from '../../generators/app/options.js';
-import { toViewModel, type ViewModel } from '../../generators/app/view-model.js';
+import { APP_DIR } from '../../generators/lib/image-layout.js';
+import { type ProjectModel, projectModel } from '../../generators/app/views/model.js';
+import { composeView } from '../../generators/app/views/compose.js';
 import { InputError } from '../../generators/lib/input-error.js';
 import { renderTemplate } from '../../generators/lib/render.js';
 import {
@@ -400,7 +402,7 @@ const TEMPLATES = new Map(
 );
 
 export type Outcome =
-  | { accepted: true; answers: ParsedAnswers; view: ViewModel; files: Record<string, string> }
+  | { accepted: true; answers: ParsedAnswers; model: ProjectModel; files: Record<string, string> }
   | { accepted: false; error: InputError };
 
 /**
@@ -416,14 +418,14 @@ export function generate(project: Project, flags: Flags): Outcome {
     if (error instanceof InputError) return { accepted: false, error };
     throw error;
   }
-  const view = toViewModel(answers, project.facts, project.root, VERSION);
+  const model = projectModel(answers, project.facts, VERSION);
   const files: Record<string, string> = {};
   for (const file of GENERATED_FILES) {
-    if (file.when && !file.when(view)) continue;
+    if (file.when && !file.when(model)) continue;
     const template = TEMPLATES.get(file.template)!;
-    files[file.destination] = file.verbatim ? template : renderTemplate(template, view);
+    files[file.destination] = file.verbatim || !file.view ? template : renderTemplate(template, file.view(model));
   }
-  return { accepted: true, answers, view, files };
+  return { accepted: true, answers, model, files };
 }
 
 /** Every flag a message may name: FIELDS' flags. */
@@ -587,7 +589,7 @@ function servable(path: string): boolean {
  * @throws Error naming the file and the rule
  */
 export function checkAccepted(project: Project, outcome: Extract<Outcome, { accepted: true }>): void {
-  const { answers, view, files } = outcome;
+  const { answers, model, files } = outcome;
   ensure(
     answers.name.length <= 63 && DNS_1035_LABEL.test(answers.name),
     '.yo-rc.json',
@@ -637,16 +639,16 @@ export function checkAccepted(project: Project, outcome: Extract<Outcome, { acce
     'docker/wsgi-apache.env',
     'docker/start-apache',
     'docker/entrypoint',
-    ...view.dependencyFiles,
+    ...composeView(model).dependencyFiles,
   ];
-  if (view.wheelhouse) needed.push('wheelhouse');
+  if (model.facts.wheelhouse) needed.push('wheelhouse');
   const entryFile = project.paths.find(
     path =>
-      path === `${view.entryModule.replaceAll('.', '/')}.py` ||
-      path === `${view.entryModule.replaceAll('.', '/')}/__init__.py`,
+      path === `${model.app.entryModule.replaceAll('.', '/')}.py` ||
+      path === `${model.app.entryModule.replaceAll('.', '/')}/__init__.py`,
   );
   if (entryFile) needed.push(entryFile);
-  if (!view.generatedScript) needed.push(view.wsgiScript.replace(`${view.appDir}/`, ''));
+  if (!model.generatedScript) needed.push(model.app.wsgiScript.replace(`${APP_DIR}/`, ''));
   for (const path of needed) ensure(!ignore.ignores(path), '.dockerignore', `keeps ${path} in the build context`);
 
   for (const { dir } of answers.static) {
@@ -654,7 +656,7 @@ export function checkAccepted(project: Project, outcome: Extract<Outcome, { acce
     for (const path of project.paths.filter(p => p.startsWith(`${dir}/`)))
       ensure(servable(path.slice(dir.length + 1)), 'docker/apache2.conf', `does not serve ${path}`);
   }
-  const volumes = view.dataDirs.map(d => d.volume);
+  const volumes = model.dataDirs.map(d => d.volume);
   ensure(
     new Set(volumes).size === volumes.length && volumes.every(label),
     'compose.yaml',

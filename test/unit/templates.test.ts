@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { detectProject } from '../../generators/app/detect.js';
 import { GENERATED_FILES } from '../../generators/app/files.js';
 import { resolveAnswers } from '../../generators/app/options.js';
-import { toViewModel, type ViewModel } from '../../generators/app/view-model.js';
+import { type ProjectModel, projectModel } from '../../generators/app/views/model.js';
 import { projectWith, REPO_ROOT } from '../helpers/project.js';
 
 const TEMPLATES = join(REPO_ROOT, 'templates');
@@ -17,7 +17,7 @@ function listTemplates(dir = TEMPLATES): string[] {
 }
 
 /** A view with every optional part switched on: Django + static + pip deps + wheelhouse + apt packages + data dirs. */
-function fullView(): ViewModel {
+function fullModel(): ProjectModel {
   const root = projectWith({
     'manage.py': "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
     'mysite/wsgi.py': 'application = None\n',
@@ -33,11 +33,11 @@ function fullView(): ViewModel {
     {},
     { root, facts },
   );
-  return toViewModel(answers, facts, root, '0.0.0-test');
+  return projectModel(answers, facts, '0.0.0-test');
 }
 
 /** The other layout: a plain app at --mount-point /app behind a front end, with mounts and modules. */
-function frontEndView(): ViewModel {
+function frontEndModel(): ProjectModel {
   const root = projectWith({
     'hello.py': 'def application(environ, start_response):\n    pass\n',
     'api/service.py': 'def application(environ, start_response):\n    pass\n',
@@ -52,7 +52,7 @@ function frontEndView(): ViewModel {
     mounts: ['/api=api/service:application', '/w=deploy/x.wsgi'],
     apacheModules: ['rewrite'],
   };
-  return toViewModel(resolveAnswers(flags, {}, { root, facts }), facts, root, '0.0.0-test');
+  return projectModel(resolveAnswers(flags, {}, { root, facts }), facts, '0.0.0-test');
 }
 
 type Token = [string, string, number, number, Token[]?];
@@ -89,6 +89,14 @@ function checkTokens(tokens: Token[], stack: Record<string, unknown>[], template
   }
 }
 
+/** The first part of every name a template uses, in any section. */
+function tagNames(tokens: Token[]): string[] {
+  return tokens.flatMap(([type, name, , , children]) => [
+    ...(['name', '&', '#', '^'].includes(type) ? [name.split('.')[0]] : []),
+    ...(children ? tagNames(children) : []),
+  ]);
+}
+
 describe('templates', () => {
   it('are exactly the files GENERATED_FILES writes', () => {
     expect(listTemplates().sort()).toEqual(
@@ -102,16 +110,32 @@ describe('templates', () => {
   });
 
   it.each([
-    ['Django with every list filled', fullView],
-    ['a front end, mounts and modules', frontEndView],
-  ])('use only names the view model defines (mustache renders unknown names as empty text): %s', (_name, make) => {
-    const view = make() as unknown as Record<string, unknown>;
+    ['Django with every list filled', fullModel],
+    ['a front end, mounts and modules', frontEndModel],
+  ])('use only names their own view defines (mustache renders unknown names as empty text): %s', (_name, make) => {
+    const model = make();
     const problems: string[] = [];
-    for (const template of listTemplates()) {
-      const tokens = Mustache.parse(readFileSync(join(TEMPLATES, template), 'utf8')) as Token[];
-      checkTokens(tokens, [view], template, problems);
+    for (const file of GENERATED_FILES.filter(f => !f.verbatim)) {
+      const tokens = Mustache.parse(readFileSync(join(TEMPLATES, file.template), 'utf8')) as Token[];
+      checkTokens(tokens, [file.view!(model) as Record<string, unknown>], file.template, problems);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('each view holds only what its templates show: every key is a name in one of them', () => {
+    const model = fullModel();
+    const byView = new Map<unknown, string[]>();
+    for (const file of GENERATED_FILES.filter(f => !f.verbatim))
+      byView.set(file.view, [...(byView.get(file.view) ?? []), file.template]);
+    const unused: string[] = [];
+    for (const [view, templates] of byView) {
+      const names = new Set(
+        templates.flatMap(t => tagNames(Mustache.parse(readFileSync(join(TEMPLATES, t), 'utf8')) as Token[])),
+      );
+      for (const key of Object.keys((view as (m: ProjectModel) => object)(model)))
+        if (!names.has(key)) unused.push(`${(view as { name: string }).name}.${key} (${templates.join(', ')})`);
+    }
+    expect(unused).toEqual([]);
   });
 
   it('never carry a BuildKit "# syntax=" line (it pulls a frontend image from a registry)', () => {

@@ -1,0 +1,152 @@
+import {
+  APP_UID,
+  CONTAINER_PORT,
+  ENVVARS_PATH,
+  HEALTHCHECK_USER_AGENT,
+  IMAGE_ENTRYPOINT,
+  IMAGE_SCRIPTS_DIR,
+  RUNTIME_ENV_PATH,
+  VENV_DIR,
+} from '../../lib/image-layout.js';
+import type { ImageVariable } from '../../lib/tunables.js';
+import { formatEntry } from '../entry.js';
+import { PYTHON_OPTIMIZATIONS } from '../bases.js';
+import { type CommonView, commonView } from './common.js';
+import { DJANGO_CONTAINER_SETTINGS, type DataDir, type MountView, type ProjectModel } from './model.js';
+
+/** The view of the Dockerfile: its stages, what they install, and the image's defaults. */
+export interface DockerfileView extends CommonView {
+  /** `Django`, `Flask` or `WSGI`, for the header and the image's description label */
+  frameworkLabel: string;
+  entryText: string;
+  /** the `FROM` image, e.g. `python:3.13-slim-trixie` */
+  baseImage: string;
+  pythonVersion: string;
+  modWsgiVersion: string;
+  /** mod_wsgi built by pip in a build stage on the official Python image (false: Debian's packages) */
+  pypiModWsgi: boolean;
+  /** `--python-build optimized`: a build stage rebuilds the image's CPython for embedding */
+  optimizedPython: boolean;
+  /** that stage's default configure optimization options (bases.ts PYTHON_OPTIMIZATIONS) */
+  pythonOptimizations: string;
+  /** wheelhouse/ files that are CPython X.Y source tarballs: copied alone into that stage, so it stays cached while wheels change */
+  pythonSources: string[];
+  systemPython: string;
+  venvDir: string;
+  venvOptions: string;
+  appUid: number;
+  containerPort: number;
+  aptPackages: string;
+  hasAptPackages: boolean;
+  /** what pip needs beside gcc and libc6-dev to build the declared packages from source, space-separated */
+  nativeBuildPackages: string;
+  hasNativeBuild: boolean;
+  requirementsTxt: boolean;
+  /** requirements.txt and the files it includes, project-relative: one COPY each into /tmp/python-deps, same layout */
+  requirementFiles: string[];
+  pyprojectDependencies: boolean;
+  /** pyproject.toml with a build backend: `pip install -e` the project after it is copied in */
+  installsProject: boolean;
+  installsPythonDeps: boolean;
+  wheelhouse: boolean;
+  /** default of the `PIP_FIND_LINKS` build arg: the copied wheelhouse, or '' */
+  pipFindLinks: string;
+  /** a `python-deps` stage runs pip with the `PIP_*` build args; only its virtualenvs reach the image */
+  pythonDepsStage: boolean;
+  /** the mounts with a virtualenv of their own (their directory's requirements.txt) */
+  mountVenvs: MountView[];
+  hasMountVenvs: boolean;
+  /** `--entry` of a module the image installs (not in the project): the build checks it imports */
+  installedEntry: boolean;
+  installedModule: string;
+  installedEntryText: string;
+  /** `--static` directories the image provides (outside the project): the build checks them */
+  systemStaticDirs: string[];
+  hasSystemStaticDirs: boolean;
+  django: boolean;
+  djangoManage: string;
+  djangoContainerSettings: string;
+  /** Django with `STATIC_ROOT`: run collectstatic at build time */
+  collectstatic: boolean;
+  /** django-compressor offline (`COMPRESS_OFFLINE = True`): run `compress --force` after collectstatic */
+  djangoCompressOffline: boolean;
+  dataDirs: DataDir[];
+  hasDataDirs: boolean;
+  /** `PYTHONPATH` of the image, so `docker compose run SERVICE python ...` imports what the daemon does */
+  pythonPathEnv: string;
+  /** the image's run-time variables and defaults, in `ENV` order (tunables.ts) */
+  imageEnvironment: ImageVariable[];
+  healthPath: string;
+  healthcheckUserAgent: string;
+  imageEntrypoint: string;
+  imageScriptsDir: string;
+  envvarsPath: string;
+  runtimeEnvPath: string;
+  /** where pip puts coverage.py outside the app's virtualenv; '' where it is Debian's python3-coverage */
+  coveragePath: string;
+}
+
+/** The Dockerfile's view. */
+export function dockerfileView(model: ProjectModel): DockerfileView {
+  const { answers, facts, base, django, mounts } = model;
+  const entry = answers.entry;
+  const installed = entry.kind === 'callable' && entry.installed === true;
+  const native = model.nativeBuildPackages;
+  return {
+    ...commonView(model),
+    frameworkLabel: django ? 'Django' : facts.framework === 'flask' ? 'Flask' : 'WSGI',
+    entryText: model.app.entryText,
+    baseImage: base.image(answers.python),
+    pythonVersion: answers.python,
+    modWsgiVersion: base.modWsgi,
+    pypiModWsgi: base.pypiModWsgi,
+    optimizedPython: answers.pythonBuild === 'optimized',
+    pythonOptimizations: PYTHON_OPTIMIZATIONS,
+    pythonSources: facts.pythonSources.filter(name => name.startsWith(`Python-${answers.python}.`)),
+    systemPython: base.systemPython,
+    venvDir: VENV_DIR,
+    venvOptions: base.venvOptions,
+    appUid: APP_UID,
+    containerPort: CONTAINER_PORT,
+    aptPackages: model.aptPackages.join(' '),
+    hasAptPackages: model.aptPackages.length > 0,
+    nativeBuildPackages: [...base.pythonHeaders, ...native].join(' '),
+    hasNativeBuild: native.length > 0,
+    requirementsTxt: facts.requirementsTxt,
+    requirementFiles: facts.requirementFiles,
+    pyprojectDependencies: facts.pyprojectDependencies,
+    installsProject: facts.pyprojectBuildBackend !== undefined,
+    installsPythonDeps: model.installsPythonDeps,
+    wheelhouse: facts.wheelhouse,
+    pipFindLinks: facts.wheelhouse ? '/tmp/wheelhouse' : '',
+    pythonDepsStage: model.installsPythonDeps || mounts.some(mount => mount.requirements !== ''),
+    mountVenvs: mounts.filter(mount => mount.requirements !== ''),
+    hasMountVenvs: mounts.some(mount => mount.requirements !== ''),
+    installedEntry: installed,
+    installedModule: installed ? entry.module : '',
+    installedEntryText: installed ? formatEntry(entry) : '',
+    systemStaticDirs: answers.static.filter(m => m.system).map(m => m.dir),
+    hasSystemStaticDirs: answers.static.some(m => m.system),
+    django: django !== undefined,
+    djangoManage: django?.manage ?? '',
+    djangoContainerSettings: DJANGO_CONTAINER_SETTINGS,
+    collectstatic: django !== undefined,
+    djangoCompressOffline: django?.compressOffline ?? false,
+    dataDirs: model.dataDirs,
+    hasDataDirs: model.dataDirs.length > 0,
+    pythonPathEnv: model.app.pythonPath,
+    imageEnvironment: model.environment,
+    healthPath: answers.healthPath,
+    healthcheckUserAgent: HEALTHCHECK_USER_AGENT,
+    imageEntrypoint: IMAGE_ENTRYPOINT,
+    imageScriptsDir: IMAGE_SCRIPTS_DIR,
+    envvarsPath: ENVVARS_PATH,
+    runtimeEnvPath: RUNTIME_ENV_PATH,
+    coveragePath: base.coveragePath,
+  };
+}
+
+/** Whether some build stage runs pip (mod_wsgi's or the dependencies'), through `docker/pip-install`. */
+export function runsPip(model: ProjectModel): boolean {
+  return model.base.pypiModWsgi || dockerfileView(model).pythonDepsStage;
+}

@@ -1,0 +1,196 @@
+import {
+  APP_UID,
+  CONTAINER_PORT,
+  IMAGE_SCRIPTS_DIR,
+  PROCESS_GROUP,
+  PUBLISH_PORT_VARIABLE,
+} from '../../lib/image-layout.js';
+import { type ContainerLimit, containerLimits } from '../../lib/container-limits.js';
+import { SECRET_PATTERNS, VCS_PATTERNS } from '../../lib/dockerignore.js';
+import { DEV_OUTPUT_DIR } from '../../lib/development-switches.js';
+import { APACHE_WORKERS, MAXIMUM_MEMORY } from '../../lib/tunables.js';
+import { SECRETS_DIR, type AppVariable } from '../app-environment.js';
+import { PYTHON_OPTIMIZATIONS } from '../bases.js';
+import { type KubernetesSizing } from '../kubernetes.js';
+import type { ServiceView } from '../services.js';
+import { BASE_FILE } from '../upgrade.js';
+import type { WorkerView } from '../workers.js';
+import { codeList, type CommonView, commonView } from './common.js';
+import { developmentSwitches, serviceUrls, stopGracePeriod, type SwitchView } from './compose.js';
+import { djangoDefaultStaticRoot } from './django.js';
+import { runsPip } from './dockerfile.js';
+import { kubernetesView } from './kubernetes.js';
+import type { DataDir, DevToolView, MountView, ProjectModel } from './model.js';
+import { initCommands, type InitView } from './scripts.js';
+
+/** One row of DOCKER.md's routing table: a URL prefix and what answers under it. */
+export interface Route {
+  prefix: string;
+  target: string;
+}
+
+/** The view of DOCKER.md, which documents every other output for this project. */
+export interface DocsView extends CommonView {
+  entryText: string;
+  /** the project app's WSGI script in the container: touching it restarts the daemon */
+  wsgiScript: string;
+  generatedScript: boolean;
+  baseImage: string;
+  debianRelease: string;
+  pythonVersion: string;
+  modWsgiVersion: string;
+  pypiModWsgi: boolean;
+  optimizedPython: boolean;
+  pythonOptimizations: string;
+  hostPort: number;
+  publishPortVariable: string;
+  containerPort: number;
+  appUid: number;
+  processes: number;
+  healthPath: string;
+  threads: number;
+  maximumRequests: number;
+  requestTimeout: number;
+  gracefulTimeout: number;
+  queueTimeout: number;
+  stopGracePeriod: number;
+  /** the image's defaults by name, for the table that places them one by one */
+  imageDefaults: Record<string, string>;
+  apacheWorkers: typeof APACHE_WORKERS;
+  maximumMemory: typeof MAXIMUM_MEMORY;
+  containerLimits: ContainerLimit[];
+  /** which URL prefix goes where, in the order Apache matches them */
+  routes: Route[];
+  mountPoint: string;
+  mounts: MountView[];
+  hasMounts: boolean;
+  hasMountCallables: boolean;
+  hasProxyRoutes: boolean;
+  aptPackages: string;
+  hasAptPackages: boolean;
+  installsProject: boolean;
+  runsPip: boolean;
+  imageScriptsDir: string;
+  django: boolean;
+  djangoManage: string;
+  djangoDefaultStaticRoot: string;
+  djangoReadsDatabaseUrl: boolean;
+  djangoSqliteFile: string;
+  djangoSqliteDataPath: string;
+  dataDirs: DataDir[];
+  hasDataDirs: boolean;
+  appEnvironment: AppVariable[];
+  secrets: ProjectModel['secrets'];
+  secretsDir: string;
+  secretName: string;
+  backingServices: ServiceView[];
+  hasBackingServices: boolean;
+  serviceUrls: { name: string; value: string }[];
+  passwordUrls: ProjectModel['passwordUrls'];
+  initCommands: InitView['initCommands'];
+  hasInitCommands: boolean;
+  workers: WorkerView[];
+  hasWorkers: boolean;
+  kubernetes: boolean;
+  kube: KubernetesSizing;
+  developmentSwitches: SwitchView[];
+  devToolSettings: DevToolView[];
+  devOutputDir: string;
+  /** `.dockerignore`'s patterns as DOCKER.md lists them: `` `**\/.env`, `**\/.env.*`, ... `` */
+  secretPatternList: string;
+  vcsPatternList: string;
+  upgradeBaseFile: string;
+}
+
+/** DOCKER.md's view. */
+export function docsView(model: ProjectModel): DocsView {
+  const { answers, base, mounts } = model;
+  return {
+    ...commonView(model),
+    entryText: model.app.entryText,
+    wsgiScript: model.app.wsgiScript,
+    generatedScript: model.generatedScript,
+    baseImage: base.image(answers.python),
+    debianRelease: base.debian,
+    pythonVersion: answers.python,
+    modWsgiVersion: base.modWsgi,
+    pypiModWsgi: base.pypiModWsgi,
+    optimizedPython: answers.pythonBuild === 'optimized',
+    pythonOptimizations: PYTHON_OPTIMIZATIONS,
+    hostPort: answers.port,
+    publishPortVariable: PUBLISH_PORT_VARIABLE,
+    containerPort: CONTAINER_PORT,
+    appUid: APP_UID,
+    processes: answers.processes,
+    healthPath: answers.healthPath,
+    threads: answers.threads,
+    maximumRequests: answers.maximumRequests,
+    requestTimeout: answers.requestTimeout,
+    gracefulTimeout: answers.gracefulTimeout,
+    queueTimeout: answers.queueTimeout,
+    stopGracePeriod: stopGracePeriod(model),
+    imageDefaults: Object.fromEntries(model.environment.map(variable => [variable.name, variable.value])),
+    apacheWorkers: APACHE_WORKERS,
+    maximumMemory: MAXIMUM_MEMORY,
+    containerLimits: containerLimits(answers.processes, answers.threads),
+    routes: routes(model),
+    mountPoint: answers.mountPoint,
+    mounts,
+    hasMounts: mounts.length > 0,
+    hasMountCallables: mounts.some(mount => mount.entryModule !== ''),
+    hasProxyRoutes: model.proxyRoutes.length > 0,
+    aptPackages: model.aptPackages.join(' '),
+    hasAptPackages: model.aptPackages.length > 0,
+    installsProject: model.facts.pyprojectBuildBackend !== undefined,
+    runsPip: runsPip(model),
+    imageScriptsDir: IMAGE_SCRIPTS_DIR,
+    django: model.django !== undefined,
+    djangoManage: model.django?.manage ?? '',
+    djangoDefaultStaticRoot: djangoDefaultStaticRoot(model),
+    djangoReadsDatabaseUrl: model.django?.readsDatabaseUrl ?? false,
+    djangoSqliteFile: model.django?.sqliteFile ?? '',
+    djangoSqliteDataPath: model.djangoSqliteData?.path ?? '',
+    dataDirs: model.dataDirs,
+    hasDataDirs: model.dataDirs.length > 0,
+    appEnvironment: model.appEnvironment,
+    secrets: model.secrets,
+    secretsDir: SECRETS_DIR,
+    secretName: kubernetesView(model).secretName,
+    backingServices: model.services,
+    hasBackingServices: model.services.length > 0,
+    serviceUrls: serviceUrls(model),
+    passwordUrls: model.passwordUrls,
+    initCommands: initCommands(model),
+    hasInitCommands: answers.initCommands.length > 0,
+    workers: model.workers,
+    hasWorkers: model.workers.length > 0,
+    kubernetes: answers.kubernetes,
+    kube: kubernetesView(model).kube,
+    developmentSwitches: developmentSwitches(),
+    devToolSettings: model.devToolSettings,
+    devOutputDir: DEV_OUTPUT_DIR,
+    secretPatternList: codeList(SECRET_PATTERNS),
+    vcsPatternList: codeList(VCS_PATTERNS),
+    upgradeBaseFile: BASE_FILE,
+  };
+}
+
+/**
+ * Which URL prefix goes where. mod_proxy translates a URL before mod_alias does, and mod_alias
+ * before mod_wsgi; the longest prefix that matches wins: mod_proxy's `<Location>`s are merged in
+ * order with its exclusions, mod_alias and mod_wsgi take their first match, listed longest first.
+ */
+function routes(model: ProjectModel): Route[] {
+  return [
+    ...model.proxyRoutes.map(route => ({ prefix: route.url, target: `${route.upstream} (mod_proxy)` })),
+    ...model.staticAliases.map(alias => ({ prefix: alias.url, target: `files in ${alias.path} (Apache)` })),
+    ...model.mounts.map(mount => ({
+      prefix: mount.url,
+      target: `the WSGI app ${mount.entryText} (mod_wsgi, process group ${mount.group})`,
+    })),
+    {
+      prefix: model.answers.mountPoint,
+      target: `the WSGI app ${model.app.entryText} (mod_wsgi, process group ${PROCESS_GROUP})`,
+    },
+  ].sort((a, b) => b.prefix.length - a.prefix.length);
+}

@@ -1,0 +1,69 @@
+import { APP_UID, CONTAINER_PORT } from '../../lib/image-layout.js';
+import type { ImageVariable } from '../../lib/tunables.js';
+import { SECRETS_DIR, type AppVariable } from '../app-environment.js';
+import { type KubernetesSizing, kubernetesSizing } from '../kubernetes.js';
+import type { ServiceView } from '../services.js';
+import type { WorkerView } from '../workers.js';
+import { type CommonView, commonView } from './common.js';
+import type { DataDir, MountView, ProjectModel } from './model.js';
+
+/** The view of the manifests under kubernetes/ (`--kubernetes`). */
+export interface KubernetesView extends CommonView {
+  /** sizing, rollout, disruption budget and autoscaler (kubernetes.ts) */
+  kube: KubernetesSizing;
+  appUid: number;
+  containerPort: number;
+  processes: number;
+  gracefulTimeout: number;
+  healthPath: string;
+  /** the ConfigMap: the image's variables and `--setenv`, and each mount's tunables */
+  imageEnvironment: ImageVariable[];
+  appEnvironment: AppVariable[];
+  mounts: MountView[];
+  dataDirs: DataDir[];
+  backingServices: ServiceView[];
+  hasBackingServices: boolean;
+  hasInitCommands: boolean;
+  workers: WorkerView[];
+  hasSecrets: boolean;
+  secretsDir: string;
+  /** the Secret the manifests read the values of `.secrets/` from */
+  secretName: string;
+}
+
+/** The Kubernetes manifests' view. */
+export function kubernetesView(model: ProjectModel): KubernetesView {
+  const { answers } = model;
+  return {
+    ...commonView(model),
+    // One writer per ReadWriteOnce data volume; stateless apps get two replicas.
+    kube: kubernetesSizing(
+      answers.processes,
+      answers.gracefulTimeout,
+      model.dataDirs.length,
+      answers.maxReplicas,
+      answers.workers.length,
+    ),
+    appUid: APP_UID,
+    containerPort: CONTAINER_PORT,
+    processes: answers.processes,
+    gracefulTimeout: answers.gracefulTimeout,
+    healthPath: answers.healthPath,
+    imageEnvironment: model.environment,
+    appEnvironment: model.appEnvironment,
+    mounts: model.mounts,
+    dataDirs: model.dataDirs,
+    backingServices: model.services,
+    hasBackingServices: model.services.length > 0,
+    hasInitCommands: answers.initCommands.length > 0,
+    workers: model.workers,
+    hasSecrets: model.secrets.length > 0,
+    secretsDir: SECRETS_DIR,
+    secretName: secretName(model),
+  };
+}
+
+/** The Kubernetes Secret the manifests read `.secrets/` from: `<name>-secrets`. */
+export function secretName(model: ProjectModel): string {
+  return `${model.answers.name}-secrets`;
+}
