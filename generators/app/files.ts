@@ -83,6 +83,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   managed('entrypoint'),
   generated('docker/init', initView, model => model.answers.initCommands.length > 0),
   generated('docker/django/wsgi_apache_settings.py', djangoSettingsView, model => model.django !== undefined),
+  managed('django/wsgi_apache_container.py', model => model.django !== undefined),
   managed('django/wsgi_apache_database_url.py', model => model.django?.readsDatabaseUrl === false),
   generated('docker/app.wsgi', wsgiScriptView, model => model.generatedScript),
   generated('docker/mount.wsgi', wsgiScriptView, model => model.mounts.some(mount => mount.entryModule !== '')),

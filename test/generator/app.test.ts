@@ -657,8 +657,8 @@ describe('first-run defaults from the source', () => {
     expect(read(dir, 'docker/apache2.conf')).toMatch(/Alias \/static \/srv\/static\n<Directory \/srv\/static>/);
     const settings = read(dir, 'docker/django/wsgi_apache_settings.py');
     expect(settings).toContain('from mysite.settings import *');
-    expect(settings).toContain('STATIC_ROOT = "/srv/static"');
-    expect(settings).toContain('_database["NAME"] = Path("/srv/app/var") / _path.name');
+    expect(settings).toContain('static_root="/srv/static",');
+    expect(settings).toContain('sqlite_data_dir="/srv/app/var",');
     // The write watch leaves that file to the settings: production moves it to the volume.
     expect(JSON.parse(read(dir, 'docker/wsgi-apache.json')).writeWatch).toEqual({ relocated: ['/srv/app/db.sqlite3'] });
     expect(read(dir, 'docker/init')).toContain(
@@ -732,7 +732,7 @@ describe('first-run defaults from the source', () => {
       `printf 'init: %s\\n' 'python -c '\\''print(1, 2)'\\''' >&2\npython -c 'print(1, 2)'\n`,
     );
     // Without var/ as a data directory the settings do not move the database.
-    expect(read(dir, 'docker/django/wsgi_apache_settings.py')).not.toContain('_database["NAME"]');
+    expect(read(dir, 'docker/django/wsgi_apache_settings.py')).toContain('sqlite_data_dir="",');
   });
 
   it('rejects a health path that is not a URL path and a multi-line init command, writing nothing', async () => {
