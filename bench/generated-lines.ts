@@ -1,12 +1,14 @@
 // What lands in a user's project from `yo wsgi-apache --yes` (issue 28: "small and upgradable"):
-// files and lines per fixture, split into what is generated for the project (templates/) and the
-// managed runtime files copied as they are (runtime/), plus the upgrade record (.yo-rc.json's
-// hashes and .yo-wsgi-apache-base.json, which holds the texts again). Prints numbers; asserts
-// nothing. Usage: npm run bench:lines
-import { readFileSync, statSync } from 'node:fs';
+// each generated file's lines per fixture, grouped into what the user reads and owns (Dockerfile,
+// Compose files, Apache config, DOCKER.md, manifests), the managed runtime (programs copied from
+// runtime/ as they are) and the small per-project data and scripts, plus the upgrade record
+// (.yo-rc.json, .yo-wsgi-apache-base.json) and the places each tunable's default is written in
+// the package. Classified by destination, so the same script measures an older commit too.
+// Prints numbers; asserts nothing. Usage: npm run bench:lines [-- --files]
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { GENERATED_FILES } from '../generators/app/files.js';
-import { BASE_FILE } from '../generators/app/upgrade.js';
+import { defaultPlaces } from '../test/helpers/default-places.js';
 import { makeProject, runGenerator } from '../test/helpers/project.js';
 import { djangoProject } from '../test/helpers/python-sources.js';
 
@@ -24,36 +26,61 @@ const CASES: { label: string; fixture?: string; files?: Record<string, string>; 
   },
 ];
 
+type Kind = 'owned' | 'runtime' | 'data';
+
+/** What the user reads and owns; the programs the generator manages; the per-project data and short scripts. */
+function kindOf(destination: string): Kind {
+  if (
+    /^(Dockerfile|compose\..*|DOCKER\.md|\.dockerignore|\.git\w+|docker\/apache2\.conf|docker\/apache\/.*|kubernetes\/.*)$/.test(
+      destination,
+    )
+  )
+    return 'owned';
+  if (
+    /^docker\/(wsgi-apache\.(env|json)|init|app\.wsgi|mount\.wsgi|django\/wsgi_apache_settings\.py)$/.test(destination)
+  )
+    return 'data';
+  return 'runtime';
+}
+
 const lines = (text: string) => text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
 
 async function main(): Promise<void> {
-  console.log('| project | files | lines | generated (templates/) | managed (runtime/) | upgrade base file |');
-  console.log('|---|---|---|---|---|---|');
+  const perFile = process.argv.includes('--files');
+  const rows: Map<string, Record<string, number>> = new Map();
+  console.log(
+    '| project | files | owned (read by the user) | managed runtime | per-project data and scripts | .yo-rc.json | upgrade base file |',
+  );
+  console.log('|---|---|---|---|---|---|---|');
   for (const { label, fixture, files, flags } of CASES) {
     const dir = makeProject({ fixture, files });
     const before = new Set(Object.keys(files ?? {}));
-    await runGenerator(dir, { yes: true, ...flags });
-    let generated = 0;
-    let managed = 0;
+    await runGenerator(dir, { yes: true, 'skip-build': true, ...flags });
+    const totals: Record<Kind, number> = { owned: 0, runtime: 0, data: 0 };
     let count = 0;
     for (const file of GENERATED_FILES) {
-      let text: string;
-      try {
-        text = readFileSync(join(dir, file.destination), 'utf8');
-      } catch {
-        continue; // not written for this project
-      }
-      if (before.has(file.destination)) continue;
+      const path = join(dir, file.destination);
+      if (before.has(file.destination) || !existsSync(path)) continue;
+      const n = lines(readFileSync(path, 'utf8'));
       count += 1;
-      if (file.verbatim) managed += lines(text);
-      else generated += lines(text);
+      totals[kindOf(file.destination)] += n;
+      rows.set(file.destination, { ...rows.get(file.destination), [label]: n });
     }
-    const config = readFileSync(join(dir, '.yo-rc.json'), 'utf8');
-    const base = statSync(join(dir, BASE_FILE)).size;
-    console.log(
-      `| ${label} | ${count + 1} (+ ${BASE_FILE}) | ${generated + managed + lines(config)} | ${generated} + .yo-rc.json ${lines(config)} | ${managed} | ${(base / 1000).toFixed(1)} kB |`,
-    );
+    const config = lines(readFileSync(join(dir, '.yo-rc.json'), 'utf8'));
+    const baseFile = join(dir, '.yo-wsgi-apache-base.json');
+    const base = existsSync(baseFile) ? `${(statSync(baseFile).size / 1000).toFixed(1)} kB` : 'none';
+    console.log(`| ${label} | ${count} | ${totals.owned} | ${totals.runtime} | ${totals.data} | ${config} | ${base} |`);
   }
+  if (perFile) {
+    console.log(`\n| file | kind | ${CASES.map(c => c.label).join(' | ')} |`);
+    console.log(`|---|---|${CASES.map(() => '---').join('|')}|`);
+    for (const [file, counts] of rows)
+      console.log(`| ${file} | ${kindOf(file)} | ${CASES.map(c => counts[c.label] ?? '').join(' | ')} |`);
+  }
+  console.log('\n| tunable | default | places written |');
+  console.log('|---|---|---|');
+  for (const { env, value, places } of defaultPlaces())
+    console.log(`| ${env} | ${value} | ${places.length}: ${places.join(', ')} |`);
 }
 
 await main();

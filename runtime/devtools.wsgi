@@ -231,7 +231,7 @@ class Profiler:
         self.application = application
         self.directory = os.path.join(OUTPUT_DIR, "profiles")
         os.makedirs(self.directory, exist_ok=True)
-        self.budget = _Budget(self.directory, int(os.environ.get("WSGI_PROFILER_MAX_BYTES", "268435456")))
+        self.budget = _Budget(self.directory, int(os.environ["WSGI_PROFILER_MAX_BYTES"]))
 
     def __call__(self, environ, start_response):
         _profiling.acquire()
@@ -318,8 +318,8 @@ class Recorder:
         self.application = application
         self.directory = os.path.join(OUTPUT_DIR, "recordings")
         os.makedirs(self.directory, exist_ok=True)
-        self.limit = int(os.environ.get("WSGI_RECORDER_BODY_LIMIT", "65536"))
-        self.budget = _Budget(self.directory, int(os.environ.get("WSGI_RECORDER_MAX_BYTES", "67108864")))
+        self.limit = int(os.environ["WSGI_RECORDER_BODY_LIMIT"])
+        self.budget = _Budget(self.directory, int(os.environ["WSGI_RECORDER_MAX_BYTES"]))
 
     def __call__(self, environ, start_response):
         started = time.perf_counter()

@@ -1,9 +1,10 @@
 /**
- * The run-time tunables of the generated image, with the ranges the generated
- * `docker/envvars` accepts: ONE table, read both by the generator's validators (flags,
- * prompts, `.yo-rc.json`) and by `templates/docker/envvars.mustache`, whose
- * `wsgi_apache_int NAME "$NAME" MIN MAX` checks are rendered from it. An answer the
- * generator accepts can therefore never be one the container refuses at start-up.
+ * The run-time tunables of the generated image, with the ranges the image's envvars
+ * (runtime/envvars) accepts: ONE table, read by the generator's validators (flags, prompts,
+ * `.yo-rc.json`), by docker/wsgi-apache.env (`NAME:DEFAULT:MIN:MAX`, which envvars checks),
+ * by the Dockerfile's `ENV`, compose.yaml and the ConfigMap, and by DOCKER.md's table. An
+ * answer the generator accepts can therefore never be one the container refuses at start-up,
+ * and no default is written anywhere else (a unit test counts the places).
  */
 
 /** The answers (see `generators/app/options.ts`, `Answers`) that set a tunable's default. */
@@ -30,6 +31,8 @@ export interface Tunable {
   fallback?: number;
   /** the unit of the value, for messages and docs */
   unit: string;
+  /** DOCKER.md's "what it sets" for the tunables its table lists (Markdown, one line) */
+  doc?: string;
 }
 
 /**
@@ -40,7 +43,16 @@ export interface Tunable {
  * `LimitRequestBody` (2 GiB - 1, httpd core docs).
  */
 export const TUNABLES: readonly Tunable[] = [
-  { env: 'WSGI_PROCESSES', answer: 'processes', flag: 'processes', min: 1, max: 64, fallback: 2, unit: 'processes' },
+  {
+    env: 'WSGI_PROCESSES',
+    answer: 'processes',
+    flag: 'processes',
+    min: 1,
+    max: 64,
+    fallback: 2,
+    unit: 'processes',
+    doc: '`WSGIDaemonProcess processes=`: daemon processes. mod_wsgi-express uses 1; 2 keeps serving while one restarts',
+  },
   {
     env: 'WSGI_THREADS',
     answer: 'threads',
@@ -49,6 +61,7 @@ export const TUNABLES: readonly Tunable[] = [
     max: 256,
     fallback: 5,
     unit: 'threads per process',
+    doc: '`threads=`: threads per daemon process (mod_wsgi-express default 5)',
   },
   {
     env: 'WSGI_MAXIMUM_REQUESTS',
@@ -58,6 +71,7 @@ export const TUNABLES: readonly Tunable[] = [
     max: 10_000_000,
     fallback: 0,
     unit: 'requests',
+    doc: '`maximum-requests=`: recycle a process after N requests; 0 = never (express default 0)',
   },
   {
     env: 'WSGI_REQUEST_TIMEOUT',
@@ -67,6 +81,7 @@ export const TUNABLES: readonly Tunable[] = [
     max: 86_400,
     fallback: 60,
     unit: 'seconds',
+    doc: '`request-timeout=`: seconds before a stuck process is restarted (express default 60)',
   },
   {
     env: 'WSGI_GRACEFUL_TIMEOUT',
@@ -76,6 +91,7 @@ export const TUNABLES: readonly Tunable[] = [
     max: 3_600,
     fallback: 15,
     unit: 'seconds',
+    doc: "`graceful-timeout=` and Apache's `GracefulShutdownTimeout` (express default 15)",
   },
   {
     env: 'WSGI_QUEUE_TIMEOUT',
@@ -85,10 +101,25 @@ export const TUNABLES: readonly Tunable[] = [
     max: 3_600,
     fallback: 45,
     unit: 'seconds',
+    doc: '`queue-timeout=`: seconds a request waits for a free thread before a 504 (express default 45)',
   },
   // Apache's own: mod_wsgi-express 5.0.2's defaults (--keep-alive-timeout 5, --limit-request-body 10 MiB).
-  { env: 'APACHE_KEEPALIVE_TIMEOUT', min: 0, max: 300, fallback: 5, unit: 'seconds' },
-  { env: 'APACHE_LIMIT_REQUEST_BODY', min: 0, max: 2_147_483_647, fallback: 10_485_760, unit: 'bytes' },
+  {
+    env: 'APACHE_KEEPALIVE_TIMEOUT',
+    min: 0,
+    max: 300,
+    fallback: 5,
+    unit: 'seconds',
+    doc: '`KeepAliveTimeout` seconds',
+  },
+  {
+    env: 'APACHE_LIMIT_REQUEST_BODY',
+    min: 0,
+    max: 2_147_483_647,
+    fallback: 10_485_760,
+    unit: 'bytes',
+    doc: '`LimitRequestBody` bytes (express default 10 MiB)',
+  },
   // The development tools' caps (docker/devtools.wsgi): bodies past 64 KiB are cut in a recording,
   // and the oldest recordings / profiles go once their directory passes its total.
   { env: 'WSGI_RECORDER_BODY_LIMIT', min: 0, max: 1_073_741_824, fallback: 65_536, unit: 'bytes' },

@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { packageRoot } from '../../generators/lib/package-root.js';
+import { TUNABLES } from '../../generators/lib/tunables.js';
 import { runWithModule } from '../helpers/runtime-module.js';
+
+/** The tools' caps as envvars exports them in the image: each tunable's default (tunables.ts), the one place it is written. */
+const EXPORTED = Object.fromEntries(TUNABLES.map(t => [t.env, String(t.fallback ?? t.min)]));
 
 /** A recording as the recorder writes it (the parts these tests read). */
 interface Recording {
@@ -42,7 +46,7 @@ function record(root: string, requests: number, env: Record<string, string>) {
     '    b"".join(body)',
     '    body.close()',
   ].join('\n');
-  const result = runWithModule(join(root, 'docker/devtools.wsgi'), 'devtools', code, env);
+  const result = runWithModule(join(root, 'docker/devtools.wsgi'), 'devtools', code, { ...EXPORTED, ...env });
   expect(result.stderr).toBe('');
   const directory = join(root, '.wsgi/recordings');
   return readdirSync(directory)

@@ -6,6 +6,7 @@ import { detectProject } from '../../generators/app/detect.js';
 import { GENERATED_FILES } from '../../generators/app/files.js';
 import { resolveAnswers } from '../../generators/app/options.js';
 import { type ProjectModel, projectModel } from '../../generators/app/views/model.js';
+import { defaultPlaces } from '../helpers/default-places.js';
 import { projectWith, REPO_ROOT } from '../helpers/project.js';
 
 const TEMPLATES = join(REPO_ROOT, 'templates');
@@ -142,5 +143,12 @@ describe('templates', () => {
     for (const template of listTemplates()) {
       expect(readFileSync(join(TEMPLATES, template), 'utf8')).not.toMatch(/^#\s*syntax=/m);
     }
+  });
+});
+
+describe('tunables', () => {
+  it('each default is written once, in its row of tunables.ts: no template, runtime file or generator module repeats it', () => {
+    const repeated = defaultPlaces().filter(({ places }) => places.length !== 1);
+    expect(repeated).toEqual([]);
   });
 });

@@ -28,7 +28,7 @@ export interface ComposeView extends CommonView {
   containerPort: number;
   /** the published host port, read from the shell: `${PUBLISH_PORT:-8000}` (image-layout.ts) */
   publishedPort: string;
-  /** the daemon's tunables, the answer as default: `${WSGI_PROCESSES:-2}` (tunables.ts) */
+  /** the daemon's tunables, the answer as default, e.g. `${WSGI_PROCESSES:-N}` (tunables.ts) */
   daemonEnvironment: { env: string; compose: string }[];
   /** each container bound by variable: `${CONTAINER_MEMORY_LIMIT:-640m}` (container-limits.ts) */
   composeLimit: Record<string, string>;

@@ -8,7 +8,7 @@ import {
 import { type ContainerLimit, containerLimits } from '../../lib/container-limits.js';
 import { SECRET_PATTERNS, VCS_PATTERNS } from '../../lib/dockerignore.js';
 import { DEV_OUTPUT_DIR } from '../../lib/development-switches.js';
-import { APACHE_WORKERS, MAXIMUM_MEMORY } from '../../lib/tunables.js';
+import { APACHE_WORKERS, MAXIMUM_MEMORY, TUNABLES } from '../../lib/tunables.js';
 import { SECRETS_DIR, type AppVariable } from '../app-environment.js';
 import { PYTHON_OPTIMIZATIONS } from '../bases.js';
 import { type KubernetesSizing } from '../kubernetes.js';
@@ -49,10 +49,8 @@ export interface DocsView extends CommonView {
   processes: number;
   healthPath: string;
   threads: number;
-  maximumRequests: number;
-  requestTimeout: number;
-  gracefulTimeout: number;
-  queueTimeout: number;
+  /** the "Tune without rebuilding" table's rows for the tunables that document themselves (tunables.ts `doc`), with the image's default */
+  tunableRows: { env: string; value: string; doc: string }[];
   stopGracePeriod: number;
   /** the image's defaults by name, for the table that places them one by one */
   imageDefaults: Record<string, string>;
@@ -124,10 +122,11 @@ export function docsView(model: ProjectModel): DocsView {
     processes: answers.processes,
     healthPath: answers.healthPath,
     threads: answers.threads,
-    maximumRequests: answers.maximumRequests,
-    requestTimeout: answers.requestTimeout,
-    gracefulTimeout: answers.gracefulTimeout,
-    queueTimeout: answers.queueTimeout,
+    tunableRows: TUNABLES.filter(t => t.doc !== undefined).map(t => ({
+      env: t.env,
+      value: model.environment.find(variable => variable.name === t.env)!.value,
+      doc: t.doc!,
+    })),
     stopGracePeriod: stopGracePeriod(model),
     imageDefaults: Object.fromEntries(model.environment.map(variable => [variable.name, variable.value])),
     apacheWorkers: APACHE_WORKERS,
