@@ -1,7 +1,9 @@
 """Apache's access log, batched.
 
-Copied as it is by generator-wsgi-apache to docker/access-log.py (a re-run of `yo wsgi-apache`
-rewrites it; your own logging belongs in docker/apache/local.conf).
+Managed by generator-wsgi-apache: `yo wsgi-apache` updates it, merging edits of yours. Your own
+settings go in the environment (compose.yaml, .env), Apache directives in docker/apache/*.conf.
+
+Copied as it is by generator-wsgi-apache to docker/access-log.py.
 
 Apache pipes each access-log line here (CustomLog "||..." in docker/apache2.conf); this
 writes whatever has arrived to the container's stdout at most every 50 ms. Written one line

@@ -1,5 +1,8 @@
 """The WSGI script of debug mode.
 
+Managed by generator-wsgi-apache: `yo wsgi-apache` updates it, merging edits of yours. Your own
+settings go in the environment (compose.yaml, .env), Apache directives in docker/apache/*.conf.
+
 Copied as it is by generator-wsgi-apache to docker/debug.wsgi. Used only when WSGI_DEBUG_MODE=1
 (docker/apache2.conf, <IfDefine WSGI_DEBUG_MODE>): the app runs embedded in the single Apache
 process, attached to the container's terminal. With WSGI_DEBUGGER=1 an unhandled exception

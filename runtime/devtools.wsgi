@@ -1,5 +1,8 @@
 """The development tools around each request.
 
+Managed by generator-wsgi-apache: `yo wsgi-apache` updates it, merging edits of yours. Your own
+settings go in the environment (compose.yaml, .env), Apache directives in docker/apache/*.conf.
+
 Copied as it is by generator-wsgi-apache to docker/devtools.wsgi; what varies per project
 (each process group's WSGI script, the output folder, where coverage.py is) comes from
 docker/wsgi-apache.json beside it ("devTools").

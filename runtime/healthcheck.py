@@ -1,5 +1,8 @@
 """The image's HEALTHCHECK: healthy when Apache answers through the daemon below a 500.
 
+Managed by generator-wsgi-apache: `yo wsgi-apache` updates it, merging edits of yours. Your own
+settings go in the environment (compose.yaml, .env), Apache directives in docker/apache/*.conf.
+
 Copied as it is by generator-wsgi-apache to docker/healthcheck.py, and by the image to a
 root-owned place outside the project. The Dockerfile's HEALTHCHECK runs it as
 ``healthcheck.py PORT USER_AGENT``: the port Apache listens on in the container, and the

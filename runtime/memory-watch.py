@@ -1,5 +1,8 @@
 """Restarts a mod_wsgi daemon process gracefully once its resident memory passes a limit.
 
+Managed by generator-wsgi-apache: `yo wsgi-apache` updates it, merging edits of yours. Your own
+settings go in the environment (compose.yaml, .env), Apache directives in docker/apache/*.conf.
+
 Copied as it is by generator-wsgi-apache to docker/memory-watch.py and loaded into every
 daemon process at start (WSGIImportScript in docker/apache2.conf). A leak then costs a
 graceful restart, not the container's OOM kill of a process with requests in flight.

@@ -1,5 +1,8 @@
 """Reload on code changes, for development.
 
+Managed by generator-wsgi-apache: `yo wsgi-apache` updates it, merging edits of yours. Your own
+settings go in the environment (compose.yaml, .env), Apache directives in docker/apache/*.conf.
+
 Copied as it is by generator-wsgi-apache to docker/reloader.py, and loaded into every daemon
 process at start (WSGIImportScript in docker/apache2.conf). It does nothing unless
 WSGI_RELOAD_ON_CHANGES=1, which compose.override.yaml sets and the production shape never does.

@@ -1,5 +1,8 @@
 """Runs a --worker's command in every shape: stops it as a worker expects, restarts it on code changes in development.
 
+Managed by generator-wsgi-apache: `yo wsgi-apache` updates it, merging edits of yours. Your own
+settings go in the environment (compose.yaml, .env), Apache directives in docker/apache/*.conf.
+
 compose.yaml and kubernetes/workers.yaml run each worker as `python3 docker/worker.py COMMAND...`:
 
 - Stopping: the image's STOPSIGNAL is SIGWINCH (Apache's graceful stop), which Celery and RQ

@@ -1,5 +1,8 @@
 """Names the --data-dir a write into the read-only project needs, in the log, once per folder.
 
+Managed by generator-wsgi-apache: `yo wsgi-apache` updates it, merging edits of yours. Your own
+settings go in the environment (compose.yaml, .env), Apache directives in docker/apache/*.conf.
+
 Copied as it is by generator-wsgi-apache to docker/write-watch.py and loaded into every
 daemon process at start (WSGIImportScript in docker/apache2.conf). In production the image's
 copy of the project is root's and, under compose.yaml, on a read-only file system: only the

@@ -1,5 +1,8 @@
 """What the image's Django settings add to the project's own, as plain values.
 
+Managed by generator-wsgi-apache: `yo wsgi-apache` updates it, merging edits of yours. Your own
+settings go in the environment (compose.yaml, .env), Apache directives in docker/apache/*.conf.
+
 Copied as it is by generator-wsgi-apache to docker/django/wsgi_apache_container.py. The
 generated docker/django/wsgi_apache_settings.py imports the project's settings, then
 updates them with what container_settings() returns for the few values that vary per

@@ -1,5 +1,8 @@
 """DATABASE_URL as a Django DATABASES entry, for settings that do not read it themselves.
 
+Managed by generator-wsgi-apache: `yo wsgi-apache` updates it, merging edits of yours. Your own
+settings go in the environment (compose.yaml, .env), Apache directives in docker/apache/*.conf.
+
 docker/django/wsgi_apache_settings.py uses dj-database-url when the project has it, and this
 otherwise. It reads the forms the generated services produce (postgres://, mysql://) and
 sqlite:///PATH, as dj-database-url reads them (https://github.com/jazzband/dj-database-url):

@@ -108,6 +108,18 @@ describe('templates', () => {
     // A runtime program is copied as it is: no mustache tag in it would be rendered.
     for (const file of GENERATED_FILES.filter(f => f.verbatim))
       expect(readFileSync(join(TEMPLATES, file.template), 'utf8')).not.toMatch(/\{\{/);
+    // Each says, at its top, that the generator manages it and where the user's own changes go.
+    for (const file of GENERATED_FILES.filter(f => f.verbatim)) {
+      const head = readFileSync(join(TEMPLATES, file.template), 'utf8')
+        .split('\n')
+        .slice(0, 8)
+        .map(line => line.replace(/^# ?/, ''))
+        .join(' ');
+      expect(head, file.template).toMatch(
+        /Managed by generator-wsgi-apache: `yo wsgi-apache` updates it, merging edits of yours/,
+      );
+      expect(head, file.template).toMatch(/[Yy]our own settings go in the (environment|PIP_\* build arguments)/);
+    }
   });
 
   it.each([
