@@ -248,6 +248,8 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(service.environment.WSGI_RELOAD_ON_CHANGES).toBeUndefined();
     const dev = parseYaml(read(dir, 'compose.override.yaml')).services.hello;
     expect(dev.volumes).toEqual(['.:/srv/app']);
+    // `docker compose watch` with no -f flags: the bind mount shows the code, what the image installs rebuilds it.
+    expect(dev.develop.watch).toEqual([{ action: 'rebuild', path: 'Dockerfile' }]);
     expect(dev.environment.WSGI_RELOAD_ON_CHANGES).toBe('1');
     expect(dev.environment.WSGI_ENVIRONMENT).toBe('development');
     // Root with only SETUID/SETGID: the entry point becomes the project's owner at once.

@@ -69,6 +69,15 @@ describe('a Django + Celery project with defaults', async () => {
     expect(JSON.stringify(JSON.parse(read(dir, '.yo-rc.json')))).not.toContain(password.trim());
   });
 
+  it('rebuilds the app under `docker compose watch` when requirements.txt changes, with no -f flags', () => {
+    expect(development.services.mysite.develop).toEqual({
+      watch: [
+        { action: 'rebuild', path: 'Dockerfile' },
+        { action: 'rebuild', path: 'requirements.txt' },
+      ],
+    });
+  });
+
   it('gives the app REDIS_URL in its environment and DATABASE_URL from the password, in docker/entrypoint', () => {
     expect(production.services.mysite.environment?.REDIS_URL).toBe('redis://redis:6379/0');
     expect(production.services.mysite.environment?.DATABASE_URL).toBeUndefined();

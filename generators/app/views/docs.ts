@@ -16,7 +16,7 @@ import type { ServiceView } from '../services.js';
 import { BASE_FILE } from '../upgrade.js';
 import type { WorkerView } from '../workers.js';
 import { codeList, type CommonView, commonView } from './common.js';
-import { developmentSwitches, serviceUrls, stopGracePeriod, type SwitchView } from './compose.js';
+import { composeView, developmentSwitches, serviceUrls, stopGracePeriod, type SwitchView } from './compose.js';
 import { djangoDefaultStaticRoot } from './django.js';
 import { runsPip } from './dockerfile.js';
 import { kubernetesView } from './kubernetes.js';
@@ -98,6 +98,8 @@ export interface DocsView extends CommonView {
   secretPatternList: string;
   vcsPatternList: string;
   upgradeBaseFile: string;
+  /** project-relative files the image's Python dependencies come from: Compose Watch rebuilds on a change */
+  dependencyFiles: string[];
 }
 
 /** DOCKER.md's view. */
@@ -171,6 +173,7 @@ export function docsView(model: ProjectModel): DocsView {
     secretPatternList: codeList(SECRET_PATTERNS),
     vcsPatternList: codeList(VCS_PATTERNS),
     upgradeBaseFile: BASE_FILE,
+    dependencyFiles: composeView(model).dependencyFiles,
   };
 }
 
