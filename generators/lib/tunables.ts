@@ -221,6 +221,7 @@ export function imageEnvironment(answers: Readonly<Record<TunableAnswer, number>
     { name: 'APACHE_LOG_LEVEL', value: 'warn', configMap: true },
     { name: 'APACHE_ACCESS_LOG_FORMAT', value: 'combined', configMap: true },
     { name: 'APACHE_SECURITY_HEADERS', value: 'on', configMap: true },
+    { name: 'APACHE_LOG_HEALTHCHECKS', value: '0', configMap: true },
     { name: 'APACHE_KEEPALIVE_TIMEOUT', value: fixed('APACHE_KEEPALIVE_TIMEOUT'), configMap: true },
     { name: 'APACHE_LIMIT_REQUEST_BODY', value: fixed('APACHE_LIMIT_REQUEST_BODY'), configMap: true },
     { name: APACHE_WORKERS.env, value: '', configMap: false },

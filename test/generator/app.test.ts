@@ -138,8 +138,14 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(conf).toMatch(/^\s+WSGIApplicationGroup %\{GLOBAL\}$/m);
     expect(conf).toMatch(/^ServerTokens Prod$/m);
     expect(conf).toMatch(/^ErrorLog \/proc\/self\/fd\/2$/m);
-    expect(conf).toMatch(
-      /<IfDefine !WSGI_ACCESS_LOG_OFF>\n\s+CustomLog "\|\|\/usr\/local\/bin\/python3 -I -S \/srv\/app\/docker\/access-log\.py" \$\{APACHE_ACCESS_LOG_FORMAT\}\n<\/IfDefine>/,
+    // The logger learns the format (json lines are made valid JSON); the HEALTHCHECK's requests stay out unless asked for.
+    expect(conf).toContain(
+      [
+        '<IfDefine !WSGI_ACCESS_LOG_OFF>',
+        '    CustomLog "||/usr/local/bin/python3 -I -S /srv/app/docker/access-log.py ${APACHE_ACCESS_LOG_FORMAT}" ${APACHE_ACCESS_LOG_FORMAT} \\',
+        `        "expr=%{HTTP_USER_AGENT} !~ m#^(wsgi-apache-healthcheck$|kube-probe/)# || '\${APACHE_LOG_HEALTHCHECKS}' == '1'"`,
+        '</IfDefine>',
+      ].join('\n'),
     );
     const alias = conf.indexOf('Alias /static /srv/app/static');
     const script = conf.indexOf(

@@ -15,6 +15,7 @@ import { ContainerTracker, type RunningContainer } from '../helpers/docker-run.j
 import { freePort, pollUntil, rawRequest } from '../helpers/net.js';
 import { buildPlainImage, makeProject, scaffoldFixture, scaffoldOnBase } from '../helpers/project.js';
 import { LIBRARIES, offlineBuildEnv } from '../helpers/test-base.js';
+import { HEALTHCHECK_USER_AGENT } from '../../generators/lib/image-layout.js';
 import { runLoad } from '../../generators/lib/stack-checks.js';
 import { assertCleanLoad, checkConcurrency } from '../helpers/load-checks.js';
 
@@ -360,17 +361,36 @@ describe('hardening', () => {
 });
 
 describe('run-time tunables', () => {
-  it('APACHE_ACCESS_LOG_FORMAT=json writes one JSON object per request; off writes none', async () => {
+  it('APACHE_ACCESS_LOG_FORMAT=json writes one valid JSON object per request with an RFC 3339 time, no health checks; off writes none', async () => {
     const json = await start({ APACHE_ACCESS_LOG_FORMAT: 'json' });
     await fetch(`${json.baseUrl}/whoami?x=1`);
+    // Apache logs the decoded path's bytes above 0x7e as \xhh: é (UTF-8) and a byte that is not UTF-8.
+    await fetch(`${json.baseUrl}/caf%C3%A9%FF`);
+    // As the image's HEALTHCHECK asks (runtime/healthcheck.py): left out of the log by default.
+    await fetch(`${json.baseUrl}/whoami?probe=1`, { headers: { 'User-Agent': HEALTHCHECK_USER_AGENT } });
+    await fetch(`${json.baseUrl}/whoami?last=1`);
     // The piped logger (docker/access-log.py) writes a batch at most every 50 ms.
-    const accessLine = () =>
+    const accessLines = () =>
       containerLogs(json.id, 50)
         .split('\n')
-        .find(entry => entry.includes('"path":"/whoami"'));
-    const deadline = Date.now() + 2_000;
-    while (!accessLine() && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 50));
-    expect(JSON.parse(accessLine()!)).toMatchObject({ method: 'GET', path: '/whoami', query: '?x=1', status: 200 });
+        .filter(entry => entry.startsWith('{"time"'));
+    await logShows(json.id, 'last=1');
+    // Every line parses; the container helper's readiness polls of / are left aside.
+    const entries = accessLines()
+      .map(entry => JSON.parse(entry) as Record<string, unknown>)
+      .filter(({ path }) => path !== '/');
+    expect(entries.map(({ path, query }) => `${String(path)}${String(query)}`)).toEqual([
+      '/whoami?x=1',
+      '/caf\u00e9\u00ff',
+      '/whoami?last=1',
+    ]);
+    expect(entries[0]).toMatchObject({ method: 'GET', status: 200 });
+    for (const { time } of entries) expect(time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$/);
+    // APACHE_LOG_HEALTHCHECKS=1 keeps them; off writes nothing.
+    const all = await start({ APACHE_LOG_HEALTHCHECKS: '1' });
+    await fetch(`${all.baseUrl}/whoami?probe=1`, { headers: { 'User-Agent': HEALTHCHECK_USER_AGENT } });
+    await logShows(all.id, 'probe=1');
+    expect(containerLogs(all.id, 50)).toContain(`"GET /whoami?probe=1 HTTP/1.1" 200`);
     const off = await start({ APACHE_ACCESS_LOG_FORMAT: 'off' });
     await fetch(`${off.baseUrl}/whoami`);
     await new Promise(resolve => setTimeout(resolve, 500));
@@ -393,6 +413,13 @@ describe('run-time tunables', () => {
     });
   });
 });
+
+/** Resolves once the container's last 50 log lines hold `text`, or after 2 s (the caller's expect says what was there). */
+async function logShows(id: string, text: string): Promise<void> {
+  const deadline = Date.now() + 2_000;
+  while (!containerLogs(id, 50).includes(text) && Date.now() < deadline)
+    await new Promise(resolve => setTimeout(resolve, 50));
+}
 
 /** Daemon pids that answer 20 concurrent /whoami requests (no timing asserted). */
 async function pidsSeen(baseUrl: string): Promise<number[]> {

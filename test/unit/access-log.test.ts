@@ -13,9 +13,9 @@ function loggerScript(): string {
 const lines = (from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => `line ${from + i} "GET / HTTP/1.1" 200\n`).join('');
 
-/** Starts the logger as Apache does (`python3 -I -S script`, lines on stdin). */
-function startLogger() {
-  const child = spawn('python3', ['-I', '-S', loggerScript()], { stdio: ['pipe', 'pipe', 'pipe'] });
+/** Starts the logger as Apache does (`python3 -I -S script FORMAT`, lines on stdin). */
+function startLogger(format = 'combined') {
+  const child = spawn('python3', ['-I', '-S', loggerScript(), format], { stdio: ['pipe', 'pipe', 'pipe'] });
   const { stdout, stderr, closed } = capture(child);
   return { child, exited: closed, output: stdout, errors: stderr };
 }
@@ -61,5 +61,43 @@ describe('docker/access-log.py (Apache piped access logger)', () => {
     logger.child.kill('SIGTERM');
     expect(await logger.exited).toBe(0);
     expect(logger.output()).toBe('first\n' + lines(0, 200));
+  });
+
+  it('json: makes every line valid JSON with an RFC 3339 time, even when a batch splits an escape', async () => {
+    // As Apache's json LogFormat writes them (ap_escape_logitem): bytes above 0x7e and controls as
+    // \xhh, a vertical tab as \v, a quote and a backslash escaped; the time's offset without a colon.
+    const line = (n: number) =>
+      `{"time":"2026-12-04T14:00:00.123+0530","path":"/caf\\xc3\\xa9/${n}/\\xff\\x01","ua":"a\\"b\\\\x41\\vz"}\n`;
+    const logger = startLogger('json');
+    const text = line(1) + line(2);
+    // The second line arrives in two writes, the first ending inside "\\xc3".
+    const cut = text.indexOf('\\xc3', line(1).length) + 2;
+    logger.child.stdin.write(text.slice(0, cut));
+    await sleep(120);
+    logger.child.stdin.write(text.slice(cut));
+    logger.child.stdin.end();
+    expect(await logger.exited).toBe(0);
+    expect(logger.errors()).toBe('');
+    const parsed = logger
+      .output()
+      .trim()
+      .split('\n')
+      .map(entry => JSON.parse(entry) as Record<string, string>);
+    expect(parsed).toEqual(
+      [1, 2].map(n => ({
+        time: '2026-12-04T14:00:00.123+05:30',
+        // UTF-8 runs become their characters; a byte that is not UTF-8 and a control keep their value.
+        path: `/café/${n}/\u00ff\u0001`,
+        ua: 'a"b\\x41\u000bz',
+      })),
+    );
+  });
+
+  it("other formats pass Apache's escapes through as they are", async () => {
+    const logger = startLogger('combined');
+    logger.child.stdin.write('1.2.3.4 - - "GET /caf\\xc3\\xa9 HTTP/1.1" 200\n');
+    logger.child.stdin.end();
+    expect(await logger.exited).toBe(0);
+    expect(logger.output()).toBe('1.2.3.4 - - "GET /caf\\xc3\\xa9 HTTP/1.1" 200\n');
   });
 });

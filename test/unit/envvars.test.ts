@@ -129,12 +129,20 @@ describe('runtime/envvars', () => {
     [{ APACHE_ACCESS_LOG_FORMAT: 'xml' }, 'APACHE_ACCESS_LOG_FORMAT="xml" is not one of combined, common, json, off'],
     [{ WSGI_ENVIRONMENT: 'staging' }, 'WSGI_ENVIRONMENT="staging" is neither production nor development'],
     [{ APACHE_MAX_REQUEST_WORKERS: '20001' }, 'APACHE_MAX_REQUEST_WORKERS=20001 is out of range'],
+    [{ APACHE_LOG_HEALTHCHECKS: 'yes' }, 'APACHE_LOG_HEALTHCHECKS="yes" is not 0 or 1'],
   ])('refuses %j: %s', (env, message) => {
     const { status, stderr } = source(env, []);
     expect(status).toBe(1);
     expect(stderr).toMatch(
       new RegExp(`^wsgi-apache: invalid configuration: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
     );
+  });
+
+  it('exports APACHE_LOG_HEALTHCHECKS, 0 by default, for the access log condition in apache2.conf', () => {
+    expect(source({}, ['APACHE_LOG_HEALTHCHECKS']).values).toEqual({ APACHE_LOG_HEALTHCHECKS: '0' });
+    expect(source({ APACHE_LOG_HEALTHCHECKS: '1' }, ['APACHE_LOG_HEALTHCHECKS']).values).toEqual({
+      APACHE_LOG_HEALTHCHECKS: '1',
+    });
   });
 
   it('names a missing data file and the fix', () => {

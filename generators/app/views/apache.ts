@@ -1,4 +1,4 @@
-import { PROCESS_GROUP, VENV_DIR, CONTAINER_PORT, APP_DIR } from '../../lib/image-layout.js';
+import { APP_DIR, CONTAINER_PORT, HEALTHCHECK_USER_AGENT, PROCESS_GROUP, VENV_DIR } from '../../lib/image-layout.js';
 import { type TunableAnswer, TUNABLES } from '../../lib/tunables.js';
 import { modulesToLoad } from '../apache-modules.js';
 import type { ProxyRoute } from '../proxy-routes.js';
@@ -41,6 +41,8 @@ export interface ApacheView extends CommonView {
   pypiModWsgi: boolean;
   /** the image's Python outside the virtualenv, which runs the access-log pipe */
   systemPython: string;
+  /** the HEALTHCHECK's User-Agent, whose requests the access log leaves out */
+  healthcheckUserAgent: string;
   venvDir: string;
   /** `LoadModule`s beyond the fixed set: `--apache-modules`, plus mod_proxy_http for `--proxy`; dependencies first */
   apacheModules: ReturnType<typeof modulesToLoad>;
@@ -106,6 +108,7 @@ export function apacheView(model: ProjectModel): ApacheView {
     containerPort: CONTAINER_PORT,
     pypiModWsgi: base.pypiModWsgi,
     systemPython: base.systemPython,
+    healthcheckUserAgent: HEALTHCHECK_USER_AGENT,
     venvDir: VENV_DIR,
     apacheModules: loaded,
     hasApacheModules: loaded.length > 0,

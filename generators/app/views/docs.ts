@@ -1,6 +1,7 @@
 import {
   APP_UID,
   CONTAINER_PORT,
+  HEALTHCHECK_USER_AGENT,
   IMAGE_SCRIPTS_DIR,
   PROCESS_GROUP,
   PUBLISH_PORT_VARIABLE,
@@ -98,6 +99,8 @@ export interface DocsView extends CommonView {
   secretPatternList: string;
   vcsPatternList: string;
   upgradeBaseFile: string;
+  /** the HEALTHCHECK's User-Agent, left out of the access log */
+  healthcheckUserAgent: string;
   /** project-relative files the image's Python dependencies come from: Compose Watch rebuilds on a change */
   dependencyFiles: string[];
 }
@@ -173,6 +176,7 @@ export function docsView(model: ProjectModel): DocsView {
     secretPatternList: codeList(SECRET_PATTERNS),
     vcsPatternList: codeList(VCS_PATTERNS),
     upgradeBaseFile: BASE_FILE,
+    healthcheckUserAgent: HEALTHCHECK_USER_AGENT,
     dependencyFiles: composeView(model).dependencyFiles,
   };
 }
