@@ -49,6 +49,13 @@ export interface Base {
   coveragePath: string;
 }
 
+/**
+ * coverage.py release pip installs for WSGI_COVERAGE on the `python` base (the Dockerfile's
+ * `COVERAGE_VERSION` build arg), pinned so the image is the same on every build: trixie's
+ * python3-coverage, so it also builds offline from Debian's sources (images/build-wheelhouse.sh).
+ */
+export const COVERAGE_PYPI_VERSION = '7.6.0';
+
 /** Where the official Python image's builds keep coverage.py (`pip install --target`), off the app's own path. */
 export const DEV_TOOLS_PYTHON_PATH = '/opt/wsgi-devtools';
 

@@ -167,7 +167,13 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(dockerfile).toMatch(
       /sh \/usr\/local\/bin\/pip-install \/opt\/venv\/bin\/pip "mod_wsgi==\$\{MOD_WSGI_VERSION\}"/,
     );
-    expect(dockerfile).toMatch(/mod_wsgi-express module-config \| grep '\^LoadModule ' > \/opt\/venv\/mod_wsgi\.load/);
+    // No pipe whose first command could fail unseen (sh has no pipefail): set -e sees each step.
+    expect(dockerfile).toContain(
+      "mod_wsgi-express module-config > /tmp/mod_wsgi.conf; \\\n    grep '^LoadModule ' /tmp/mod_wsgi.conf > /opt/venv/mod_wsgi.load",
+    );
+    // Every tool pip installs is pinned: coverage.py too.
+    expect(dockerfile).toMatch(/^ARG COVERAGE_VERSION=\d+\.\d+\.\d+$/m);
+    expect(dockerfile).toContain('--target /opt/wsgi-devtools "coverage==${COVERAGE_VERSION}"');
     // The image: Debian's Apache without its configuration, no compiler, the stage's virtualenv.
     const runtime = shippedStages(dockerfile);
     expect(runtime).toMatch(/apt-get install -y --no-install-recommends apache2-bin media-types \\/);

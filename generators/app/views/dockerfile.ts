@@ -10,7 +10,7 @@ import {
 } from '../../lib/image-layout.js';
 import type { ImageVariable } from '../../lib/tunables.js';
 import { formatEntry } from '../entry.js';
-import { PYTHON_OPTIMIZATIONS } from '../bases.js';
+import { COVERAGE_PYPI_VERSION, PYTHON_OPTIMIZATIONS } from '../bases.js';
 import { type CommonView, commonView } from './common.js';
 import { DJANGO_CONTAINER_SETTINGS, type DataDir, type MountView, type ProjectModel } from './model.js';
 
@@ -84,6 +84,8 @@ export interface DockerfileView extends CommonView {
   runtimeEnvPath: string;
   /** where pip puts coverage.py outside the app's virtualenv; '' where it is Debian's python3-coverage */
   coveragePath: string;
+  /** the coverage.py release pip installs there (bases.ts) */
+  coverageVersion: string;
 }
 
 /** The Dockerfile's view. */
@@ -143,6 +145,7 @@ export function dockerfileView(model: ProjectModel): DockerfileView {
     envvarsPath: ENVVARS_PATH,
     runtimeEnvPath: RUNTIME_ENV_PATH,
     coveragePath: base.coveragePath,
+    coverageVersion: COVERAGE_PYPI_VERSION,
   };
 }
 
