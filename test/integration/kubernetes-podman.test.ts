@@ -220,6 +220,16 @@ function spawnSafe(fn: () => string): string {
 const kubectlMissing = spawnSync('kubectl', ['version', '--client']).error !== undefined;
 if (kubectlMissing) console.log('[kubernetes] kustomize build skipped: kubectl is not installed');
 
+/** The parts of a built Deployment the label check reads. */
+interface Manifest {
+  kind: string;
+  metadata: { labels: Record<string, string> };
+  spec: {
+    selector: { matchLabels: Record<string, string> };
+    template: { metadata: { labels: Record<string, string> } };
+  };
+}
+
 describe.skipIf(kubectlMissing)('kubectl kustomize kubernetes/ (offline: no API server needed)', () => {
   it('builds every manifest of a project with an autoscaler into one valid stream', async () => {
     const dir = await scaffoldFixture('plain-wsgi', 'wsgi-apache-it-kustomize', {
@@ -234,5 +244,19 @@ describe.skipIf(kubectlMissing)('kubectl kustomize kubernetes/ (offline: no API 
       .sort();
     expect(kinds).toEqual(['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service']);
     expect(built).toContain('image: wsgi-apache-it-kustomize:latest');
+    // Kubernetes' recommended labels on the objects and the pods, the selector as it always was.
+    const deployment = built
+      .split(/^---$/m)
+      .map(doc => parseYaml(doc) as Manifest)
+      .find(doc => doc?.kind === 'Deployment')!;
+    const recommended = {
+      'app.kubernetes.io/name': 'wsgi-apache-it-kustomize',
+      'app.kubernetes.io/component': 'web',
+      'app.kubernetes.io/part-of': 'wsgi-apache-it-kustomize',
+      'app.kubernetes.io/managed-by': 'kustomize',
+    };
+    expect(deployment.metadata.labels).toEqual(recommended);
+    expect(deployment.spec.template.metadata.labels).toEqual(recommended);
+    expect(deployment.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'wsgi-apache-it-kustomize' });
   });
 });
