@@ -6,12 +6,13 @@
 # phases, their test counts, and the counts added up. WSGI_APACHE_TEST_BASES picks the bases
 # (default: python trixie bookworm).
 #
-# Three phases run beside the main line, at a low CPU priority (nice 10), on the cycles it leaves
-# idle while it waits on Docker (builds, health checks): the unit tests, CPU only; the package
-# tests (npm pack and install, the generator image) and the property test, whose Docker builds
-# and container loops take the machine's build lock (test/helpers/docker-lock.ts) as every build
-# of the main line does. At nice 0 they doubled some of the main line's tests (production.test.ts:
-# 99 s alone, 256 s beside them).
+# Three phases run beside the main line, at the lowest CPU priority (.ci/phases.sh's
+# lowest_priority), on the cycles it leaves idle while it waits on Docker (builds, health checks):
+# the unit tests, CPU only; the package tests (npm pack and install, the generator image) and the
+# property test, whose Docker builds and container loops take the machine's build lock
+# (test/helpers/docker-lock.ts) as every build of the main line does. At nice 10 in the main
+# line's session they still doubled some of its tests (services.test.ts: 155 s alone, 366 s beside
+# them): autogroup scheduling shares the CPU between that session and each container first.
 # Their output is shown when they end; a failure stops the run at the next phase.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,7 +21,7 @@ source .ci/phases.sh
 [ -n "${PHASE_SUMMARY_BY_CALLER:-}" ] || trap 'phase_summary' EXIT
 
 vitest() { node node_modules/vitest/vitest.mjs run "$@" --reporter=default --reporter=json "--outputFile.json=$PHASE_JSON"; }
-vitest_nice() { nice -n 10 node node_modules/vitest/vitest.mjs run "$@" --reporter=default --reporter=json "--outputFile.json=$PHASE_JSON"; }
+vitest_low() { lowest_priority node node_modules/vitest/vitest.mjs run "$@" --reporter=default --reporter=json "--outputFile.json=$PHASE_JSON"; }
 
 beside_tags=()
 beside_pids=()
@@ -55,9 +56,9 @@ beside_outcome() {
 phase lint npm run --silent lint
 phase typecheck npm run --silent typecheck
 phase build npm run --silent build
-beside unit "unit (nice 10)" vitest_nice --project unit
-beside package "package (nice 10)" vitest_nice --project package
-beside property "property (nice 10)" vitest_nice --project property
+beside unit "unit (low priority)" vitest_low --project unit
+beside package "package (low priority)" vitest_low --project package
+beside property "property (low priority)" vitest_low --project property
 for base in ${WSGI_APACHE_TEST_BASES:-python trixie bookworm}; do
   export WSGI_APACHE_TEST_BASE=$base
   phase "integration $base" vitest --project integration
