@@ -55,6 +55,13 @@ if ! command -v podman >/dev/null 2>&1 || ! command -v catatonit >/dev/null 2>&1
     log "podman could not be installed; the Kubernetes runtime test will be skipped"
 fi
 
+# kubectl renders the generated kustomization as `kubectl apply -k` would (`kubectl kustomize`,
+# test/generator/kubernetes.test.ts).
+if ! command -v kubectl >/dev/null 2>&1; then
+  log "installing kubectl (kubernetes-client) from Debian"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kubernetes-client >/dev/null
+fi
+
 # shellcheck lints the runtime's shell programs (runtime/, test/unit/runtime-lint.test.ts).
 if ! command -v shellcheck >/dev/null 2>&1; then
   log "installing shellcheck from Debian"

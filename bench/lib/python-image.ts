@@ -5,12 +5,14 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { BASES } from '../../generators/app/bases.js';
 import { docker } from './docker.js';
+import { PYTHON_VERSION } from './variants.js';
 
 const run = promisify(execFile);
 
 /** The image the python base builds FROM. */
-export const PYTHON_IMAGE = 'python:3.13-slim-trixie';
+export const PYTHON_IMAGE = BASES.python.image(PYTHON_VERSION);
 
 /** The label images/python-slim/Dockerfile sets: `fast` or `faithful`. */
 const BUILD_LABEL = 'org.generator-wsgi-apache.python-build';

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { satisfies } from '@renovatebot/pep440';
 import { parse as parseToml } from 'smol-toml';
 import { readText } from '../lib/fs.js';
+import { officialImage } from '../lib/image-layout.js';
 import { InputError } from '../lib/input-error.js';
 
 /**
@@ -29,7 +30,7 @@ export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
 export interface Base {
   /** one line for `--help`, the prompt and DOCKER.md */
   label: string;
-  /** the `FROM` image for a Python version */
+  /** the `FROM` image for a Python version, fully qualified (officialImage) */
   image(python: string): string;
   /** the Python versions it offers, newest last */
   pythons: readonly string[];
@@ -76,7 +77,7 @@ export const DEFAULT_BASE: BaseName = 'python';
 export const BASES: Record<BaseName, Base> = {
   python: {
     label: `the official python:X.Y-slim-trixie image, mod_wsgi ${MOD_WSGI_PYPI_VERSION} built from PyPI`,
-    image: python => `python:${python}-slim-trixie`,
+    image: python => officialImage(`python:${python}-slim-trixie`),
     pythons: PYTHON_VERSIONS,
     modWsgi: MOD_WSGI_PYPI_VERSION,
     pypiModWsgi: true,
@@ -88,7 +89,7 @@ export const BASES: Record<BaseName, Base> = {
   },
   trixie: {
     label: "Debian trixie's packages (Python 3.13, mod_wsgi 5.0.2)",
-    image: () => 'debian:trixie-slim',
+    image: () => officialImage('debian:trixie-slim'),
     pythons: ['3.13'],
     modWsgi: '5.0.2',
     ...DEBIAN_PYTHON,
@@ -96,7 +97,7 @@ export const BASES: Record<BaseName, Base> = {
   },
   bookworm: {
     label: "Debian bookworm's packages (Python 3.11, mod_wsgi 4.9.4)",
-    image: () => 'debian:bookworm-slim',
+    image: () => officialImage('debian:bookworm-slim'),
     pythons: ['3.11'],
     modWsgi: '4.9.4',
     ...DEBIAN_PYTHON,

@@ -59,6 +59,7 @@ export function codePaths(entry: WsgiEntry): string[] {
 export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContext): void {
   checkDaemonSize(answers.processes, answers.threads);
   checkAutoscaling(answers);
+  checkKubernetesOnly(answers);
   if (answers.pythonBuild === 'optimized' && !BASES[answers.base].pypiModWsgi) {
     throw new InputError(
       '--python-build',
@@ -249,6 +250,21 @@ function checkAutoscaling(answers: ParsedAnswers): void {
       `${answers.maxReplicas} is below the ${KUBERNETES_REPLICAS} replicas the Deployment starts with`,
       `pass --max-replicas ${KUBERNETES_REPLICAS} or more`,
     );
+}
+
+/**
+ * `--image` and `--ingress-host` only shape the Kubernetes manifests: without `--kubernetes` they
+ * would be saved and do nothing.
+ * @throws InputError naming the flag and the fix
+ */
+function checkKubernetesOnly(answers: ParsedAnswers): void {
+  if (answers.kubernetes) return;
+  const given = [
+    { flag: '--image', value: answers.image, what: 'the image the Kubernetes manifests deploy' },
+    { flag: '--ingress-host', value: answers.ingressHost, what: 'an Ingress, a Kubernetes manifest' },
+  ].find(({ value }) => value !== '');
+  if (given)
+    throw new InputError(given.flag, `sets ${given.what}`, `pass --kubernetes too, or leave ${given.flag} out`);
 }
 
 /**

@@ -1,3 +1,4 @@
+import { partialTemplate, renderTemplate } from '../lib/render.js';
 import type { ProjectModel } from './views/model.js';
 import { apacheView } from './views/apache.js';
 import { localConfView } from './views/common.js';
@@ -100,11 +101,35 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   // The build stages that run pip run it through this (the image itself does not hold it).
   managed('pip-install', runsPip),
   manifest('configmap'),
+  manifest('init-job', model => kubernetes(model) && kubernetesView(model).initJob),
   manifest('deployment'),
   manifest('service'),
+  manifest('ingress', model => kubernetes(model) && model.answers.ingressHost !== ''),
   manifest('workers', model => kubernetes(model) && model.workers.length > 0),
   manifest('storage', model => kubernetes(model) && model.dataDirs.length > 0),
   manifest('disruption-budget'),
   manifest('autoscaler', model => kubernetes(model) && kubernetesView(model).kube.autoscaler.length > 0),
   manifest('kustomization'),
 ];
+
+/**
+ * One generated file's text for `model`: a runtime program as it is, a template rendered with its
+ * view and the partials it names.
+ * @param readTemplate - a path relative to `templates/` -> its text, null or undefined when absent
+ * @throws Error when the template or a partial is missing from the package
+ */
+export function renderGenerated(
+  file: GeneratedFile,
+  model: ProjectModel,
+  readTemplate: (template: string) => string | null | undefined,
+): string {
+  const read = (template: string) => {
+    const text = readTemplate(template);
+    if (text === null || text === undefined) throw new Error(`template ${template} is missing from the package`);
+    return text;
+  };
+  const template = read(file.template);
+  return file.verbatim || !file.view
+    ? template
+    : renderTemplate(template, file.view(model), name => read(partialTemplate(name)));
+}

@@ -21,10 +21,9 @@ import {
 import { buildImage, DockerUnavailableError, pipBuildArgs } from '../lib/docker-build.js';
 import { InputError } from '../lib/input-error.js';
 import { packageRoot } from '../lib/package-root.js';
-import { renderTemplate } from '../lib/render.js';
 import { checkWritable, commitAllOrNothing, conflicterOptionsOf, hasTerminal } from '../lib/transaction.js';
 import { detectProject } from './detect.js';
-import { GENERATED_FILES } from './files.js';
+import { GENERATED_FILES, renderGenerated } from './files.js';
 import { BASE_FILE, lastWritten, type LastWritten, planFile, RECORD_KEY, recordOf } from './upgrade.js';
 import { mergeLines } from './lines.js';
 import {
@@ -493,10 +492,7 @@ function renderFiles(
   for (const file of GENERATED_FILES) {
     if (file.when && !file.when(model)) continue;
     if (file.once && existsSync(join(root, file.destination))) continue;
-    const template = readTemplate(file.template);
-    if (template === null || template === undefined)
-      throw new Error(`template ${file.template} is missing from the package`);
-    const text = file.verbatim || !file.view ? template : renderTemplate(template, file.view(model));
+    const text = renderGenerated(file, model, readTemplate);
     files.set(file.destination, file.lines ? mergeLines(readIfFile(join(root, file.destination)), text) : text);
   }
   return files;

@@ -48,8 +48,11 @@ export interface KubernetesSizing {
   fixedReplicas: boolean;
   /** the HorizontalPodAutoscaler (`--max-replicas`), or none */
   autoscaler: { minReplicas: number; maxReplicas: number; cpuUtilization: number }[];
-  /** the files `kustomization.yaml` lists, in apply order */
-  resources: string[];
+  /**
+   * more than one pod can run (two replicas, or an autoscaler): the init commands then run once,
+   * as a Job, instead of in every pod, where they would run concurrently (two `migrate`s at once)
+   */
+  severalPods: boolean;
 }
 
 /**
@@ -58,14 +61,12 @@ export interface KubernetesSizing {
  * @param gracefulTimeout - `WSGI_GRACEFUL_TIMEOUT`, seconds
  * @param dataDirs - number of `--data-dir`s (each a ReadWriteOnce claim)
  * @param maxReplicas - `--max-replicas`, 0 for no autoscaler
- * @param workers - number of `--worker`s (workers.yaml, a Deployment each)
  */
 export function kubernetesSizing(
   processes: number,
   gracefulTimeout: number,
   dataDirs: number,
   maxReplicas: number,
-  workers = 0,
 ): KubernetesSizing {
   const replicas = dataDirs > 0 ? 1 : KUBERNETES_REPLICAS;
   const preStopSeconds = 5;
@@ -85,14 +86,32 @@ export function kubernetesSizing(
     fixedReplicas: maxReplicas === 0,
     // 70 %: of the CPU request, i.e. 0.35 core per process, leaving headroom to the limit of 1 core.
     autoscaler: maxReplicas > 0 ? [{ minReplicas: replicas, maxReplicas, cpuUtilization: 70 }] : [],
-    resources: [
-      'configmap.yaml',
-      ...(dataDirs > 0 ? ['storage.yaml'] : []),
-      'deployment.yaml',
-      'service.yaml',
-      ...(workers > 0 ? ['workers.yaml'] : []),
-      'disruption-budget.yaml',
-      ...(maxReplicas > 0 ? ['autoscaler.yaml'] : []),
-    ],
+    severalPods: replicas > 1 || maxReplicas > 1,
   };
+}
+
+/** Which optional manifests a project gets. */
+export interface ManifestParts {
+  dataDirs: boolean;
+  workers: boolean;
+  autoscaler: boolean;
+  /** the init commands as a Job (init-job.yaml) */
+  initJob: boolean;
+  /** `--ingress-host` (ingress.yaml) */
+  ingress: boolean;
+}
+
+/** The files `kustomization.yaml` lists, in the order `kubectl apply` should create them. */
+export function kubernetesResources(parts: ManifestParts): string[] {
+  return [
+    'configmap.yaml',
+    ...(parts.dataDirs ? ['storage.yaml'] : []),
+    ...(parts.initJob ? ['init-job.yaml'] : []),
+    'deployment.yaml',
+    'service.yaml',
+    ...(parts.ingress ? ['ingress.yaml'] : []),
+    ...(parts.workers ? ['workers.yaml'] : []),
+    'disruption-budget.yaml',
+    ...(parts.autoscaler ? ['autoscaler.yaml'] : []),
+  ];
 }

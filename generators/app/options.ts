@@ -14,6 +14,7 @@ import { parseApacheModules } from './apache-modules.js';
 import { parseAppEnvironment, parseSecretNames } from './app-environment.js';
 import { formatProxyRoutes, parseProxyRoutes, type ProxyRoute } from './proxy-routes.js';
 import { formatMounts, type Mount, parseMountPoint, parseMounts, underMountPoint } from './mounts.js';
+import { DEFAULT_IMAGE_TAG, parseImageReference, parseIngressHost } from './image-reference.js';
 import { detectServices, parseServices, SERVICE_NAMES, type ServiceName } from './services.js';
 import { detectWorkers, formatWorkers, parseWorkers, type Worker } from './workers.js';
 import {
@@ -90,6 +91,10 @@ export interface Answers {
   kubernetes: boolean;
   /** HorizontalPodAutoscaler's maxReplicas on CPU; 0 writes none */
   maxReplicas: number;
+  /** the image reference the Kubernetes manifests deploy (`image-reference.ts`); '' for `NAME:0.1.0` */
+  image: string;
+  /** the host name an Ingress routes to the Service; '' for no Ingress */
+  ingressHost: string;
   /** URL path the image HEALTHCHECK, the Kubernetes probes and `yo wsgi-apache:check` request */
   healthPath: string;
   /** shell commands run once before serving (Compose service `init`, Kubernetes init container) */
@@ -325,6 +330,22 @@ export const FIELDS: readonly Field[] = [
     MAX_REPLICAS,
     false,
   ),
+  {
+    key: 'image',
+    flag: 'image',
+    description: `With --kubernetes: the image the manifests deploy, REPOSITORY:TAG or REPOSITORY@DIGEST, a tag per build and never latest (default NAME:${DEFAULT_IMAGE_TAG}; later: kustomize edit set image)`,
+    prompt: false,
+    defaultValue: () => '',
+    parse: raw => parseImageReference(raw),
+  },
+  {
+    key: 'ingressHost',
+    flag: 'ingress-host',
+    description: 'With --kubernetes: an Ingress routing this host name to the Service (default: none)',
+    prompt: false,
+    defaultValue: () => '',
+    parse: raw => parseIngressHost(raw),
+  },
   {
     key: 'healthPath',
     flag: 'health-path',

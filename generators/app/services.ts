@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { readText } from '../lib/fs.js';
+import { officialImage } from '../lib/image-layout.js';
 import { InputError } from '../lib/input-error.js';
 import { toList } from '../lib/parse.js';
 import type { ProjectFacts } from './detect.js';
@@ -53,7 +54,7 @@ const SERVICES: Record<ServiceName, BackingService> = {
   postgres: {
     name: 'postgres',
     service: 'postgres',
-    image: 'postgres:17',
+    image: officialImage('postgres:17'),
     port: 5432,
     dataPath: '/var/lib/postgresql/data',
     environment: [
@@ -70,7 +71,7 @@ const SERVICES: Record<ServiceName, BackingService> = {
   mysql: {
     name: 'mysql',
     service: 'mariadb',
-    image: 'mariadb:11',
+    image: officialImage('mariadb:11'),
     port: 3306,
     dataPath: '/var/lib/mysql',
     environment: [
@@ -88,7 +89,7 @@ const SERVICES: Record<ServiceName, BackingService> = {
   redis: {
     name: 'redis',
     service: 'redis',
-    image: 'redis:7',
+    image: officialImage('redis:7'),
     port: 6379,
     dataPath: '/data',
     environment: [],
@@ -101,7 +102,7 @@ const SERVICES: Record<ServiceName, BackingService> = {
   memcached: {
     name: 'memcached',
     service: 'memcached',
-    image: 'memcached:1',
+    image: officialImage('memcached:1'),
     port: 11211,
     dataPath: '',
     environment: [],

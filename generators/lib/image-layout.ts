@@ -88,3 +88,14 @@ export function groupEnvPrefix(group: string): string {
 
 /** The image's entry point, docker/entrypoint's copy: ENTRYPOINT, and the workers' health checks, which go through it for the secrets' variables. */
 export const IMAGE_ENTRYPOINT = '/usr/local/bin/wsgi-apache-entrypoint';
+
+/**
+ * A Docker Official Image's fully qualified reference: `python:3.13-slim-trixie` ->
+ * `docker.io/library/python:3.13-slim-trixie`. Docker resolves either to the same image (a
+ * short name means Docker Hub's `library/`); Podman's short-name resolution asks, or refuses
+ * without a terminal, for the short one (containers-registries.conf(5), `short-name-mode`;
+ * cookiecutter/cookiecutter-django#4804).
+ */
+export function officialImage(nameAndTag: string): string {
+  return `docker.io/library/${nameAndTag}`;
+}

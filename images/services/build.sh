@@ -11,7 +11,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-declare -A TAGS=([postgres]=postgres:17 [redis]=redis:7 [memcached]=memcached:1 [mariadb]=mariadb:11)
+declare -A TAGS=([postgres]=docker.io/library/postgres:17 [redis]=docker.io/library/redis:7
+  [memcached]=docker.io/library/memcached:1 [mariadb]=docker.io/library/mariadb:11)
 services=("$@")
 [ ${#services[@]} -gt 0 ] || services=(postgres redis memcached mariadb)
 

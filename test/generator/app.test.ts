@@ -103,6 +103,8 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       pythonBuild: 'standard',
       kubernetes: false,
       maxReplicas: 0,
+      image: '',
+      ingressHost: '',
       healthPath: '/',
       initCommands: [],
       setenv: [],
@@ -160,7 +162,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(dockerfile).not.toMatch(/^#\s*syntax=/m);
     expect(dockerfile).not.toMatch(/--mount=|--chmod=|--link/);
     // Default base: the official Python image; pip builds mod_wsgi in a stage of its own.
-    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=python:3\.13-slim-trixie\n/m);
+    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=docker\.io\/library\/python:3\.13-slim-trixie\n/m);
     expect(dockerfile).toMatch(/^FROM \$\{BASE_IMAGE\} AS mod-wsgi$/m);
     expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends apache2-dev gcc libc6-dev \\/);
     expect(dockerfile).toMatch(/^ARG MOD_WSGI_VERSION=5\.0\.2$/m);
@@ -259,7 +261,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
     expect(service.volumes).toBeUndefined();
     expect(service.environment.WSGI_RELOAD_ON_CHANGES).toBeUndefined();
     const dev = parseYaml(read(dir, 'compose.override.yaml')).services.hello;
-    expect(dev.volumes).toEqual(['.:/srv/app']);
+    expect(dev.volumes).toEqual(['.:/srv/app:z']);
     // `docker compose watch` with no -f flags: the bind mount shows the code, what the image installs rebuilds it.
     expect(dev.develop.watch).toEqual([{ action: 'rebuild', path: 'Dockerfile' }]);
     expect(dev.environment.WSGI_RELOAD_ON_CHANGES).toBe('1');
@@ -411,7 +413,7 @@ describe('flags', () => {
       base: 'bookworm',
     }).withAnswers({}, { throwOnMissingAnswer: true });
     const dockerfile = read(dir, 'Dockerfile');
-    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=debian:bookworm-slim$/m);
+    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=docker\.io\/library\/debian:bookworm-slim$/m);
     expect(dockerfile).toMatch(
       /apache2 libapache2-mod-wsgi-py3 python3-venv python3-coverage \\\n[\s\S]*install -y --no-install-recommends python3-flask libpq5 \\/,
     );
@@ -452,7 +454,7 @@ describe('detection', () => {
     );
     expect(read(dir, 'docker/apache2.conf')).toContain('Alias /static /srv/app/staticfiles');
     expect(parseYaml(read(dir, 'compose.override.yaml')).services.mysite.volumes).toEqual([
-      '.:/srv/app',
+      '.:/srv/app:z',
       '/srv/app/staticfiles',
     ]);
   });
@@ -777,9 +779,9 @@ describe('--data-dir', () => {
     expect(Object.keys(prod.volumes)).toEqual(['data-instance', 'data-media-uploads']);
     const dev = parseYaml(read(dir, 'compose.override.yaml')).services.files;
     expect(dev.volumes).toEqual([
-      '.:/srv/app',
-      './instance:/srv/app/instance',
-      './media/uploads:/srv/app/media/uploads',
+      '.:/srv/app:z',
+      './instance:/srv/app/instance:z',
+      './media/uploads:/srv/app/media/uploads:z',
     ]);
     // A fresh clone lacks the folders: the entry point may hand Docker's root-owned ones over.
     expect(dev.cap_add).toEqual(['SETUID', 'SETGID', 'CHOWN']);
@@ -813,7 +815,7 @@ describe('bases: --base and --python', () => {
     await runGenerator(dir, { yes: true, base: 'trixie' });
     const dockerfile = read(dir, 'Dockerfile');
     // The image's stages (and one that only makes the project's copy readable); no pip, no python-deps stage.
-    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=debian:trixie-slim\n/m);
+    expect(dockerfile).toMatch(/^ARG BASE_IMAGE=docker\.io\/library\/debian:trixie-slim\n/m);
     expect(dockerfile.match(/^FROM .*$/gm)).toEqual([
       'FROM ${BASE_IMAGE} AS app-source',
       'FROM ${BASE_IMAGE} AS system',
@@ -845,11 +847,11 @@ describe('bases: --base and --python', () => {
   it("--python picks the official image's tag; the project's .python-version is the default", async () => {
     const pinned = makeProject({ fixture: 'plain-wsgi', files: { '.python-version': '3.11\n' } });
     await runGenerator(pinned, { yes: true });
-    expect(read(pinned, 'Dockerfile')).toMatch(/^ARG BASE_IMAGE=python:3\.11-slim-trixie$/m);
+    expect(read(pinned, 'Dockerfile')).toMatch(/^ARG BASE_IMAGE=docker\.io\/library\/python:3\.11-slim-trixie$/m);
     const chosen = makeProject({ fixture: 'plain-wsgi', files: { '.python-version': '3.11\n' } });
     await runGenerator(chosen, { yes: true, python: '3.12' });
-    expect(read(chosen, 'Dockerfile')).toMatch(/^ARG BASE_IMAGE=python:3\.12-slim-trixie$/m);
-    expect(read(chosen, 'DOCKER.md')).toContain('on `python:3.12-slim-trixie` (Python 3.12)');
+    expect(read(chosen, 'Dockerfile')).toMatch(/^ARG BASE_IMAGE=docker\.io\/library\/python:3\.12-slim-trixie$/m);
+    expect(read(chosen, 'DOCKER.md')).toContain('on `docker.io/library/python:3.12-slim-trixie` (Python 3.12)');
   });
 
   it("--python-build optimized rebuilds the image's CPython in a stage mod_wsgi then builds on", async () => {

@@ -288,7 +288,7 @@ describe('all or nothing, without a terminal', () => {
   it('--force overwrites them', async () => {
     const dir = makeProject({ fixture: 'plain-wsgi', files: { Dockerfile: 'FROM python:3\n' } });
     await runWithoutTerminal(dir, ['--yes', '--force']);
-    expect(read(dir, 'Dockerfile')).toMatch(/^ARG BASE_IMAGE=python:3\.13-slim-trixie$/m);
+    expect(read(dir, 'Dockerfile')).toMatch(/^ARG BASE_IMAGE=docker\.io\/library\/python:3\.13-slim-trixie$/m);
   });
 
   it('re-run with --port 9000 --yes: files the user never changed are updated, .yo-rc.json with them', async () => {

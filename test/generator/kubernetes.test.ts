@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -220,4 +221,100 @@ describe('--kubernetes on every fixture app, with its own flags (defaults otherw
       expect(() => checkKustomization(kubernetesFiles(dir))).not.toThrow();
     },
   );
+});
+
+describe('--kubernetes with init commands and two replicas, --image and --ingress-host', async () => {
+  const dir = makeProject({ fixture: 'plain-wsgi' });
+  await runGenerator(dir, {
+    yes: true,
+    name: 'api',
+    kubernetes: true,
+    'init-command': ['echo once'],
+    image: 'registry.example:5000/team/api:1.4.2',
+    'ingress-host': 'api.example.com',
+  });
+  const docs = manifests(dir);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const byKind = (kind: string) => docs.filter(doc => doc.kind === kind) as Record<string, any>[];
+
+  it('runs the init commands once, as a Job, not in each of the 2 pods, and the Job passes the restricted profile', () => {
+    const [job] = byKind('Job');
+    expect(() => new KUBERNETES_MODELS.Job(job as never).validate()).not.toThrow();
+    expect(job.metadata.name).toBe('api-init');
+    const pod = job.spec.template.spec;
+    expect(pod.restartPolicy).toBe('Never');
+    expect(pod.containers[0].command).toEqual(['/bin/sh', '/srv/app/docker/init']);
+    expect(pod.containers[0].envFrom).toEqual([{ configMapRef: { name: 'api-config' } }]);
+    expect(podSecurityRestrictedViolations(pod)).toEqual([]);
+    const deployment = byKind('Deployment')[0];
+    expect(deployment.spec.replicas).toBe(2);
+    expect(deployment.spec.template.spec.initContainers).toBeUndefined();
+  });
+
+  it('routes the host to the Service through an Ingress', () => {
+    const [ingress] = byKind('Ingress');
+    expect(() => new KUBERNETES_MODELS.Ingress(ingress as never).validate()).not.toThrow();
+    expect(ingress.spec.rules).toEqual([
+      {
+        host: 'api.example.com',
+        http: {
+          paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'api', port: { name: 'http' } } } }],
+        },
+      },
+    ]);
+  });
+
+  it('kubectl kustomize gives every container the --image reference, and the recommended labels', () => {
+    expect(() => checkKustomization(kubernetesFiles(dir))).not.toThrow();
+    const rendered = parseAllDocuments(
+      execFileSync('kubectl', ['kustomize', join(dir, 'kubernetes')], { encoding: 'utf8' }),
+    ).map(doc => doc.toJS());
+    const pods = rendered.filter(doc => doc.spec?.template?.spec).map(doc => doc.spec.template.spec);
+    expect(pods).toHaveLength(2);
+    const images = pods.flatMap(pod => [...(pod.initContainers ?? []), ...pod.containers]).map(c => c.image);
+    expect(images).toEqual(['registry.example:5000/team/api:1.4.2', 'registry.example:5000/team/api:1.4.2']);
+    for (const doc of rendered)
+      expect(doc.metadata.labels, doc.kind).toMatchObject({
+        'app.kubernetes.io/part-of': 'api',
+        'app.kubernetes.io/managed-by': 'kustomize',
+      });
+  });
+
+  it('keeps the init commands in the pod where one pod runs (a data claim), and deploys NAME:0.1.0 by default', async () => {
+    const single = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(single, {
+      yes: true,
+      name: 'shop',
+      kubernetes: true,
+      'init-command': ['echo once'],
+      'data-dir': 'uploads',
+    });
+    const rendered = parseAllDocuments(
+      execFileSync('kubectl', ['kustomize', join(single, 'kubernetes')], { encoding: 'utf8' }),
+    ).map(doc => doc.toJS());
+    expect(rendered.map(doc => doc.kind)).not.toContain('Job');
+    const pod = rendered.find(doc => doc.kind === 'Deployment').spec.template.spec;
+    expect(pod.initContainers.map((c: { name: string }) => c.name)).toEqual(['init']);
+    expect(pod.initContainers[0].volumeMounts).toEqual(pod.containers[0].volumeMounts);
+    expect([...pod.initContainers, ...pod.containers].map(c => c.image)).toEqual(['shop:0.1.0', 'shop:0.1.0']);
+  });
+
+  it.each([
+    [{ kubernetes: true, image: 'shop' }, '--image: "shop" has no tag, which means latest'],
+    [
+      { kubernetes: true, image: 'registry.example/shop:latest' },
+      '--image: "registry.example/shop:latest" deploys latest',
+    ],
+    [{ kubernetes: true, image: 'Shop:1.0' }, '--image: "Shop:1.0" is not an image reference'],
+    [{ image: 'shop:1.0' }, '--image: sets the image the Kubernetes manifests deploy'],
+    [
+      { kubernetes: true, 'ingress-host': 'https://shop.example.com/' },
+      '--ingress-host: "https://shop.example.com/" is not a DNS host name',
+    ],
+    [{ 'ingress-host': 'shop.example.com' }, '--ingress-host: sets an Ingress'],
+  ])('refuses %j in one line, writing nothing', async (flags, message) => {
+    const fresh = makeProject({ fixture: 'plain-wsgi' });
+    await expect(runGenerator(fresh, { yes: true, ...flags })).rejects.toThrow(message);
+    expect(existsSync(join(fresh, 'Dockerfile'))).toBe(false);
+  });
 });

@@ -46,12 +46,12 @@ describe('a Django + Celery project with defaults', async () => {
 
   it('runs each service from its official image with a health check and a named volume', () => {
     const { postgres, redis } = production.services;
-    expect(postgres.image).toBe('postgres:17');
+    expect(postgres.image).toBe('docker.io/library/postgres:17');
     expect(postgres.healthcheck).toMatchObject({ test: ['CMD', 'pg_isready', '-U', 'app', '-d', 'app'] });
     expect(postgres.volumes).toEqual(['postgres-data:/var/lib/postgresql/data']);
     expect(postgres.environment).toMatchObject({ POSTGRES_PASSWORD_FILE: '/run/secrets/POSTGRES_PASSWORD' });
     expect(postgres.secrets).toEqual(['POSTGRES_PASSWORD']);
-    expect(redis.image).toBe('redis:7');
+    expect(redis.image).toBe('docker.io/library/redis:7');
     expect(redis.healthcheck).toMatchObject({ test: ['CMD', 'redis-cli', 'ping'] });
     expect(Object.keys(production.volumes ?? {})).toEqual(expect.arrayContaining(['postgres-data', 'redis-data']));
     expect(postgres.ports).toBeUndefined();
@@ -157,11 +157,11 @@ describe('--service and --worker given', () => {
     await runGenerator(dir, { yes: true, name: 'hello', service: ['mariadb', 'memcached'] });
     const { services } = compose(dir);
     expect(services.mariadb).toMatchObject({
-      image: 'mariadb:11',
+      image: 'docker.io/library/mariadb:11',
       healthcheck: { test: ['CMD', 'healthcheck.sh', '--connect', '--innodb_initialized'] },
       volumes: ['mariadb-data:/var/lib/mysql'],
     });
-    expect(services.memcached.image).toBe('memcached:1');
+    expect(services.memcached.image).toBe('docker.io/library/memcached:1');
     expect(services.memcached.volumes).toBeUndefined();
     expect(services.hello.environment?.CACHE_URL).toBe('pymemcache://memcached:11211');
     expect(read(dir, 'docker/wsgi-apache.env')).toContain(

@@ -2,6 +2,8 @@
 import { parse } from 'yaml';
 import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import { Job } from 'kubernetes-models/batch/v1/Job';
+import { Ingress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import { ConfigMap } from 'kubernetes-models/v1/ConfigMap';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
@@ -18,6 +20,8 @@ export const KUBERNETES_MODELS: Readonly<Record<string, new (data: never) => { v
   PersistentVolumeClaim,
   PodDisruptionBudget,
   HorizontalPodAutoscaler,
+  Job,
+  Ingress,
 };
 
 /** Kustomize's file, which no API schema covers: {@link checkKustomization} checks it instead. */

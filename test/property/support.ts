@@ -14,13 +14,12 @@ import dockerignoreModule from '@balena/dockerignore';
 import fc from 'fast-check';
 import { parse, parseAllDocuments } from 'yaml';
 import { detectProject, type ProjectFacts } from '../../generators/app/detect.js';
-import { GENERATED_FILES } from '../../generators/app/files.js';
+import { GENERATED_FILES, renderGenerated } from '../../generators/app/files.js';
 import { type Answers, FIELDS, type ParsedAnswers, resolveAnswers } from '../../generators/app/options.js';
 import { APP_DIR } from '../../generators/lib/image-layout.js';
 import { type ProjectModel, projectModel } from '../../generators/app/views/model.js';
 import { composeView } from '../../generators/app/views/compose.js';
 import { InputError } from '../../generators/lib/input-error.js';
-import { renderTemplate } from '../../generators/lib/render.js';
 import {
   APACHE_WORKERS,
   defaultMaxRequestWorkers,
@@ -310,6 +309,17 @@ export function flagsArbitrary(project: Project): fc.Arbitrary<Flags> {
       kubernetes: fc.boolean(),
       // Mostly valid values: a --max-replicas that is refused hides what else the set would test.
       maxReplicas: optional(fc.constantFrom('0', '2', '6', '10', '1', '101', 'many'), 0.1),
+      image: optional(
+        fc.constantFrom(
+          'shop:1.0',
+          'registry.example:5000/team/shop:2',
+          'x@sha256:' + 'ab'.repeat(32),
+          'x:latest',
+          'X:1',
+        ),
+        0.15,
+      ),
+      ingressHost: optional(fc.constantFrom('shop.example.com', '*.example.com', 'http://x', '10.0.0.1'), 0.15),
       healthPath: optional(
         fc.constantFrom('/', '/healthz', '/admin/login/', '/x?y=1&z=2', '/~user/', 'health', '/a b'),
         0.3,
@@ -397,9 +407,12 @@ export function toOptions(flags: Flags): Record<string, unknown> {
 
 /** The package's version, as the generator stamps it into the files. */
 const VERSION = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const TEMPLATES = new Map(
-  GENERATED_FILES.map(file => [file.template, readFileSync(join(REPO_ROOT, 'templates', file.template), 'utf8')]),
-);
+/** Templates and partials, each read from disk once: the property test renders thousands of sets. */
+const TEMPLATES = new Map<string, string>();
+function readTemplate(template: string): string {
+  if (!TEMPLATES.has(template)) TEMPLATES.set(template, readFileSync(join(REPO_ROOT, 'templates', template), 'utf8'));
+  return TEMPLATES.get(template)!;
+}
 
 export type Outcome =
   | { accepted: true; answers: ParsedAnswers; model: ProjectModel; files: Record<string, string> }
@@ -422,8 +435,7 @@ export function generate(project: Project, flags: Flags): Outcome {
   const files: Record<string, string> = {};
   for (const file of GENERATED_FILES) {
     if (file.when && !file.when(model)) continue;
-    const template = TEMPLATES.get(file.template)!;
-    files[file.destination] = file.verbatim || !file.view ? template : renderTemplate(template, file.view(model));
+    files[file.destination] = renderGenerated(file, model, readTemplate);
   }
   return { accepted: true, answers, model, files };
 }
@@ -543,7 +555,7 @@ function checkKubernetes(files: Record<string, string>): void {
       );
     for (const value of Object.values((doc.metadata.labels as Yaml) ?? {}))
       ensure(String(value).length <= 63, file, 'label value');
-    if (doc.kind !== 'Deployment') continue;
+    if (doc.kind !== 'Deployment' && doc.kind !== 'Job') continue;
     const pod = doc.spec.template.spec;
     const volumes = (pod.volumes as Yaml[]).map(volume => volume.name);
     ensure(

@@ -38,7 +38,7 @@ describe('parsePythonVersion', () => {
   });
   it('offers on the python base exactly the versions declared once', () => {
     expect(BASES.python.pythons).toEqual(PYTHON_VERSIONS);
-    expect(BASES.python.image('3.12')).toBe('python:3.12-slim-trixie');
+    expect(BASES.python.image('3.12')).toBe('docker.io/library/python:3.12-slim-trixie');
   });
 });
 

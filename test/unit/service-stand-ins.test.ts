@@ -14,7 +14,7 @@ const DIR = join(packageRoot(), 'images/services');
 describe('images/services', () => {
   it('builds a stand-in for the image of every --service, tagged as that image', () => {
     const build = readFileSync(join(DIR, 'build.sh'), 'utf8');
-    const tags = Object.fromEntries([...build.matchAll(/\[(\w+)\]=([\w.:-]+)/g)].map(m => [m[1], m[2]]));
+    const tags = Object.fromEntries([...build.matchAll(/\[(\w+)\]=([\w./:-]+)/g)].map(m => [m[1], m[2]]));
     const wanted = SERVICE_NAMES.map(name => backingService(name));
     expect(Object.values(tags).sort()).toEqual(wanted.map(service => service.image).sort());
     for (const service of wanted) expect(readdirSync(join(DIR, service.service))).toContain('Dockerfile');

@@ -6,6 +6,7 @@ import { detectProject } from '../../generators/app/detect.js';
 import { GENERATED_FILES } from '../../generators/app/files.js';
 import { resolveAnswers } from '../../generators/app/options.js';
 import { type ProjectModel, projectModel } from '../../generators/app/views/model.js';
+import { partialTemplate } from '../../generators/lib/render.js';
 import { defaultPlaces } from '../helpers/default-places.js';
 import { projectWith, REPO_ROOT } from '../helpers/project.js';
 
@@ -58,6 +59,27 @@ function frontEndModel(): ProjectModel {
 
 type Token = [string, string, number, number, Token[]?];
 
+/** A template's tokens with each `{{> partial}}` replaced by the partial's own. */
+function templateTokens(template: string): Token[] {
+  const expand = (tokens: Token[]): Token[] =>
+    tokens.flatMap(([type, name, start, end, children]) =>
+      type === '>'
+        ? templateTokens(partialTemplate(name))
+        : [[type, name, start, end, children && expand(children)] as Token],
+    );
+  return expand(Mustache.parse(readFileSync(join(TEMPLATES, template), 'utf8')) as Token[]);
+}
+
+/** The partials the templates name, as paths under templates/. */
+function partialsUsed(template: string): string[] {
+  const names = (tokens: Token[]): string[] =>
+    tokens.flatMap(([type, name, , , children]) => [
+      ...(type === '>' ? [partialTemplate(name), ...partialsUsed(partialTemplate(name))] : []),
+      ...(Array.isArray(children) ? names(children) : []),
+    ]);
+  return names(Mustache.parse(readFileSync(join(TEMPLATES, template), 'utf8')) as Token[]);
+}
+
 /** Resolves a mustache name (`a` or `a.b.c`) the way mustache does: innermost scope first. */
 function lookup(stack: Record<string, unknown>[], name: string): { found: boolean; value?: unknown } {
   const [head, ...rest] = name.split('.');
@@ -100,11 +122,10 @@ function tagNames(tokens: Token[]): string[] {
 
 describe('templates', () => {
   it('are exactly the files GENERATED_FILES writes', () => {
-    expect(listTemplates().sort()).toEqual(
-      GENERATED_FILES.filter(f => !f.verbatim)
-        .map(f => f.template)
-        .sort(),
-    );
+    const rendered = GENERATED_FILES.filter(f => !f.verbatim).map(f => f.template);
+    const partials = new Set(rendered.flatMap(partialsUsed));
+    expect(partials.size).toBeGreaterThan(0);
+    expect(listTemplates().sort()).toEqual([...rendered, ...partials].sort());
     // A runtime program is copied as it is: no mustache tag in it would be rendered.
     for (const file of GENERATED_FILES.filter(f => f.verbatim))
       expect(readFileSync(join(TEMPLATES, file.template), 'utf8')).not.toMatch(/\{\{/);
@@ -129,8 +150,12 @@ describe('templates', () => {
     const model = make();
     const problems: string[] = [];
     for (const file of GENERATED_FILES.filter(f => !f.verbatim)) {
-      const tokens = Mustache.parse(readFileSync(join(TEMPLATES, file.template), 'utf8')) as Token[];
-      checkTokens(tokens, [file.view!(model) as Record<string, unknown>], file.template, problems);
+      checkTokens(
+        templateTokens(file.template),
+        [file.view!(model) as Record<string, unknown>],
+        file.template,
+        problems,
+      );
     }
     expect(problems).toEqual([]);
   });
@@ -142,9 +167,7 @@ describe('templates', () => {
       byView.set(file.view, [...(byView.get(file.view) ?? []), file.template]);
     const unused: string[] = [];
     for (const [view, templates] of byView) {
-      const names = new Set(
-        templates.flatMap(t => tagNames(Mustache.parse(readFileSync(join(TEMPLATES, t), 'utf8')) as Token[])),
-      );
+      const names = new Set(templates.flatMap(t => tagNames(templateTokens(t))));
       for (const key of Object.keys((view as (m: ProjectModel) => object)(model)))
         if (!names.has(key)) unused.push(`${(view as { name: string }).name}.${key} (${templates.join(', ')})`);
     }

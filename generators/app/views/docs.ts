@@ -92,6 +92,10 @@ export interface DocsView extends CommonView {
   hasWorkers: boolean;
   kubernetes: boolean;
   kube: KubernetesSizing;
+  /** the init commands run as a Kubernetes Job (more than one pod), not an init container */
+  initJob: boolean;
+  /** `--ingress-host`, '' for none */
+  ingressHost: string;
   developmentSwitches: SwitchView[];
   devToolSettings: DevToolView[];
   devOutputDir: string;
@@ -108,6 +112,7 @@ export interface DocsView extends CommonView {
 /** DOCKER.md's view. */
 export function docsView(model: ProjectModel): DocsView {
   const { answers, base, mounts } = model;
+  const kubernetes = kubernetesView(model);
   return {
     ...commonView(model),
     entryText: model.app.entryText,
@@ -159,7 +164,7 @@ export function docsView(model: ProjectModel): DocsView {
     appEnvironment: model.appEnvironment,
     secrets: model.secrets,
     secretsDir: SECRETS_DIR,
-    secretName: kubernetesView(model).secretName,
+    secretName: kubernetes.secretName,
     backingServices: model.services,
     hasBackingServices: model.services.length > 0,
     serviceUrls: serviceUrls(model),
@@ -169,7 +174,9 @@ export function docsView(model: ProjectModel): DocsView {
     workers: model.workers,
     hasWorkers: model.workers.length > 0,
     kubernetes: answers.kubernetes,
-    kube: kubernetesView(model).kube,
+    kube: kubernetes.kube,
+    initJob: kubernetes.initJob,
+    ingressHost: kubernetes.ingressHost,
     developmentSwitches: developmentSwitches(),
     devToolSettings: model.devToolSettings,
     devOutputDir: DEV_OUTPUT_DIR,
