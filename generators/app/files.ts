@@ -5,6 +5,8 @@ import { localConfView } from './views/common.js';
 import { composeView } from './views/compose.js';
 import { djangoSettingsView } from './views/django.js';
 import { docsView } from './views/docs.js';
+import { GITHUB_WORKFLOW } from './ci.js';
+import { ciView } from './views/ci.js';
 import { dockerfileView, runsPip } from './views/dockerfile.js';
 import { ignoreView } from './views/ignore.js';
 import { kubernetesView } from './views/kubernetes.js';
@@ -110,6 +112,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   manifest('disruption-budget'),
   manifest('autoscaler', model => kubernetes(model) && kubernetesView(model).kube.autoscaler.length > 0),
   manifest('kustomization'),
+  generated(GITHUB_WORKFLOW, ciView, model => model.answers.ci === 'github'),
 ];
 
 /**

@@ -14,6 +14,7 @@ import { parseApacheModules } from './apache-modules.js';
 import { parseAppEnvironment, parseSecretNames } from './app-environment.js';
 import { formatProxyRoutes, parseProxyRoutes, type ProxyRoute } from './proxy-routes.js';
 import { formatMounts, type Mount, parseMountPoint, parseMounts, underMountPoint } from './mounts.js';
+import { CI_SYSTEMS, type CiSystem, GITHUB_WORKFLOW, parseCiSystem } from './ci.js';
 import { DEFAULT_IMAGE_TAG, parseImageReference, parseIngressHost } from './image-reference.js';
 import { detectServices, parseServices, SERVICE_NAMES, type ServiceName } from './services.js';
 import { detectWorkers, formatWorkers, parseWorkers, type Worker } from './workers.js';
@@ -95,6 +96,8 @@ export interface Answers {
   image: string;
   /** the host name an Ingress routes to the Service; '' for no Ingress */
   ingressHost: string;
+  /** the CI workflow written beside the project (`ci.ts`) */
+  ci: CiSystem;
   /** URL path the image HEALTHCHECK, the Kubernetes probes and `yo wsgi-apache:check` request */
   healthPath: string;
   /** shell commands run once before serving (Compose service `init`, Kubernetes init container) */
@@ -345,6 +348,15 @@ export const FIELDS: readonly Field[] = [
     prompt: false,
     defaultValue: () => '',
     parse: raw => parseIngressHost(raw),
+  },
+  {
+    key: 'ci',
+    flag: 'ci',
+    description: `A CI workflow that builds the image with BuildKit's cache and runs yo wsgi-apache:check on it, failing on any failed request: github (${GITHUB_WORKFLOW}) or none`,
+    prompt: false,
+    choices: CI_SYSTEMS,
+    defaultValue: () => 'none' as const,
+    parse: raw => parseCiSystem(raw),
   },
   {
     key: 'healthPath',

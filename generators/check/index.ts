@@ -130,14 +130,38 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     }
   }
 
+  /**
+   * `--skip-build`: the image the production shape runs must be there already.
+   * @throws InputError naming `--skip-build` when it is not
+   * @throws DockerUnavailableError when no engine answers
+   */
+  async #builtImage(): Promise<void> {
+    const image = `${this.#name}:latest`;
+    try {
+      await new Docker().getImage(image).inspect();
+    } catch (error) {
+      const status = (error as { statusCode?: number }).statusCode;
+      if (status !== 404) throw new DockerUnavailableError((error as Error).message);
+      throw new InputError(
+        '--skip-build',
+        `there is no image ${image} to check`,
+        'build it first (docker compose build), or leave --skip-build out',
+      );
+    }
+    this.#say(`Checking the image ${image} as built (--skip-build)`);
+  }
+
   async #check(): Promise<void> {
     const settings = this.#settings;
     const root = this.destinationRoot();
     const say = (line: string) => this.#say(line);
-    say(`Building ${this.#name}:latest...`);
     this.#stage = 'build';
     try {
-      await composeBuild({ context: root, onLine: line => say(`  ${line}`) });
+      if (settings.skipBuild) await this.#builtImage();
+      else {
+        say(`Building ${this.#name}:latest...`);
+        await composeBuild({ context: root, onLine: line => say(`  ${line}`) });
+      }
     } catch (error) {
       if (error instanceof DockerUnavailableError) {
         throw new InputError(

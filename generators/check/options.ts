@@ -44,6 +44,8 @@ export interface CheckSettings {
   shape: 'production' | 'development';
   /** print the report as JSON on stdout */
   json: boolean;
+  /** check the image already built (`NAME:latest`, e.g. by a CI workflow's BuildKit step) instead of `docker compose build` */
+  skipBuild: boolean;
 }
 
 /** What the settings may fall back on: the answers the app generator saved in `.yo-rc.json`. */
@@ -147,6 +149,12 @@ export const CHECK_FIELDS: readonly CheckField[] = [
     description: 'Print the report as JSON on stdout',
     apply: (raw, settings) => (settings.json = raw === true),
   },
+  {
+    flag: 'skip-build',
+    kind: 'boolean',
+    description: 'Check the image already built (NAME:latest) instead of running docker compose build first',
+    apply: (raw, settings) => (settings.skipBuild = raw === true),
+  },
 ];
 
 /**
@@ -166,6 +174,7 @@ export function resolveCheckSettings(options: Readonly<Record<string, unknown>>,
     maxErrorRatePercent: 0,
     shape: 'production',
     json: false,
+    skipBuild: false,
   };
   for (const field of CHECK_FIELDS) field.apply(options[field.flag], settings, stored);
   settings.targets = loadTargets(settings, stored);

@@ -31,6 +31,14 @@ function manifests(dir: string): Record<string, unknown>[] {
     .filter(Boolean);
 }
 
+/** kubernetes/ as `kubectl apply -k` would send it: `kubectl kustomize`'s output, one object each. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function kustomized(dir: string): Record<string, any>[] {
+  return parseAllDocuments(execFileSync('kubectl', ['kustomize', join(dir, 'kubernetes')], { encoding: 'utf8' })).map(
+    doc => doc.toJS(),
+  );
+}
+
 describe('--kubernetes', async () => {
   const dir = makeProject({ fixture: 'plain-wsgi' });
   await runGenerator(dir, {
@@ -266,9 +274,7 @@ describe('--kubernetes with init commands and two replicas, --image and --ingres
 
   it('kubectl kustomize gives every container the --image reference, and the recommended labels', () => {
     expect(() => checkKustomization(kubernetesFiles(dir))).not.toThrow();
-    const rendered = parseAllDocuments(
-      execFileSync('kubectl', ['kustomize', join(dir, 'kubernetes')], { encoding: 'utf8' }),
-    ).map(doc => doc.toJS());
+    const rendered = kustomized(dir);
     const pods = rendered.filter(doc => doc.spec?.template?.spec).map(doc => doc.spec.template.spec);
     expect(pods).toHaveLength(2);
     const images = pods.flatMap(pod => [...(pod.initContainers ?? []), ...pod.containers]).map(c => c.image);
@@ -289,11 +295,9 @@ describe('--kubernetes with init commands and two replicas, --image and --ingres
       'init-command': ['echo once'],
       'data-dir': 'uploads',
     });
-    const rendered = parseAllDocuments(
-      execFileSync('kubectl', ['kustomize', join(single, 'kubernetes')], { encoding: 'utf8' }),
-    ).map(doc => doc.toJS());
+    const rendered = kustomized(single);
     expect(rendered.map(doc => doc.kind)).not.toContain('Job');
-    const pod = rendered.find(doc => doc.kind === 'Deployment').spec.template.spec;
+    const pod = rendered.find(doc => doc.kind === 'Deployment')!.spec.template.spec;
     expect(pod.initContainers.map((c: { name: string }) => c.name)).toEqual(['init']);
     expect(pod.initContainers[0].volumeMounts).toEqual(pod.containers[0].volumeMounts);
     expect([...pod.initContainers, ...pod.containers].map(c => c.image)).toEqual(['shop:0.1.0', 'shop:0.1.0']);

@@ -50,14 +50,28 @@ describe('yo wsgi-apache:check', () => {
     expect(report!.peakCpuPercent).toBeGreaterThan(0);
   });
 
-  it('fails a slow app on --max-p99, saying so', async () => {
-    const { report, error } = await checkJson(dir, { path: ['/whoami?sleep=300'], 'max-p99': '100', connections: '8' });
+  it('fails a slow app on --max-p99, saying so (on the image the test above built: --skip-build)', async () => {
+    const { report, error } = await checkJson(dir, {
+      path: ['/whoami?sleep=300'],
+      'max-p99': '100',
+      connections: '8',
+      'skip-build': true,
+    });
     expect(report!.passed).toBe(false);
     expect(report!.failures).toEqual([expect.stringMatching(/^p99 latency \d+(\.\d)? ms is above --max-p99 100 ms$/)]);
     expect(report!.latency.p99).toBeGreaterThanOrEqual(300);
     expect(error?.message).toMatch(
       /^check failed: p99 latency \d+(\.\d)? ms is above --max-p99 100 ms\n--- last container error log lines \(stderr\) ---\n/,
     );
+  });
+
+  it('--skip-build without the image refuses in one line, before starting anything', async () => {
+    const unbuilt = await scaffoldFixture(FIXTURE_APPS.plain.fixture, `${NAME}-unbuilt`, FIXTURE_APPS.plain.flags);
+    const { report, error } = await checkJson(unbuilt, { 'skip-build': true });
+    expect(error?.message).toBe(
+      `--skip-build: there is no image ${NAME}-unbuilt:latest to check. Fix: build it first (docker compose build), or leave --skip-build out.`,
+    );
+    expect(report).toMatchObject({ passed: false, stage: 'build' });
   });
 
   it('fails an app that raises on its error rate and shows the container log', async () => {

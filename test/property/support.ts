@@ -319,6 +319,7 @@ export function flagsArbitrary(project: Project): fc.Arbitrary<Flags> {
         ),
         0.15,
       ),
+      ci: optional(fc.constantFrom('none', 'github', 'GitHub', 'gitlab'), 0.15),
       ingressHost: optional(fc.constantFrom('shop.example.com', '*.example.com', 'http://x', '10.0.0.1'), 0.15),
       healthPath: optional(
         fc.constantFrom('/', '/healthz', '/admin/login/', '/x?y=1&z=2', '/~user/', 'health', '/a b'),

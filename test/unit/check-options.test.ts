@@ -16,6 +16,7 @@ describe('yo wsgi-apache:check options', () => {
       port: undefined,
       shape: 'production',
       json: false,
+      skipBuild: false,
     });
     expect(resolveCheckSettings({}, {}).paths).toEqual(['/']);
   });

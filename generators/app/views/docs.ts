@@ -96,6 +96,8 @@ export interface DocsView extends CommonView {
   initJob: boolean;
   /** `--ingress-host`, '' for none */
   ingressHost: string;
+  /** `--ci github`: the workflow that runs the check */
+  githubWorkflow: boolean;
   developmentSwitches: SwitchView[];
   devToolSettings: DevToolView[];
   devOutputDir: string;
@@ -177,6 +179,7 @@ export function docsView(model: ProjectModel): DocsView {
     kube: kubernetes.kube,
     initJob: kubernetes.initJob,
     ingressHost: kubernetes.ingressHost,
+    githubWorkflow: answers.ci === 'github',
     developmentSwitches: developmentSwitches(),
     devToolSettings: model.devToolSettings,
     devOutputDir: DEV_OUTPUT_DIR,
