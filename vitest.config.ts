@@ -32,10 +32,13 @@ export default defineConfig({
         },
       },
       {
-        // Docker-backed: one stack at a time on 2 cores, generous timeouts for cold builds and
-        // for the wait on the build lock while the package and property tests build beside it.
-        // A timeout must not fire while a build waits: the next test's synchronous build would
-        // then wait on a lock its own process still holds.
+        // Docker-backed: two files at a time (WSGI_APACHE_TEST_WORKERS; 1 runs them one by one).
+        // Alone, one file at a time kept 2 cores about 65 % busy: the rest was waits on container
+        // starts, health checks and the build lock. Each file's projects, images and Compose
+        // projects have names of their own, and every build takes the machine's build lock.
+        // Generous timeouts for cold builds and for the wait on that lock: a timeout must not
+        // fire while a build waits, or the next test's synchronous build would wait on a lock
+        // its own process still holds.
         test: {
           name: 'integration',
           include: integrationInclude(testBase),
@@ -43,7 +46,7 @@ export default defineConfig({
           // Ryuk's image cannot be pulled without a registry; the tests clean up after themselves.
           env: { TESTCONTAINERS_RYUK_DISABLED: process.env.TESTCONTAINERS_RYUK_DISABLED ?? 'true' },
           pool: 'forks',
-          fileParallelism: false,
+          maxWorkers: Number(process.env.WSGI_APACHE_TEST_WORKERS ?? 2),
           testTimeout: 1_500_000,
           hookTimeout: 1_500_000,
         },
