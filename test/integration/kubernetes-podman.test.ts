@@ -243,7 +243,8 @@ describe.skipIf(kubectlMissing)('kubectl kustomize kubernetes/ (offline: no API 
       .filter(Boolean)
       .sort();
     expect(kinds).toEqual(['ConfigMap', 'Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Service']);
-    expect(built).toContain('image: wsgi-apache-it-kustomize:latest');
+    // kustomization.yaml's images: the default --image, a tag that is not latest (issue 29, point 8).
+    expect(built.match(/image: \S+/g)).toEqual(['image: wsgi-apache-it-kustomize:0.1.0']);
     // Kubernetes' recommended labels on the objects and the pods, the selector as it always was.
     const deployment = built
       .split(/^---$/m)
