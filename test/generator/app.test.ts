@@ -105,6 +105,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       maxReplicas: 0,
       image: '',
       ingressHost: '',
+      ci: 'none',
       healthPath: '/',
       initCommands: [],
       setenv: [],

@@ -317,10 +317,10 @@ export function flagsArbitrary(project: Project): fc.Arbitrary<Flags> {
           'x:latest',
           'X:1',
         ),
-        0.15,
+        0.08,
       ),
-      ci: optional(fc.constantFrom('none', 'github', 'GitHub', 'gitlab'), 0.15),
-      ingressHost: optional(fc.constantFrom('shop.example.com', '*.example.com', 'http://x', '10.0.0.1'), 0.15),
+      ci: optional(fc.constantFrom('none', 'github', 'GitHub', 'gitlab'), 0.08),
+      ingressHost: optional(fc.constantFrom('shop.example.com', '*.example.com', 'http://x', '10.0.0.1'), 0.08),
       healthPath: optional(
         fc.constantFrom('/', '/healthz', '/admin/login/', '/x?y=1&z=2', '/~user/', 'health', '/a b'),
         0.3,
