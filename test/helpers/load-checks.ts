@@ -38,7 +38,7 @@ export interface ConcurrencyReport {
  * Sends 2 x processes x threads requests at once to `whoamiPath?sleep=sleepMs` (an
  * endpoint answering JSON `{pid, thread, uid}` after sleeping). With real concurrency
  * they finish in about two sleeps; one at a time they would take 2 x P x T sleeps.
- * @throws Error when they take 3 sleeps or more (requests are being serialised), when
+ * @throws Error when they take 3.5 sleeps or more (requests are being serialised), when
  *   fewer than `processes` daemon processes answered, or when a request failed
  */
 export async function checkConcurrency(
@@ -71,7 +71,9 @@ export async function checkConcurrency(
     threads: new Set(answers.map(a => `${a.pid}/${a.thread}`)).size,
     uids: [...new Set(answers.map(a => a.uid))],
   };
-  const limit = 3 * sleepMs;
+  // 3.5 sleeps: half the threads would take 4. Two test files at a time on 2 cores took 3,005 ms
+  // here once, with 3 processes and 12 threads all seen (warm24).
+  const limit = 3.5 * sleepMs;
   if (elapsedMs >= limit) {
     throw new Error(
       `concurrency: ${count} requests sleeping ${sleepMs} ms took ${Math.round(elapsedMs)} ms (limit ${limit} ms); ` +
