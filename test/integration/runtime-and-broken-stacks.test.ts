@@ -55,7 +55,7 @@ describe('broken stacks fail the checks, saying why', () => {
     const { baseUrl } = await start(IMAGE, { WSGI_PROCESSES: '1', WSGI_THREADS: '1' });
     // 300 ms sleeps, not the default 1 s: serialised, the 20 requests take 6 s instead of 20.
     await expect(checkConcurrency(baseUrl, '/whoami', 2, 5, 300)).rejects.toThrow(
-      /concurrency: 20 requests sleeping 300 ms took \d+ ms \(limit 900 ms\); expected 2 processes x 5 threads in parallel, saw 1 processes and 1 threads/,
+      /concurrency: 20 requests sleeping 300 ms took \d+ ms \(limit 1050 ms\); expected 2 processes x 5 threads in parallel, saw 1 processes and 1 threads/,
     );
   });
 
