@@ -16,6 +16,7 @@ import {
 } from 'testcontainers';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { followStats } from '../lib/container-stats.js';
+import { checkProjectName, removeComposeProject } from '../lib/compose-project.js';
 import { composeBuild, DockerUnavailableError } from '../lib/docker-build.js';
 import { demuxDockerStream } from '../lib/docker-streams.js';
 import { InputError } from '../lib/input-error.js';
@@ -179,13 +180,24 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     const files = settings.shape === 'production' ? ['compose.yaml'] : ['compose.yaml', 'compose.override.yaml'];
     say(`Starting the ${settings.shape} shape on 127.0.0.1:${port} and waiting for its healthcheck...`);
     let stack: StartedDockerComposeEnvironment | undefined;
-    const interrupted = async () => {
-      await stack?.down({ removeVolumes: true, timeout: 30_000 }).catch(() => undefined);
-      process.exit(130);
+    const project = checkProjectName();
+    let interruption: Promise<never> | undefined;
+    const interrupted = () => {
+      interruption = (async () => {
+        // Ctrl-C before up() returned leaves no handle to call down() on: remove by project name.
+        await stack?.down({ removeVolumes: true, timeout: 10_000 }).catch(() => undefined);
+        if (!(await removeComposeProject(project).catch(() => false))) {
+          process.stderr.write(
+            `wsgi-apache: the Compose project ${project} may be left over: remove it with docker compose -p ${project} down -v\n`,
+          );
+        }
+        process.exit(130);
+      })();
     };
     process.once('SIGINT', interrupted);
     try {
       stack = await new DockerComposeEnvironment(root, files)
+        .withProjectName(project)
         .withEnvironment({ [PUBLISH_PORT_VARIABLE]: String(port) })
         .withWaitStrategy(appContainerName(this.#name), Wait.forHealthCheck())
         .withStartupTimeout(120_000)
@@ -197,6 +209,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
       this.#stage = 'warm-up';
       await this.#warmUp(baseUrl);
       this.#stage = 'load';
+      say(`Loading for ${settings.durationSeconds} s over ${settings.connections} connections...`);
       const database = this.#postgres ? stack.getContainer('postgres-1') : undefined;
       this.report = await this.#measure(baseUrl, started, container, database);
       const errorLog = await containerErrorLog(container);
@@ -212,6 +225,10 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
           `check failed: ${this.report.failures.join('; ')}${cause}\n--- last container error log lines (stderr) ---\n${logs}`,
         );
       }
+    } catch (error) {
+      // The removal pulls containers from under up() and the load: their errors are not the outcome.
+      if (interruption) await interruption;
+      throw error;
     } finally {
       process.removeListener('SIGINT', interrupted);
       await stack?.down({ removeVolumes: true, timeout: 30_000 });

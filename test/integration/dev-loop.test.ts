@@ -3,10 +3,12 @@
  * under load fails no request, a broken file gives a 500 and recovers, and what the app
  * writes into the bind mount belongs to the developer.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, type ChildProcessByStdio, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { capture } from '../helpers/commands.js';
 import { composeBuild, containerLogs } from '../helpers/compose.js';
 import { developmentStack } from '../helpers/development-stack.js';
 import { freePort, pollUntil } from '../helpers/net.js';
@@ -129,12 +131,16 @@ describe('Compose Watch instead of the bind mount', () => {
 
   beforeAll(async () => {
     dir = await scaffoldFixture('plain-wsgi', name);
-    composeBuild(dir);
+    // Built under the build lock with watch's own files, so its up --build finds the cache.
+    composeBuild(dir, {}, ['compose.yaml', 'compose.watch.yaml']);
     const port = await freePort();
     env = { ...process.env, PUBLISH_PORT: String(port) };
     baseUrl = `http://127.0.0.1:${port}`;
-    watcher = spawn('docker', [...composeArgs, 'watch'], { cwd: dir, env, stdio: 'ignore' });
-    await pollUntil(`${baseUrl}/`, status => status === 200, 60_000);
+    watcher = spawn('docker', [...composeArgs, 'watch'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const output = capture(watcher as ChildProcessByStdio<null, Readable, Readable>);
+    await pollUntil(`${baseUrl}/`, status => status === 200, 150_000).catch((error: Error) => {
+      throw new Error(`${error.message}\n--- docker compose watch ---\n${output.stdout()}${output.stderr()}`);
+    });
   });
   afterAll(() => {
     watcher?.kill('SIGINT');

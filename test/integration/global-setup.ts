@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { BASES } from '../../generators/app/bases.js';
+import { CHECK_PROJECT_PREFIX } from '../../generators/lib/compose-project.js';
 import { OFFLINE_WHEELHOUSE, TEST_BASE } from '../helpers/test-base.js';
 import { leftOut } from './scope.js';
 
@@ -47,6 +48,9 @@ export default function setup(): () => void {
   return teardown;
 }
 
+/** A Compose project of Testcontainers' naming or of the check's own (or a volume of one). */
+const isOurs = (name: string) => name.startsWith('testcontainers-') || name.startsWith(CHECK_PROJECT_PREFIX);
+
 /**
  * Removes what a failed start may have left behind: containers, networks and volumes of
  * Testcontainers' compose projects, and the images the suite tagged. (Build cache stays,
@@ -64,7 +68,7 @@ function teardown(): void {
       '{{.Label "com.docker.compose.project"}}',
     )
       .split('\n')
-      .filter(name => name.startsWith('testcontainers-')),
+      .filter(isOurs),
   );
   for (const project of projects) {
     const containers = docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${project}`)
@@ -78,7 +82,7 @@ function teardown(): void {
   }
   const volumes = docker('volume', 'ls', '-q', '--filter', 'label=com.docker.compose.project')
     .split('\n')
-    .filter(name => name.startsWith('testcontainers-'));
+    .filter(isOurs);
   if (volumes.length > 0) docker('volume', 'rm', '-f', ...volumes);
   const images = docker('images', '--format', '{{.Repository}}:{{.Tag}}')
     .split('\n')
