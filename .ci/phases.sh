@@ -9,6 +9,7 @@
 #   output in LOG, marked as beside the main line; $! is its pid.
 # - `lowest_priority COMMAND...`: runs COMMAND (a program, not a shell function) where it takes
 #   only the CPU the main line leaves idle; see there.
+# - `promote_beside` gives what `lowest_priority` started back its normal priority.
 # - `phase_summary [WARN_AFTER]` prints the table, the counts of every phase added up as the
 #   plain closing line "N passed, N failed", and the wall-clock total since the run began
 #   (phases beside the main line overlap others, so the total is not their sum), with a
@@ -16,7 +17,8 @@
 
 : "${PHASE_LOG:=$(mktemp /tmp/phases.XXXXXX)}"
 : "${PHASE_RUN_START:=$(date +%s)}"
-export PHASE_LOG PHASE_RUN_START
+: "${PHASE_LOW_SESSIONS:=$(mktemp /tmp/low-sessions.XXXXXX)}"
+export PHASE_LOG PHASE_RUN_START PHASE_LOW_SESSIONS
 
 phase() {
   local name=$1 start status=0 tests=''
@@ -55,7 +57,19 @@ background() {
 # integration workers the phases starved: a generator's 20 s python3 parse timed out in the
 # property test. Their own containers and builds still run at Docker's weight.
 lowest_priority() {
-  setsid --wait "$BASH" -c 'echo 10 >/proc/self/autogroup 2>/dev/null || :; exec nice -n 10 "$@"' lowest_priority "$@"
+  # shellcheck disable=SC2016 # expanded by the inner shell, the session's leader
+  setsid --wait "$BASH" -c 'echo $$ >>"$PHASE_LOW_SESSIONS"; echo 10 >/proc/self/autogroup 2>/dev/null || :; exec nice -n 10 "$@"' lowest_priority "$@"
+}
+
+# Once the main line is done, what still runs beside it is the run's tail: at nice 10 it would
+# keep leaving the cores idle, so its sessions go back to nice 0 (measured at warm23: the unit
+# phase ended 45 s after the last integration phase).
+promote_beside() {
+  local session
+  while read -r session; do
+    echo 0 >"/proc/$session/autogroup" 2>/dev/null || :
+    pgrep -s "$session" | xargs -r renice -n 0 -p >/dev/null 2>&1 || :
+  done <"$PHASE_LOW_SESSIONS"
 }
 
 phase_summary() {

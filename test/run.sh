@@ -64,4 +64,5 @@ for base in ${WSGI_APACHE_TEST_BASES:-python trixie bookworm}; do
   phase "integration $base" vitest --project integration
   beside_outcome
 done
+promote_beside
 beside_outcome wait
