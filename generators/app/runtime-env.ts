@@ -1,4 +1,5 @@
 import { DEVELOPMENT_SWITCHES } from '../lib/development-switches.js';
+import { builtCopyOf } from '../lib/image-layout.js';
 import { type ImageVariable, TUNABLES } from '../lib/tunables.js';
 
 /**
@@ -26,6 +27,8 @@ export interface RuntimeEnv {
   secrets: string;
   /** the data directories' container paths, space-separated (project paths hold no spaces: validators.ts) */
   dataDirs: string;
+  /** `COPY:PATH` per build-time output folder, space-separated: the image's copy and the folder ({@link builtCopyOf}) */
+  builtCopies: string;
   /**
    * `NAME PASSWORD BEFORE AFTER` per `--service` URL with a password: the entry point exports
    * NAME as BEFORE, the value of the variable PASSWORD, AFTER (no `eval`)
@@ -37,6 +40,8 @@ export interface RuntimeEnv {
 export interface EntrypointInputs {
   secrets: readonly string[];
   dataDirs: readonly { path: string }[];
+  /** container paths of the build-time output folders inside the project (collectstatic's) */
+  builtOutputs: readonly string[];
   /** `url` holds `${password}` once, where the password goes */
   passwordUrls: readonly { name: string; password: string; url: string }[];
 }
@@ -72,6 +77,7 @@ export function runtimeEnv(
     help: startApacheHelp(devToolSettings).replaceAll("'", "'\\''"),
     secrets: entrypoint.secrets.join(' '),
     dataDirs: entrypoint.dataDirs.map(dir => dir.path).join(' '),
+    builtCopies: entrypoint.builtOutputs.map(path => `${builtCopyOf(path)}:${path}`).join(' '),
     passwordUrls: entrypoint.passwordUrls.map(({ name, password, url }) => {
       const [before, after, ...rest] = url.split(`\${${password}}`);
       if (after === undefined || rest.length > 0) throw new Error(`${name}: ${url} must hold \${${password}} once`);

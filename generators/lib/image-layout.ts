@@ -86,6 +86,20 @@ export function groupEnvPrefix(group: string): string {
   return group === PROCESS_GROUP ? 'WSGI_' : `WSGI_${group.toUpperCase().replaceAll('-', '_')}_`;
 }
 
+/**
+ * Where the image keeps a hard-linked copy of each build-time output folder inside the
+ * project (collectstatic's `STATIC_ROOT`), at its container path below this one. The
+ * development shape puts a tmpfs over the folder, which the bind mount would hide, and the entry
+ * point fills it from this copy at each start: a rebuilt image's files show on the next `up`,
+ * where an anonymous volume would be reattached with the old ones (docker/compose#4337).
+ */
+export const BUILT_COPIES_DIR = '/usr/local/share/wsgi-apache/built';
+
+/** The image's copy of the build-time output at `containerPath` ({@link BUILT_COPIES_DIR}). */
+export function builtCopyOf(containerPath: string): string {
+  return BUILT_COPIES_DIR + containerPath;
+}
+
 /** The image's entry point, docker/entrypoint's copy: ENTRYPOINT, and the workers' health checks, which go through it for the secrets' variables. */
 export const IMAGE_ENTRYPOINT = '/usr/local/bin/wsgi-apache-entrypoint';
 

@@ -456,8 +456,15 @@ describe('detection', () => {
     expect(read(dir, 'docker/apache2.conf')).toContain('Alias /static /srv/app/staticfiles');
     expect(parseYaml(read(dir, 'compose.override.yaml')).services.mysite.volumes).toEqual([
       '.:/srv/app:z',
-      '/srv/app/staticfiles',
+      { type: 'tmpfs', target: '/srv/app/staticfiles' },
     ]);
+    // The development shape's tmpfs is filled from the image's hard-linked copy (issue 29, point 6).
+    expect(dockerfile).toContain(
+      'RUN python manage.py collectstatic --noinput \\\n && mkdir -p /srv/app/staticfiles /usr/local/share/wsgi-apache/built/srv/app && cp -al /srv/app/staticfiles /usr/local/share/wsgi-apache/built/srv/app/staticfiles\n',
+    );
+    expect(read(dir, 'docker/wsgi-apache.env')).toContain(
+      "WSGI_APACHE_BUILT_COPIES='/usr/local/share/wsgi-apache/built/srv/app/staticfiles:/srv/app/staticfiles'",
+    );
   });
 
   it('Flask factory: the script calls it once per process; pyproject dependencies are installed', async () => {
@@ -632,7 +639,7 @@ describe('first-run defaults from the source', () => {
     await runGenerator(offline, { yes: true, name: 'offline' });
     expect(JSON.parse(read(offline, '.yo-rc.json'))['generator-wsgi-apache'].dataDirs).toEqual(['var']);
     expect(read(offline, 'Dockerfile')).toMatch(
-      /RUN python manage\.py collectstatic --noinput\n(#.*\n)*RUN python manage\.py compress --force\n/,
+      /RUN python manage\.py collectstatic --noinput \\\n && python manage\.py compress --force \\\n && mkdir -p /,
     );
   });
 
@@ -1092,7 +1099,7 @@ describe('detection: Django below the root, packaged projects, requirements incl
     expect(JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'].entry).toBe('mysite.wsgi:application');
     expect(read(dir, 'docker/app.wsgi')).toContain('from mysite.wsgi import application as application');
     const dockerfile = read(dir, 'Dockerfile');
-    expect(dockerfile).toMatch(/^RUN (\S*\/)?python src\/manage\.py collectstatic --noinput$/m);
+    expect(dockerfile).toMatch(/^RUN (\S*\/)?python src\/manage\.py collectstatic --noinput \\$/m);
     expect(dockerfile).not.toMatch(/python manage\.py/);
     const conf = read(dir, 'docker/apache2.conf');
     expect(conf).toMatch(/python-path=\/srv\/app\/src[: ]/);
@@ -1102,7 +1109,7 @@ describe('detection: Django below the root, packaged projects, requirements incl
   it('Django in backend/: detected, and --entry mysite.wsgi:application parses against backend/', async () => {
     const dir = makeProject({ files: nestedDjango('backend') });
     await runGenerator(dir, { yes: true, name: 'mysite', entry: 'mysite.wsgi:application' });
-    expect(read(dir, 'Dockerfile')).toMatch(/^RUN (\S*\/)?python backend\/manage\.py collectstatic --noinput$/m);
+    expect(read(dir, 'Dockerfile')).toMatch(/^RUN (\S*\/)?python backend\/manage\.py collectstatic --noinput \\$/m);
     expect(read(dir, 'docker/apache2.conf')).toMatch(/python-path=\/srv\/app\/backend[: ]/);
     // A re-run reads the stored entry back and parses it the same way.
     await runGenerator(dir).withAnswers({}, { throwOnMissingAnswer: true });

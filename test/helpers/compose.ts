@@ -127,14 +127,19 @@ export function upFiles(shape: Shape, service: string): string[] {
 /**
  * Starts the generated stack with Testcontainers' Compose support and waits on the
  * image's HEALTHCHECK (not a sleep). The image must be built already.
+ * @param project - a running stack's Compose project, to bring it up again (`up` recreates
+ *   what changed); Testcontainers names a new one otherwise
  */
 export async function composeUp(
   dir: string,
   service: string,
   shape: Shape,
   env: Record<string, string>,
+  project?: string,
 ): Promise<StartedDockerComposeEnvironment> {
-  return new DockerComposeEnvironment(dir, upFiles(shape, service))
+  const environment = new DockerComposeEnvironment(dir, upFiles(shape, service));
+  if (project !== undefined) environment.withProjectName(project);
+  return environment
     .withEnvironment(env)
     .withWaitStrategy(`${service}-1`, Wait.forHealthCheck())
     .withStartupTimeout(120_000)

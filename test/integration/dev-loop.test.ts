@@ -1,15 +1,16 @@
 /**
  * The development loop on the generated development shape: edits reload, a reload
- * under load fails no request, a broken file gives a 500 and recovers, and what the app
- * writes into the bind mount belongs to the developer.
+ * under load fails no request, a broken file gives a 500 and recovers, what the app
+ * writes into the bind mount belongs to the developer, and a rebuild refreshes Django's
+ * collected static files.
  */
 import { type ChildProcess, type ChildProcessByStdio, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { capture } from '../helpers/commands.js';
-import { composeBuild, containerLogs } from '../helpers/compose.js';
+import { capture, chownTree } from '../helpers/commands.js';
+import { composeBuild, composeUp, containerLogs } from '../helpers/compose.js';
 import { developmentStack } from '../helpers/development-stack.js';
 import { freePort, pollUntil } from '../helpers/net.js';
 import { scaffoldFixture } from '../helpers/project.js';
@@ -156,5 +157,32 @@ describe('Compose Watch instead of the bind mount', () => {
       encoding: 'utf8',
     });
     expect(mounts.trim()).toBe('0');
+  });
+});
+
+describe("Django's collected static files in the development shape (issue 29, point 6)", () => {
+  const name = 'wsgi-apache-it-static';
+  const django = FIXTURE_APPS.django;
+  const dev = developmentStack(django.fixture, name, django.flags, {}, django.libraries);
+
+  it("after a rebuild, the next up serves the new image's files, with no up -V", async () => {
+    expect((await fetch(`${dev.baseUrl}/static/admin/css/base.css`)).status).toBe(200);
+    // A static folder of the developer's own, which only collectstatic (the build) serves.
+    mkdirSync(join(dev.dir, 'assets'));
+    writeFileSync(join(dev.dir, 'assets/marker.css'), 'rebuilt\n');
+    appendFileSync(join(dev.dir, 'mysite/settings.py'), "STATICFILES_DIRS = [BASE_DIR / 'assets']\n");
+    chownTree(dev.dir, { uid: DEV_UID, gid: DEV_UID });
+    const marker = `${dev.baseUrl}/static/marker.css`;
+    expect((await fetch(marker)).status).toBe(404);
+    composeBuild(dev.dir);
+    const project = execFileSync(
+      'docker',
+      ['inspect', '-f', '{{index .Config.Labels "com.docker.compose.project"}}', dev.containerId],
+      { encoding: 'utf8' },
+    ).trim();
+    dev.stack = await composeUp(dev.dir, name, 'development', { PUBLISH_PORT: new URL(dev.baseUrl).port }, project);
+    expect(dev.stack.getContainer(`${name}-1`).getId()).not.toBe(dev.containerId);
+    const served = await fetch(marker);
+    expect({ status: served.status, body: await served.text() }).toEqual({ status: 200, body: 'rebuilt\n' });
   });
 });

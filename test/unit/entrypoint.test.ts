@@ -4,7 +4,7 @@
  * command run as the app directory's owner with a root-owned empty data directory handed over.
  */
 import { spawnSync } from 'node:child_process';
-import { chownSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chownSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +71,33 @@ describe('runtime/entrypoint', () => {
     const { data } = project(0);
     expect(entrypoint(data, {}, 'id', '-u').stdout).toBe('10001\n');
   });
+
+  it.runIf(process.getuid?.() === 0)(
+    "fills a tmpfs over a built folder from the image's copy, and leaves a folder that is no mount point alone",
+    () => {
+      const { app, data } = project();
+      const copy = join(app, '..', 'built/staticfiles');
+      mkdirSync(join(copy, 'admin/css'), { recursive: true });
+      writeFileSync(join(copy, 'admin/css/base.css'), 'built\n');
+      for (const dir of ['staticfiles', 'plain']) mkdirSync(join(app, dir));
+      appendFileSync(
+        data,
+        `WSGI_APACHE_BUILT_COPIES='${copy}:${join(app, 'staticfiles')} ${copy}:${join(app, 'plain')}'\n`,
+      );
+      // A mount namespace of its own, as a container has: the tmpfs is the development shape's.
+      const result = spawnSync(
+        'unshare',
+        ['-m', 'sh', '-c', 'mount -t tmpfs tmpfs "$1" && sh "$2" true && cat "$1/admin/css/base.css"', 'sh'].concat([
+          join(app, 'staticfiles'),
+          SCRIPT,
+        ]),
+        { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', WSGI_APACHE_ENV_FILE: data }, encoding: 'utf8' },
+      );
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toBe('built\n');
+      expect(readdirSync(join(app, 'plain'))).toEqual([]);
+    },
+  );
 
   it('passes shellcheck as POSIX sh', () => {
     const result = spawnSync('shellcheck', ['-s', 'sh', SCRIPT], { encoding: 'utf8' });

@@ -54,10 +54,10 @@ export interface ComposeView extends CommonView {
   workers: WorkerView[];
   dataDirs: DataDir[];
   hasDataDirs: boolean;
-  /** container paths the dev bind mount must not hide (build-time output such as collectstatic's) */
-  devPreservedPaths: string[];
+  /** container paths the dev bind mount must not hide (build-time output such as collectstatic's): a tmpfs each, filled by the entry point */
+  builtOutputPaths: string[];
   /** the same, project-relative (Compose Watch ignores them) */
-  devPreservedDirs: string[];
+  builtOutputDirs: string[];
   /** project-relative files the image's Python dependencies come from: a change needs a rebuild (Compose Watch) */
   dependencyFiles: string[];
   devOutputDir: string;
@@ -101,8 +101,8 @@ export function composeView(model: ProjectModel): ComposeView {
     workers: model.workers,
     dataDirs: model.dataDirs,
     hasDataDirs: model.dataDirs.length > 0,
-    devPreservedPaths: model.devPreservedDirs.map(inContainer),
-    devPreservedDirs: model.devPreservedDirs,
+    builtOutputPaths: model.builtOutputDirs.map(inContainer),
+    builtOutputDirs: model.builtOutputDirs,
     dependencyFiles: [
       ...facts.requirementFiles,
       ...(facts.pyprojectDependencies || facts.pyprojectBuildBackend !== undefined ? ['pyproject.toml'] : []),

@@ -1,5 +1,7 @@
+import { posix } from 'node:path';
 import {
   APP_UID,
+  builtCopyOf,
   CONTAINER_PORT,
   ENVVARS_PATH,
   HEALTHCHECK_USER_AGENT,
@@ -12,7 +14,7 @@ import type { ImageVariable } from '../../lib/tunables.js';
 import { formatEntry } from '../entry.js';
 import { COVERAGE_PYPI_VERSION, PYTHON_OPTIMIZATIONS } from '../bases.js';
 import { type CommonView, commonView } from './common.js';
-import { DJANGO_CONTAINER_SETTINGS, type DataDir, type MountView, type ProjectModel } from './model.js';
+import { DJANGO_CONTAINER_SETTINGS, type DataDir, inContainer, type MountView, type ProjectModel } from './model.js';
 
 /** The view of the Dockerfile: its stages, what they install, and the image's defaults. */
 export interface DockerfileView extends CommonView {
@@ -70,6 +72,9 @@ export interface DockerfileView extends CommonView {
   collectstatic: boolean;
   /** django-compressor offline (`COMPRESS_OFFLINE = True`): run `compress --force` after collectstatic */
   djangoCompressOffline: boolean;
+  /** per build-time output folder in the project: its container path, the image's copy ({@link builtCopyOf}) and the copy's parent */
+  builtCopies: { path: string; copy: string; parent: string }[];
+  hasBuiltCopies: boolean;
   dataDirs: DataDir[];
   hasDataDirs: boolean;
   /** `PYTHONPATH` of the image, so `docker compose run SERVICE python ...` imports what the daemon does */
@@ -134,6 +139,11 @@ export function dockerfileView(model: ProjectModel): DockerfileView {
     djangoContainerSettings: DJANGO_CONTAINER_SETTINGS,
     collectstatic: django !== undefined,
     djangoCompressOffline: django?.compressOffline ?? false,
+    builtCopies: model.builtOutputDirs.map(dir => {
+      const copy = builtCopyOf(inContainer(dir));
+      return { path: inContainer(dir), copy, parent: posix.dirname(copy) };
+    }),
+    hasBuiltCopies: model.builtOutputDirs.length > 0,
     dataDirs: model.dataDirs,
     hasDataDirs: model.dataDirs.length > 0,
     pythonPathEnv: model.app.pythonPath,

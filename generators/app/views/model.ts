@@ -113,7 +113,7 @@ export interface ProjectModel {
   /** the data directory Django's SQLite database moves to where the project is read-only */
   djangoSqliteData?: DataDir;
   /** project-relative build-time output the dev bind mount must not hide (collectstatic's) */
-  devPreservedDirs: string[];
+  builtOutputDirs: string[];
   /** the image's run-time variables and defaults, in the Dockerfile's `ENV` order (tunables.ts) */
   environment: ImageVariable[];
   /** `--setenv` */
@@ -168,7 +168,7 @@ export function projectModel(answers: ParsedAnswers, facts: ProjectFacts, genera
     staticAliases: staticAliases(answers, facts),
     dataDirs,
     ...(django?.sqliteFile ? { djangoSqliteData: dataDirs.find(d => d.dir === DJANGO_SQLITE_DATA_DIR) } : {}),
-    devPreservedDirs: facts.djangoStatic ? [facts.djangoStatic.root] : [],
+    builtOutputDirs: facts.djangoStatic ? [facts.djangoStatic.root] : [],
     environment,
     appEnvironment: appVariables(answers.setenv),
     services,

@@ -29,6 +29,7 @@ export function runtimeDataView(model: ProjectModel): RuntimeDataView {
     runtimeEnv: runtimeEnv(model.environment, model.mounts, model.devToolSettings, {
       secrets: model.secrets.map(secret => secret.name),
       dataDirs: model.dataDirs,
+      builtOutputs: model.builtOutputDirs.map(inContainer),
       passwordUrls: model.passwordUrls,
     }),
     apacheWorkers: APACHE_WORKERS,
