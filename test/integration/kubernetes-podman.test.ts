@@ -10,13 +10,28 @@
  * HorizontalPodAutoscaler are ignored by `kube play`; probes become podman healthchecks that
  * need systemd timers (absent here) and lose the Host header and named ports, so the probe's
  * request is made from inside the pod instead; `preStop` hooks are not run.
+ *
+ * Then issue 29's rootless Podman: the development shape, as Compose resolves it, run by a host
+ * user whose uid is not 1000 with `podman run`: it serves, and what the app writes is that user's.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { chownTree } from '../helpers/commands.js';
 import { composeBuild } from '../helpers/compose.js';
 import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
 import { scaffoldFixture } from '../helpers/project.js';
@@ -261,3 +276,158 @@ describe.skipIf(kubectlMissing)('kubectl kustomize kubernetes/ (offline: no API 
     expect(deployment.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'wsgi-apache-it-kustomize' });
   });
 });
+
+/**
+ * The host user rootless Podman runs as here: not 1000, with subordinate ids covering the image's
+ * `app` user (10001), as `useradd` gives a new user on Debian (subuid(5)).
+ */
+const ROOTLESS = { name: 'wsgi-apache-rootless', uid: 1236, subordinate: '400000-465535' };
+
+/** A Compose service as `docker compose config --format json` resolves it: the parts `podman run` is given. */
+interface ResolvedService {
+  user?: string;
+  cap_add?: string[];
+  cap_drop?: string[];
+  read_only?: boolean;
+  security_opt?: string[];
+  tmpfs?: string[];
+  environment?: Record<string, string | null>;
+  volumes?: { type: string; source?: string; target: string; bind?: { selinux?: string } }[];
+}
+
+/** `podman run` flags for what `service` sets of user, capabilities, filesystem, environment and mounts. */
+function podmanRunFlags(service: ResolvedService): string[] {
+  return [
+    ...(service.user ? ['--user', service.user] : []),
+    ...(service.cap_drop ?? []).flatMap(cap => ['--cap-drop', cap]),
+    ...(service.cap_add ?? []).flatMap(cap => ['--cap-add', cap]),
+    ...(service.read_only ? ['--read-only'] : []),
+    ...(service.security_opt ?? []).flatMap(option => ['--security-opt', option]),
+    ...(service.tmpfs ?? []).flatMap(path => ['--tmpfs', path]),
+    ...Object.entries(service.environment ?? {}).flatMap(([key, value]) => ['-e', `${key}=${value ?? ''}`]),
+    ...(service.volumes ?? []).flatMap(volume =>
+      volume.type === 'tmpfs'
+        ? ['--tmpfs', volume.target]
+        : ['-v', [volume.source, volume.target, volume.bind?.selinux].filter(Boolean).join(':')],
+    ),
+  ];
+}
+
+describe.skipIf(podmanMissing || process.getuid?.() !== 0)(
+  'the development shape under rootless Podman, as a host user whose uid is not 1000 (issue 29, point 4)',
+  () => {
+    const name = 'wsgi-apache-it-rootless';
+    let work: string;
+    let project: string;
+    let env: NodeJS.ProcessEnv;
+    const podman = (...args: string[]) => {
+      const run = spawnSync(
+        'setpriv',
+        [`--reuid=${ROOTLESS.uid}`, `--regid=${ROOTLESS.uid}`, '--clear-groups', 'podman', ...args],
+        { env, encoding: 'utf8', maxBuffer: 64 << 20 },
+      );
+      if (run.status !== 0) throw new Error(`podman ${args.join(' ')} failed (${run.status}): ${run.stderr}`);
+      return run.stdout.trim();
+    };
+    const request = (path: string) =>
+      podman(
+        'exec',
+        name,
+        'python3',
+        '-c',
+        `import urllib.request, urllib.error\n` +
+          `try:\n    print(urllib.request.urlopen("http://127.0.0.1:8080${path}", timeout=10).status)\n` +
+          `except urllib.error.HTTPError as e:\n    print(e.code)`,
+      );
+
+    beforeAll(async () => {
+      if (spawnSync('id', ['-u', ROOTLESS.name]).status !== 0) {
+        execFileSync('useradd', [
+          '--uid',
+          String(ROOTLESS.uid),
+          '--no-create-home',
+          '--shell',
+          '/usr/sbin/nologin',
+          ROOTLESS.name,
+        ]);
+      }
+      if (
+        !readFileSync('/etc/subuid', 'utf8')
+          .split('\n')
+          .some(line => line.startsWith(`${ROOTLESS.name}:`))
+      ) {
+        execFileSync('usermod', [
+          '--add-subuids',
+          ROOTLESS.subordinate,
+          '--add-subgids',
+          ROOTLESS.subordinate,
+          ROOTLESS.name,
+        ]);
+      }
+      // Every folder on the way must be the user's to reach: the suite's own temporary folder is root's, mode 0700.
+      work = mkdtempSync('/tmp/wsgi-apache-rootless-');
+      chmodSync(work, 0o755);
+      project = join(work, 'project');
+      cpSync(await scaffoldFixture('plain-wsgi', name), project, { recursive: true });
+      composeBuild(project);
+      const ids = { uid: ROOTLESS.uid, gid: ROOTLESS.uid };
+      chownTree(project, ids);
+      for (const dir of ['home', 'run']) mkdirSync(join(work, dir), { mode: 0o700 });
+      chownTree(join(work, 'home'), ids);
+      chownTree(join(work, 'run'), ids);
+      env = { PATH: process.env.PATH, HOME: join(work, 'home'), XDG_RUNTIME_DIR: join(work, 'run') };
+      const image = join(work, 'image.tar');
+      execFileSync('docker', ['save', '-o', image, `${name}:latest`]);
+      chmodSync(image, 0o644);
+      podman('load', '-q', '-i', image);
+      const config = JSON.parse(
+        execFileSync(
+          'docker',
+          ['compose', '-f', 'compose.yaml', '-f', 'compose.override.yaml', 'config', '--format', 'json'],
+          {
+            cwd: project,
+            encoding: 'utf8',
+          },
+        ),
+      ) as { services: Record<string, ResolvedService> };
+      // No network but the pod's own loopback: rootless networking needs /dev/net/tun, root's here.
+      podman(
+        'run',
+        '-d',
+        '--name',
+        name,
+        '--network',
+        'none',
+        ...podmanRunFlags(config.services[name]!),
+        `localhost/${name}:latest`,
+      );
+      const deadline = Date.now() + 60_000;
+      while (spawnSafe(() => request('/')) !== '200') {
+        if (Date.now() > deadline) throw new Error(`the app never answered:\n${spawnSafe(() => podman('logs', name))}`);
+        await new Promise(resolve => setTimeout(resolve, 500));
+      }
+    });
+
+    afterAll(() => {
+      if (env) {
+        spawnSafe(() => podman('rm', '-f', name));
+        spawnSafe(() => podman('rmi', '-f', `localhost/${name}:latest`));
+      }
+      if (work) rmSync(work, { recursive: true, force: true });
+    });
+
+    it('serves, and what the app writes into the project belongs to the host user', () => {
+      expect(request('/write')).toBe('200');
+      const written = readdirSync(join(project, 'uploads'));
+      expect(written).toHaveLength(1);
+      const owner = statSync(join(project, 'uploads', written[0]!));
+      expect({ uid: owner.uid, gid: owner.gid }).toEqual({ uid: ROOTLESS.uid, gid: ROOTLESS.uid });
+      // The daemon processes run as the container's root, which is the host user: no `app` uid from the image.
+      const daemonUids =
+        'import os\n' +
+        'print(sorted({os.stat(f"/proc/{p}").st_uid for p in os.listdir("/proc") if p.isdigit()' +
+        ' and open(f"/proc/{p}/cmdline", "rb").read().startswith(b"(wsgi:app)")}))';
+      expect(podman('exec', name, 'python3', '-c', daemonUids)).toBe('[0]');
+    });
+  },
+);

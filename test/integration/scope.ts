@@ -34,7 +34,8 @@ export const DEFAULT_BASE_ONLY: Record<string, string> = {
   'check.test.ts': 'yo wsgi-apache:check is Node code that drives whichever stack it is given',
   'detection.test.ts':
     'detection is the generator reading the project; the builds it leads to are covered by the corpus (a package, a src/ Django project)',
-  'kubernetes-podman.test.ts': 'the manifests are the same text on every base',
+  'kubernetes-podman.test.ts':
+    'the manifests, and the entry point under rootless Podman, are the same text on every base',
   'mounts.test.ts':
     'process groups and routing are Apache configuration and the runtime scripts, the same on every base; a mount with its own virtualenv is built on the default base',
   'optimized-python.test.ts':

@@ -4,7 +4,17 @@
  * command run as the app directory's owner with a root-owned empty data directory handed over.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chownSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,9 +23,12 @@ import { packageRoot } from '../../generators/lib/package-root.js';
 const SCRIPT = join(packageRoot(), 'runtime/entrypoint');
 const OWNER = 43_210;
 
-/** An app directory owned by {@link OWNER} with an empty root-owned data directory, and the data file. */
-function project(appOwner = OWNER) {
-  const root = mkdtempSync(join(tmpdir(), 'entrypoint-'));
+/**
+ * An app directory owned by {@link OWNER} with an empty root-owned data directory, and the data file.
+ * @param parent - where; the suite's own temporary folder (mode 0700) unless another user must reach it
+ */
+function project(appOwner = OWNER, parent = tmpdir()) {
+  const root = mkdtempSync(join(parent, 'entrypoint-'));
   const app = join(root, 'app');
   mkdirSync(join(app, 'instance'), { recursive: true });
   chownSync(app, appOwner, appOwner);
@@ -96,6 +109,36 @@ describe('runtime/entrypoint', () => {
       expect(result.stderr).toBe('');
       expect(result.stdout).toBe('built\n');
       expect(readdirSync(join(app, 'plain'))).toEqual([]);
+    },
+  );
+
+  it.runIf(process.getuid?.() === 0)(
+    "in a user namespace whose root is the project's owner outside (rootless Podman): runs as that root, so what the app writes is the owner's",
+    () => {
+      const reachable = mkdtempSync('/tmp/entrypoint-userns-');
+      try {
+        chmodSync(reachable, 0o755);
+        const { app, data } = project(OWNER, reachable);
+        chmodSync(join(app, '..'), 0o755);
+        // As rootless Podman starts it: OWNER's own user namespace, OWNER as its root.
+        const result = spawnSync(
+          'setpriv',
+          [`--reuid=${OWNER}`, `--regid=${OWNER}`, '--clear-groups', 'unshare', '--user', '--map-root-user'].concat([
+            'sh',
+            SCRIPT,
+            'sh',
+            '-c',
+            'id -u; touch "$0/written"',
+            app,
+          ]),
+          { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', WSGI_APACHE_ENV_FILE: data }, encoding: 'utf8' },
+        );
+        expect(result.stderr).toBe('');
+        expect(result.stdout).toBe('0\n');
+        expect(statSync(join(app, 'written')).uid).toBe(OWNER);
+      } finally {
+        rmSync(reachable, { recursive: true, force: true });
+      }
     },
   );
 
