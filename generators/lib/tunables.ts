@@ -138,6 +138,15 @@ export const TUNABLES: readonly Tunable[] = [
  * against [min, max]. max 20000 is mpm_event's compile-time cap on ServerLimit
  * (`MAX_SERVER_LIMIT`, httpd `server/mpm/event/event.c`), applied to workers to stay far
  * from it.
+ *
+ * Under a pids limit (cgroup v2 `pids.max`, v1 `pids/pids.max`: `CONTAINER_PIDS_LIMIT`, which
+ * counts threads), the derived count is lowered to the whole children of 64 threads that fit
+ * beside the daemons: each daemon process's threads plus `tasksPerDaemonProcess` of mod_wsgi's own
+ * (its monitor, deadlock, reaper and the interpreter's), `pidsReserve` for Apache's parent, the
+ * image's helpers and one-off commands, and per child its threads plus `tasksPerChild` (its main
+ * and listener threads). Apache starts every child's threads up front, so a daemon process
+ * restarted later (maximum-requests, request-timeout, a reload) found none left: "Couldn't create
+ * worker thread" (mod_wsgi, EAGAIN), measured with a pids limit of 600.
  */
 export const APACHE_WORKERS = {
   env: 'APACHE_MAX_REQUEST_WORKERS',
@@ -145,6 +154,9 @@ export const APACHE_WORKERS = {
   minimum: 1024,
   min: 1,
   max: 20_000,
+  tasksPerDaemonProcess: 8,
+  pidsReserve: 64,
+  tasksPerChild: 2,
 } as const;
 
 /**

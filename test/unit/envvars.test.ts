@@ -44,10 +44,11 @@ function source(env: Record<string, string>, names: string[]) {
   };
 }
 
-/** A cgroup directory whose memory.max says `limit` (bytes, or `max`). */
-function cgroup(limit: string): string {
+/** A cgroup (v2) directory whose memory.max says `limit` (bytes, or `max`), and pids.max `pids`. */
+function cgroup(limit: string, pids = 'max'): string {
   const dir = mkdtempSync(join(tmpdir(), 'cgroup-'));
   writeFileSync(join(dir, 'memory.max'), `${limit}\n`);
+  writeFileSync(join(dir, 'pids.max'), `${pids}\n`);
   return dir;
 }
 
@@ -89,6 +90,36 @@ describe('runtime/envvars', () => {
     expect(status).toBe(0);
     // 4 x (3 x 100 + 1 x 100) = 1,600 -> 25 children of 64.
     expect(values).toEqual({ WSGI_API_PROCESSES: '1', WSGI_API_THREADS: '100', APACHE_MAX_REQUEST_WORKERS: '1600' });
+  });
+
+  it("under a pids limit: Apache's derived workers are the whole children that fit beside the daemons; a set count that does not fit is warned of", () => {
+    const workers = ['APACHE_MAX_REQUEST_WORKERS', 'APACHE_SERVER_LIMIT'];
+    // (600 - 64 reserved - 24 daemon threads - 6 processes x 8) / (64 + 2) = 7 children of 64.
+    expect(source({ WSGI_APACHE_CGROUP: cgroup('max', '600') }, workers)).toEqual({
+      status: 0,
+      values: { APACHE_MAX_REQUEST_WORKERS: '448', APACHE_SERVER_LIMIT: '7' },
+      stderr: '',
+    });
+    // Too few for one child: one all the same.
+    expect(source({ WSGI_APACHE_CGROUP: cgroup('max', '100') }, workers).values).toEqual({
+      APACHE_MAX_REQUEST_WORKERS: '64',
+      APACHE_SERVER_LIMIT: '1',
+    });
+    // The compose.yaml default (container-limits.ts) leaves the derived 1,024 as it is.
+    expect(source({ WSGI_APACHE_CGROUP: cgroup('max', '4096') }, workers).values).toEqual({
+      APACHE_MAX_REQUEST_WORKERS: '1024',
+      APACHE_SERVER_LIMIT: '16',
+    });
+    // cgroup v1's pids/pids.max, and a count of one's own: kept, with one line saying why it may fail.
+    const v1 = mkdtempSync(join(tmpdir(), 'cgroup-v1-'));
+    mkdirSync(join(v1, 'pids'));
+    writeFileSync(join(v1, 'pids/pids.max'), '600\n');
+    expect(source({ WSGI_APACHE_CGROUP: v1, APACHE_MAX_REQUEST_WORKERS: '1024' }, workers)).toEqual({
+      status: 0,
+      values: { APACHE_MAX_REQUEST_WORKERS: '1024', APACHE_SERVER_LIMIT: '16' },
+      stderr:
+        'wsgi-apache: WARNING: APACHE_MAX_REQUEST_WORKERS=1024 does not fit the pids limit of 600 beside the daemon processes (at most 448): a restarted daemon process may find no threads left; raise CONTAINER_PIDS_LIMIT or unset APACHE_MAX_REQUEST_WORKERS',
+    });
   });
 
   it('WSGI_MAXIMUM_MEMORY: 3/4 of the memory limit shared by all daemon processes', () => {
