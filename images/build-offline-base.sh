@@ -28,6 +28,9 @@ for suite in "${suites[@]}"; do
   fi
   root=$(mktemp -d)
   trap 'rm -rf "$root"' EXIT
+  # mktemp's 0700 would be the image's root directory, which Podman keeps (Docker ignores it):
+  # every uid but root would be refused everything.
+  chmod 755 "$root"
   echo "[offline-base] debootstrap $suite from $mirror" >&2
   debootstrap --variant=minbase "$suite" "$root" "$mirror" >/dev/null
   # Match the official slim image (debuerreotype's docker and slimify settings): apt
