@@ -17,6 +17,31 @@ import { makeProject, scaffoldFixture } from '../helpers/project.js';
 
 const NAME = 'wsgi-apache-it-check';
 
+/** The Compose projects of the check's app containers on the engine now (the check names them). */
+function checkProjects(): string[] {
+  return execFileSync(
+    'docker',
+    [
+      'ps',
+      '-a',
+      '--filter',
+      `label=com.docker.compose.service=${NAME}`,
+      '--format',
+      '{{.Label "com.docker.compose.project"}}',
+    ],
+    { encoding: 'utf8' },
+  )
+    .split('\n')
+    .filter(Boolean);
+}
+
+/** The ids of `project`'s containers, networks and volumes still there, each list '' when none. */
+function leftOf(project: string) {
+  const filter = ['-q', '--filter', `label=com.docker.compose.project=${project}`];
+  const docker = (args: string[]) => execFileSync('docker', [...args, ...filter], { encoding: 'utf8' }).trim();
+  return { containers: docker(['ps', '-a']), networks: docker(['network', 'ls']), volumes: docker(['volume', 'ls']) };
+}
+
 describe('yo wsgi-apache:check', () => {
   let dir: string;
   beforeAll(async () => {
@@ -123,24 +148,9 @@ describe('yo wsgi-apache:check', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const run = capture(child);
-    const project = () =>
-      execFileSync(
-        'docker',
-        [
-          'ps',
-          '-a',
-          '--filter',
-          `label=com.docker.compose.service=${NAME}`,
-          '--format',
-          '{{.Label "com.docker.compose.project"}}',
-        ],
-        { encoding: 'utf8' },
-      )
-        .split('\n')
-        .filter(Boolean);
     const deadline = Date.now() + 180_000;
     let seen: string[] = [];
-    while (!reached(run.stderr(), (seen = project()))) {
+    while (!reached(run.stderr(), (seen = checkProjects()))) {
       if (Date.now() > deadline) throw new Error(`the check never got there; stderr:\n${run.stderr()}`);
       await new Promise(resolve => setTimeout(resolve, 250));
     }
@@ -148,35 +158,17 @@ describe('yo wsgi-apache:check', () => {
     expect(seen[0]).toMatch(new RegExp(`^${CHECK_PROJECT_PREFIX}[0-9a-f]{8}$`));
     child.kill('SIGINT');
     expect(await run.closed, `stderr:\n${run.stderr()}`).toBe(130);
-    const filter = ['-q', '--filter', `label=com.docker.compose.project=${seen[0]}`];
-    const docker = (args: string[]) => execFileSync('docker', [...args, ...filter], { encoding: 'utf8' }).trim();
-    expect({
-      containers: docker(['ps', '-a']),
-      networks: docker(['network', 'ls']),
-      volumes: docker(['volume', 'ls']),
-    }).toEqual({ containers: '', networks: '', volumes: '' });
+    expect(leftOf(seen[0]!)).toEqual({ containers: '', networks: '', volumes: '' });
   });
 
   it('without a registry for Ryuk: runs without it, says so in one line, removes what it started', async () => {
     const check = startCheckWithoutRyuk(dir, ['--duration', '2', '--warmup', '0', '--connections', '8']);
-    // Testcontainers names the Compose project at random: learn it from the running container.
+    // The check names its Compose project at random: learn it from the running container.
     const projects = new Set<string>();
     let running = true;
     void check.closed.then(() => (running = false));
     while (running) {
-      const seen = execFileSync(
-        'docker',
-        [
-          'ps',
-          '-a',
-          '--filter',
-          `label=com.docker.compose.service=${NAME}`,
-          '--format',
-          '{{.Label "com.docker.compose.project"}}',
-        ],
-        { encoding: 'utf8' },
-      );
-      for (const project of seen.split('\n').filter(Boolean)) projects.add(project);
+      for (const project of checkProjects()) projects.add(project);
       await new Promise(resolve => setTimeout(resolve, 250));
     }
     expect(await check.closed, `stderr:\n${check.stderr()}`).toBe(0);
@@ -192,13 +184,7 @@ describe('yo wsgi-apache:check', () => {
       ),
     ]);
     expect([...projects]).toEqual([expect.stringMatching(new RegExp(`^${CHECK_PROJECT_PREFIX}[0-9a-f]{8}$`))]);
-    const filter = ['-q', '--filter', `label=com.docker.compose.project=${[...projects][0]}`];
-    const docker = (args: string[]) => execFileSync('docker', [...args, ...filter], { encoding: 'utf8' }).trim();
-    expect({
-      containers: docker(['ps', '-a']),
-      networks: docker(['network', 'ls']),
-      volumes: docker(['volume', 'ls']),
-    }).toEqual({ containers: '', networks: '', volumes: '' });
+    expect(leftOf([...projects][0]!)).toEqual({ containers: '', networks: '', volumes: '' });
   });
 
   it('a build that fails: --json still prints a document, with the stage and the build output', async () => {
