@@ -18,6 +18,7 @@ import {
   parseCommandLine,
   yoCommandLine,
 } from '../lib/argv.js';
+import { lockFileNotices } from './lock-files.js';
 import { buildImage, DockerUnavailableError, pipBuildArgs } from '../lib/docker-build.js';
 import { InputError } from '../lib/input-error.js';
 import { packageRoot } from '../lib/package-root.js';
@@ -329,6 +330,10 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
           `Image not built: ${error.message}; the project is complete, build it later with docker compose build.`,
         );
       }
+    }
+    const { facts } = this.#context;
+    for (const notice of lockFileNotices(this.destinationRoot(), facts.requirementFiles.length > 0)) {
+      this.log(`Note: ${notice}.`);
     }
     this.log(`
 Done. Next:

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerignore } from '../../generators/lib/dockerignore.js';
 import { packageRoot } from '../../generators/lib/package-root.js';
@@ -524,6 +524,42 @@ describe('detection', () => {
   });
 });
 
+/** For yeoman-test's onGenerator: what the generator logs is pushed to `lines` too. */
+function recordLog(lines: string[]) {
+  return (generator: { log: (message?: string) => void }) => {
+    const log = generator.log;
+    const recording = Object.assign(
+      (message?: string) => (lines.push(String(message)), log.call(generator, message)),
+      log,
+    );
+    Object.defineProperty(generator, 'log', { value: recording });
+  };
+}
+
+describe('lock files (issue 29, point 2)', () => {
+  it('a uv.lock the image does not install from: one line with the export command; an older one: one line more', async () => {
+    const dir = projectWith({
+      'shop/__init__.py': FACTORY_SOURCE,
+      'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n',
+      'uv.lock': 'version = 1\n',
+    });
+    const lines: string[] = [];
+    await runGenerator(dir, { yes: true, name: 'shop' }).onGenerator(recordLog(lines));
+    expect(lines.filter(line => line.startsWith('Note: '))).toEqual([
+      "Note: uv.lock is not read: the image pip-installs pyproject.toml's dependencies as ranges, not the versions you locked; pin them with uv export --no-dev --no-hashes --no-emit-project -o requirements.txt and run yo wsgi-apache again.",
+    ]);
+    // Exported as the line says, and the lock left behind pyproject.toml: the image installs the pins.
+    writeFileSync(join(dir, 'requirements.txt'), 'flask==3.1.0\n');
+    utimesSync(join(dir, 'uv.lock'), new Date(2020, 0, 1), new Date(2020, 0, 1));
+    const again: string[] = [];
+    await runGenerator(dir, { yes: true, name: 'shop' }).onGenerator(recordLog(again));
+    expect(again.filter(line => line.startsWith('Note: '))).toEqual([
+      'Note: uv.lock is older than pyproject.toml: if you changed the dependencies since, run uv lock.',
+    ]);
+    expect(read(dir, 'Dockerfile')).toContain('COPY requirements.txt /tmp/python-deps/requirements.txt');
+  });
+});
+
 describe('building the image at the end', () => {
   it('without a reachable Docker engine, says so in one line and leaves a complete project', async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
@@ -531,14 +567,7 @@ describe('building the image at the end', () => {
     process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
     const lines: string[] = [];
     try {
-      await runGenerator(dir, { yes: true, name: 'nodocker', 'skip-build': false }).onGenerator(generator => {
-        const log = generator.log;
-        const recording = Object.assign(
-          (message?: string) => (lines.push(String(message)), log.call(generator, message)),
-          log,
-        );
-        Object.defineProperty(generator, 'log', { value: recording });
-      });
+      await runGenerator(dir, { yes: true, name: 'nodocker', 'skip-build': false }).onGenerator(recordLog(lines));
     } finally {
       if (previous === undefined) delete process.env.DOCKER_HOST;
       else process.env.DOCKER_HOST = previous;
