@@ -19,7 +19,7 @@ import {
   yoCommandLine,
 } from '../lib/argv.js';
 import { lockFileNotices } from './lock-files.js';
-import { buildImage, DockerUnavailableError, pipBuildArgs } from '../lib/docker-build.js';
+import { composeBuild, DockerUnavailableError } from '../lib/docker-build.js';
 import { InputError } from '../lib/input-error.js';
 import { packageRoot } from '../lib/package-root.js';
 import { checkWritable, commitAllOrNothing, conflicterOptionsOf, hasTerminal } from '../lib/transaction.js';
@@ -316,14 +316,9 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
     }
     const { name, port: hostPort } = this.#model.answers;
     if (!this.options['skip-build']) {
-      this.log(`Building image ${name}:latest through the Docker engine...`);
+      this.log(`Building image ${name}:latest with docker compose build (BuildKit)...`);
       try {
-        await buildImage({
-          context: this.destinationRoot(),
-          tag: `${name}:latest`,
-          buildArgs: pipBuildArgs(),
-          onLine: line => this.log(`  ${line}`),
-        });
+        await composeBuild({ context: this.destinationRoot(), onLine: line => this.log(`  ${line}`) });
       } catch (error) {
         if (!(error instanceof DockerUnavailableError)) throw error;
         this.log(

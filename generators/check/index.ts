@@ -165,11 +165,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
       }
     } catch (error) {
       if (error instanceof DockerUnavailableError) {
-        throw new InputError(
-          'Docker',
-          error.message,
-          'start Docker (or set DOCKER_HOST to a reachable engine) and run the check again',
-        );
+        throw new InputError('Docker', error.message, `${error.fix} and run the check again`);
       }
       throw error;
     }

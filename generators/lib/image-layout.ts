@@ -113,3 +113,22 @@ export const IMAGE_ENTRYPOINT = '/usr/local/bin/wsgi-apache-entrypoint';
 export function officialImage(nameAndTag: string): string {
   return `docker.io/library/${nameAndTag}`;
 }
+
+/**
+ * The build secret that carries a private index's URL (`PIP_INDEX_URL`, credentials included)
+ * to the build stages that run pip: compose.yaml's `build.secrets` from the shell's
+ * PIP_INDEX_URL, or `docker build --secret id=pip_index_url,env=PIP_INDEX_URL`. A secret is
+ * mounted for one RUN only and is in neither the image nor its history, where an `ARG` would be
+ * (Dockerfile reference, "RUN --mount=type=secret"; Docker's build check SecretsUsedInArgOrEnv).
+ */
+export const PIP_INDEX_SECRET = 'pip_index_url';
+
+/** Where BuildKit mounts {@link PIP_INDEX_SECRET} for a RUN (its default target, /run/secrets/ID); docker/pip-install reads it. */
+export const PIP_INDEX_SECRET_FILE = `/run/secrets/${PIP_INDEX_SECRET}`;
+
+/**
+ * pip's cache in the build stages, a BuildKit cache mount: downloads and wheels built from
+ * source survive a changed requirements file, and never reach a layer (Dockerfile reference,
+ * "RUN --mount=type=cache"; pip's default for root, ~/.cache/pip).
+ */
+export const PIP_CACHE_DIR = '/root/.cache/pip';

@@ -161,7 +161,16 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
   it('writes a Dockerfile that builds offline and stops gracefully', () => {
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).not.toMatch(/^#\s*syntax=/m);
-    expect(dockerfile).not.toMatch(/--mount=|--chmod=|--link/);
+    // BuildKit's RUN mounts only where pip runs (pip's cache, the index URL's secret): the built-in
+    // Dockerfile frontend has them since Docker 20.10, with no syntax line to pull (offline).
+    expect(
+      dockerfile
+        .split('\n')
+        .filter(line => /--mount=|--chmod=|--link/.test(line))
+        .every(line =>
+          line.startsWith('RUN --mount=type=cache,target=/root/.cache/pip --mount=type=secret,id=pip_index_url '),
+        ),
+    ).toBe(true);
     // Default base: the official Python image; pip builds mod_wsgi in a stage of its own.
     expect(dockerfile).toMatch(/^ARG BASE_IMAGE=docker\.io\/library\/python:3\.13-slim-trixie\n/m);
     expect(dockerfile).toMatch(/^FROM \$\{BASE_IMAGE\} AS mod-wsgi$/m);
@@ -340,6 +349,7 @@ describe('flags', () => {
     expect(read(dir, '.secrets/API_TOKEN')).toBe('mine\n');
     const compose = parseYaml(read(dir, 'compose.yaml'));
     expect(compose.secrets).toEqual({
+      pip_index_url: { environment: 'PIP_INDEX_URL' },
       SECRET_KEY: { file: './.secrets/SECRET_KEY' },
       API_TOKEN: { file: './.secrets/API_TOKEN' },
     });
@@ -513,7 +523,6 @@ describe('detection', () => {
     await runGenerator(dir, { yes: true });
     const dockerfile = read(dir, 'Dockerfile');
     const deps = dockerfile.split(/^(?=FROM )/m).find(stage => stage.startsWith('FROM system AS python-deps\n'));
-    expect(deps).toMatch(/^ARG PIP_INDEX_URL=$/m);
     expect(deps).toMatch(/^COPY docker\/pip-install \/usr\/local\/bin\/pip-install$/m);
     expect(deps).toMatch(/sh \/usr\/local\/bin\/pip-install \/opt\/venv\/bin\/pip -r all-requirements\.txt/);
     // The stage's helper is the package's runtime program, as it is.
@@ -521,6 +530,25 @@ describe('detection', () => {
     const shipped = shippedStages(dockerfile);
     expect(shipped).not.toMatch(/PIP_|pip/);
     expect(shipped).toMatch(/^COPY --from=python-deps \/opt\/venv \/opt\/venv$/m);
+  });
+
+  it("a private index's URL is a build secret, never a build argument, and pip keeps a BuildKit cache (issue 29, point 1)", async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi', files: { 'requirements.txt': 'tiny\n' } });
+    await runGenerator(dir, { yes: true, name: 'w' });
+    const dockerfile = read(dir, 'Dockerfile');
+    expect(dockerfile).not.toMatch(/ARG PIP_INDEX_URL=/);
+    const pipRuns = dockerfile
+      .split('\n')
+      .filter(line => /^RUN .*pip-install/.test(line) || /^RUN .*set -eu; \\$/.test(line));
+    expect(pipRuns.length).toBeGreaterThan(0);
+    for (const line of pipRuns)
+      expect(line).toMatch(/^RUN --mount=type=cache,target=\/root\/\.cache\/pip --mount=type=secret,id=pip_index_url /);
+    expect(dockerfile).toMatch(/^ARG PIP_INDEX_URL_FILE=\/run\/secrets\/pip_index_url$/m);
+    const compose = parseYaml(read(dir, 'compose.yaml'));
+    expect(compose.services.w.build.args).not.toHaveProperty('PIP_INDEX_URL');
+    expect(compose.services.w.build.secrets).toEqual(['pip_index_url']);
+    expect(compose.secrets.pip_index_url).toEqual({ environment: 'PIP_INDEX_URL' });
+    expect(read(dir, 'DOCKER.md')).toContain('docker build --secret\nid=pip_index_url,env=PIP_INDEX_URL .');
   });
 });
 
@@ -1152,7 +1180,7 @@ describe('detection: Django below the root, packaged projects, requirements incl
     await runGenerator(dir, { yes: true, name: 'shop', entry: 'shop:create_app()' });
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toMatch(
-      /COPY pyproject\.toml \/tmp\/python-deps\/pyproject\.toml\n[\s\S]*import tomllib[\s\S]*\nCOPY --from=app-source \/srv\/app \/srv\/app\nRUN sh \/usr\/local\/bin\/pip-install \/opt\/venv\/bin\/pip -e \/srv\/app\n/,
+      /COPY pyproject\.toml \/tmp\/python-deps\/pyproject\.toml\n[\s\S]*import tomllib[\s\S]*\nCOPY --from=app-source \/srv\/app \/srv\/app\nRUN --mount=\S+ --mount=\S+ sh \/usr\/local\/bin\/pip-install \/opt\/venv\/bin\/pip -e \/srv\/app\n/,
     );
     expect(dockerfile.match(/pip-install[^\n]* -e /g)).toHaveLength(1);
     expect(dockerfile).toContain('ARG PIP_NO_BUILD_ISOLATION=\n');

@@ -20,7 +20,7 @@ export function underDockerLock(argv: readonly string[]): string[] {
 }
 
 /**
- * Runs `work` (e.g. a build through the engine API) while holding {@link DOCKER_LOCK}. The
+ * Runs `work` (e.g. an image build) while holding {@link DOCKER_LOCK}. The
  * lock is held by a `flock` child that waits on its standard input, so it is released when
  * `work` settles, or when this process dies.
  * @returns what `work` returns

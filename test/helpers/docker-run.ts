@@ -112,9 +112,9 @@ export async function runToExit(
 }
 
 /**
- * Removes images by tag, ignoring ones that are already gone. Their untagged parents stay
- * (`noprune`, `docker rmi --no-prune`): they are the classic builder's cache, so the next
- * engine-API build of the same project (as `yo wsgi-apache` builds) reuses its layers.
+ * Removes images by tag, ignoring ones that are already gone. BuildKit's cache, which the next
+ * build of the same project reuses, is kept apart from images and stays; so do untagged
+ * parents (`noprune`, `docker rmi --no-prune`).
  */
 export async function removeImages(...tags: string[]): Promise<void> {
   const docker = new Docker();

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import helpers from 'yeoman-test';
 import WsgiApacheGenerator from '../../generators/app/index.js';
-import { buildImage, pipBuildArgs } from '../../generators/lib/docker-build.js';
+import { buildImage, pipBuildEnv } from './image-build.js';
 import { withDockerLock } from './docker-lock.js';
 import { type Library, offlineBuildEnv, provideLibraries } from './test-base.js';
 
@@ -78,8 +78,8 @@ export async function scaffoldFixture(
 
 /**
  * The plain-wsgi fixture scaffolded as {@link scaffoldFixture} does, optionally changed by
- * `prepare`, then built as `tag` through the engine API (the classic builder, as
- * `yo wsgi-apache` builds at its end, with the same pip build args from the environment).
+ * `prepare`, then built as `tag` with BuildKit (as `yo wsgi-apache` builds at its end, with
+ * the same pip settings from the environment).
  * @returns the project directory
  */
 export async function buildPlainImage(
@@ -90,9 +90,7 @@ export async function buildPlainImage(
 ): Promise<string> {
   const dir = await scaffoldFixture('plain-wsgi', name, flags);
   prepare?.(dir);
-  await withDockerLock(() =>
-    buildImage({ context: dir, tag, buildArgs: { ...pipBuildArgs(), ...offlineBuildEnv(dir) } }),
-  );
+  await withDockerLock(() => buildImage({ context: dir, tag, pip: { ...pipBuildEnv(), ...offlineBuildEnv(dir) } }));
   return dir;
 }
 

@@ -87,6 +87,6 @@ function teardown(): void {
   const images = docker('images', '--format', '{{.Repository}}:{{.Tag}}')
     .split('\n')
     .filter(tag => /^wsgi-apache-(it|e2e)-/.test(tag));
-  // --no-prune: untagged parents are the classic builder's cache (docker-run.ts, removeImages).
+  // --no-prune: untagged parents stay (docker-run.ts, removeImages).
   if (images.length > 0) docker('rmi', '-f', '--no-prune', ...images);
 }

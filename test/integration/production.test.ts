@@ -4,11 +4,12 @@
  * capabilities, keeps secrets out, keeps its data, and answers only what it should.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildImage, pipBuildArgs } from '../../generators/lib/docker-build.js';
+import { composeBuild as generatorComposeBuild } from '../../generators/lib/docker-build.js';
+import { buildImage, pipBuildEnv } from '../helpers/image-build.js';
 import { composeBuild, containerLogs } from '../helpers/compose.js';
 import { withDockerLock } from '../helpers/docker-lock.js';
 import { ContainerTracker, type RunningContainer } from '../helpers/docker-run.js';
@@ -142,7 +143,7 @@ describe('--static of a directory the image provides (issue 27, finding 5)', () 
       buildImage({
         context: dir,
         tag: `${IMAGE}-missing-static`,
-        buildArgs: { ...pipBuildArgs(), ...offlineBuildEnv(dir) },
+        pip: { ...pipBuildEnv(), ...offlineBuildEnv(dir) },
         onLine: line => lines.push(line),
       }),
     ).then(
@@ -233,8 +234,8 @@ describe('hardening', () => {
     expect(bigBody.status).toBe(413);
   });
 
-  it('keeps secrets at any depth, VCS, virtualenvs and the index token out of the image (canary), with BuildKit and the classic builder', async () => {
-    // requirements.txt: the python-deps stage, where the PIP_* build args stay (issue 25, finding 2).
+  it('keeps secrets at any depth, VCS, virtualenvs and the index token out of the image (canary), built by docker compose build and by docker build --secret', async () => {
+    // requirements.txt: the python-deps stage, where pip's settings and the index URL's secret stay (issue 25, finding 2).
     const dir = makeProject({ fixture: 'plain-wsgi', files: { 'requirements.txt': '# nothing to install\n' } });
     // At the root and below it: what issue 25 found in a built image when .dockerignore matched at the root only.
     for (const path of [
@@ -257,41 +258,54 @@ describe('hardening', () => {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       writeFileSync(join(dir, path), '# canary-7f3a9c\n');
     }
-    // On trixie whatever the suite's base: what reaches the image is .dockerignore's doing, the same
-    // on every base, and the classic builder shares no cache with BuildKit, so on the python base a
-    // cold machine compiled mod_wsgi twice here (599 s of a cold CI run); trixie's is a package.
+    // On trixie whatever the suite's base: what reaches the image is .dockerignore's doing, the
+    // same on every base, and trixie's mod_wsgi is a package, not a compile.
     await scaffoldOnBase(dir, { name: 'wsgi-apache-it-canary', base: 'trixie' });
     const search = [
       'sh',
       '-c',
       'grep -rl canary-7f3a9c / --exclude-dir=proc --exclude-dir=sys --exclude-dir=dev 2>/dev/null; ls -A /srv/app',
     ];
-    // A private index's credentials, as the README tells users of one to pass them (with
-    // PIP_NO_INDEX on the python base's offline wheelhouse, pip never asks the index).
+    // A private index's credentials in the shell's PIP_INDEX_URL, as DOCKER.md tells users of one
+    // to pass them: a build secret for pip's RUNs alone (the requirements are Debian's packages
+    // here, which pip finds installed: it never asks the index).
     const token = { PIP_INDEX_URL: 'https://ci:canary-7f3a9c@pypi.invalid/simple' };
     const metadata = () =>
       execFileSync('docker', ['history', '--no-trunc', CANARY_IMAGE], { encoding: 'utf8' }) +
       execFileSync('docker', ['image', 'inspect', CANARY_IMAGE], { encoding: 'utf8' });
-    composeBuild(dir, token);
-    const viaBuildKit = execFileSync('docker', ['run', '--rm', '--entrypoint', '', CANARY_IMAGE, ...search], {
-      encoding: 'utf8',
-    });
-    const buildKitMetadata = metadata();
+    const filesWithCanary = () =>
+      execFileSync('docker', ['run', '--rm', '--entrypoint', '', CANARY_IMAGE, ...search], { encoding: 'utf8' });
+    const secretRead = 'pip-install: the index URL from the build secret (/run/secrets/pip_index_url)';
+    // As `yo wsgi-apache` and `docker compose build` build (compose.yaml's build.secrets), then as
+    // `docker build --secret` does. A secret is no part of a layer's cache key: a requirements
+    // file of this run's own makes pip's RUN run, and the second build has no cache.
+    appendFileSync(join(dir, 'requirements.txt'), `# ${basename(dir)}\n`);
+    const composeLines: string[] = [];
+    await withDockerLock(() =>
+      generatorComposeBuild({
+        context: dir,
+        env: { ...offlineBuildEnv(dir), ...token },
+        onLine: line => composeLines.push(line),
+      }),
+    );
+    const viaCompose = filesWithCanary();
+    const composeMetadata = metadata();
+    const cliLines: string[] = [];
     await withDockerLock(() =>
       buildImage({
         context: dir,
         tag: CANARY_IMAGE,
-        buildArgs: { ...pipBuildArgs(), ...offlineBuildEnv(dir), ...token },
+        pip: { ...pipBuildEnv(), ...offlineBuildEnv(dir), ...token },
+        noCache: true,
+        onLine: line => cliLines.push(line),
       }),
     );
-    const viaClassic = execFileSync('docker', ['run', '--rm', '--entrypoint', '', CANARY_IMAGE, ...search], {
-      encoding: 'utf8',
-    });
-    for (const history of [buildKitMetadata, metadata()]) {
+    for (const lines of [composeLines, cliLines]) expect(lines.join('\n')).toContain(secretRead);
+    for (const history of [composeMetadata, metadata()]) {
       expect(history).toContain('org.opencontainers.image.title'); // the image's own metadata was read
       expect(history).not.toContain('canary-7f3a9c');
     }
-    for (const listing of [viaBuildKit, viaClassic]) {
+    for (const listing of [viaCompose, filesWithCanary()]) {
       expect(listing).not.toContain('canary-7f3a9c');
       // The python base's offline wheelhouse is part of the project, so of the image; the
       // directories whose every file was left out may stay, empty.

@@ -32,8 +32,29 @@ function run(env: Record<string, string>, ...args: string[]) {
 describe('runtime/pip-install', () => {
   it('runs PIP install with the image build flags and the arguments given', () => {
     expect(run({}, '-r', 'all-requirements.txt').stdout).toBe(
-      'args: install --no-cache-dir --disable-pip-version-check -r all-requirements.txt\n',
+      'args: install --disable-pip-version-check -r all-requirements.txt\n',
     );
+  });
+
+  it("takes the index URL from the build secret's file, says so without the URL, and passes pip no PIP_INDEX_URL_FILE", () => {
+    const secret = join(mkdtempSync(join(tmpdir(), 'pip-secret-')), 'pip_index_url');
+    writeFileSync(secret, 'https://ci:TOKEN@pypi.example/simple\n');
+    const { stdout, stderr } = run({ PIP_INDEX_URL_FILE: secret }, 'flask');
+    expect(stdout.split('\n').filter(line => line.startsWith('PIP_'))).toEqual([
+      'PIP_INDEX_URL=https://ci:TOKEN@pypi.example/simple',
+    ]);
+    expect(stderr).toBe(`pip-install: the index URL from the build secret (${secret})\n`);
+  });
+
+  it('keeps a PIP_INDEX_URL that is set over the secret, and with no secret mounted sets none', () => {
+    const secret = join(mkdtempSync(join(tmpdir(), 'pip-secret-')), 'pip_index_url');
+    writeFileSync(secret, 'https://from-secret.example/simple');
+    expect(
+      run({ PIP_INDEX_URL_FILE: secret, PIP_INDEX_URL: 'https://mirror.example/simple' }, 'flask').stdout,
+    ).toContain('PIP_INDEX_URL=https://mirror.example/simple\n');
+    const missing = run({ PIP_INDEX_URL_FILE: '/run/secrets/not-mounted' }, 'flask');
+    expect(missing.stdout).not.toContain('PIP_');
+    expect(missing.stderr).toBe('');
   });
 
   it('unsets an empty PIP_* build argument (pip refuses PIP_NO_INDEX="") and keeps the set ones', () => {

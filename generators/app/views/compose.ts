@@ -1,4 +1,4 @@
-import { CONTAINER_PORT, PUBLISH_PORT_VARIABLE } from '../../lib/image-layout.js';
+import { CONTAINER_PORT, PIP_INDEX_SECRET, PUBLISH_PORT_VARIABLE } from '../../lib/image-layout.js';
 import { containerLimits } from '../../lib/container-limits.js';
 import { DEV_OUTPUT_DIR, DEVELOPMENT_SWITCHES, type DevelopmentSwitch } from '../../lib/development-switches.js';
 import { TUNABLES } from '../../lib/tunables.js';
@@ -7,6 +7,7 @@ import { SECRETS_DIR, type AppVariable } from '../app-environment.js';
 import type { ServiceView } from '../services.js';
 import type { WorkerView } from '../workers.js';
 import { type CommonView, commonView } from './common.js';
+import { runsPip } from './dockerfile.js';
 import {
   inContainer,
   type DataDir,
@@ -25,6 +26,11 @@ export interface ComposeView extends CommonView {
   optimizedPython: boolean;
   pythonOptimizations: string;
   pipFindLinks: string;
+  /** a build stage runs pip: the build takes the shell's PIP_INDEX_URL as the secret {@link PIP_INDEX_SECRET} */
+  runsPip: boolean;
+  pipIndexSecret: string;
+  /** compose.yaml has a top-level `secrets:` (--secret files, or the index URL's build secret) */
+  hasTopLevelSecrets: boolean;
   containerPort: number;
   /** the published host port, read from the shell: `${PUBLISH_PORT:-8000}` (image-layout.ts) */
   publishedPort: string;
@@ -76,6 +82,9 @@ export function composeView(model: ProjectModel): ComposeView {
     optimizedPython: answers.pythonBuild === 'optimized',
     pythonOptimizations: PYTHON_OPTIMIZATIONS,
     pipFindLinks: facts.wheelhouse ? '/tmp/wheelhouse' : '',
+    runsPip: runsPip(model),
+    pipIndexSecret: PIP_INDEX_SECRET,
+    hasTopLevelSecrets: model.secrets.length > 0 || runsPip(model),
     containerPort: CONTAINER_PORT,
     publishedPort: `\${${PUBLISH_PORT_VARIABLE}:-${answers.port}}`,
     daemonEnvironment: TUNABLES.filter(t => t.answer !== undefined).map(t => ({

@@ -7,6 +7,9 @@ import {
   HEALTHCHECK_USER_AGENT,
   IMAGE_ENTRYPOINT,
   IMAGE_SCRIPTS_DIR,
+  PIP_CACHE_DIR,
+  PIP_INDEX_SECRET,
+  PIP_INDEX_SECRET_FILE,
   RUNTIME_ENV_PATH,
   VENV_DIR,
 } from '../../lib/image-layout.js';
@@ -53,6 +56,12 @@ export interface DockerfileView extends CommonView {
   wheelhouse: boolean;
   /** default of the `PIP_FIND_LINKS` build arg: the copied wheelhouse, or '' */
   pipFindLinks: string;
+  /** the BuildKit mounts of each RUN that runs pip: pip's cache and the index URL's secret ({@link PIP_CACHE_DIR}, {@link PIP_INDEX_SECRET}) */
+  pipMounts: string;
+  /** the build secret's id ({@link PIP_INDEX_SECRET}) */
+  pipIndexSecret: string;
+  /** where docker/pip-install reads the index URL's secret: the `PIP_INDEX_URL_FILE` build arg's default */
+  pipIndexUrlFile: string;
   /** a `python-deps` stage runs pip with the `PIP_*` build args; only its virtualenvs reach the image */
   pythonDepsStage: boolean;
   /** the mounts with a virtualenv of their own (their directory's requirements.txt) */
@@ -126,6 +135,9 @@ export function dockerfileView(model: ProjectModel): DockerfileView {
     installsPythonDeps: model.installsPythonDeps,
     wheelhouse: facts.wheelhouse,
     pipFindLinks: facts.wheelhouse ? '/tmp/wheelhouse' : '',
+    pipMounts: `--mount=type=cache,target=${PIP_CACHE_DIR} --mount=type=secret,id=${PIP_INDEX_SECRET}`,
+    pipIndexSecret: PIP_INDEX_SECRET,
+    pipIndexUrlFile: PIP_INDEX_SECRET_FILE,
     pythonDepsStage: model.installsPythonDeps || mounts.some(mount => mount.requirements !== ''),
     mountVenvs: mounts.filter(mount => mount.requirements !== ''),
     hasMountVenvs: mounts.some(mount => mount.requirements !== ''),

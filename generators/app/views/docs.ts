@@ -5,6 +5,7 @@ import {
   IMAGE_SCRIPTS_DIR,
   PROCESS_GROUP,
   PUBLISH_PORT_VARIABLE,
+  PIP_INDEX_SECRET,
 } from '../../lib/image-layout.js';
 import { type ContainerLimit, containerLimits } from '../../lib/container-limits.js';
 import { SECRET_PATTERNS, VCS_PATTERNS } from '../../lib/dockerignore.js';
@@ -69,6 +70,8 @@ export interface DocsView extends CommonView {
   hasAptPackages: boolean;
   installsProject: boolean;
   runsPip: boolean;
+  /** the index URL's build secret (image-layout.ts PIP_INDEX_SECRET) */
+  pipIndexSecret: string;
   imageScriptsDir: string;
   django: boolean;
   djangoManage: string;
@@ -154,6 +157,7 @@ export function docsView(model: ProjectModel): DocsView {
     hasAptPackages: model.aptPackages.length > 0,
     installsProject: model.facts.pyprojectBuildBackend !== undefined,
     runsPip: runsPip(model),
+    pipIndexSecret: PIP_INDEX_SECRET,
     imageScriptsDir: IMAGE_SCRIPTS_DIR,
     django: model.django !== undefined,
     djangoManage: model.django?.manage ?? '',
