@@ -100,6 +100,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   managed('worker.py', model => model.workers.length > 0),
   managed('healthcheck.py'),
   managed('access-log.py'),
+  managed('dev-certificate', model => model.answers.https),
   // The build stages that run pip run it through this (the image itself does not hold it).
   managed('pip-install', runsPip),
   manifest('configmap'),

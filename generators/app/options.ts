@@ -27,6 +27,7 @@ import {
 } from './runtime-needs.js';
 import type { ProjectFacts } from './detect.js';
 import { parseInteger, shellJoin, splitPromptLine } from '../lib/parse.js';
+import { HTTPS_CONTAINER_PORT, PUBLISH_HTTPS_PORT_VARIABLE } from '../lib/image-layout.js';
 import {
   BASE_NAMES,
   BASES,
@@ -98,6 +99,8 @@ export interface Answers {
   ingressHost: string;
   /** the CI workflow written beside the project (`ci.ts`) */
   ci: CiSystem;
+  /** HTTPS with HTTP/2 in the development shape, from a development CA (image-layout.ts HTTPS_CONTAINER_PORT) */
+  https: boolean;
   /** URL path the image HEALTHCHECK, the Kubernetes probes and `yo wsgi-apache:check` request */
   healthPath: string;
   /** shell commands run once before serving (Compose service `init`, Kubernetes init container) */
@@ -357,6 +360,15 @@ export const FIELDS: readonly Field[] = [
     choices: CI_SYSTEMS,
     defaultValue: () => 'none' as const,
     parse: raw => parseCiSystem(raw),
+  },
+  {
+    key: 'https',
+    flag: 'https',
+    description: `The development shape serves HTTPS too (HTTP/2, a certificate for localhost from a CA of the project's own, which you trust once; no HSTS), on host port \${${PUBLISH_HTTPS_PORT_VARIABLE}:-${HTTPS_CONTAINER_PORT}}, mod_wsgi-express's --https-port; production leaves TLS to your proxy or Ingress`,
+    prompt: false,
+    boolean: true,
+    defaultValue: () => false,
+    parse: raw => raw === true || raw === 'true',
   },
   {
     key: 'healthPath',

@@ -132,3 +132,25 @@ export const PIP_INDEX_SECRET_FILE = `/run/secrets/${PIP_INDEX_SECRET}`;
  * "RUN --mount=type=cache"; pip's default for root, ~/.cache/pip).
  */
 export const PIP_CACHE_DIR = '/root/.cache/pip';
+
+/**
+ * `--https`, the development shape only: the container port Apache serves HTTPS (HTTP/2) on,
+ * mod_wsgi-express's `--https-port` default. Published on the host as
+ * `${PUBLISH_HTTPS_PORT:-8443}` ({@link PUBLISH_HTTPS_PORT_VARIABLE}), loopback only.
+ */
+export const HTTPS_CONTAINER_PORT = 8443;
+
+/** The host variable compose.override.yaml publishes {@link HTTPS_CONTAINER_PORT} on. */
+export const PUBLISH_HTTPS_PORT_VARIABLE = 'PUBLISH_HTTPS_PORT';
+
+/**
+ * Where docker/dev-certificate keeps the development CA and the server certificate: the
+ * development shape's named volume, made the developer's by the entry point.
+ */
+export const TLS_DIR = '/var/lib/wsgi-apache/tls';
+
+/** The development CA's certificate as docker/dev-certificate copies it into the project's dev output folder (`.wsgi/`), for the developer to trust. */
+export const TLS_CA_EXPORT = 'tls-ca.crt';
+
+/** The development shape's named volume at {@link TLS_DIR} (compose.override.yaml). */
+export const TLS_VOLUME = 'development-tls';

@@ -112,6 +112,15 @@ export const TUNABLES: readonly Tunable[] = [
     unit: 'seconds',
     doc: '`KeepAliveTimeout` seconds',
   },
+  // --https's development port (image-layout.ts HTTPS_CONTAINER_PORT); 0, the image's default: off.
+  {
+    env: 'APACHE_HTTPS_PORT',
+    min: 0,
+    max: 65_535,
+    fallback: 0,
+    unit: 'port',
+    doc: "container port of HTTPS with HTTP/2 and the development CA's certificate; development shape only (compose.override.yaml sets it with `--https`), 0 = off",
+  },
   {
     env: 'APACHE_LIMIT_REQUEST_BODY',
     min: 0,
@@ -236,6 +245,7 @@ export function imageEnvironment(answers: Readonly<Record<TunableAnswer, number>
     { name: 'APACHE_LOG_HEALTHCHECKS', value: '0', configMap: true },
     { name: 'APACHE_KEEPALIVE_TIMEOUT', value: fixed('APACHE_KEEPALIVE_TIMEOUT'), configMap: true },
     { name: 'APACHE_LIMIT_REQUEST_BODY', value: fixed('APACHE_LIMIT_REQUEST_BODY'), configMap: true },
+    { name: 'APACHE_HTTPS_PORT', value: fixed('APACHE_HTTPS_PORT'), configMap: false },
     { name: APACHE_WORKERS.env, value: '', configMap: false },
     { name: MAXIMUM_MEMORY.env, value: '', configMap: false },
     ...['WSGI_RECORDER_BODY_LIMIT', 'WSGI_RECORDER_MAX_BYTES', 'WSGI_PROFILER_MAX_BYTES'].map(name => ({

@@ -106,6 +106,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       image: '',
       ingressHost: '',
       ci: 'none',
+      https: false,
       healthPath: '/',
       initCommands: [],
       setenv: [],
@@ -392,6 +393,48 @@ describe('flags', () => {
     await expect(runGenerator(bare, { yes: true, entry: 'radicale:application' })).rejects.toThrow(
       /^--entry: module "radicale" of "radicale:application" was not found \(.*\), and the image installs no Python packages\. Fix: .*requirements\.txt/,
     );
+  });
+
+  it('--https: the development shape alone serves HTTPS (a second port, its CA volume, docker/dev-certificate); without it none of that (issue 29, point 10)', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true, name: 'hello', https: true });
+    const override = parseYaml(read(dir, 'compose.override.yaml'));
+    const app = override.services.hello;
+    expect(app.ports).toEqual(['${PUBLISH_ADDRESS:-127.0.0.1}:${PUBLISH_HTTPS_PORT:-8443}:8443']);
+    expect(app.environment.APACHE_HTTPS_PORT).toBe('8443');
+    expect(app.volumes).toContain('development-tls:/var/lib/wsgi-apache/tls');
+    expect(app.cap_add).toContain('CHOWN');
+    expect(override.volumes).toEqual({ 'development-tls': null });
+    // Production is untouched: compose.yaml has one port and no HTTPS.
+    const production = read(dir, 'compose.yaml');
+    expect(production).not.toMatch(/HTTPS|8443|tls/);
+    const apache = read(dir, 'docker/apache2.conf');
+    const block = apache.slice(
+      apache.indexOf('<IfDefine APACHE_HTTPS>'),
+      apache.indexOf('</IfDefine>', apache.indexOf('<IfDefine APACHE_HTTPS>')),
+    );
+    expect(block).toContain('Listen ${APACHE_HTTPS_PORT} https');
+    expect(block).toContain('Protocols h2 http/1.1');
+    expect(block).toContain('SSLCertificateFile ${WSGI_APACHE_TLS_DIR}/server.crt');
+    expect(apache).not.toMatch(/^\s*Header .*Strict-Transport-Security/im);
+    expect(read(dir, 'docker/dev-certificate')).toBe(
+      readFileSync(join(packageRoot(), 'runtime/dev-certificate'), 'utf8'),
+    );
+    expect(read(dir, 'Dockerfile')).toMatch(
+      /^COPY docker\/dev-certificate \/usr\/local\/lib\/wsgi-apache\/dev-certificate$/m,
+    );
+    expect(read(dir, 'DOCKER.md')).toContain('## HTTPS in development');
+    expect(JSON.parse(read(dir, '.yo-rc.json'))['generator-wsgi-apache'].https).toBe(true);
+
+    const debian = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(debian, { yes: true, base: 'trixie', https: true });
+    expect(read(debian, 'Dockerfile')).toMatch(/apt-get install -y --no-install-recommends openssl\b/);
+
+    const plain = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(plain, { yes: true, name: 'hello' });
+    expect(existsSync(join(plain, 'docker/dev-certificate'))).toBe(false);
+    expect(read(plain, 'docker/apache2.conf')).not.toContain('APACHE_HTTPS');
+    expect(read(plain, 'compose.override.yaml')).not.toMatch(/HTTPS|8443|tls/);
   });
 
   it('--secret refuses a value, a name also in --setenv, and the image own names, writing nothing', async () => {

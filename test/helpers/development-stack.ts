@@ -15,6 +15,8 @@ export interface DevStack {
   dir: string;
   stack?: StartedDockerComposeEnvironment;
   baseUrl: string;
+  /** with the `https` flag: `https://localhost:PORT`, the development shape's HTTPS port */
+  httpsUrl?: string;
   containerId: string;
 }
 
@@ -35,11 +37,14 @@ export function developmentStack(
     composeBuild(dev.dir);
     ownProjectAsDeveloper(dev.dir);
     const port = await freePort();
+    const httpsPort = flags.https === true ? await freePort() : undefined;
     dev.stack = await composeUp(dev.dir, name, 'development', {
       PUBLISH_PORT: String(port),
+      ...(httpsPort === undefined ? {} : { PUBLISH_HTTPS_PORT: String(httpsPort) }),
       ...env,
     });
     dev.baseUrl = `http://127.0.0.1:${port}`;
+    if (httpsPort !== undefined) dev.httpsUrl = `https://localhost:${httpsPort}`;
     dev.containerId = dev.stack.getContainer(`${name}-1`).getId();
   });
   afterAll(() => removeStack(dev.stack));

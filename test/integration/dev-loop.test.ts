@@ -27,7 +27,31 @@ function edit(path: string, from: string | RegExp, to: string): void {
 }
 
 describe('plain WSGI app in the development shape', () => {
-  const dev = developmentStack('plain-wsgi', 'wsgi-apache-it-devloop', {});
+  const dev = developmentStack('plain-wsgi', 'wsgi-apache-it-devloop', { https: true });
+
+  it("--https: serves HTTPS with HTTP/2 and no HSTS, its certificate verified by the project's CA as the developer got it (issue 29, point 10)", () => {
+    const ca = join(dev.dir, '.wsgi/tls-ca.crt');
+    expect(statSync(ca).uid).toBe(DEV_UID);
+    expect(statSync(ca).mode & 0o777).toBe(0o644);
+    // curl verifies against this CA alone (--cacert), the name localhost included.
+    const curl = (path: string) =>
+      execFileSync(
+        'curl',
+        ['-sS', '--cacert', ca, '--http2', '-D', '-', '-o', '-', '-w', '\n%{http_version}', `${dev.httpsUrl}${path}`],
+        { encoding: 'utf8', timeout: 20_000 },
+      );
+    const answer = curl('/whoami');
+    expect(answer.split('\n').at(-1)).toBe('2');
+    expect(answer).not.toMatch(/^strict-transport-security:/im);
+    expect(JSON.parse(answer.slice(answer.indexOf('{'), answer.lastIndexOf('}') + 1))).toMatchObject({
+      scheme: 'https',
+      uid: DEV_UID,
+    });
+    // Without the CA, the certificate is no public CA's: curl refuses it.
+    expect(() =>
+      execFileSync('curl', ['-sS', '-o', '/dev/null', `${dev.httpsUrl}/`], { stdio: 'pipe', timeout: 20_000 }),
+    ).toThrow(/certificate/);
+  });
 
   it('fails no request while edits restart the daemon processes under load', async () => {
     const source = join(dev.dir, 'hello.py');

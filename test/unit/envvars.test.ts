@@ -176,6 +176,26 @@ describe('runtime/envvars', () => {
     });
   });
 
+  it('APACHE_HTTPS_PORT (--https): off by default; in development Apache gets -DAPACHE_HTTPS and the certificate folder; production refuses it in one line', () => {
+    const off = source({}, ['APACHE_HTTPS_PORT', 'APACHE_ARGUMENTS']);
+    expect(off.values).toEqual({ APACHE_HTTPS_PORT: '0', APACHE_ARGUMENTS: '' });
+    const development = source({ APACHE_HTTPS_PORT: '8443', WSGI_ENVIRONMENT: 'development' }, [
+      'APACHE_ARGUMENTS',
+      'WSGI_APACHE_TLS_DIR',
+    ]);
+    expect(development).toMatchObject({ status: 0, stderr: '' });
+    expect(development.values.APACHE_ARGUMENTS).toContain('-DAPACHE_HTTPS');
+    expect(development.values.WSGI_APACHE_TLS_DIR).toBe('/var/lib/wsgi-apache/tls');
+    expect(source({ APACHE_HTTPS_PORT: '8443' }, [])).toMatchObject({
+      status: 1,
+      stderr:
+        'wsgi-apache: invalid configuration: APACHE_HTTPS_PORT=8443 is for the development shape only (WSGI_ENVIRONMENT=development, compose.override.yaml); in production end TLS at your proxy, load balancer or Ingress and set APACHE_HTTPS_PORT to 0 (off)',
+    });
+    expect(source({ APACHE_HTTPS_PORT: '70000', WSGI_ENVIRONMENT: 'development' }, []).stderr).toBe(
+      'wsgi-apache: invalid configuration: APACHE_HTTPS_PORT=70000 is out of range; set APACHE_HTTPS_PORT to a number from 0 to 65535',
+    );
+  });
+
   it('names a missing data file and the fix', () => {
     expect(source({ WSGI_APACHE_ENV_FILE: '/nonexistent/wsgi-apache.env' }, [])).toEqual({
       status: 1,

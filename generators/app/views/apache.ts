@@ -47,6 +47,8 @@ export interface ApacheView extends CommonView {
   /** `LoadModule`s beyond the fixed set: `--apache-modules`, plus mod_proxy_http for `--proxy`; dependencies first */
   apacheModules: ReturnType<typeof modulesToLoad>;
   hasApacheModules: boolean;
+  /** `--https`: the development shape's TLS port, inside `<IfDefine APACHE_HTTPS>` */
+  https: boolean;
   hasProxyRoutes: boolean;
   /** `--proxy` routes but the front end's, shortest prefix first (each a `<Location>`; the last matching one wins) */
   proxyRoutes: ProxyRoute[];
@@ -112,6 +114,7 @@ export function apacheView(model: ProjectModel): ApacheView {
     venvDir: VENV_DIR,
     apacheModules: loaded,
     hasApacheModules: loaded.length > 0,
+    https: model.answers.https,
     hasProxyRoutes: model.proxyRoutes.length > 0,
     proxyRoutes: model.proxyRoutes.filter(route => route !== frontEnd),
     frontEnd: frontEnd ? [frontEnd] : [],

@@ -1,4 +1,13 @@
-import { CONTAINER_PORT, PIP_INDEX_SECRET, PUBLISH_PORT_VARIABLE } from '../../lib/image-layout.js';
+import {
+  CONTAINER_PORT,
+  HTTPS_CONTAINER_PORT,
+  PIP_INDEX_SECRET,
+  PUBLISH_HTTPS_PORT_VARIABLE,
+  PUBLISH_PORT_VARIABLE,
+  TLS_CA_EXPORT,
+  TLS_DIR,
+  TLS_VOLUME,
+} from '../../lib/image-layout.js';
 import { containerLimits } from '../../lib/container-limits.js';
 import { DEV_OUTPUT_DIR, DEVELOPMENT_SWITCHES, type DevelopmentSwitch } from '../../lib/development-switches.js';
 import { TUNABLES } from '../../lib/tunables.js';
@@ -67,6 +76,15 @@ export interface ComposeView extends CommonView {
   /** project-relative files the image's Python dependencies come from: a change needs a rebuild (Compose Watch) */
   dependencyFiles: string[];
   devOutputDir: string;
+  /** the entry point may need CAP_CHOWN in development: data folders, or --https's volume */
+  needsChown: boolean;
+  /** `--https`: the development shape's HTTPS port, its published host port (`${PUBLISH_HTTPS_PORT:-8443}`) and the CA's volume */
+  https: boolean;
+  httpsContainerPort: number;
+  publishedHttpsPort: string;
+  tlsVolume: string;
+  tlsDir: string;
+  tlsCaExport: string;
   devToolSettings: DevToolView[];
   /** the development switches compose.override.yaml takes from the shell */
   shellSwitches: SwitchView[];
@@ -117,6 +135,13 @@ export function composeView(model: ProjectModel): ComposeView {
       ...(facts.pyprojectDependencies || facts.pyprojectBuildBackend !== undefined ? ['pyproject.toml'] : []),
     ],
     devOutputDir: DEV_OUTPUT_DIR,
+    needsChown: model.dataDirs.length > 0 || answers.https,
+    https: answers.https,
+    httpsContainerPort: HTTPS_CONTAINER_PORT,
+    publishedHttpsPort: `\${${PUBLISH_HTTPS_PORT_VARIABLE}:-${HTTPS_CONTAINER_PORT}}`,
+    tlsVolume: TLS_VOLUME,
+    tlsDir: TLS_DIR,
+    tlsCaExport: TLS_CA_EXPORT,
     devToolSettings: model.devToolSettings,
     shellSwitches: developmentSwitches().filter(s => s.fromShell),
   };

@@ -84,6 +84,8 @@ export interface DockerfileView extends CommonView {
   /** per build-time output folder in the project: its container path, the image's copy ({@link builtCopyOf}) and the copy's parent */
   builtCopies: { path: string; copy: string; parent: string }[];
   hasBuiltCopies: boolean;
+  /** `--https`: the image holds docker/dev-certificate */
+  https: boolean;
   dataDirs: DataDir[];
   hasDataDirs: boolean;
   /** `PYTHONPATH` of the image, so `docker compose run SERVICE python ...` imports what the daemon does */
@@ -156,6 +158,7 @@ export function dockerfileView(model: ProjectModel): DockerfileView {
       return { path: inContainer(dir), copy, parent: posix.dirname(copy) };
     }),
     hasBuiltCopies: model.builtOutputDirs.length > 0,
+    https: model.answers.https,
     dataDirs: model.dataDirs,
     hasDataDirs: model.dataDirs.length > 0,
     pythonPathEnv: model.app.pythonPath,

@@ -6,6 +6,10 @@ import {
   PROCESS_GROUP,
   PUBLISH_PORT_VARIABLE,
   PIP_INDEX_SECRET,
+  HTTPS_CONTAINER_PORT,
+  PUBLISH_HTTPS_PORT_VARIABLE,
+  TLS_CA_EXPORT,
+  TLS_VOLUME,
 } from '../../lib/image-layout.js';
 import { type ContainerLimit, containerLimits } from '../../lib/container-limits.js';
 import { SECRET_PATTERNS, VCS_PATTERNS } from '../../lib/dockerignore.js';
@@ -104,6 +108,12 @@ export interface DocsView extends CommonView {
   developmentSwitches: SwitchView[];
   devToolSettings: DevToolView[];
   devOutputDir: string;
+  /** `--https`: the section on HTTPS in development, with its host port and the CA's file name */
+  https: boolean;
+  httpsHostPort: number;
+  publishHttpsPortVariable: string;
+  tlsCaExport: string;
+  tlsVolume: string;
   /** `.dockerignore`'s patterns as DOCKER.md lists them: `` `**\/.env`, `**\/.env.*`, ... `` */
   secretPatternList: string;
   vcsPatternList: string;
@@ -187,6 +197,11 @@ export function docsView(model: ProjectModel): DocsView {
     developmentSwitches: developmentSwitches(),
     devToolSettings: model.devToolSettings,
     devOutputDir: DEV_OUTPUT_DIR,
+    https: model.answers.https,
+    httpsHostPort: HTTPS_CONTAINER_PORT,
+    publishHttpsPortVariable: PUBLISH_HTTPS_PORT_VARIABLE,
+    tlsCaExport: TLS_CA_EXPORT,
+    tlsVolume: TLS_VOLUME,
     secretPatternList: codeList(SECRET_PATTERNS),
     vcsPatternList: codeList(VCS_PATTERNS),
     upgradeBaseFile: BASE_FILE,

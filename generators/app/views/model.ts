@@ -180,10 +180,14 @@ export function projectModel(answers: ParsedAnswers, facts: ProjectFacts, genera
     workers: workerViews(answers.workers, answers.name, APP_DIR, IMAGE_ENTRYPOINT),
     installsPythonDeps,
     nativeBuildPackages: native.build,
-    aptPackages: withNeededRecommends([
-      ...answers.aptPackages,
-      ...native.run.filter(name => !answers.aptPackages.some(item => item.split('=')[0] === name)),
-    ]),
+    aptPackages: withNeededRecommends(
+      [
+        ...answers.aptPackages,
+        ...native.run,
+        // --https: docker/dev-certificate's openssl, which the official Python image has already.
+        ...(answers.https && !BASES[answers.base].pypiModWsgi ? ['openssl'] : []),
+      ].filter((name, at, all) => at === all.findIndex(item => item.split('=')[0] === name.split('=')[0])),
+    ),
     proxyRoutes: [...answers.proxies].sort((a, b) => a.url.length - b.url.length || a.url.localeCompare(b.url)),
     devToolSettings: DEV_TOOL_SETTINGS.map(setting => ({
       ...setting,

@@ -1,4 +1,12 @@
-import { APP_DIR, APP_UID, HEALTHCHECK_USER_AGENT, PROCESS_GROUP } from '../../lib/image-layout.js';
+import {
+  APP_DIR,
+  APP_UID,
+  HEALTHCHECK_USER_AGENT,
+  IMAGE_SCRIPTS_DIR,
+  PROCESS_GROUP,
+  TLS_CA_EXPORT,
+  TLS_DIR,
+} from '../../lib/image-layout.js';
 import { APACHE_WORKERS, MAXIMUM_MEMORY } from '../../lib/tunables.js';
 import { DEV_OUTPUT_DIR } from '../../lib/development-switches.js';
 import { type RuntimeEnv, runtimeEnv } from '../runtime-env.js';
@@ -16,6 +24,11 @@ export interface RuntimeDataView extends CommonView {
   maximumMemory: typeof MAXIMUM_MEMORY;
   devOutputDir: string;
   coveragePath: string;
+  /** docker/dev-certificate's folder and the CA's copy in {@link devOutputDir} (image-layout.ts) */
+  tlsDir: string;
+  tlsCaExport: string;
+  /** where the image keeps its own scripts (docker/dev-certificate) */
+  imageScriptsDir: string;
   /** docker/wsgi-apache.json's text ({@link runtimeData}) */
   runtimeData: string;
 }
@@ -36,6 +49,9 @@ export function runtimeDataView(model: ProjectModel): RuntimeDataView {
     maximumMemory: MAXIMUM_MEMORY,
     devOutputDir: DEV_OUTPUT_DIR,
     coveragePath: model.base.coveragePath,
+    tlsDir: TLS_DIR,
+    tlsCaExport: TLS_CA_EXPORT,
+    imageScriptsDir: IMAGE_SCRIPTS_DIR,
     runtimeData: runtimeData(model, {
       // Production moves this SQLite file to the data volume (docker/django/wsgi_apache_settings.py).
       relocated: model.djangoSqliteData && sqliteFile ? [inContainer(sqliteFile)] : [],
