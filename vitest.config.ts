@@ -15,8 +15,10 @@ export default defineConfig({
           globalSetup: ['test/helpers/temp-root.ts'],
           pool: 'forks',
           // At nice 10 beside the Docker-backed phases on a cold machine, a test that runs the
-          // generator a few times took over 30 s.
+          // generator a few times took over 30 s; a beforeAll running it once took over 10 s
+          // (vitest's default hook timeout) in a cold CI run (stop 38).
           testTimeout: 120_000,
+          hookTimeout: 120_000,
         },
       },
       {

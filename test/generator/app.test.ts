@@ -5,7 +5,7 @@ import { dockerignore } from '../../generators/lib/dockerignore.js';
 import { packageRoot } from '../../generators/lib/package-root.js';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { makeProject, projectWith, runGenerator } from '../helpers/project.js';
+import { makeProject, projectWith, recordLog, runGenerator } from '../helpers/project.js';
 import { DJANGO_MANAGE, djangoProject, FLASK_FACTORY as FACTORY_SOURCE } from '../helpers/python-sources.js';
 
 const read = (dir: string, file: string) => readFileSync(join(dir, file), 'utf8');
@@ -594,18 +594,6 @@ describe('detection', () => {
     expect(read(dir, 'DOCKER.md')).toContain('docker build --secret\nid=pip_index_url,env=PIP_INDEX_URL .');
   });
 });
-
-/** For yeoman-test's onGenerator: what the generator logs is pushed to `lines` too. */
-function recordLog(lines: string[]) {
-  return (generator: { log: (message?: string) => void }) => {
-    const log = generator.log;
-    const recording = Object.assign(
-      (message?: string) => (lines.push(String(message)), log.call(generator, message)),
-      log,
-    );
-    Object.defineProperty(generator, 'log', { value: recording });
-  };
-}
 
 describe('lock files (issue 29, point 2)', () => {
   it('a uv.lock the image does not install from: one line with the export command; an older one: one line more', async () => {

@@ -102,3 +102,15 @@ export async function buildPlainImage(
 export function scaffoldOnBase(dir: string, flags: Record<string, unknown>, libraries: readonly Library[] = []) {
   return runGenerator(dir, { yes: true, ...provideLibraries(dir, libraries), ...flags });
 }
+
+/** For yeoman-test's onGenerator: what the generator logs is pushed to `lines` too. */
+export function recordLog(lines: string[]) {
+  return (generator: { log: (message?: string) => void }) => {
+    const log = generator.log;
+    const recording = Object.assign(
+      (message?: string) => (lines.push(String(message)), log.call(generator, message)),
+      log,
+    );
+    Object.defineProperty(generator, 'log', { value: recording });
+  };
+}

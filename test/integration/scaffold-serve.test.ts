@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APACHE_CONFIG_TEST, removeStack, serveStack, type ServedStack } from '../helpers/compose.js';
 import { FIXTURE_APPS } from '../helpers/fixture-apps.js';
-import { scaffoldFixture } from '../helpers/project.js';
+import { withDockerLock } from '../helpers/docker-lock.js';
+import { recordLog, scaffoldFixture, scaffoldOnBase } from '../helpers/project.js';
+import { offlineBuildEnv } from '../helpers/test-base.js';
 import { freePort, pollUntil, rawRequest } from '../helpers/net.js';
 
 const NAME = 'wsgi-apache-e2e-plain';
@@ -54,6 +56,36 @@ describe('scaffold a plain WSGI app and serve it with docker compose', () => {
       served = await serve(dir, ['compose.yaml']);
     });
     afterAll(() => removeStack(served?.stack));
+
+    it("yo wsgi-apache's own build is docker compose build's, on its cache: after up --build, a re-run runs no step (issue 29, point 1)", async () => {
+      // The generator reads pip's settings from the shell, as compose.yaml does.
+      const offline = offlineBuildEnv(dir);
+      const saved = Object.fromEntries(Object.keys(offline).map(name => [name, process.env[name]]));
+      Object.assign(process.env, offline);
+      const lines: string[] = [];
+      try {
+        await withDockerLock(() =>
+          scaffoldOnBase(dir, {
+            ...FIXTURE_APPS.plain.flags,
+            name: NAME,
+            setenv: [`APP_GREETING=${GREETING}`],
+            secret: ['APP_TOKEN'],
+            'skip-build': false,
+          }).onGenerator(recordLog(lines)),
+        );
+      } finally {
+        for (const [name, value] of Object.entries(saved))
+          if (value === undefined) delete process.env[name];
+          else process.env[name] = value;
+      }
+      expect(lines).toContain(`Building image ${NAME}:latest with docker compose build (BuildKit)...`);
+      // BuildKit's plain progress: each step's header `#N [stage i/n] RUN ...`, then `#N CACHED`
+      // when its layer came from the cache.
+      const output = lines.map(line => line.trim());
+      const runSteps = output.flatMap(line => /^(#\d+) \[[^\]]+\] RUN /.exec(line)?.[1] ?? []);
+      expect(runSteps.length).toBeGreaterThan(2);
+      expect(runSteps.filter(step => !output.includes(`${step} CACHED`))).toEqual([]);
+    });
 
     it('answers 200 with the app body on 127.0.0.1', async () => {
       const response = await fetch(`${served!.url}/`);
