@@ -161,6 +161,12 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
 
   it('writes a Dockerfile that builds offline and stops gracefully', () => {
     const dockerfile = read(dir, 'Dockerfile');
+    // Every line the parser reads on its own is blank, a comment or an instruction.
+    const lines = dockerfile.split('\n');
+    const loose = lines.filter(
+      (line, at) => !(at > 0 && lines[at - 1]!.endsWith('\\')) && !/^(#.*|[A-Z]+ .*|[A-Z]+|\s*)$/.test(line),
+    );
+    expect(loose).toEqual([]);
     expect(dockerfile).not.toMatch(/^#\s*syntax=/m);
     // BuildKit's RUN mounts only where pip runs (pip's cache, the index URL's secret): the built-in
     // Dockerfile frontend has them since Docker 20.10, with no syntax line to pull (offline).
