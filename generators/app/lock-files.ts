@@ -35,9 +35,9 @@ export const LOCK_FILES: readonly LockFile[] = [
 
 /**
  * What the generator says of the project's lock files, one line each: a lock file the image does
- * not install from (the dependencies come from `pyproject.toml` alone), and a lock file older
- * than `pyproject.toml` (by modification time: a fresh clone has them in checkout order, so it
- * is a hint, not a refusal).
+ * not install from (the dependencies come from `pyproject.toml` alone), a `requirements.txt`
+ * older than the lock it was exported from, and a lock file older than `pyproject.toml` (by
+ * modification time: a fresh clone has them in checkout order, so each is a hint, not a refusal).
  * @param root - the project root
  * @param hasRequirementFiles - the image installs `requirements.txt` (then the lock is the user's business)
  * @returns the lines, [] for none
@@ -46,13 +46,20 @@ export function lockFileNotices(root: string, hasRequirementFiles: boolean): str
   const pyproject = join(root, 'pyproject.toml');
   if (!isFile(pyproject)) return [];
   const notices: string[] = [];
+  const lockTime = (lock: LockFile) => statSync(join(root, lock.file)).mtimeMs;
   for (const lock of LOCK_FILES.filter(lock => isFile(join(root, lock.file)))) {
     if (!hasRequirementFiles) {
       notices.push(
         `${lock.file} is not read: the image pip-installs pyproject.toml's dependencies as ranges, not the versions you locked; pin them with ${lock.exportCommand} and run yo wsgi-apache again`,
       );
     }
-    if (statSync(join(root, lock.file)).mtimeMs < statSync(pyproject).mtimeMs) {
+    const requirements = join(root, 'requirements.txt');
+    if (hasRequirementFiles && isFile(requirements) && statSync(requirements).mtimeMs < lockTime(lock)) {
+      notices.push(
+        `requirements.txt is older than ${lock.file}: the image installs requirements.txt's pins, not the lock's; export them again with ${lock.exportCommand}`,
+      );
+    }
+    if (lockTime(lock) < statSync(pyproject).mtimeMs) {
       notices.push(
         `${lock.file} is older than pyproject.toml: if you changed the dependencies since, run ${lock.relock}`,
       );

@@ -622,6 +622,14 @@ describe('lock files (issue 29, point 2)', () => {
       'Note: uv.lock is older than pyproject.toml: if you changed the dependencies since, run uv lock.',
     ]);
     expect(read(dir, 'Dockerfile')).toContain('COPY requirements.txt /tmp/python-deps/requirements.txt');
+    // The lock changed after the export: the pins are stale.
+    utimesSync(join(dir, 'requirements.txt'), new Date(2019, 0, 1), new Date(2019, 0, 1));
+    const stale: string[] = [];
+    await runGenerator(dir, { yes: true, name: 'shop' }).onGenerator(recordLog(stale));
+    expect(stale.filter(line => line.startsWith('Note: '))).toEqual([
+      "Note: requirements.txt is older than uv.lock: the image installs requirements.txt's pins, not the lock's; export them again with uv export --no-dev --no-hashes --no-emit-project -o requirements.txt.",
+      'Note: uv.lock is older than pyproject.toml: if you changed the dependencies since, run uv lock.',
+    ]);
   });
 });
 
