@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import { InputError } from '../lib/input-error.js';
 import { extraModuleRoots, formatEntry, MODULE_ROOTS, moduleNotFound, type WsgiEntry } from './entry.js';
 import type { AnswerContext, ParsedAnswers } from './options.js';
-import { checkDaemonSize } from './validators.js';
+import { checkDaemonSize, MAX_NAME_LENGTH } from './validators.js';
 import { BASES } from './bases.js';
 import { KUBERNETES_REPLICAS } from './kubernetes.js';
 
@@ -60,6 +60,7 @@ export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContex
   checkDaemonSize(answers.processes, answers.threads);
   checkAutoscaling(answers);
   checkKubernetesOnly(answers);
+  checkKubernetesNames(answers);
   if (answers.pythonBuild === 'optimized' && !BASES[answers.base].pypiModWsgi) {
     throw new InputError(
       '--python-build',
@@ -265,6 +266,29 @@ function checkKubernetesOnly(answers: ParsedAnswers): void {
   ].find(({ value }) => value !== '');
   if (given)
     throw new InputError(given.flag, `sets ${given.what}`, `pass --kubernetes too, or leave ${given.flag} out`);
+}
+
+/**
+ * The Kubernetes objects named after `--name`: the init Job `NAME-init` (its name is also its
+ * pods' `job-name` label) and each worker's Deployment `NAME-WORKER`, also their
+ * `app.kubernetes.io/name` label. A label value holds at most 63 characters (Kubernetes docs,
+ * "Labels and Selectors", syntax and character set).
+ * @throws InputError naming `--name` when one of them would be longer
+ */
+function checkKubernetesNames(answers: ParsedAnswers): void {
+  if (!answers.kubernetes) return;
+  const derived = [
+    ...(answers.initCommands.length > 0 ? ['init'] : []),
+    ...answers.workers.map(worker => worker.name),
+  ];
+  const longest = derived.reduce((a, b) => (b.length > a.length ? b : a), '');
+  const room = MAX_NAME_LENGTH - longest.length - 1;
+  if (longest !== '' && answers.name.length > room)
+    throw new InputError(
+      '--name',
+      `"${answers.name}" makes the Kubernetes name ${answers.name}-${longest}, ${answers.name.length + longest.length + 1} characters, over the 63 a label value may hold`,
+      `pick a name of at most ${room} characters, e.g. --name ${answers.name.slice(0, room).replace(/-+$/, '')}`,
+    );
 }
 
 /**

@@ -194,10 +194,27 @@ describe('--kubernetes without data directories, with --max-replicas', async () 
       '--max-replicas: pods would share the ReadWriteOnce claim of --data-dir uploads',
     ],
     [{ kubernetes: true, 'max-replicas': '1' }, '--max-replicas: 1 is below the 2 replicas the Deployment starts with'],
+    // The property test's counterexample (seed 1754154267): the init Job's name and label passed 63.
+    [
+      { kubernetes: true, name: 'ab'.repeat(31) + 'c', 'init-command': 'true' },
+      `--name: "${'ab'.repeat(31)}c" makes the Kubernetes name ${'ab'.repeat(31)}c-init, 68 characters, over the 63 a label value may hold. Fix: pick a name of at most 58 characters, e.g. --name ${'ab'.repeat(29)}`,
+    ],
+    [
+      { kubernetes: true, name: 'a'.repeat(57), worker: 'mailer=sleep 1' },
+      `--name: "${'a'.repeat(57)}" makes the Kubernetes name ${'a'.repeat(57)}-mailer, 64 characters`,
+    ],
   ])('refuses %j in one line, writing nothing', async (flags, message) => {
     const fresh = makeProject({ fixture: 'plain-wsgi' });
     await expect(runGenerator(fresh, { yes: true, ...flags })).rejects.toThrow(message);
     expect(existsSync(join(fresh, 'Dockerfile'))).toBe(false);
+  });
+
+  it('takes the longest name whose init Job and labels still fit in 63 characters', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    const name = 'a'.repeat(58);
+    await runGenerator(dir, { yes: true, kubernetes: true, 'max-replicas': '4', name, 'init-command': 'true' });
+    const job = parseAllDocuments(readFileSync(join(dir, 'kubernetes/init-job.yaml'), 'utf8'))[0]!.toJSON();
+    expect(job.metadata.labels['app.kubernetes.io/name']).toHaveLength(63);
   });
 });
 
