@@ -12,19 +12,19 @@ export class DockerUnavailableError extends Error {
   readonly fix: string;
   /**
    * @param cause - why the engine did not answer (the ping's error)
-   * @param missing - instead: the missing tool, e.g. `docker compose (Compose v2)`
+   * @param missing - instead: the missing tool, e.g. `docker compose (Compose v2)`, and where Docker's docs say how to install it
    */
-  constructor(cause: unknown, missing?: string) {
+  constructor(cause: unknown, missing?: { tool: string; docs: string }) {
     super(
       missing === undefined
         ? `no Docker engine answered (${cause instanceof Error ? cause.message : String(cause)})`
-        : `${missing} is not installed`,
+        : `${missing.tool} is not installed`,
     );
     this.name = 'DockerUnavailableError';
     this.fix =
       missing === undefined
         ? 'start Docker (or set DOCKER_HOST to a reachable engine)'
-        : `install ${missing} (Docker's docs: https://docs.docker.com/compose/install/)`;
+        : `install ${missing.tool} (${missing.docs})`;
   }
 }
 
@@ -73,7 +73,12 @@ export async function runDockerCli(run: DockerCliRun): Promise<{ code: number | 
     child.once('error', reject);
     child.once('close', resolve);
   }).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'ENOENT' ? new DockerUnavailableError(error, 'the docker command') : error;
+    throw error.code === 'ENOENT'
+      ? new DockerUnavailableError(error, {
+          tool: 'the docker command',
+          docs: 'https://docs.docker.com/engine/install/',
+        })
+      : error;
   });
   return { code, tail };
 }
@@ -99,7 +104,11 @@ export async function composeBuild(options: {
     throw new DockerUnavailableError(error);
   }
   const version = await runDockerCli({ args: ['compose', 'version'], cwd: options.context });
-  if (version.code !== 0) throw new DockerUnavailableError(version.tail.join(' '), 'docker compose (Compose v2)');
+  if (version.code !== 0)
+    throw new DockerUnavailableError(version.tail.join(' '), {
+      tool: 'docker compose (Compose v2)',
+      docs: 'https://docs.docker.com/compose/install/',
+    });
   const { code, tail } = await runDockerCli({
     args: ['compose', '-f', 'compose.yaml', 'build', '--progress', 'plain'],
     cwd: options.context,

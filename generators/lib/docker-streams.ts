@@ -16,7 +16,7 @@ export function demuxDockerStream(buffer: Buffer): string {
 }
 
 /**
- * Waits for a dockerode progress stream (`buildImage`, `pull`) to end. The engine reports a
+ * Waits for a dockerode progress stream (`pull`) to end. The engine reports a
  * failed build step, layer or manifest as an event carrying `error`, not as a stream error,
  * so such an event rejects too: with `new Error(failure(event.error))`.
  * @param onEvent - called with every event that carries no error
