@@ -277,10 +277,7 @@ function checkKubernetesOnly(answers: ParsedAnswers): void {
  */
 function checkKubernetesNames(answers: ParsedAnswers): void {
   if (!answers.kubernetes) return;
-  const derived = [
-    ...(answers.initCommands.length > 0 ? ['init'] : []),
-    ...answers.workers.map(worker => worker.name),
-  ];
+  const derived = [...(answers.initCommands.length > 0 ? ['init'] : []), ...answers.workers.map(worker => worker.name)];
   const longest = derived.reduce((a, b) => (b.length > a.length ? b : a), '');
   const room = MAX_NAME_LENGTH - longest.length - 1;
   if (longest !== '' && answers.name.length > room)
