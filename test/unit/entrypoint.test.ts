@@ -8,6 +8,7 @@ import {
   appendFileSync,
   chmodSync,
   chownSync,
+  copyFileSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -120,12 +121,16 @@ describe('runtime/entrypoint', () => {
         chmodSync(reachable, 0o755);
         const { app, data } = project(OWNER, reachable);
         chmodSync(join(app, '..'), 0o755);
+        // A copy OWNER can read: a fresh clone may sit in a mode-0700 folder (mktemp -d) it cannot enter.
+        const script = join(reachable, 'entrypoint');
+        copyFileSync(SCRIPT, script);
+        chmodSync(script, 0o644);
         // As rootless Podman starts it: OWNER's own user namespace, OWNER as its root.
         const result = spawnSync(
           'setpriv',
           [`--reuid=${OWNER}`, `--regid=${OWNER}`, '--clear-groups', 'unshare', '--user', '--map-root-user'].concat([
             'sh',
-            SCRIPT,
+            script,
             'true',
           ]),
           { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', WSGI_APACHE_ENV_FILE: data }, encoding: 'utf8' },
