@@ -188,6 +188,10 @@ describe.skipIf(podmanMissing)('the --kubernetes manifests under podman kube pla
 
   it("stops gracefully on the image's STOPSIGNAL: an in-flight request finishes with 200", async () => {
     // A client in a second container of the same pod (same localhost), which outlives the app's container.
+    // It says `sent` once the request is on the wire: the stop must come after Apache has it, however
+    // long the client's container took to start.
+    let markSent: () => void = () => undefined;
+    const sent = new Promise<void>(resolve => (markSent = resolve));
     const slow = new Promise<string>((resolve, reject) => {
       const child = spawn(
         'podman',
@@ -200,9 +204,10 @@ describe.skipIf(podmanMissing)('the --kubernetes manifests under podman kube pla
           'python3',
           `localhost/${NAME}:latest`,
           '-c',
-          'import urllib.request, time\n' +
-            'r = urllib.request.Request("http://127.0.0.1:8080/whoami/?sleep=4000", headers={"Host": "localhost"})\n' +
-            't = time.monotonic(); s = urllib.request.urlopen(r, timeout=30).status\n' +
+          'import http.client, time\n' +
+            'c = http.client.HTTPConnection("127.0.0.1", 8080, timeout=30)\n' +
+            't = time.monotonic(); c.request("GET", "/whoami/?sleep=4000", headers={"Host": "localhost"})\n' +
+            'print("sent", flush=True); s = c.getresponse().status\n' +
             'print(s, round(time.monotonic() - t, 1))',
         ],
         { env },
@@ -210,12 +215,20 @@ describe.skipIf(podmanMissing)('the --kubernetes manifests under podman kube pla
       // stdout only: podman itself logs to stderr here (no syslog, no systemd).
       let out = '';
       let errors = '';
-      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.startsWith('sent\n')) markSent();
+      });
       child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-      child.on('exit', () => resolve(out.trim() || errors.trim()));
+      child.on('exit', () => {
+        markSent();
+        resolve(out.replace(/^sent\n/, '').trim() || errors.trim());
+      });
       child.on('error', reject);
     });
-    await new Promise(resolve => setTimeout(resolve, 2_000));
+    await sent;
+    // Apache accepts it and hands it to the daemon within milliseconds; a second leaves room.
+    await new Promise(resolve => setTimeout(resolve, 1_000));
     const started = performance.now();
     podman('stop', '-t', String(deployment.spec.template.spec.terminationGracePeriodSeconds), APP);
     const stopSeconds = (performance.now() - started) / 1000;
