@@ -97,7 +97,10 @@ export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContex
   if (entry.kind === 'callable' && entry.installed) {
     const facts = ctx.facts;
     const installs =
-      facts.requirementsTxt || facts.pyprojectDependencies || answers.aptPackages.some(name => /^python3-/.test(name));
+      facts.requirementsTxt ||
+      facts.pyprojectDependencies ||
+      facts.lockFile !== undefined ||
+      answers.aptPackages.some(name => /^python3-/.test(name));
     if (!installs)
       throw moduleNotFound(formatEntry(entry), entry.module, [...MODULE_ROOTS, ...extraModuleRoots(facts)]);
   }

@@ -5,6 +5,7 @@
  */
 import { join, posix, relative, sep } from 'node:path';
 import { isDirectory, isFile, readText, safeReaddir } from '../lib/fs.js';
+import { installedLock } from './lock-files.js';
 import { type DeclaredPackage, declaredPackages, readPyproject, requirementFiles } from './python-deps.js';
 import { type DjangoRuntime, djangoRuntime } from './runtime-needs.js';
 import { SAFE_PATH } from './validators.js';
@@ -40,6 +41,11 @@ export interface ProjectFacts {
    * the image installs the project itself with `pip install -e`. See `readPyproject`.
    */
   pyprojectBuildBackend?: string;
+  /**
+   * The lock file the image installs from instead of `[project].dependencies`' ranges (`uv.lock`,
+   * `poetry.lock`, `pdm.lock`: the first found, with a pyproject.toml and no requirements.txt). See `installedLock`.
+   */
+  lockFile?: string;
   /** a `wheelhouse/` directory exists at the root: offered to pip through `PIP_FIND_LINKS` */
   wheelhouse: boolean;
   /** CPython source tarballs in `wheelhouse/` (`Python-3.13.5.tar.xz`), for `--python-build optimized` offline */
@@ -100,7 +106,9 @@ const MAX_SCANNED_FILES = 2000;
  */
 export function detectProject(root: string): ProjectFacts {
   const requirementsTxt = isFile(join(root, 'requirements.txt'));
-  const pyproject = readPyproject(root, requirementsTxt);
+  const lock = installedLock(root, requirementsTxt);
+  // A lock's export installs what Poetry's and PDM's own tables declare, like a requirements.txt.
+  const pyproject = readPyproject(root, requirementsTxt || lock !== undefined);
   const facts: ProjectFacts = {
     entryCandidates: [],
     declaredPackages: [],
@@ -113,6 +121,7 @@ export function detectProject(root: string): ProjectFacts {
       .sort(),
   };
   if (pyproject?.buildBackend) facts.pyprojectBuildBackend = pyproject.buildBackend;
+  if (lock) facts.lockFile = lock.file;
   const django = detectDjango(root);
   if (django) {
     const { entry, wsgiFile, ...djangoFacts } = django;

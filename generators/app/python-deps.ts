@@ -216,12 +216,16 @@ const AT_LINE_START = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?/gm;
 const QUOTED = /["']([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?/g;
 
 /**
- * The packages requirements*.txt and pyproject.toml name, read as text: requirements at the start
- * of a line, and in pyproject.toml also every quoted string that starts like one. Loose on
+ * The packages requirements*.txt, pyproject.toml and the lock the image installs name, read as
+ * text: requirements at the start of a line, and in pyproject.toml and the lock also every quoted
+ * string that starts like one. Loose on
  * purpose (a `name = "mysite"` adds `name` and `mysite`): callers look names up in a table.
  * @returns each name once, PEP 503 normalised, with the extras of every mention merged
  */
-export function declaredPackages(root: string, facts: Pick<ProjectFacts, 'requirementFiles'>): DeclaredPackage[] {
+export function declaredPackages(
+  root: string,
+  facts: Pick<ProjectFacts, 'requirementFiles' | 'lockFile'>,
+): DeclaredPackage[] {
   const found = new Map<string, Set<string>>();
   const add = (matches: Iterable<RegExpMatchArray>) => {
     for (const match of matches) {
@@ -235,5 +239,7 @@ export function declaredPackages(root: string, facts: Pick<ProjectFacts, 'requir
   const pyproject = readText(join(root, 'pyproject.toml'));
   add(pyproject.matchAll(AT_LINE_START));
   add(pyproject.matchAll(QUOTED));
+  // The installed lock names every package, those pulled in by others too (`name = "psycopg2"`).
+  if (facts.lockFile) add(readText(join(root, facts.lockFile)).matchAll(QUOTED));
   return [...found].map(([name, extras]) => ({ name, extras: [...extras].sort() }));
 }

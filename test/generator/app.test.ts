@@ -602,7 +602,9 @@ describe('detection', () => {
 });
 
 describe('lock files (issue 29, point 2)', () => {
-  it('a uv.lock the image does not install from: one line with the export command; an older one: one line more', async () => {
+  const notes = (lines: string[]) => lines.filter(line => line.startsWith('Note: '));
+
+  it("a uv.lock is installed: uv's own export of it, in a stage of its own, is what pip installs; not pyproject.toml's ranges", async () => {
     const dir = projectWith({
       'shop/__init__.py': FACTORY_SOURCE,
       'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n',
@@ -610,26 +612,115 @@ describe('lock files (issue 29, point 2)', () => {
     });
     const lines: string[] = [];
     await runGenerator(dir, { yes: true, name: 'shop' }).onGenerator(recordLog(lines));
-    expect(lines.filter(line => line.startsWith('Note: '))).toEqual([
-      "Note: uv.lock is not read: the image pip-installs pyproject.toml's dependencies as ranges, not the versions you locked; pin them with uv export --no-dev --no-hashes --no-emit-project -o requirements.txt and run yo wsgi-apache again.",
-    ]);
-    // Exported as the line says, and the lock left behind pyproject.toml: the image installs the pins.
-    writeFileSync(join(dir, 'requirements.txt'), 'flask==3.1.0\n');
+    expect(notes(lines)).toEqual([]);
+    const dockerfile = read(dir, 'Dockerfile');
+    // The pinned uv image, overridable; only uv's binary reaches the base.
+    expect(dockerfile).toContain('\nARG UV_IMAGE=ghcr.io/astral-sh/uv:0.10.2\n');
+    expect(dockerfile).toContain(
+      '\nFROM ${UV_IMAGE} AS lock-tool\nFROM ${BASE_IMAGE} AS locked-requirements\nCOPY --from=lock-tool /uv /usr/local/bin/uv\n',
+    );
+    expect(dockerfile).toContain(
+      '\nCOPY pyproject.toml uv.lock ./\nRUN uv export --locked --no-dev --no-hashes --no-emit-project --output-file locked-requirements.txt\n',
+    );
+    expect(dockerfile).toContain(
+      '\nCOPY --from=locked-requirements /tmp/python-deps/locked-requirements.txt /tmp/python-deps/locked-requirements.txt\n',
+    );
+    expect(dockerfile).toContain('echo "-r locked-requirements.txt" >> all-requirements.txt;');
+    expect(dockerfile).not.toContain('tomllib');
+    expect(dockerfile).not.toContain('COPY pyproject.toml /tmp/python-deps/');
+    expect(read(dir, 'DOCKER.md')).toContain("Your dependencies' versions come from `uv.lock`.");
+    // Compose Watch rebuilds when the lock changes, as for requirements.txt.
+    const watch = parse(read(dir, 'compose.override.yaml')).services.shop.develop.watch as { path: string }[];
+    expect(watch.map(rule => rule.path)).toEqual(['Dockerfile', 'pyproject.toml', 'uv.lock']);
+    // The lock left behind pyproject.toml: a hint, as the build's export is the check.
     utimesSync(join(dir, 'uv.lock'), new Date(2020, 0, 1), new Date(2020, 0, 1));
-    const again: string[] = [];
-    await runGenerator(dir, { yes: true, name: 'shop' }).onGenerator(recordLog(again));
-    expect(again.filter(line => line.startsWith('Note: '))).toEqual([
-      'Note: uv.lock is older than pyproject.toml: if you changed the dependencies since, run uv lock.',
+    const older: string[] = [];
+    await runGenerator(dir, { yes: true, name: 'shop' }).onGenerator(recordLog(older));
+    expect(notes(older)).toEqual([
+      "Note: uv.lock is older than pyproject.toml: if you changed the dependencies since, run uv lock, or the image's build stops at the export.",
     ]);
-    expect(read(dir, 'Dockerfile')).toContain('COPY requirements.txt /tmp/python-deps/requirements.txt');
-    // The lock changed after the export: the pins are stale.
+  });
+
+  it('a package only the installed lock names (pulled in by another) still gets what it builds against', async () => {
+    const dir = projectWith({
+      'shop/__init__.py': FACTORY_SOURCE,
+      'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask", "shop-db"]\n',
+      'uv.lock': 'version = 1\n\n[[package]]\nname = "psycopg2"\nversion = "2.9.10"\n',
+    });
+    await runGenerator(dir, { yes: true, name: 'shop' });
+    const dockerfile = read(dir, 'Dockerfile');
+    expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends gcc libc6-dev .*libpq-dev/);
+    expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends .*libpq5/);
+  });
+
+  it.each([
+    ['poetry.lock', 'python3-poetry python3-poetry-plugin-export', 'poetry export --only main --without-hashes'],
+    ['pdm.lock', 'python3-pdm', 'pdm lock --check'],
+  ])("a %s is exported by Debian trixie's packages of its tool, whatever the base", async (file, packages, command) => {
+    // Poetry's own table only, and no package to install it through: the lock's export installs it.
+    const dir = projectWith({
+      'shop/__init__.py': FACTORY_SOURCE,
+      'pyproject.toml':
+        '[tool.poetry]\npackage-mode = false\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\n',
+      [file]: '',
+    });
+    await runGenerator(dir, { yes: true, name: 'shop', base: 'bookworm' });
+    const dockerfile = read(dir, 'Dockerfile');
+    expect(dockerfile).toContain('\nARG LOCK_TOOLS_IMAGE=docker.io/library/debian:trixie-slim\n');
+    expect(dockerfile).toContain(
+      `\nFROM \${LOCK_TOOLS_IMAGE} AS locked-requirements\nARG DEBIAN_FRONTEND=noninteractive\nRUN apt-get update \\\n && apt-get install -y --no-install-recommends ${packages} \\\n`,
+    );
+    expect(dockerfile).toContain(`\nCOPY pyproject.toml ${file} ./\nRUN `);
+    expect(dockerfile).toContain(command);
+    expect(dockerfile).toContain('echo "-r locked-requirements.txt" >> all-requirements.txt;');
+    expect(dockerfile).not.toContain('AS lock-tool');
+  });
+
+  it("with requirements.txt, the image installs that: a lock beside it is the user's, and one line says when the pins are older than it", async () => {
+    const dir = projectWith({
+      'shop/__init__.py': FACTORY_SOURCE,
+      'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n',
+      'uv.lock': 'version = 1\n',
+      'requirements.txt': 'flask==3.1.0\n',
+    });
     utimesSync(join(dir, 'requirements.txt'), new Date(2019, 0, 1), new Date(2019, 0, 1));
-    const stale: string[] = [];
-    await runGenerator(dir, { yes: true, name: 'shop' }).onGenerator(recordLog(stale));
-    expect(stale.filter(line => line.startsWith('Note: '))).toEqual([
+    utimesSync(join(dir, 'uv.lock'), new Date(2020, 0, 1), new Date(2020, 0, 1));
+    const lines: string[] = [];
+    await runGenerator(dir, { yes: true, name: 'shop' }).onGenerator(recordLog(lines));
+    expect(notes(lines)).toEqual([
       "Note: requirements.txt is older than uv.lock: the image installs requirements.txt's pins, not the lock's; export them again with uv export --no-dev --no-hashes --no-emit-project -o requirements.txt.",
       'Note: uv.lock is older than pyproject.toml: if you changed the dependencies since, run uv lock.',
     ]);
+    const dockerfile = read(dir, 'Dockerfile');
+    expect(dockerfile).toContain('COPY requirements.txt /tmp/python-deps/requirements.txt');
+    expect(dockerfile).not.toContain('locked-requirements');
+  });
+
+  it('two locks: the first in uv, Poetry, PDM order is installed, one line names the other; a pylock.toml alone is refused in one line', async () => {
+    const dir = projectWith({
+      'shop/__init__.py': FACTORY_SOURCE,
+      'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n',
+      'poetry.lock': '',
+      'pdm.lock': '',
+    });
+    const lines: string[] = [];
+    await runGenerator(dir, { yes: true, name: 'shop' }).onGenerator(recordLog(lines));
+    expect(notes(lines)).toEqual([
+      'Note: pdm.lock is not read: the image installs poetry.lock, the first lock it looks for.',
+    ]);
+    expect(read(dir, 'Dockerfile')).toContain('COPY pyproject.toml poetry.lock ./');
+
+    const pylock = projectWith({
+      'shop/__init__.py': FACTORY_SOURCE,
+      'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n',
+      'pylock.toml': 'lock-version = "1.0"\n',
+    });
+    const pylockLines: string[] = [];
+    await runGenerator(pylock, { yes: true, name: 'shop' }).onGenerator(recordLog(pylockLines));
+    expect(notes(pylockLines)).toEqual([
+      'Note: pylock.toml is not read: pip installs from requirements files, not from PEP 751 locks; export its pins to requirements.txt and run yo wsgi-apache again.',
+    ]);
+    expect(read(pylock, 'Dockerfile')).toContain('tomllib');
   });
 });
 

@@ -36,6 +36,8 @@ export const DEFAULT_BASE_ONLY: Record<string, string> = {
     'detection is the generator reading the project; the builds it leads to are covered by the corpus (a package, a src/ Django project)',
   'kubernetes-podman.test.ts':
     'the manifests, and the entry point under rootless Podman, are the same text on every base',
+  'lock-files.test.ts':
+    "the lock's export runs on Debian trixie's Poetry and PDM whatever the base, and pip installs its pins as it installs a requirements.txt; the wheelhouse that serves them is the python base's",
   'mounts.test.ts':
     'process groups and routing are Apache configuration and the runtime scripts, the same on every base; a mount with its own virtualenv is built on the default base',
   'optimized-python.test.ts':

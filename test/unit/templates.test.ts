@@ -38,12 +38,15 @@ function fullModel(): ProjectModel {
   return projectModel(answers, facts, '0.0.0-test');
 }
 
-/** The other layout: a plain app at --mount-point /app behind a front end, with mounts and modules. */
+/** The other layout: a plain app at --mount-point /app behind a front end, with mounts and modules, installed from a uv.lock. */
 function frontEndModel(): ProjectModel {
   const root = projectWith({
     'hello.py': 'def application(environ, start_response):\n    pass\n',
     'api/service.py': 'def application(environ, start_response):\n    pass\n',
     'api/requirements.txt': 'werkzeug\n',
+    // Installed from its lock: the Dockerfile's locked-requirements stage.
+    'pyproject.toml': '[project]\nname = "x"\ndependencies = ["werkzeug"]\n',
+    'uv.lock': 'version = 1\n',
     'deploy/x.wsgi': 'def application(environ, start_response):\n    pass\n',
   });
   const facts = detectProject(root);
@@ -106,6 +109,10 @@ function checkTokens(tokens: Token[], stack: Record<string, unknown>[], template
     if (Array.isArray(value) && type === '#') {
       for (const item of value)
         checkTokens(children, [...stack, typeof item === 'object' ? item : {}], template, problems);
+    } else if (type === '#' && typeof value === 'object' && value !== null) {
+      checkTokens(children, [...stack, value as Record<string, unknown>], template, problems);
+    } else if (type === '#' && value === undefined) {
+      // An optional object this model leaves out (the Dockerfile's lock): the model that has one checks inside.
     } else {
       checkTokens(children, stack, template, problems);
     }

@@ -132,7 +132,10 @@ export function composeView(model: ProjectModel): ComposeView {
     builtOutputDirs: model.builtOutputDirs,
     dependencyFiles: [
       ...facts.requirementFiles,
-      ...(facts.pyprojectDependencies || facts.pyprojectBuildBackend !== undefined ? ['pyproject.toml'] : []),
+      ...(facts.pyprojectDependencies || facts.pyprojectBuildBackend !== undefined || facts.lockFile
+        ? ['pyproject.toml']
+        : []),
+      ...(facts.lockFile ? [facts.lockFile] : []),
     ],
     devOutputDir: DEV_OUTPUT_DIR,
     needsChown: model.dataDirs.length > 0 || answers.https,

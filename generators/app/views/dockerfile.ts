@@ -15,6 +15,7 @@ import {
 } from '../../lib/image-layout.js';
 import type { ImageVariable } from '../../lib/tunables.js';
 import { formatEntry } from '../entry.js';
+import { LOCK_FILES, LOCK_TOOLS_IMAGE, LOCKED_REQUIREMENTS } from '../lock-files.js';
 import { COVERAGE_PYPI_VERSION, PYTHON_OPTIMIZATIONS } from '../bases.js';
 import { type CommonView, commonView } from './common.js';
 import { DJANGO_CONTAINER_SETTINGS, type DataDir, inContainer, type MountView, type ProjectModel } from './model.js';
@@ -49,7 +50,10 @@ export interface DockerfileView extends CommonView {
   requirementsTxt: boolean;
   /** requirements.txt and the files it includes, project-relative: one COPY each into /tmp/python-deps, same layout */
   requirementFiles: string[];
+  /** `[project].dependencies` as ranges: the project has no lock the image installs */
   pyprojectDependencies: boolean;
+  /** the lock file the image installs, exported in a `locked-requirements` stage (lock-files.ts); undefined without one */
+  lock: LockView | undefined;
   /** pyproject.toml with a build backend: `pip install -e` the project after it is copied in */
   installsProject: boolean;
   installsPythonDeps: boolean;
@@ -104,12 +108,54 @@ export interface DockerfileView extends CommonView {
   coverageVersion: string;
 }
 
+/** The `locked-requirements` stage: which lock, the tool that exports it and where that tool comes from. */
+export interface LockView {
+  /** `uv.lock`, `poetry.lock` or `pdm.lock` */
+  file: string;
+  /** the tool's command: `uv`, `poetry`, `pdm` */
+  tool: string;
+  relock: string;
+  /** the global build argument naming the tool's image, and its default */
+  imageArg: string;
+  image: string;
+  /** `${IMAGE_ARG}`, for FROM */
+  from: string;
+  /** the tool's binary in its image (uv's distroless image), copied onto the base; '' when it comes as Debian packages */
+  binary: string;
+  /** the Debian packages that hold the tool, space-separated; '' for a binary */
+  packages: string;
+  exportCommand: string;
+  /** the export's output ({@link LOCKED_REQUIREMENTS}) */
+  requirements: string;
+}
+
+/** The view of {@link LockFile}, or undefined without one. */
+export function lockView(file: string | undefined): LockView | undefined {
+  const lock = LOCK_FILES.find(candidate => candidate.file === file);
+  if (!lock) return undefined;
+  const { tool } = lock;
+  const imageArg = tool.kind === 'image' ? tool.imageArg : 'LOCK_TOOLS_IMAGE';
+  return {
+    file: lock.file,
+    tool: lock.toolName,
+    relock: lock.relock,
+    imageArg,
+    image: tool.kind === 'image' ? tool.image : LOCK_TOOLS_IMAGE,
+    from: `\${${imageArg}}`,
+    binary: tool.kind === 'image' ? tool.binary : '',
+    packages: tool.kind === 'debian' ? tool.packages.join(' ') : '',
+    exportCommand: lock.buildExport,
+    requirements: LOCKED_REQUIREMENTS,
+  };
+}
+
 /** The Dockerfile's view. */
 export function dockerfileView(model: ProjectModel): DockerfileView {
   const { answers, facts, base, django, mounts } = model;
   const entry = answers.entry;
   const installed = entry.kind === 'callable' && entry.installed === true;
   const native = model.nativeBuildPackages;
+  const lock = lockView(facts.lockFile);
   return {
     ...commonView(model),
     frameworkLabel: django ? 'Django' : facts.framework === 'flask' ? 'Flask' : 'WSGI',
@@ -132,7 +178,8 @@ export function dockerfileView(model: ProjectModel): DockerfileView {
     hasNativeBuild: native.length > 0,
     requirementsTxt: facts.requirementsTxt,
     requirementFiles: facts.requirementFiles,
-    pyprojectDependencies: facts.pyprojectDependencies,
+    pyprojectDependencies: facts.pyprojectDependencies && !lock,
+    lock,
     installsProject: facts.pyprojectBuildBackend !== undefined,
     installsPythonDeps: model.installsPythonDeps,
     wheelhouse: facts.wheelhouse,

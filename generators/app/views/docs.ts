@@ -24,7 +24,7 @@ import type { WorkerView } from '../workers.js';
 import { codeList, type CommonView, commonView } from './common.js';
 import { composeView, developmentSwitches, serviceUrls, stopGracePeriod, type SwitchView } from './compose.js';
 import { djangoDefaultStaticRoot } from './django.js';
-import { runsPip } from './dockerfile.js';
+import { type LockView, lockView, runsPip } from './dockerfile.js';
 import { kubernetesView } from './kubernetes.js';
 import type { DataDir, DevToolView, MountView, ProjectModel } from './model.js';
 import { initCommands, type InitView } from './scripts.js';
@@ -73,6 +73,8 @@ export interface DocsView extends CommonView {
   aptPackages: string;
   hasAptPackages: boolean;
   installsProject: boolean;
+  /** the lock file the image installs from, and its tool (the Dockerfile's `locked-requirements` stage) */
+  lock: LockView | undefined;
   runsPip: boolean;
   /** the index URL's build secret (image-layout.ts PIP_INDEX_SECRET) */
   pipIndexSecret: string;
@@ -128,6 +130,7 @@ export interface DocsView extends CommonView {
 export function docsView(model: ProjectModel): DocsView {
   const { answers, base, mounts } = model;
   const kubernetes = kubernetesView(model);
+  const lock = lockView(model.facts.lockFile);
   return {
     ...commonView(model),
     entryText: model.app.entryText,
@@ -166,6 +169,7 @@ export function docsView(model: ProjectModel): DocsView {
     aptPackages: model.aptPackages.join(' '),
     hasAptPackages: model.aptPackages.length > 0,
     installsProject: model.facts.pyprojectBuildBackend !== undefined,
+    lock,
     runsPip: runsPip(model),
     pipIndexSecret: PIP_INDEX_SECRET,
     imageScriptsDir: IMAGE_SCRIPTS_DIR,

@@ -155,7 +155,10 @@ export function projectModel(answers: ParsedAnswers, facts: ProjectFacts, genera
     .sort((a, b) => b.url.length - a.url.length || a.url.localeCompare(b.url))
     .map(mountView);
   const installsPythonDeps =
-    facts.requirementsTxt || facts.pyprojectDependencies || facts.pyprojectBuildBackend !== undefined;
+    facts.requirementsTxt ||
+    facts.pyprojectDependencies ||
+    facts.pyprojectBuildBackend !== undefined ||
+    facts.lockFile !== undefined;
   const native = installsPythonDeps ? nativeNeeds(facts.declaredPackages) : { build: [], run: [] };
   return {
     answers,
