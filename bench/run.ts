@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { APPS, type BenchApp } from './lib/apps.js';
+import { type Ceiling, measureCeiling } from './lib/ceiling.js';
 import { renderChart } from './lib/chart.js';
 import { docker, removeLeftovers } from './lib/docker.js';
 import { buildImages, type BuiltImage, COLD_BUILDS, type ColdBuilds, describeImage, imageTag } from './lib/images.js';
@@ -49,6 +50,8 @@ interface RunOptions {
   startupRuns: number;
   /** saves per server in the reload measure; 0 skips it */
   reloadEdits: number;
+  /** seconds of each app's ceiling measure (bench/ceiling.py); 0 skips it */
+  ceilingSeconds: number;
   /** use the images a previous run built (no build times then) */
   reuseImages: boolean;
   /** which builds are timed cold */
@@ -83,6 +86,7 @@ function parseCommand(args: string[]): Command {
       port: { type: 'string', default: '18800' },
       'startup-runs': { type: 'string', default: '5' },
       'reload-edits': { type: 'string', default: '10' },
+      'ceiling-seconds': { type: 'string', default: '10' },
       'reuse-images': { type: 'boolean', default: false },
       out: { type: 'string', default: join(ROOT, 'bench/results') },
       'report-only': { type: 'string' },
@@ -96,7 +100,7 @@ function parseCommand(args: string[]): Command {
       (also: ${VARIANTS.filter(v => !v.byDefault)
         .map(v => v.id)
         .join(', ')})
-  [--startup-runs 5] [--reload-edits 10] (0 skips) [--reuse-images] [--cold each|first|none]
+  [--startup-runs 5] [--reload-edits 10] [--ceiling-seconds 10] (0 skips) [--reuse-images] [--cold each|first|none]
   [--port 18800] [--out bench/results] [--name NAME]   writes OUT/DATE[-NAME].{md,json,svg}
   [--report-only bench/results/DATE.json]   re-renders DATE.md and DATE.svg from the raw runs
 Each image kind has its own base:
@@ -133,6 +137,7 @@ ${Object.entries(IMAGE_KINDS)
       publishPort: whole(values.port, 'port'),
       startupRuns: whole(values['startup-runs'], 'startup-runs'),
       reloadEdits: whole(values['reload-edits'], 'reload-edits'),
+      ceilingSeconds: whole(values['ceiling-seconds'], 'ceiling-seconds'),
       reuseImages: values['reuse-images'],
       cold: list(values.cold, COLD_BUILDS, 'cold')[0] as ColdBuilds,
       out: values.out,
@@ -193,7 +198,29 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
     ? await reuseImages(apps, kinds)
     : await buildImages({ root: ROOT, apps, kinds, cold: options.cold, log });
 
-  // 2. Load, in alternating order.
+  // 2. The ceiling: each app's Python alone, in its gunicorn image on the python base (the
+  // interpreter and libraries the python-base variants run), before any server is loaded.
+  const ceilings: Ceiling[] = [];
+  if (options.ceilingSeconds > 0) {
+    const ceilingKind = 'gunicorn-python';
+    if (!kinds.has(ceilingKind)) log(`ceiling skipped: no ${ceilingKind} variant in this run builds its image`);
+    else
+      for (const app of apps) {
+        const ceiling = await measureCeiling({
+          root: ROOT,
+          app,
+          image: imageTag(app.id, ceilingKind),
+          seconds: options.ceilingSeconds,
+          cores: cpus().length,
+        });
+        log(
+          `ceiling ${app.id}: ${ceiling.cpuMicrosPerCall.toFixed(0)} µs CPU per call (${ceiling.calls} calls), ${ceiling.requestsPerSecond.toFixed(0)} requests/s on ${ceiling.cores} cores`,
+        );
+        ceilings.push(ceiling);
+      }
+  }
+
+  // 3. Load, in alternating order.
   const pairs = apps.flatMap(app => variants.filter(v => servesApp(v, app)).map(variant => ({ app, variant })));
   const runs: LoadRun[] = [];
   for (let round = 1; round <= rounds && !interrupted; round++) {
@@ -209,7 +236,7 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
     }
   }
 
-  // 3. Cold start.
+  // 4. Cold start.
   const startups: StartupResult[] = [];
   if (options.startupRuns > 0) {
     for (const app of apps)
@@ -222,7 +249,7 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
       }
   }
 
-  // 4. Development reload: generated dev shape vs gunicorn --reload, same app.
+  // 5. Development reload: generated dev shape vs gunicorn --reload, same app.
   const reloads =
     options.reloadEdits > 0
       ? await measureReload({
@@ -234,7 +261,7 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
         })
       : [];
 
-  // 5. Report.
+  // 6. Report.
   const result: BenchResult = {
     date: startedAt.toISOString(),
     machine: { ...(await describeMachine()), pythonImage },
@@ -249,6 +276,7 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
     },
     images,
     runs,
+    ceilings,
     startups,
     reloads,
   };

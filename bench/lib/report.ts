@@ -3,6 +3,7 @@
 // and a markdown report.
 import { median, spread, type Spread } from './statistics.js';
 import { appLabel } from './apps.js';
+import type { Ceiling } from './ceiling.js';
 import type { BuiltImage, ColdBuilds } from './images.js';
 import type { LoadRun, NetworkPath } from './load.js';
 import type { ReloadResult } from './reload.js';
@@ -49,6 +50,8 @@ export interface BenchResult {
   method: Method;
   images: BuiltImage[];
   runs: LoadRun[];
+  /** each app's Python cost alone and the requests/s it caps every server at (absent before issue 30) */
+  ceilings?: Ceiling[];
   startups: StartupResult[];
   reloads: ReloadResult[];
 }
@@ -77,6 +80,13 @@ export interface LoadSummary {
   non2xx: number;
   /** median, microseconds */
   cpuMicrosPerRequest: number;
+  /** the median requests/s as a share of the app's ceiling (0.85 = 85 %); null without a ceiling */
+  ofCeiling: number | null;
+  /**
+   * the server container's share of the machine's CPU under this load (CPU per request × requests/s
+   * over cores); the rest went to wrk, Docker's proxy and the kernel outside the container
+   */
+  serverCpuShare: number;
   /** median, MB */
   memoryAtRestMB: number;
   /** highest, MB */
@@ -97,7 +107,10 @@ const key = (...parts: (string | number)[]) => parts.join('|');
  * Groups the runs by (app, variant, path, connections), in the order they first ran, and
  * checks the targets.
  */
-export function summarize({ runs, images, startups, reloads }: BenchResult, goals: BenchTargets): Summary {
+export function summarize(
+  { runs, images, startups, reloads, ceilings = [], machine }: BenchResult,
+  goals: BenchTargets,
+): Summary {
   const groups = new Map<string, LoadRun[]>();
   for (const r of runs) {
     const k = key(r.app, r.variant, r.path, r.connections);
@@ -107,6 +120,9 @@ export function summarize({ runs, images, startups, reloads }: BenchResult, goal
   }
   const loads = [...groups.values()].map((group): LoadSummary => {
     const [first] = group;
+    const rps = spread(group.map(r => r.rps));
+    const cpuMicrosPerRequest = median(group.map(r => r.cpuMicrosPerRequest));
+    const ceiling = ceilings.find(c => c.app === first.app);
     const anchor = familyAnchor(first.variant);
     const ratio = (field: 'rps' | 'p99Ms' | 'cpuMicrosPerRequest') =>
       roundRatios(runs, {
@@ -122,7 +138,7 @@ export function summarize({ runs, images, startups, reloads }: BenchResult, goal
       variant: first.variant,
       path: first.path,
       connections: first.connections,
-      rps: spread(group.map(r => r.rps)),
+      rps,
       anchor,
       rpsRatio: ratio('rps'),
       p50Ms: spread(group.map(r => r.p50Ms)),
@@ -132,14 +148,16 @@ export function summarize({ runs, images, startups, reloads }: BenchResult, goal
       socketErrors: group.reduce((sum, r) => sum + r.socketErrors, 0),
       requests: group.reduce((sum, r) => sum + r.requests, 0),
       non2xx: group.reduce((sum, r) => sum + r.non2xx, 0),
-      cpuMicrosPerRequest: median(group.map(r => r.cpuMicrosPerRequest)),
+      cpuMicrosPerRequest,
+      ofCeiling: ceiling ? rps.median / ceiling.requestsPerSecond : null,
+      serverCpuShare: (cpuMicrosPerRequest * rps.median) / (machine.cpus * 1e6),
       memoryAtRestMB: median(group.map(r => r.memoryAtRestBytes)) / 1e6,
       memoryUnderLoadMB: Math.max(...group.map(r => r.memoryUnderLoadBytes)) / 1e6,
     };
   });
   return {
     loads,
-    targets: evaluateTargets(goals, { runs, loads, images, startups, reloads }),
+    targets: evaluateTargets(goals, { runs, loads, images, startups, reloads, ceilings }),
     notRun: variantsNotRun(goals, runs),
   };
 }
@@ -147,6 +165,10 @@ export function summarize({ runs, images, startups, reloads }: BenchResult, goal
 /** Seconds with `digits` decimals; a dash for not measured (NaN, which the JSON keeps as null, or absent). */
 const seconds = (value: number | null | undefined, digits: number) =>
   value === undefined || value === null || Number.isNaN(value) ? '–' : value.toFixed(digits);
+
+/** A share as a whole percentage; a dash for none (null, undefined: a run without that measure). */
+const percent = (share: number | null | undefined) =>
+  share === null || share === undefined || Number.isNaN(share) ? '–' : `${(share * 100).toFixed(0)} %`;
 
 /** The FROM of an image, as recorded or (runs before the bases) the method's one base. */
 const baseOf = (image: BuiltImage, method: Method) =>
@@ -176,6 +198,21 @@ export function renderMarkdown(result: BenchResult, summary: Summary): string {
   out.push('');
   if (summary.notRun.length)
     out.push(`Not run, so their goals are left out: ${summary.notRun.map(id => `\`${id}\``).join(', ')}.`, '');
+  if (result.ceilings?.length) {
+    out.push(
+      '## Ceiling: the app alone',
+      '',
+      "Each app's WSGI callable called in a loop in one process and one thread, with a canned environ for the page under load and no server (bench/ceiling.py), in its gunicorn image on the python base. No server can serve more than cores / (CPU per call) requests per second; **% of ceiling** in the tables below is each server's rate against it. **server CPU %** is the server container's share of the machine under that load: the rest went to wrk (on the same cores), Docker's proxy and the kernel outside the container.",
+      '',
+      '| app | CPU µs per call | wall µs per call | calls | ceiling requests/s |',
+      '|---|---|---|---|---|',
+    );
+    for (const c of result.ceilings)
+      out.push(
+        `| ${appLabel(c.app)} | ${c.cpuMicrosPerCall.toFixed(0)} | ${c.wallMicrosPerCall.toFixed(0)} | ${c.calls} | ${c.requestsPerSecond.toFixed(0)} on ${c.cores} cores |`,
+      );
+    out.push('');
+  }
   const paths = [...new Set(summary.loads.map(l => l.path))];
   const conns = [...new Set(summary.loads.map(l => l.connections))].sort((a, b) => a - b);
   for (const path of paths) {
@@ -183,12 +220,12 @@ export function renderMarkdown(result: BenchResult, summary: Summary): string {
       out.push(
         `## ${path}, ${c} connections`,
         '',
-        '| app | variant | requests/s | ×gthread | p50 ms | p99 ms | p99 ×gthread | socket errors | non-2xx | CPU µs/req | CPU ×gthread | memory rest / load MB |',
-        '|---|---|---|---|---|---|---|---|---|---|---|---|',
+        '| app | variant | requests/s | ×gthread | % of ceiling | p50 ms | p99 ms | p99 ×gthread | socket errors | non-2xx | CPU µs/req | CPU ×gthread | server CPU % | memory rest / load MB |',
+        '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       );
       for (const l of summary.loads.filter(x => x.path === path && x.connections === c)) {
         out.push(
-          `| ${appLabel(l.app)} | ${variantLabel(l.variant)} | ${fmtSpread(l.rps, 0)} | ${fmtSpread(l.rpsRatio)} | ${l.p50Ms.median.toFixed(1)} | ${fmtSpread(l.p99Ms, 1)} | ${fmtSpread(l.p99Ratio)} | ${l.socketErrors} | ${l.non2xx} | ${l.cpuMicrosPerRequest.toFixed(0)} | ${fmtSpread(l.cpuRatio)} | ${l.memoryAtRestMB.toFixed(0)} / ${l.memoryUnderLoadMB.toFixed(0)} |`,
+          `| ${appLabel(l.app)} | ${variantLabel(l.variant)} | ${fmtSpread(l.rps, 0)} | ${fmtSpread(l.rpsRatio)} | ${percent(l.ofCeiling)} | ${l.p50Ms.median.toFixed(1)} | ${fmtSpread(l.p99Ms, 1)} | ${fmtSpread(l.p99Ratio)} | ${l.socketErrors} | ${l.non2xx} | ${l.cpuMicrosPerRequest.toFixed(0)} | ${fmtSpread(l.cpuRatio)} | ${percent(l.serverCpuShare)} | ${l.memoryAtRestMB.toFixed(0)} / ${l.memoryUnderLoadMB.toFixed(0)} |`,
         );
       }
       out.push('');

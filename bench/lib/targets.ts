@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { spread, type Spread } from './statistics.js';
 import { APPS } from './apps.js';
+import type { Ceiling } from './ceiling.js';
 import type { BuiltImage } from './images.js';
 import { type LoadRun, type NetworkPath, NETWORK_PATHS } from './load.js';
 import type { ReloadResult } from './reload.js';
@@ -48,6 +49,8 @@ export interface BenchTargets {
   maxStartupSeconds: number;
   /** highest median save-to-new-code latency as a ratio to gunicorn --reload's */
   reload: { maxRatioToGunicorn: number };
+  /** lowest share of each app's ceiling (bench/ceiling.py) `variants` must reach, at `connections` on each path */
+  ceiling?: { variants: string[]; apps: string[]; minShare: number };
 }
 
 /** One target as the report shows it (and the results JSON keeps it). */
@@ -112,6 +115,13 @@ export function checkTargets(data: BenchTargets, file: string): BenchTargets {
   }
   if (!isNumber(data.maxStartupSeconds)) fail('"maxStartupSeconds" must be a number');
   if (!isNumber(data.reload?.maxRatioToGunicorn)) fail('reload.maxRatioToGunicorn must be a number');
+  if (data.ceiling !== undefined) {
+    if (!Array.isArray(data.ceiling.variants)) fail('ceiling.variants must list variants');
+    data.ceiling.variants.forEach((id, j) => variant(id, `ceiling.variants[${j}]`));
+    if (!Array.isArray(data.ceiling.apps) || !data.ceiling.apps.every(app => appIds.includes(app)))
+      fail(`ceiling.apps must list some of ${appIds.join(', ')}`);
+    if (!isNumber(data.ceiling.minShare)) fail('ceiling.minShare must be a number');
+  }
   return data;
 }
 
@@ -164,6 +174,8 @@ export interface Measured {
   images: readonly BuiltImage[];
   startups: readonly StartupResult[];
   reloads: readonly ReloadResult[];
+  /** absent in runs before issue 30 */
+  ceilings?: readonly Ceiling[];
 }
 
 /** The variants held to ratio goals, in the order targets.json first names them. */
@@ -186,7 +198,10 @@ const netSize = (image: BuiltImage) => image.sizeBytes - (image.wheelhouseBytes 
  *   path is `met: null`; goals of a variant the run did not load, and the other goals the
  *   run did not measure, are left out
  */
-export function evaluateTargets(goals: BenchTargets, { runs, loads, images, startups, reloads }: Measured): Target[] {
+export function evaluateTargets(
+  goals: BenchTargets,
+  { runs, loads, images, startups, reloads, ceilings = [] }: Measured,
+): Target[] {
   const targets: Target[] = [];
   const c = goals.connections;
   const notRun = new Set(variantsNotRun(goals, runs));
@@ -218,6 +233,26 @@ export function evaluateTargets(goals: BenchTargets, { runs, loads, images, star
             });
           }
         }
+      }
+    }
+  }
+  // The ceiling: each round's requests/s over the app's ceiling.
+  for (const variant of goals.ceiling?.variants.filter(id => !notRun.has(id) && runs.some(r => r.variant === id)) ??
+    []) {
+    for (const path of goals.paths) {
+      for (const app of goals.ceiling?.apps ?? []) {
+        const ceiling = ceilings.find(x => x.app === app);
+        const shares = runs
+          .filter(r => r.variant === variant && r.app === app && r.path === path && r.connections === c)
+          .map(r => (ceiling ? r.rps / ceiling.requestsPerSecond : NaN));
+        const share = ceiling && shares.length ? spread(shares.map(x => x * 100)) : null;
+        const minShare = goals.ceiling?.minShare ?? 0;
+        targets.push({
+          name: `${variant}, ${app}: requests/s as a share of the app's ceiling at ${c} connections (${path})`,
+          goal: `≥ ${(minShare * 100).toFixed(0)} %`,
+          measured: share ? `${fmtSpread(share, 0)} %` : 'n/a',
+          met: share ? share.median >= minShare * 100 : null,
+        });
       }
     }
   }

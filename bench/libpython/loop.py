@@ -4,6 +4,7 @@ Run by each build's own interpreter (Debian's statically linked /usr/bin/python3
 Debian's gunicorn runs on; /usr/local/bin/python3 of the python images) and by `embed` (a C
 program linked against the build's shared libpython3.13.so, as mod_wsgi is).
 """
+
 import os
 import time
 

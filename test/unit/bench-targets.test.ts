@@ -332,6 +332,56 @@ describe('summaries', () => {
   });
 });
 
+describe("the ceiling (issue 30): each server's requests/s against cores / the app's own Python cost", () => {
+  const ceiling = {
+    app: 'flask',
+    image: 'x',
+    calls: 5000,
+    cpuMicrosPerCall: 1000,
+    wallMicrosPerCall: 1010,
+    cores: 2,
+    requestsPerSecond: 2000,
+  };
+  const withCeiling = (runs: LoadRun[]) => ({ ...result(runs), ceilings: [ceiling] });
+  const CEILING_GOAL = goals({ ceiling: { variants: ['generated-python'], apps: ['flask'], minShare: 0.85 } });
+
+  it('is a target per variant, app and path: met by the median share of the rounds', () => {
+    const runs = rounds('flask', { 'generated-python': [{ rps: 1600 }, { rps: 1800 }, { rps: 1750 }] });
+    expect(summarize(withCeiling(runs), CEILING_GOAL).targets.map(line)).toEqual([
+      "generated-python, flask: requests/s as a share of the app's ceiling at 64 connections (published): ≥ 85 % → 88 [80–90] % (met)",
+    ]);
+    const slower = rounds('flask', { 'generated-python': [{ rps: 1600 }, { rps: 1650 }, { rps: 1750 }] });
+    expect(summarize(withCeiling(slower), CEILING_GOAL).targets[0].met).toBe(false);
+    // Without a ceiling measured (an older run, or --ceiling-seconds 0): not measured.
+    expect(summarize(result(runs), CEILING_GOAL).targets.map(line)).toEqual([
+      "generated-python, flask: requests/s as a share of the app's ceiling at 64 connections (published): ≥ 85 % → n/a (not measured)",
+    ]);
+  });
+
+  it("the report gives the ceiling's table, each load's share of it and the server's share of the machine's CPU", () => {
+    const runs = rounds('flask', { 'generated-python': [{ rps: 1500, cpu: 1200 }] });
+    const saved = withCeiling(runs);
+    const markdown = renderMarkdown(saved, summarize(saved, goals()));
+    expect(markdown).toContain('| Flask page | 1000 | 1010 | 5000 | 2000 on 2 cores |');
+    // 1500 of 2000 requests/s; 1200 µs × 1500/s over 2 cores is 90 % of the machine.
+    expect(markdown).toMatch(
+      /\| Flask page \| [^|]+ \| 1500 \[1500–1500\] \| n\/a \| 75 % \| .* \| 1200 \| n\/a \| 90 % \|/,
+    );
+    // A run from before the ceiling: a dash.
+    const old = renderMarkdown(result(runs), summarize(result(runs), goals()));
+    expect(old).not.toContain('## Ceiling');
+    expect(old).toMatch(/\| 1500 \[1500–1500\] \| n\/a \| – \|/);
+  });
+
+  it('bench/targets.json holds the 85 % goal for the python-base stacks on the Flask and Django pages', () => {
+    expect(loadTargets().ceiling).toMatchObject({
+      variants: ['generated-python', 'generated-optimized'],
+      apps: ['flask', 'django'],
+      minShare: 0.85,
+    });
+  });
+});
+
 describe('bench/targets.json', () => {
   it("holds issue 15's goals: the python image's stack against gunicorn from pip, and the optimized one against Debian's static Python", () => {
     const { connections, paths, ratios } = loadTargets();

@@ -31,6 +31,17 @@ describe('Python the package ships', () => {
     }
   });
 
+  it("bench/'s Python: no Ruff finding, formatted as ruff format writes it", () => {
+    const bench = join(packageRoot(), 'bench');
+    const files = pythonFiles(bench);
+    expect(files.map(file => relative(bench, file))).toContain('ceiling.py');
+    for (const file of files) {
+      const source = readFileSync(file, 'utf8');
+      expect(ruffCheck(relative(bench, file), source)).toEqual([]);
+      expect(ruffFormat(source) === source, `${relative(bench, file)}: not as ruff format writes it`).toBe(true);
+    }
+  });
+
   it('the Python the templates render: no Ruff finding, for Flask and for Django with services and a worker', async () => {
     const flask = makeProject({ fixture: 'flask-factory' });
     await runGenerator(flask, { yes: true, name: 'shop', entry: 'shop:create_app()', 'data-dir': 'instance' });
