@@ -110,6 +110,7 @@ async function prepare(root: string, app: BenchApp, kind: ImageKind, tag: string
     };
   }
   // pip: app/, requirements.txt and wheelhouse/ side by side (bench/images/gunicorn-python.Dockerfile).
+  const from = recipe.optimizedPython ? await buildOptimizedPython(app, baseImage) : baseImage;
   const context = mkdtempSync(join(tmpdir(), `${PREFIX}-${kind}-`));
   const dir = copyFixture(app.fixture);
   renameSync(dir, join(context, 'app'));
@@ -121,9 +122,38 @@ async function prepare(root: string, app: BenchApp, kind: ImageKind, tag: string
   fillWheelhouse(join(context, 'wheelhouse'));
   return {
     dirs: [context],
-    spec: { tag, context, dockerfile, buildArgs: { BASE_IMAGE: baseImage, ...pipBuildArgs() } },
+    spec: { tag, context, dockerfile, buildArgs: { BASE_IMAGE: from, ...pipBuildArgs() } },
     withWheelhouse: offlineWheelhouse(),
   };
+}
+
+/** The image of the generated Dockerfile's `python-build` stage: CPython rebuilt for embedding, on `baseImage`. */
+export const OPTIMIZED_PYTHON_IMAGE = `${PREFIX}-optimized-python`;
+
+/**
+ * Builds {@link OPTIMIZED_PYTHON_IMAGE} from `app` scaffolded with `--python-build optimized`
+ * (the stage does not depend on the app: BuildKit reuses the generated-optimized image's layer).
+ * @returns its tag
+ */
+async function buildOptimizedPython(app: BenchApp, baseImage: string): Promise<string> {
+  const pythonSource = offlineWheelhouse() ? await imagePythonVersion(baseImage) : undefined;
+  const recipe = IMAGE_KINDS['generated-optimized'].recipe;
+  if (!('generator' in recipe)) throw new Error('generated-optimized is no longer a generated image');
+  const { generator, flags } = recipe;
+  const dir = await scaffold(app.fixture, OPTIMIZED_PYTHON_IMAGE, { ...app.fixture.flags, ...flags }, generator, {
+    pythonSource,
+  });
+  try {
+    await buildImage({
+      tag: OPTIMIZED_PYTHON_IMAGE,
+      context: dir,
+      target: 'python-build',
+      buildArgs: { BASE_IMAGE: baseImage, ...pipBuildArgs() },
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return OPTIMIZED_PYTHON_IMAGE;
 }
 
 /** Layers made by copying a wheelhouse to /tmp/wheelhouse: BuildKit's and the classic builder's words for it. */

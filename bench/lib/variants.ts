@@ -16,7 +16,16 @@ export type ImageRecipe =
    * bench/images/<dockerfile>.Dockerfile; `pip`: its Python libraries come from pip (an
    * index, or the offline wheelhouse), else from Debian (`APT_PACKAGES`)
    */
-  | { dockerfile: string; pip: boolean };
+  | {
+      dockerfile: string;
+      pip: boolean;
+      /**
+       * FROM the generated Dockerfile's `python-build` stage (`--python-build optimized`): the same
+       * CPython the generated-optimized image embeds, so gunicorn on it shows the faster
+       * libpython's gain apart from the server's (issue 30)
+       */
+      optimizedPython?: boolean;
+    };
 
 /** One kind of image each app is built as. */
 export interface ImageSpec {
@@ -97,6 +106,11 @@ const IMAGES = {
     baseImage: BASES.python.image(PYTHON_VERSION),
     recipe: { dockerfile: 'gunicorn-python', pip: true },
   },
+  'gunicorn-optimized': {
+    label: `gunicorn from pip on the --python-build optimized CPython (the generated Dockerfile's python-build stage on ${BASES.python.image(PYTHON_VERSION)})`,
+    baseImage: BASES.python.image(PYTHON_VERSION),
+    recipe: { dockerfile: 'gunicorn-python', pip: true, optimizedPython: true },
+  },
   uwsgi: {
     label: "Debian's uWSGI",
     baseImage: 'debian:trixie-slim',
@@ -166,6 +180,12 @@ const TABLE = [
     'gunicorn-gthread-python',
     `gunicorn gthread 2x5, python:${PYTHON_VERSION}-slim`,
     'gunicorn-python',
+    app => gunicornGthread(app.gunicornApp),
+  ),
+  gunicornVariant(
+    'gunicorn-gthread-optimized',
+    `gunicorn gthread 2x5, python:${PYTHON_VERSION}-slim, optimized build`,
+    'gunicorn-optimized',
     app => gunicornGthread(app.gunicornApp),
   ),
   gunicornVariant(
