@@ -161,11 +161,13 @@ describe('WSGI_PROFILER, WSGI_RECORDER and WSGI_COVERAGE on the Flask fixture, d
           }),
         ) as { Status: string; Log: { Start: string; ExitCode: number }[] };
       const since = () => health().Log.filter(probe => Date.parse(probe.Start) > planted);
-      const deadline = Date.now() + 60_000;
-      while (since().length < 3 && Date.now() < deadline) await new Promise(resolve => setTimeout(resolve, 500));
-      expect(health().Status).toBe('healthy');
-      // Docker records a probe that outlived its timeout as -1: a loaded machine's, not a failure.
-      // A probe that ran the planted code and failed would exit 1.
+      // Docker records a probe that outlived its timeout as -1: a loaded machine's, not a failure
+      // (three in a row make the container `unhealthy`, so its status is no verdict here). A probe
+      // that ran the planted code and failed would exit 1.
+      const passed = () => since().filter(probe => probe.ExitCode === 0).length;
+      const deadline = Date.now() + 90_000;
+      while ((since().length < 3 || passed() === 0) && Date.now() < deadline)
+        await new Promise(resolve => setTimeout(resolve, 500));
       const codes = since().map(probe => probe.ExitCode);
       expect(codes.length).toBeGreaterThanOrEqual(3);
       expect(codes).toContain(0);
