@@ -18,7 +18,7 @@ import { renderChart } from './lib/chart.js';
 import { docker, removeLeftovers } from './lib/docker.js';
 import { buildImages, type BuiltImage, COLD_BUILDS, type ColdBuilds, describeImage, imageTag } from './lib/images.js';
 import { type LoadRun, loadVariant, type NetworkPath, NETWORK_PATHS } from './lib/load.js';
-import { describePythonImage, ensureFaithfulPython, PYTHON_IMAGE } from './lib/python-image.js';
+import { describePythonImage, ensureFaithfulPython, PYTHON_IMAGE, pythonImageBuild } from './lib/python-image.js';
 import { measureReload } from './lib/reload.js';
 import { type BenchResult, type Machine, renderMarkdown, summarize } from './lib/report.js';
 import { measureStartup, type StartupResult } from './lib/startup.js';
@@ -54,6 +54,8 @@ interface RunOptions {
   ceilingSeconds: number;
   /** use the images a previous run built (no build times then) */
   reuseImages: boolean;
+  /** measure on the python stand-in as it is, a fast (no PGO/LTO) one too: the report says which */
+  pythonAsIs: boolean;
   /** which builds are timed cold */
   cold: ColdBuilds;
   /** where <date>[-<name>].{md,json,svg} go */
@@ -88,6 +90,7 @@ function parseCommand(args: string[]): Command {
       'reload-edits': { type: 'string', default: '10' },
       'ceiling-seconds': { type: 'string', default: '10' },
       'reuse-images': { type: 'boolean', default: false },
+      'python-as-is': { type: 'boolean', default: false },
       out: { type: 'string', default: join(ROOT, 'bench/results') },
       'report-only': { type: 'string' },
       help: { type: 'boolean', default: false },
@@ -101,6 +104,7 @@ function parseCommand(args: string[]): Command {
         .map(v => v.id)
         .join(', ')})
   [--startup-runs 5] [--reload-edits 10] [--ceiling-seconds 10] (0 skips) [--reuse-images] [--cold each|first|none]
+  [--python-as-is]   no 33-minute faithful rebuild of a fast python stand-in (ratios hold, rates understate)
   [--port 18800] [--out bench/results] [--name NAME]   writes OUT/DATE[-NAME].{md,json,svg}
   [--report-only bench/results/DATE.json]   re-renders DATE.md and DATE.svg from the raw runs
 Each image kind has its own base:
@@ -139,6 +143,7 @@ ${Object.entries(IMAGE_KINDS)
       reloadEdits: whole(values['reload-edits'], 'reload-edits'),
       ceilingSeconds: whole(values['ceiling-seconds'], 'ceiling-seconds'),
       reuseImages: values['reuse-images'],
+      pythonAsIs: values['python-as-is'],
       cold: list(values.cold, COLD_BUILDS, 'cold')[0] as ColdBuilds,
       out: values.out,
       name: values.name.replace(/[^\w.-]+/g, '-'),
@@ -189,7 +194,9 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
   await removeLeftovers();
   // The python base's figures must come from an interpreter built as users get it.
   const usesPythonBase = variants.some(v => IMAGE_KINDS[v.image].baseImage === PYTHON_IMAGE);
-  const pythonImage = usesPythonBase ? describePythonImage(await ensureFaithfulPython(ROOT, log)) : undefined;
+  const pythonImage = usesPythonBase
+    ? describePythonImage(options.pythonAsIs ? await pythonImageBuild() : await ensureFaithfulPython(ROOT, log))
+    : undefined;
   const startedAt = new Date();
 
   // 1. Images: cold and cached build times, sizes.

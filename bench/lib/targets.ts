@@ -125,6 +125,10 @@ export function checkTargets(data: BenchTargets, file: string): BenchTargets {
   return data;
 }
 
+/** A ratio goal with one decimal, two where it has them: 1.0, 1.2, 1.05. */
+const ratioGoal = (limit: number): string =>
+  Number.isInteger(Number((limit * 10).toFixed(6))) ? limit.toFixed(1) : limit.toFixed(2);
+
 /** `median [min–max]` with `digits` decimals, `n/a` for nothing measured. */
 export const fmtSpread = (s: Spread | null | undefined, digits = 2): string =>
   s ? `${s.median.toFixed(digits)} [${s.min.toFixed(digits)}–${s.max.toFixed(digits)}]` : 'n/a';
@@ -227,7 +231,7 @@ export function evaluateTargets(
             const met = ratio ? (metric.bound === 'min' ? ratio.median >= limit : ratio.median <= limit) : null;
             targets.push({
               name: `${variant}, ${app}: ${metric.label} ×${goal.anchor} at ${c} connections (${path})`,
-              goal: `${metric.bound === 'min' ? '≥' : '≤'} ${limit.toFixed(1)}×`,
+              goal: `${metric.bound === 'min' ? '≥' : '≤'} ${ratioGoal(limit)}×`,
               measured: fmtSpread(ratio),
               met,
             });
