@@ -11,11 +11,13 @@ import { isFile } from '../lib/fs.js';
 import { officialImage } from '../lib/image-layout.js';
 
 /**
- * Where the export runs: an image that holds the tool (`uv`, Astral's distroless image with
- * `/uv` alone, copied onto the base), or Debian packages installed on {@link LOCK_TOOLS_IMAGE}.
+ * Where the export runs: an image, named by a global build argument, that holds the tool
+ * (`binary`: uv's distroless image has `/uv` alone, copied onto the base) or gets it as Debian
+ * `packages` ({@link LOCK_TOOLS_IMAGE}).
  */
-export type LockTool =
-  { kind: 'image'; image: string; imageArg: string; binary: string } | { kind: 'debian'; packages: string[] };
+export type LockTool = { image: string; imageArg: string } & (
+  { binary: string; packages?: never } | { packages: string[]; binary?: never }
+);
 
 /** A tool's lock file, and how its locked versions (the project's runtime dependencies only) become pinned requirements. */
 export interface LockFile {
@@ -48,6 +50,8 @@ export const UV_IMAGE = 'ghcr.io/astral-sh/uv:0.10.2';
  */
 export const LOCK_TOOLS_IMAGE = officialImage('debian:trixie-slim');
 
+const DEBIAN_TOOLS = { image: LOCK_TOOLS_IMAGE, imageArg: 'LOCK_TOOLS_IMAGE' };
+
 const PDM_STALE = `wsgi-apache: pdm.lock does not match pyproject.toml (pdm lock --check). Fix: run pdm lock and build again`;
 
 /** The lock files looked for, in this order; the image installs the first one found. */
@@ -59,7 +63,7 @@ export const LOCK_FILES: readonly LockFile[] = [
     // --locked: uv's own check that the lock matches pyproject.toml, as `uv sync --locked` does.
     toolName: 'uv',
     buildExport: `uv export --locked --no-dev --no-hashes --no-emit-project --output-file ${LOCKED_REQUIREMENTS}`,
-    tool: { kind: 'image', image: UV_IMAGE, imageArg: 'UV_IMAGE', binary: '/uv' },
+    tool: { image: UV_IMAGE, imageArg: 'UV_IMAGE', binary: '/uv' },
   },
   {
     file: 'poetry.lock',
@@ -68,7 +72,7 @@ export const LOCK_FILES: readonly LockFile[] = [
     // Poetry refuses a lock whose content-hash no longer matches pyproject.toml on its own.
     toolName: 'poetry',
     buildExport: `poetry export --only main --without-hashes --format requirements.txt --output ${LOCKED_REQUIREMENTS}`,
-    tool: { kind: 'debian', packages: ['python3-poetry', 'python3-poetry-plugin-export'] },
+    tool: { ...DEBIAN_TOOLS, packages: ['python3-poetry', 'python3-poetry-plugin-export'] },
   },
   {
     file: 'pdm.lock',
@@ -78,7 +82,7 @@ export const LOCK_FILES: readonly LockFile[] = [
     // pdm export exports a stale lock without a word; pdm lock --check compares the hashes, offline.
     // PDM_CHECK_UPDATE=false: no look for a newer PDM on PyPI.
     buildExport: `export PDM_CHECK_UPDATE=false; { pdm lock --check || { echo "${PDM_STALE}" >&2; exit 1; }; } && pdm export --prod --without-hashes --output ${LOCKED_REQUIREMENTS}`,
-    tool: { kind: 'debian', packages: ['python3-pdm'] },
+    tool: { ...DEBIAN_TOOLS, packages: ['python3-pdm'] },
   },
 ];
 

@@ -603,16 +603,22 @@ describe('detection', () => {
 
 describe('lock files (issue 29, point 2)', () => {
   const notes = (lines: string[]) => lines.filter(line => line.startsWith('Note: '));
+  const FLASK_PYPROJECT = '[project]\nname="shop"\ndependencies=["flask"]\n';
+  /** The Flask factory app with `files` beside it (pyproject.toml: Flask in `[project].dependencies` unless given). */
+  const shop = (files: Record<string, string>) =>
+    projectWith({ 'shop/__init__.py': FACTORY_SOURCE, 'pyproject.toml': FLASK_PYPROJECT, ...files });
+  /** Generates `dir` with --yes and `flags`; returns the `Note:` lines it logged. */
+  const generate = async (dir: string, flags: Record<string, unknown> = {}) => {
+    const lines: string[] = [];
+    await runGenerator(dir, { yes: true, name: 'shop', ...flags }).onGenerator(recordLog(lines));
+    return notes(lines);
+  };
 
   it("a uv.lock is installed: uv's own export of it, in a stage of its own, is what pip installs; not pyproject.toml's ranges", async () => {
-    const dir = projectWith({
-      'shop/__init__.py': FACTORY_SOURCE,
-      'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n',
+    const dir = shop({
       'uv.lock': 'version = 1\n',
     });
-    const lines: string[] = [];
-    await runGenerator(dir, { yes: true, name: 'shop' }).onGenerator(recordLog(lines));
-    expect(notes(lines)).toEqual([]);
+    expect(await generate(dir)).toEqual([]);
     const dockerfile = read(dir, 'Dockerfile');
     // The pinned uv image, overridable; only uv's binary reaches the base.
     expect(dockerfile).toContain('\nARG UV_IMAGE=ghcr.io/astral-sh/uv:0.10.2\n');
@@ -634,20 +640,17 @@ describe('lock files (issue 29, point 2)', () => {
     expect(watch.map(rule => rule.path)).toEqual(['Dockerfile', 'pyproject.toml', 'uv.lock']);
     // The lock left behind pyproject.toml: a hint, as the build's export is the check.
     utimesSync(join(dir, 'uv.lock'), new Date(2020, 0, 1), new Date(2020, 0, 1));
-    const older: string[] = [];
-    await runGenerator(dir, { yes: true, name: 'shop' }).onGenerator(recordLog(older));
-    expect(notes(older)).toEqual([
+    expect(await generate(dir)).toEqual([
       "Note: uv.lock is older than pyproject.toml: if you changed the dependencies since, run uv lock, or the image's build stops at the export.",
     ]);
   });
 
   it('a package only the installed lock names (pulled in by another) still gets what it builds against', async () => {
-    const dir = projectWith({
-      'shop/__init__.py': FACTORY_SOURCE,
+    const dir = shop({
       'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask", "shop-db"]\n',
       'uv.lock': 'version = 1\n\n[[package]]\nname = "psycopg2"\nversion = "2.9.10"\n',
     });
-    await runGenerator(dir, { yes: true, name: 'shop' });
+    await generate(dir);
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends gcc libc6-dev .*libpq-dev/);
     expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends .*libpq5/);
@@ -658,13 +661,12 @@ describe('lock files (issue 29, point 2)', () => {
     ['pdm.lock', 'python3-pdm', 'pdm lock --check'],
   ])("a %s is exported by Debian trixie's packages of its tool, whatever the base", async (file, packages, command) => {
     // Poetry's own table only, and no package to install it through: the lock's export installs it.
-    const dir = projectWith({
-      'shop/__init__.py': FACTORY_SOURCE,
+    const dir = shop({
       'pyproject.toml':
         '[tool.poetry]\npackage-mode = false\n[tool.poetry.dependencies]\npython = "^3.11"\nflask = "^3"\n',
       [file]: '',
     });
-    await runGenerator(dir, { yes: true, name: 'shop', base: 'bookworm' });
+    await generate(dir, { base: 'bookworm' });
     const dockerfile = read(dir, 'Dockerfile');
     expect(dockerfile).toContain('\nARG LOCK_TOOLS_IMAGE=docker.io/library/debian:trixie-slim\n');
     expect(dockerfile).toContain(
@@ -677,17 +679,13 @@ describe('lock files (issue 29, point 2)', () => {
   });
 
   it("with requirements.txt, the image installs that: a lock beside it is the user's, and one line says when the pins are older than it", async () => {
-    const dir = projectWith({
-      'shop/__init__.py': FACTORY_SOURCE,
-      'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n',
+    const dir = shop({
       'uv.lock': 'version = 1\n',
       'requirements.txt': 'flask==3.1.0\n',
     });
     utimesSync(join(dir, 'requirements.txt'), new Date(2019, 0, 1), new Date(2019, 0, 1));
     utimesSync(join(dir, 'uv.lock'), new Date(2020, 0, 1), new Date(2020, 0, 1));
-    const lines: string[] = [];
-    await runGenerator(dir, { yes: true, name: 'shop' }).onGenerator(recordLog(lines));
-    expect(notes(lines)).toEqual([
+    expect(await generate(dir)).toEqual([
       "Note: requirements.txt is older than uv.lock: the image installs requirements.txt's pins, not the lock's; export them again with uv export --no-dev --no-hashes --no-emit-project -o requirements.txt.",
       'Note: uv.lock is older than pyproject.toml: if you changed the dependencies since, run uv lock.',
     ]);
@@ -697,27 +695,19 @@ describe('lock files (issue 29, point 2)', () => {
   });
 
   it('two locks: the first in uv, Poetry, PDM order is installed, one line names the other; a pylock.toml alone is refused in one line', async () => {
-    const dir = projectWith({
-      'shop/__init__.py': FACTORY_SOURCE,
-      'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n',
+    const dir = shop({
       'poetry.lock': '',
       'pdm.lock': '',
     });
-    const lines: string[] = [];
-    await runGenerator(dir, { yes: true, name: 'shop' }).onGenerator(recordLog(lines));
-    expect(notes(lines)).toEqual([
+    expect(await generate(dir)).toEqual([
       'Note: pdm.lock is not read: the image installs poetry.lock, the first lock it looks for.',
     ]);
     expect(read(dir, 'Dockerfile')).toContain('COPY pyproject.toml poetry.lock ./');
 
-    const pylock = projectWith({
-      'shop/__init__.py': FACTORY_SOURCE,
-      'pyproject.toml': '[project]\nname="shop"\ndependencies=["flask"]\n',
+    const pylock = shop({
       'pylock.toml': 'lock-version = "1.0"\n',
     });
-    const pylockLines: string[] = [];
-    await runGenerator(pylock, { yes: true, name: 'shop' }).onGenerator(recordLog(pylockLines));
-    expect(notes(pylockLines)).toEqual([
+    expect(await generate(pylock)).toEqual([
       'Note: pylock.toml is not read: pip installs from requirements files, not from PEP 751 locks; export its pins to requirements.txt and run yo wsgi-apache again.',
     ]);
     expect(read(pylock, 'Dockerfile')).toContain('tomllib');

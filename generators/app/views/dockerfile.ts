@@ -15,7 +15,7 @@ import {
 } from '../../lib/image-layout.js';
 import type { ImageVariable } from '../../lib/tunables.js';
 import { formatEntry } from '../entry.js';
-import { LOCK_FILES, LOCK_TOOLS_IMAGE, LOCKED_REQUIREMENTS } from '../lock-files.js';
+import { LOCK_FILES, LOCKED_REQUIREMENTS } from '../lock-files.js';
 import { COVERAGE_PYPI_VERSION, PYTHON_OPTIMIZATIONS } from '../bases.js';
 import { type CommonView, commonView } from './common.js';
 import { DJANGO_CONTAINER_SETTINGS, type DataDir, inContainer, type MountView, type ProjectModel } from './model.js';
@@ -134,16 +134,15 @@ export function lockView(file: string | undefined): LockView | undefined {
   const lock = LOCK_FILES.find(candidate => candidate.file === file);
   if (!lock) return undefined;
   const { tool } = lock;
-  const imageArg = tool.kind === 'image' ? tool.imageArg : 'LOCK_TOOLS_IMAGE';
   return {
     file: lock.file,
     tool: lock.toolName,
     relock: lock.relock,
-    imageArg,
-    image: tool.kind === 'image' ? tool.image : LOCK_TOOLS_IMAGE,
-    from: `\${${imageArg}}`,
-    binary: tool.kind === 'image' ? tool.binary : '',
-    packages: tool.kind === 'debian' ? tool.packages.join(' ') : '',
+    imageArg: tool.imageArg,
+    image: tool.image,
+    from: `\${${tool.imageArg}}`,
+    binary: tool.binary ?? '',
+    packages: tool.packages?.join(' ') ?? '',
     exportCommand: lock.buildExport,
     requirements: LOCKED_REQUIREMENTS,
   };
