@@ -61,6 +61,13 @@ export function checkAnswerCombination(answers: ParsedAnswers, ctx: AnswerContex
   checkAutoscaling(answers);
   checkKubernetesOnly(answers);
   checkKubernetesNames(answers);
+  if (answers.wsgiMode === 'embedded' && answers.mounts.length > 0) {
+    throw new InputError(
+      '--wsgi-mode',
+      `embedded runs one app inside Apache's children, and --mount ${answers.mounts[0].url} needs a daemon process group of its own`,
+      'leave --wsgi-mode daemon, or drop --mount',
+    );
+  }
   if (answers.pythonBuild === 'optimized' && !BASES[answers.base].pypiModWsgi) {
     throw new InputError(
       '--python-build',

@@ -92,6 +92,7 @@ export const GENERATED_FILES: readonly GeneratedFile[] = [
   generated('docker/mount.wsgi', wsgiScriptView, model => model.mounts.some(mount => mount.entryModule !== '')),
   managed('debug.wsgi'),
   managed('devtools.wsgi'),
+  managed('embedded.wsgi'),
   managed('reloader.py'),
   // What the runtime files read that varies per project (reloader.py's watch roots).
   generated('docker/wsgi-apache.json', runtimeDataView),

@@ -42,7 +42,8 @@ import {
   type PythonBuild,
   readPythonRequest,
 } from './bases.js';
-import { MAX_DAEMON_THREADS, type TunableAnswer, tunableFor } from '../lib/tunables.js';
+import { MAX_DAEMON_THREADS, type TunableAnswer, tunableFor, WSGI_MODES, type WsgiMode } from '../lib/tunables.js';
+import { InputError } from '../lib/input-error.js';
 import {
   formatStaticMappings,
   parseAptPackages,
@@ -77,6 +78,8 @@ export interface Answers {
   gracefulTimeout: number;
   /** `WSGIDaemonProcess queue-timeout=`, seconds */
   queueTimeout: number;
+  /** the image's default `WSGI_MODE`: daemon process groups, or the app inside Apache's children (tunables.ts) */
+  wsgiMode: WsgiMode;
   /** static URL mappings, `/url=dir` */
   static: string[];
   /** directories the app writes at run time, project-relative */
@@ -237,6 +240,16 @@ export const FIELDS: readonly Field[] = [
   tunableInteger('requestTimeout', 'Seconds a request may run before its daemon process is restarted', false),
   tunableInteger('gracefulTimeout', 'Seconds a recycled daemon process waits for active requests', false),
   tunableInteger('queueTimeout', 'Seconds a request may wait for a free daemon thread before a 504', false),
+  {
+    key: 'wsgiMode',
+    flag: 'wsgi-mode',
+    description:
+      "How production runs the app (the image's default WSGI_MODE): daemon (WSGIDaemonProcess groups, mod_wsgi's recommended mode) or embedded (in Apache's own children, WSGI_THREADS requests in Python at once per process: no hop to a daemon, but request-timeout ends the whole process, and no maximum-requests, reload or isolation; see DOCKER.md). The development shape and --mount always use daemon mode",
+    prompt: false,
+    choices: WSGI_MODES,
+    defaultValue: () => 'daemon' as const,
+    parse: raw => parseWsgiMode(raw),
+  },
   {
     // mod_wsgi-express's name; --env would be Yeoman's own `env` option (the Environment every generator is given).
     key: 'setenv',
@@ -570,4 +583,14 @@ function firstValidEntry(ctx: AnswerContext): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * `--wsgi-mode`'s value.
+ * @throws InputError naming the flag and the modes, for anything but `daemon` or `embedded`
+ */
+export function parseWsgiMode(raw: unknown): WsgiMode {
+  const value = String(raw).trim().toLowerCase();
+  if ((WSGI_MODES as readonly string[]).includes(value)) return value as WsgiMode;
+  throw new InputError('--wsgi-mode', `"${String(raw)}" is not a WSGI mode`, `pass one of ${WSGI_MODES.join(', ')}`);
 }

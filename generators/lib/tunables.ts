@@ -212,6 +212,20 @@ export function defaultMaxRequestWorkers(processes: number, threads: number): nu
 /** The largest processes x threads whose derived worker count envvars still accepts (5000). */
 export const MAX_DAEMON_THREADS = Math.floor(APACHE_WORKERS.max / APACHE_WORKERS.perDaemonThread);
 
+/**
+ * How Apache runs the project's app (`WSGI_MODE`, `--wsgi-mode` sets the image's default):
+ * - `daemon`: in `WSGIDaemonProcess` groups, Apache's workers handing each request over a UNIX
+ *   socket (mod_wsgi's recommended mode, and the only one the development shape and `--mount` use);
+ * - `embedded`: inside Apache's own children (mpm_event), `WSGI_PROCESSES` of them, each running
+ *   at most `WSGI_THREADS` requests in Python at once (docker/embedded.wsgi), without the hop to
+ *   the daemon. What it gives up (request-timeout becomes a process kill, no maximum-requests,
+ *   no touch-to-reload, no process-group isolation): DOCKER.md.
+ */
+export const WSGI_MODES = ['daemon', 'embedded'] as const;
+export type WsgiMode = (typeof WSGI_MODES)[number];
+/** The run-time variable that picks the mode (runtime/envvars checks it). */
+export const WSGI_MODE_VARIABLE = 'WSGI_MODE';
+
 /** One run-time variable as the image sets it. */
 export interface ImageVariable {
   name: string;
@@ -226,9 +240,11 @@ export interface ImageVariable {
  * Dockerfile's `ENV`: the answered daemon tunables, the shape switches, then Apache's own.
  * The Dockerfile, the Kubernetes ConfigMap, envvars' fallbacks and DOCKER.md's table all
  * render from this one list.
- * @param answers - the daemon tunables as answered
+ * @param answers - the daemon tunables and the WSGI mode as answered
  */
-export function imageEnvironment(answers: Readonly<Record<TunableAnswer, number>>): ImageVariable[] {
+export function imageEnvironment(
+  answers: Readonly<Record<TunableAnswer, number>> & { readonly wsgiMode: WsgiMode },
+): ImageVariable[] {
   const fixed = (env: string) => String(tunable(env).fallback);
   return [
     ...TUNABLES.filter(t => t.answer !== undefined).map(t => ({
@@ -236,6 +252,7 @@ export function imageEnvironment(answers: Readonly<Record<TunableAnswer, number>
       value: String(answers[t.answer!]),
       configMap: true,
     })),
+    { name: WSGI_MODE_VARIABLE, value: answers.wsgiMode, configMap: true },
     { name: 'WSGI_ENVIRONMENT', value: 'production', configMap: false },
     { name: 'WSGI_RELOAD_ON_CHANGES', value: '0', configMap: false },
     // mod_wsgi-express 5.0.2's --log-level default.

@@ -1092,6 +1092,38 @@ describe('bases: --base and --python', () => {
     expect(read(dir, 'Dockerfile')).not.toMatch(/python-build|initial-exec/);
   });
 
+  it("--wsgi-mode embedded: the image's default WSGI_MODE (Dockerfile, ConfigMap), the embedded script granted, daemon mode kept beside it", async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true, 'wsgi-mode': 'embedded', kubernetes: true, 'mount-point': '/shop' });
+    expect(read(dir, 'Dockerfile')).toMatch(/^ +WSGI_MODE=embedded \\$/m);
+    expect(parse(read(dir, 'kubernetes/configmap.yaml')).data.WSGI_MODE).toBe('embedded');
+    const conf = read(dir, 'docker/apache2.conf');
+    expect(conf).toContain('WSGIScriptAlias /shop /srv/app/docker/embedded.wsgi application-group=%{GLOBAL}');
+    expect(conf).toContain(
+      'WSGIImportScript /srv/app/docker/embedded.wsgi process-group=%{GLOBAL} application-group=%{GLOBAL}',
+    );
+    expect(conf).toMatch(/<IfDefine !WSGI_EMBEDDED_MODE>\n<IfDefine !WSGI_DEBUG_MODE>\n[^]*WSGIDaemonProcess app /);
+    expect(read(dir, 'docker/embedded.wsgi')).toBe(readFileSync(join(packageRoot(), 'runtime/embedded.wsgi'), 'utf8'));
+    expect(read(dir, 'DOCKER.md')).toMatch(/\| `WSGI_MODE` \| embedded \|/);
+    const daemon = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(daemon, { yes: true });
+    expect(read(daemon, 'Dockerfile')).toMatch(/^ +WSGI_MODE=daemon \\$/m);
+  });
+
+  it('--wsgi-mode: a mode it lacks, and embedded with --mount, are refused in one line, nothing written', async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    const before = readdirSync(dir).sort();
+    await expect(runGenerator(dir, { yes: true, 'wsgi-mode': 'threaded' })).rejects.toThrow(
+      /--wsgi-mode: "threaded" is not a WSGI mode.*pass one of daemon, embedded/,
+    );
+    await expect(
+      runGenerator(dir, { yes: true, 'wsgi-mode': 'embedded', mount: '/api=hello:application' }),
+    ).rejects.toThrow(
+      /--wsgi-mode: embedded runs one app inside Apache's children, and --mount \/api needs a daemon process group of its own.*leave --wsgi-mode daemon, or drop --mount/,
+    );
+    expect(readdirSync(dir).sort()).toEqual(before);
+  });
+
   it("refuses Debian's python3-* packages on the python base, and a Python a Debian base lacks", async () => {
     const dir = makeProject({ fixture: 'plain-wsgi' });
     const before = readdirSync(dir).sort();

@@ -196,6 +196,18 @@ describe('runtime/envvars', () => {
     );
   });
 
+  it('WSGI_MODE=embedded: a project with --mount groups refuses it in one line; a mistyped mode is named', () => {
+    expect(source({ WSGI_MODE: 'embedded' }, [])).toMatchObject({
+      status: 1,
+      stderr:
+        "wsgi-apache: invalid configuration: WSGI_MODE=embedded runs one app in Apache's children, and this image's --mount apps each need a daemon process group; set WSGI_MODE to daemon",
+    });
+    expect(source({ WSGI_MODE: 'embeded' }, []).stderr).toBe(
+      'wsgi-apache: invalid configuration: WSGI_MODE="embeded" is not a WSGI mode; set it to daemon or embedded',
+    );
+    expect(source({}, ['WSGI_MODE', 'APACHE_ARGUMENTS']).values).toEqual({ WSGI_MODE: 'daemon', APACHE_ARGUMENTS: '' });
+  });
+
   it('names a missing data file and the fix', () => {
     expect(source({ WSGI_APACHE_ENV_FILE: '/nonexistent/wsgi-apache.env' }, [])).toEqual({
       status: 1,
@@ -218,5 +230,66 @@ describe('runtime/envvars', () => {
     });
     expect(result.stdout + result.stderr).toBe('');
     expect(result.status).toBe(0);
+  });
+});
+
+describe('runtime/envvars, WSGI_MODE=embedded (--wsgi-mode embedded, no --mount)', () => {
+  let embeddedData: string;
+  beforeAll(async () => {
+    const dir = makeProject({ fixture: 'plain-wsgi' });
+    await runGenerator(dir, { yes: true, processes: '3', threads: '4', 'wsgi-mode': 'embedded' });
+    embeddedData = join(dir, 'docker/wsgi-apache.env');
+  });
+  const sizing = [
+    'WSGI_MODE',
+    'APACHE_ARGUMENTS',
+    'APACHE_THREADS_PER_CHILD',
+    'APACHE_MAX_REQUEST_WORKERS',
+    'APACHE_SERVER_LIMIT',
+    'APACHE_START_SERVERS',
+    'APACHE_MIN_SPARE_THREADS',
+  ];
+
+  it("is the image's default: WSGI_PROCESSES children share the workers, one more slot, a lost child replaced at once", () => {
+    const { status, values, stderr } = source(
+      { WSGI_APACHE_ENV_FILE: embeddedData, WSGI_APACHE_CGROUP: cgroup('max') },
+      sizing,
+    );
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' });
+    // 1,024 workers (the minimum) in 3 children: 342 threads each, 1,026 in all.
+    expect(values).toEqual({
+      WSGI_MODE: 'embedded',
+      APACHE_ARGUMENTS: ' -DWSGI_EMBEDDED_MODE',
+      APACHE_THREADS_PER_CHILD: '342',
+      APACHE_MAX_REQUEST_WORKERS: '1026',
+      APACHE_SERVER_LIMIT: '4',
+      APACHE_START_SERVERS: '3',
+      // Idle threads below all but one child's: mpm_event starts a child (event.c, perform_idle_server_maintenance).
+      APACHE_MIN_SPARE_THREADS: '685',
+    });
+    const one = source(
+      { WSGI_APACHE_ENV_FILE: embeddedData, WSGI_PROCESSES: '1', APACHE_MAX_REQUEST_WORKERS: '100' },
+      sizing,
+    );
+    expect(one.values).toMatchObject({
+      APACHE_THREADS_PER_CHILD: '100',
+      APACHE_MAX_REQUEST_WORKERS: '100',
+      APACHE_SERVER_LIMIT: '2',
+      APACHE_START_SERVERS: '1',
+      APACHE_MIN_SPARE_THREADS: '1',
+    });
+  });
+
+  it('daemon mode is still a variable away, and the development shape keeps daemon mode with one line', () => {
+    const daemon = source({ WSGI_APACHE_ENV_FILE: embeddedData, WSGI_MODE: 'daemon' }, sizing);
+    expect(daemon.values).toMatchObject({ WSGI_MODE: 'daemon', APACHE_ARGUMENTS: '', APACHE_THREADS_PER_CHILD: '64' });
+    expect(daemon.values.APACHE_START_SERVERS).toBe(daemon.values.APACHE_SERVER_LIMIT);
+    const development = source({ WSGI_APACHE_ENV_FILE: embeddedData, WSGI_ENVIRONMENT: 'development' }, sizing);
+    expect(development).toMatchObject({
+      status: 0,
+      stderr:
+        "wsgi-apache: WSGI_MODE=embedded ignored: the development shape keeps daemon mode (reload on change, request tools, debug mode); embedded mode is production's",
+    });
+    expect(development.values).toMatchObject({ WSGI_MODE: 'daemon', APACHE_ARGUMENTS: '' });
   });
 });

@@ -69,6 +69,10 @@ export interface ApacheView extends CommonView {
   pythonPath: string;
   /** docker/devtools.wsgi, the WSGI script of every app while a request tool is on */
   devToolsScript: string;
+  /** docker/embedded.wsgi, the app's WSGI script in embedded mode (WSGI_MODE=embedded) */
+  embeddedScript: string;
+  /** its `WSGIScriptAlias` prefix, `--mount-point` (embedded mode runs the project's app alone) */
+  embeddedUrl: string;
 }
 
 /** docker/apache2.conf's view: modules, routing (proxy, static, WSGI) and one daemon group per app. */
@@ -136,6 +140,8 @@ export function apacheView(model: ProjectModel): ApacheView {
     processGroup: PROCESS_GROUP,
     pythonPath: model.app.pythonPath,
     devToolsScript: `${APP_DIR}/docker/devtools.wsgi`,
+    embeddedScript: `${APP_DIR}/docker/embedded.wsgi`,
+    embeddedUrl: answers.mountPoint,
   };
 }
 
