@@ -169,6 +169,19 @@ const TABLE = [
     `generated, python:${PYTHON_VERSION}-slim, optimized build`,
     'generated-optimized',
   ),
+  // The same images with WSGI_MODE=embedded (--wsgi-mode embedded): the app in Apache's children (issue 30).
+  generatedVariant(
+    'generated-embedded-python',
+    `generated, python:${PYTHON_VERSION}-slim, embedded mode`,
+    'generated-python',
+    { env: { WSGI_MODE: 'embedded' }, timeStartup: false },
+  ),
+  generatedVariant(
+    'generated-embedded-optimized',
+    `generated, python:${PYTHON_VERSION}-slim, optimized build, embedded mode`,
+    'generated-optimized',
+    { env: { WSGI_MODE: 'embedded' }, timeStartup: false },
+  ),
   gunicornVariant('gunicorn-gthread', 'gunicorn gthread 2x5, Debian', 'gunicorn', app =>
     gunicornGthread(app.gunicornApp),
   ),

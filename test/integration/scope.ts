@@ -34,6 +34,8 @@ export const DEFAULT_BASE_ONLY: Record<string, string> = {
   'check.test.ts': 'yo wsgi-apache:check is Node code that drives whichever stack it is given',
   'detection.test.ts':
     'detection is the generator reading the project; the builds it leads to are covered by the corpus (a package, a src/ Django project)',
+  'embedded-mode.test.ts':
+    "WSGI_MODE=embedded is the runtime files (envvars, embedded.wsgi) and Apache's mpm_event configuration, the same text on every base; it is measured on the default base's pip-built mod_wsgi 5.0.2, the one the benchmark compares with gunicorn",
   'kubernetes-podman.test.ts':
     'the manifests, and the entry point under rootless Podman, are the same text on every base',
   'lock-files.test.ts':
