@@ -95,6 +95,7 @@ describe('yo wsgi-apache --yes on a plain WSGI app', async () => {
       requestTimeout: 60,
       gracefulTimeout: 15,
       queueTimeout: 45,
+      wsgiMode: 'daemon',
       static: ['/static=static'],
       dataDirs: [],
       aptPackages: [],
