@@ -40,6 +40,7 @@ import {
   type CheckAbort,
   type CheckReport,
   type CheckStage,
+  type GroupConfig,
   formatTable,
   judge,
   totals,
@@ -276,13 +277,17 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     const targets = settings.targets;
     const stats = await followStats(container);
     const seen = new Map<string, number>();
+    // Embedded mode (WSGI_MODE=embedded) has no daemon: the app's processes are Apache's children.
+    let apacheChildren = 0;
     const addresses = Object.values((await container.inspect()).NetworkSettings.Networks)
       .map(network => network.IPAddress)
       .filter(Boolean);
     let peakConnections = 0;
     const sample = async () => {
-      for (const [group, count] of Object.entries(await countDaemonProcesses(started)))
+      const counts = await countProcesses(started);
+      for (const [group, count] of Object.entries(counts.daemons))
         seen.set(group, Math.max(seen.get(group) ?? 0, count));
+      apacheChildren = Math.max(apacheChildren, counts.apacheChildren);
       if (database) peakConnections = Math.max(peakConnections, (await countConnections(database, addresses)) ?? 0);
     };
     const sampler = setInterval(() => void sample(), 1000);
@@ -308,12 +313,13 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
     for (const [i, target] of targets.entries()) {
       const load = loads[i];
       const { errorRatePercent, failures } = judge(load, thresholds);
+      const config = await groupConfig(started, target.group);
       apps.push({
         url: target.url,
         group: target.group,
         paths: target.paths,
         connections,
-        config: await groupConfig(started, target.group),
+        config,
         requests: load.requests,
         requestsPerSecond: load.requestsPerSecond,
         latency: { p50: load.p50, p95: load.p95, p99: load.p99, max: load.max },
@@ -321,7 +327,7 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
         transportErrors: load.errors,
         timeouts: load.timeouts,
         errorRatePercent,
-        daemonProcesses: seen.get(target.group) ?? 0,
+        daemonProcesses: config.wsgiMode === 'embedded' ? apacheChildren : (seen.get(target.group) ?? 0),
         failures: targets.length > 1 ? failures.map(failure => `${target.url}: ${failure}`) : failures,
       });
     }
@@ -365,32 +371,41 @@ export default class CheckGenerator extends Generator<Record<string, unknown>, C
  * The processes x threads in force for a process group: what the image's envvars makes of the
  * container's environment (a mounted app's WSGI_<GROUP>_* default to the global WSGI_* values).
  */
-async function groupConfig(
-  container: StartedTestContainer,
-  group: string,
-): Promise<{ processes: number; threads: number }> {
+async function groupConfig(container: StartedTestContainer, group: string): Promise<GroupConfig> {
   const prefix = groupEnvPrefix(group);
   const { stdout } = await container.exec([
     'sh',
     '-c',
-    `. ${ENVVARS_PATH} >/dev/null 2>&1; echo "$${prefix}PROCESSES $${prefix}THREADS"`,
+    `. ${ENVVARS_PATH} >/dev/null 2>&1; echo "$${prefix}PROCESSES $${prefix}THREADS $WSGI_MODE"`,
   ]);
-  const [processes, threads] = stdout.trim().split(/\s+/).map(Number);
-  return { processes, threads };
+  const [processes, threads, mode] = stdout.trim().split(/\s+/);
+  return {
+    processes: Number(processes),
+    threads: Number(threads),
+    wsgiMode: mode === 'embedded' ? 'embedded' : 'daemon',
+  };
 }
 
-/** Daemon processes per process group, named by display-name=%{GROUP}: "(wsgi:GROUP)" (see PROCESS_GROUP). */
-async function countDaemonProcesses(container: StartedTestContainer): Promise<Record<string, number>> {
+/**
+ * The container's processes: daemon processes per process group, named by display-name=%{GROUP}:
+ * "(wsgi:GROUP)" (see PROCESS_GROUP), and Apache's children (its processes but the parent), which
+ * run the app in embedded mode.
+ */
+async function countProcesses(
+  container: StartedTestContainer,
+): Promise<{ daemons: Record<string, number>; apacheChildren: number }> {
   const listing = await container
     .exec(['sh', '-c', 'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f" 2>/dev/null; echo; done'])
     .then(result => result.stdout)
     .catch(() => '');
-  const counts: Record<string, number> = {};
+  const daemons: Record<string, number> = {};
+  let apache = 0;
   for (const line of listing.split('\n')) {
     const group = groupOfCommandLine(line);
-    if (group !== undefined) counts[group] = (counts[group] ?? 0) + 1;
+    if (group !== undefined) daemons[group] = (daemons[group] ?? 0) + 1;
+    if (/^\S*apache2 /.test(line)) apache += 1;
   }
-  return counts;
+  return { daemons, apacheChildren: Math.max(0, apache - 1) };
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { WsgiMode } from '../lib/tunables.js';
 /**
  * The check's result, as JSON (`--json`) and as a terminal table, and the pass/fail
  * verdict against the thresholds.
@@ -18,8 +19,19 @@ export interface LoadFigures {
   timeouts: number;
   /** (transport errors + 5xx) / requests sent, percent */
   errorRatePercent: number;
-  /** distinct mod_wsgi daemon processes seen in the container during the load */
+  /**
+   * the app's processes seen in the container during the load: mod_wsgi daemon processes, or in
+   * embedded mode (`config.wsgiMode`) Apache's children
+   */
   daemonProcesses: number;
+}
+
+/** What the image's envvars makes of the container's environment for one app (`WSGI_MODE`, processes x threads). */
+export interface GroupConfig {
+  processes: number;
+  threads: number;
+  /** daemon, or embedded (WSGI_MODE=embedded in production) */
+  wsgiMode: WsgiMode;
 }
 
 /** One app's part of the check: the project's own at its mount point, or a `--mount`ed one. */
@@ -31,8 +43,8 @@ export interface AppReport extends LoadFigures {
   paths: string[];
   /** its share of the client connections */
   connections: number;
-  /** its daemon configuration in force in the container (its WSGI_<GROUP>_* or the global values) */
-  config: { processes: number; threads: number };
+  /** its configuration in force in the container (its WSGI_<GROUP>_* or the global values) */
+  config: GroupConfig;
   /** why it failed, one line each */
   failures: string[];
 }
@@ -45,8 +57,8 @@ export interface AppReport extends LoadFigures {
 export interface CheckReport extends LoadFigures {
   project: string;
   shape: 'production' | 'development';
-  /** the daemon configuration in force in the container, for the project's own app */
-  config: { processes: number; threads: number };
+  /** the configuration in force in the container, for the project's own app */
+  config: GroupConfig;
   load: { paths: string[]; durationSeconds: number; connections: number; rate: number | null };
   /** peaks from the Docker stats API during the load */
   peakMemoryBytes: number;
@@ -156,7 +168,12 @@ export function formatTable(report: CheckReport): string {
     ],
     ['transport errors (timeouts)', `${report.transportErrors} (${report.timeouts})`],
     ['error rate', `${report.errorRatePercent.toFixed(2)} % (max ${report.thresholds.maxErrorRatePercent} %)`],
-    ['daemon processes seen', String(report.daemonProcesses)],
+    [
+      report.config.wsgiMode === 'embedded'
+        ? "app processes seen (embedded: Apache's children)"
+        : 'daemon processes seen',
+      String(report.daemonProcesses),
+    ],
     ...(report.database
       ? [
           [

@@ -57,7 +57,7 @@ describe('yo wsgi-apache:check', () => {
     expect(report).toMatchObject({
       project: NAME,
       shape: 'production',
-      config: { processes: 2, threads: 5 },
+      config: { processes: 2, threads: 5, wsgiMode: 'daemon' },
       load: { paths: ['/', '/whoami'], durationSeconds: 3, connections: 32, rate: null },
       transportErrors: 0,
       errorRatePercent: 0,

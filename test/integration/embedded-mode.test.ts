@@ -12,6 +12,7 @@ import { containerLogs } from '../helpers/compose.js';
 import { ContainerTracker, type RunningContainer } from '../helpers/docker-run.js';
 import { assertCleanLoad } from '../helpers/load-checks.js';
 import { buildPlainImage } from '../helpers/project.js';
+import { checkJson } from '../helpers/check-process.js';
 
 const IMAGE = 'wsgi-apache-it-embedded:latest';
 const docker = new Docker();
@@ -39,7 +40,10 @@ async function apacheProcesses(id: string): Promise<number[]> {
   return (top.Processes ?? []).filter((row: string[]) => /apache2/.test(row[1])).map((row: string[]) => Number(row[0]));
 }
 
-beforeAll(() => buildPlainImage(IMAGE, 'wsgi-apache-it-embedded', { 'wsgi-mode': 'embedded' }));
+let dir: string;
+beforeAll(async () => {
+  dir = await buildPlainImage(IMAGE, 'wsgi-apache-it-embedded', { 'wsgi-mode': 'embedded' });
+});
 afterAll(() => containers.removeAll(IMAGE));
 
 describe('--wsgi-mode embedded', () => {
@@ -141,6 +145,18 @@ describe('--wsgi-mode embedded', () => {
     expect(after).toHaveLength(2);
     expect(after).not.toEqual(before);
     assertCleanLoad(await runLoad({ baseUrl, path: '/', connections: 16, amount: 500, verifyBody: hello }), 500);
+  });
+
+  it("yo wsgi-apache:check passes it, counting Apache's children as the app's processes", async () => {
+    const { report, error } = await checkJson(dir, { path: ['/', '/whoami'] });
+    expect(error).toBeUndefined();
+    expect(report).toMatchObject({
+      shape: 'production',
+      config: { processes: 2, threads: 5, wsgiMode: 'embedded' },
+      transportErrors: 0,
+      daemonProcesses: 2,
+      passed: true,
+    });
   });
 
   it('the same image in daemon mode with WSGI_MODE=daemon', async () => {
