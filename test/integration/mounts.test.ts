@@ -227,8 +227,8 @@ describe('yo wsgi-apache:check on the two apps', () => {
     const { report, error } = await checkJson(dir, { connections: '16', duration: '3' });
     expect(error).toBeUndefined();
     expect(report!.apps.map(app => [app.url, app.group, app.paths, app.connections, app.config])).toEqual([
-      ['/', 'app', ['/'], 8, { processes: 2, threads: 5 }],
-      ['/api', 'api', ['/api/'], 8, { processes: 2, threads: 5 }],
+      ['/', 'app', ['/'], 8, { processes: 2, threads: 5, wsgiMode: 'daemon' }],
+      ['/api', 'api', ['/api/'], 8, { processes: 2, threads: 5, wsgiMode: 'daemon' }],
     ]);
     for (const app of report!.apps) {
       expect(app.daemonProcesses).toBe(2);

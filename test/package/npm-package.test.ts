@@ -100,9 +100,10 @@ describe('the packed npm package under the real yo', () => {
     // write-watch, the data-directory detection and upgrades that merge (issues 27-28), 195 / 604 kB
     // with --image, --ingress-host, the init Job, --ci github and the check's --skip-build (issue 29),
     // 205 / 632 kB with --https, the build secret and the rootless-Podman, lock-file and pids notes
-    // (issue 29, stop 38); a jump past it means something unintended got packed.
-    expect(packed.size).toBeLessThan(212_000);
-    expect(packed.unpackedSize).toBeLessThan(650_000);
+    // (issue 29, stop 38), 213 / 660 kB with embedded mode (runtime/embedded.wsgi, its DOCKER.md
+    // section, the check's mode; issue 30); a jump past it means something unintended got packed.
+    expect(packed.size).toBeLessThan(218_000);
+    expect(packed.unpackedSize).toBeLessThan(670_000);
   });
 
   it('has a package.json ready to publish', () => {
