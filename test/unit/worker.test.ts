@@ -79,7 +79,7 @@ describe('runtime/worker.py', () => {
     const starts = () => readFileSync(log, 'utf8').split('\n').filter(Boolean);
     await pollFor(
       () => starts().length === 1,
-      5_000,
+      30_000,
       () => `never started: ${stderr}`,
     );
     writeFileSync(join(dir, 'tasks.py'), 'VALUE = 2\n');
@@ -87,7 +87,7 @@ describe('runtime/worker.py', () => {
     utimesSync(join(dir, 'tasks.py'), later, later);
     await pollFor(
       () => starts().length === 3,
-      5_000,
+      30_000,
       () => `not restarted: ${starts().join(',')} ${stderr}`,
     );
     expect(starts()).toEqual(['start', 'stop', 'start']);
@@ -110,7 +110,7 @@ describe('runtime/worker.py', () => {
     const starts = () => readFileSync(log, 'utf8').split('\n').filter(Boolean);
     await pollFor(
       () => starts().length === 1,
-      5_000,
+      30_000,
       () => 'never started',
     );
     writeFileSync(join(dir, 'tasks.py'), 'VALUE = 2\n');
