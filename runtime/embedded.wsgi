@@ -24,6 +24,7 @@ file with sendfile (mod_wsgi only does so for the wrapper itself).
 
 import json
 import os
+import queue
 import runpy
 import signal
 import sys
@@ -55,55 +56,50 @@ class Slots:
         self.queue_timeout = queue_timeout
         self.request_timeout = request_timeout
         self._clock = clock
-        self._free = threading.BoundedSemaphore(threads)
-        self._lock = threading.Lock()
-        self._started = {}  # thread ident -> when its request got a slot
+        # One token per slot. SimpleQueue is C code throughout, so taking and giving back a slot
+        # costs less than a BoundedSemaphore, whose Python-level Condition runs on every call.
+        self._tokens = queue.SimpleQueue()
+        for _ in range(threads):
+            self._tokens.put(None)
+        # thread ident -> when its request got a slot; a dict's item set, pop and copy are
+        # each atomic under the GIL, so no lock is taken per request.
+        self._started = {}
 
     def wrap(self, app):
         """`app` behind the slots: the WSGI callable Apache calls."""
 
         def application(environ, start_response):
-            if not self._free.acquire(timeout=self.queue_timeout):
+            try:
+                self._tokens.get(timeout=self.queue_timeout)
+            except queue.Empty:
                 body = b"Gateway Timeout: no thread came free within WSGI_QUEUE_TIMEOUT\n"
                 headers = [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))]
                 start_response(QUEUE_TIMEOUT_STATUS, headers)
                 return [body]
-            release = self._holder()
+            ident = threading.get_ident()
+            self._started[ident] = self._clock()
             try:
                 result = app(environ, start_response)
             except BaseException:
-                release()
+                self.release(ident)
                 raise
             wrapper = environ.get("wsgi.file_wrapper")
             if isinstance(wrapper, type) and isinstance(result, wrapper):
-                release()
+                self.release(ident)
                 return result
-            return Held(result, release)
+            return Held(result, self, ident)
 
         return application
 
-    def _holder(self):
-        """Records this thread's request; returns its release, which only its first call does."""
-        ident = threading.get_ident()
-        with self._lock:
-            self._started[ident] = self._clock()
-        done = []
-
-        def release():
-            if done:
-                return
-            done.append(True)
-            with self._lock:
-                self._started.pop(ident, None)
-            self._free.release()
-
-        return release
+    def release(self, ident):
+        """Gives back the slot of thread `ident`'s request."""
+        self._started.pop(ident, None)
+        self._tokens.put(None)
 
     def overdue(self):
         """The running requests' ages in seconds when mod_wsgi's request-timeout rule says stop, else None."""
         now = self._clock()
-        with self._lock:
-            ages = [now - started for started in self._started.values()]
+        ages = [now - started for started in self._started.copy().values()]
         if ages and sum(ages) / self.threads >= self.request_timeout:
             return ages
         return None
@@ -127,23 +123,26 @@ class Slots:
 class Held:
     """The app's response; closing it closes the response and gives the slot back (once)."""
 
-    __slots__ = ("_result", "_release")
+    __slots__ = ("_result", "_slots", "_ident")
 
-    def __init__(self, result, release):
+    def __init__(self, result, slots, ident):
         self._result = result
-        self._release = release
+        self._slots = slots
+        self._ident = ident
 
     def __iter__(self):
         return iter(self._result)
 
     def close(self):
         result, self._result = self._result, ()
+        slots, self._slots = self._slots, None
         try:
             close = getattr(result, "close", None)
             if close is not None:
                 close()
         finally:
-            self._release()
+            if slots is not None:
+                slots.release(self._ident)
 
 
 def end_process(ages):

@@ -151,6 +151,26 @@ export interface Variant {
   byDefault: boolean;
 }
 
+/** The server's own configuration in the generated images (the Dockerfile copies docker/apache2.conf there). */
+const APACHE_CONF = '/etc/apache2/apache2.conf';
+
+/**
+ * A CMD that starts the generated image's Apache on an edited copy of its configuration, for
+ * measuring a change without another image: `sed` expressions applied to it (-f), then
+ * `directives` after it (httpd -c), after `prepare` (a shell command) has run. The container's
+ * user writes only /tmp.
+ */
+function editedConfig(sedExpressions: readonly string[], directives: readonly string[], prepare = 'true'): string[] {
+  const quote = (text: string) => `'${text.replaceAll("'", "'\\''")}'`;
+  const edits = ['', ...sedExpressions].map(expression => `-e ${quote(expression)}`).join(' ');
+  const extra = directives.map(directive => `-c ${quote(directive)}`).join(' ');
+  return [
+    '/bin/sh',
+    '-c',
+    `${prepare} && sed ${edits} ${APACHE_CONF} > /tmp/apache2-bench.conf && exec /bin/sh /usr/local/bin/start-apache -f /tmp/apache2-bench.conf ${extra}`,
+  ];
+}
+
 /** Cores gunicorn's sync sizing rule (2 x cores + 1) is computed from: the machine's. */
 const CORES = availableParallelism();
 
@@ -181,6 +201,77 @@ const TABLE = [
     `generated, python:${PYTHON_VERSION}-slim, optimized build, embedded mode`,
     'generated-optimized',
     { env: { WSGI_MODE: 'embedded' }, timeStartup: false },
+  ),
+  // Daemon mode's own cost, one change each on the default image (issue 30), then all of them.
+  generatedVariant(
+    'generated-workers-128',
+    `generated, python:${PYTHON_VERSION}-slim, 128 Apache workers`,
+    'generated-python',
+    { env: { APACHE_MAX_REQUEST_WORKERS: '128' }, timeStartup: false, byDefault: false },
+  ),
+  generatedVariant(
+    'generated-reloading-off',
+    `generated, python:${PYTHON_VERSION}-slim, WSGIScriptReloading Off`,
+    'generated-python',
+    { command: () => editedConfig([], ['WSGIScriptReloading Off']), timeStartup: false, byDefault: false },
+  ),
+  generatedVariant(
+    'generated-no-continue',
+    `generated, python:${PYTHON_VERSION}-slim, WSGIScriptReloading Off and queue-timeout=0`,
+    'generated-python',
+    {
+      command: () => editedConfig(['s/queue-timeout=[^ ]*/queue-timeout=0/'], ['WSGIScriptReloading Off']),
+      timeStartup: false,
+      byDefault: false,
+    },
+  ),
+  generatedVariant(
+    'generated-shallow-script',
+    `generated, python:${PYTHON_VERSION}-slim, WSGI script at /tmp/app.wsgi`,
+    'generated-python',
+    {
+      command: () =>
+        editedConfig(
+          ['s#/srv/app/docker/app.wsgi#/tmp/app.wsgi#', 's#<Directory /srv/app/docker>#<Directory /tmp>#'],
+          [],
+          'cp /srv/app/docker/app.wsgi /tmp/app.wsgi',
+        ),
+      timeStartup: false,
+      byDefault: false,
+    },
+  ),
+  generatedVariant(
+    'generated-log-off-python',
+    `generated, python:${PYTHON_VERSION}-slim, access log off`,
+    'generated-python',
+    { env: { APACHE_ACCESS_LOG_FORMAT: 'off' }, timeStartup: false, byDefault: false },
+  ),
+  generatedVariant(
+    'generated-all-cuts',
+    `generated, python:${PYTHON_VERSION}-slim, 128 workers, no Continue, shallow script, log off`,
+    'generated-python',
+    {
+      env: { APACHE_MAX_REQUEST_WORKERS: '128', APACHE_ACCESS_LOG_FORMAT: 'off' },
+      command: () =>
+        editedConfig(
+          [
+            's/queue-timeout=[^ ]*/queue-timeout=0/',
+            's#/srv/app/docker/app.wsgi#/tmp/app.wsgi#',
+            's#<Directory /srv/app/docker>#<Directory /tmp>#',
+          ],
+          ['WSGIScriptReloading Off'],
+          'cp /srv/app/docker/app.wsgi /tmp/app.wsgi',
+        ),
+      timeStartup: false,
+      byDefault: false,
+    },
+  ),
+  // Embedded mode with 2 children of 64 threads (not 2 of 512): fewer Apache threads on the GIL.
+  generatedVariant(
+    'generated-embedded-128',
+    `generated, python:${PYTHON_VERSION}-slim, embedded mode, 128 Apache workers`,
+    'generated-python',
+    { env: { WSGI_MODE: 'embedded', APACHE_MAX_REQUEST_WORKERS: '128' }, timeStartup: false, byDefault: false },
   ),
   gunicornVariant('gunicorn-gthread', 'gunicorn gthread 2x5, Debian', 'gunicorn', app =>
     gunicornGthread(app.gunicornApp),
