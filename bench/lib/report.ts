@@ -87,6 +87,11 @@ export interface LoadSummary {
    * over cores); the rest went to wrk, Docker's proxy and the kernel outside the container
    */
   serverCpuShare: number;
+  /**
+   * wrk's own share of the machine's CPU under this load (its CPU seconds over cores × the run's
+   * seconds), median; null for runs saved before it was measured
+   */
+  loadCpuShare: number | null;
   /** median, MB */
   memoryAtRestMB: number;
   /** highest, MB */
@@ -151,6 +156,9 @@ export function summarize(
       cpuMicrosPerRequest,
       ofCeiling: ceiling ? rps.median / ceiling.requestsPerSecond : null,
       serverCpuShare: (cpuMicrosPerRequest * rps.median) / (machine.cpus * 1e6),
+      loadCpuShare: group.every(r => r.loadCpuSeconds !== undefined)
+        ? median(group.map(r => (r.loadCpuSeconds ?? 0) / (machine.cpus * r.seconds)))
+        : null,
       memoryAtRestMB: median(group.map(r => r.memoryAtRestBytes)) / 1e6,
       memoryUnderLoadMB: Math.max(...group.map(r => r.memoryUnderLoadBytes)) / 1e6,
     };
@@ -202,7 +210,7 @@ export function renderMarkdown(result: BenchResult, summary: Summary): string {
     out.push(
       '## Ceiling: the app alone',
       '',
-      "Each app's WSGI callable called in a loop in one process and one thread, with a canned environ for the page under load and no server (bench/ceiling.py), in its gunicorn image on the python base. No server can serve more than cores / (CPU per call) requests per second; **% of ceiling** in the tables below is each server's rate against it. **server CPU %** is the server container's share of the machine under that load: the rest went to wrk (on the same cores), Docker's proxy and the kernel outside the container.",
+      "Each app's WSGI callable called in a loop in one process and one thread, with a canned environ for the page under load and no server (bench/ceiling.py), in its gunicorn image on the python base. No server can serve more than cores / (CPU per call) requests per second; **% of ceiling** in the tables below is each server's rate against it. **server CPU %** is the server container's share of the machine under that load; **wrk CPU %** is the load generator's own (on the same cores, from its shell's `times`); the rest went to Docker's proxy (published path) and the kernel outside the containers.",
       '',
       '| app | CPU µs per call | wall µs per call | calls | ceiling requests/s |',
       '|---|---|---|---|---|',
@@ -220,12 +228,12 @@ export function renderMarkdown(result: BenchResult, summary: Summary): string {
       out.push(
         `## ${path}, ${c} connections`,
         '',
-        '| app | variant | requests/s | ×gthread | % of ceiling | p50 ms | p99 ms | p99 ×gthread | socket errors | non-2xx | CPU µs/req | CPU ×gthread | server CPU % | memory rest / load MB |',
-        '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+        '| app | variant | requests/s | ×gthread | % of ceiling | p50 ms | p99 ms | p99 ×gthread | socket errors | non-2xx | CPU µs/req | CPU ×gthread | server CPU % | wrk CPU % | memory rest / load MB |',
+        '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       );
       for (const l of summary.loads.filter(x => x.path === path && x.connections === c)) {
         out.push(
-          `| ${appLabel(l.app)} | ${variantLabel(l.variant)} | ${fmtSpread(l.rps, 0)} | ${fmtSpread(l.rpsRatio)} | ${percent(l.ofCeiling)} | ${l.p50Ms.median.toFixed(1)} | ${fmtSpread(l.p99Ms, 1)} | ${fmtSpread(l.p99Ratio)} | ${l.socketErrors} | ${l.non2xx} | ${l.cpuMicrosPerRequest.toFixed(0)} | ${fmtSpread(l.cpuRatio)} | ${percent(l.serverCpuShare)} | ${l.memoryAtRestMB.toFixed(0)} / ${l.memoryUnderLoadMB.toFixed(0)} |`,
+          `| ${appLabel(l.app)} | ${variantLabel(l.variant)} | ${fmtSpread(l.rps, 0)} | ${fmtSpread(l.rpsRatio)} | ${percent(l.ofCeiling)} | ${l.p50Ms.median.toFixed(1)} | ${fmtSpread(l.p99Ms, 1)} | ${fmtSpread(l.p99Ratio)} | ${l.socketErrors} | ${l.non2xx} | ${l.cpuMicrosPerRequest.toFixed(0)} | ${fmtSpread(l.cpuRatio)} | ${percent(l.serverCpuShare)} | ${percent(l.loadCpuShare)} | ${l.memoryAtRestMB.toFixed(0)} / ${l.memoryUnderLoadMB.toFixed(0)} |`,
         );
       }
       out.push('');

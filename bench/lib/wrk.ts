@@ -32,6 +32,11 @@ export interface WrkResult {
   socketErrorKinds: SocketErrorKinds;
   /** responses with status >= 400 (wrk counts > 399) */
   non2xx: number;
+  /**
+   * wrk's own CPU time (user + system), seconds, from its shell's `times` (clock ticks, 10 ms):
+   * the load generator shares the server's cores. Undefined in results saved before it was measured.
+   */
+  loadCpuSeconds?: number;
 }
 
 /** One wrk load. */
@@ -59,7 +64,13 @@ export async function runWrk({ network, url, connections, seconds, threads = 2 }
       '--rm',
       '--network',
       network,
+      '--entrypoint',
+      '/bin/sh',
       WRK_IMAGE,
+      // `times` prints the shell's, then its children's (wrk's), user and system time.
+      '-c',
+      'wrk "$@"; status=$?; times; exit $status',
+      'wrk',
       `-t${threads}`,
       `-c${connections}`,
       `-d${seconds}s`,
@@ -76,8 +87,11 @@ export async function runWrk({ network, url, connections, seconds, threads = 2 }
 /** Milliseconds per unit of wrk's durations. */
 const UNIT_MS: Record<string, number> = { us: 0.001, ms: 1, s: 1000, m: 60_000 };
 
+/** Seconds in a `times` field such as `1m2.340000s`. */
+const timesSeconds = (minutes: string, seconds: string) => Number(minutes) * 60 + Number(seconds);
+
 /**
- * Parses wrk 4.1's report (run with --latency).
+ * Parses wrk 4.1's report (run with --latency), and the `times` lines after it when present.
  * @throws when the request count, requests/s or the 50% or 99% latency is missing
  */
 export function parseWrk(text: string): WrkResult {
@@ -98,6 +112,8 @@ export function parseWrk(text: string): WrkResult {
   const socketErrorKinds: SocketErrorKinds = errors
     ? { connect: Number(errors[1]), read: Number(errors[2]), write: Number(errors[3]), timeout: Number(errors[4]) }
     : { connect: 0, read: 0, write: 0, timeout: 0 };
+  // `times`: the shell's own line, then its children's (user, system).
+  const children = text.match(/^\d+m[\d.]+s \d+m[\d.]+s\n(\d+)m([\d.]+)s (\d+)m([\d.]+)s\s*$/m);
   const completed = text.match(/(\d+) requests in ([\d.]+)(us|ms|s|m)/);
   if (!completed) throw new Error(`wrk output lacks the request count:\n${text}`);
   return {
@@ -109,5 +125,8 @@ export function parseWrk(text: string): WrkResult {
     socketErrors: Object.values(socketErrorKinds).reduce((a, b) => a + b, 0),
     socketErrorKinds,
     non2xx: number(/Non-2xx or 3xx responses: (\d+)/, 0),
+    ...(children && {
+      loadCpuSeconds: timesSeconds(children[1], children[2]) + timesSeconds(children[3], children[4]),
+    }),
   };
 }

@@ -55,6 +55,12 @@ describe('parseWrk', () => {
     expect(result.non2xx).toBe(0);
   });
 
+  it("reads wrk's own CPU from the shell's `times` lines after the report (its children's user + system)", () => {
+    const withTimes = `${WRK_REPORT}0m0.010000s 0m0.020000s\n1m2.500000s 0m3.250000s\n`;
+    expect(parseWrk(withTimes).loadCpuSeconds).toBeCloseTo(65.75, 6);
+    expect(parseWrk(WRK_REPORT).loadCpuSeconds).toBeUndefined();
+  });
+
   it('reads minutes as durations', () => {
     expect(parseWrk(WRK_REPORT.replace('in 6.10s', 'in 1.50m')).seconds).toBe(90);
   });
