@@ -247,6 +247,12 @@ const TABLE = [
     { env: { APACHE_ACCESS_LOG_FORMAT: 'off' }, timeStartup: false, byDefault: false },
   ),
   generatedVariant(
+    'generated-headers-off',
+    `generated, python:${PYTHON_VERSION}-slim, security headers off`,
+    'generated-python',
+    { env: { APACHE_SECURITY_HEADERS: 'off' }, timeStartup: false, byDefault: false },
+  ),
+  generatedVariant(
     'generated-all-cuts',
     `generated, python:${PYTHON_VERSION}-slim, 128 workers, no Continue, shallow script, log off`,
     'generated-python',
