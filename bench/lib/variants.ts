@@ -209,6 +209,21 @@ const TABLE = [
     'generated-python',
     { env: { APACHE_MAX_REQUEST_WORKERS: '128' }, timeStartup: false, byDefault: false },
   ),
+  // The same 1,024 workers in 2 children of 512 threads, as embedded mode splits them, not 16 of 64.
+  generatedVariant(
+    'generated-2x512',
+    `generated, python:${PYTHON_VERSION}-slim, Apache in 2 children of 512 threads`,
+    'generated-python',
+    {
+      command: () =>
+        editedConfig(
+          [],
+          ['ServerLimit 3', 'StartServers 2', 'ThreadLimit 512', 'ThreadsPerChild 512', 'MinSpareThreads 512'],
+        ),
+      timeStartup: false,
+      byDefault: false,
+    },
+  ),
   generatedVariant(
     'generated-reloading-off',
     `generated, python:${PYTHON_VERSION}-slim, WSGIScriptReloading Off`,
