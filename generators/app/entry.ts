@@ -291,6 +291,20 @@ function acceptsNoArguments(fn: Extract<Binding, { kind: 'function' }>): boolean
 }
 
 /**
+ * The project file {@link checkEntryCallable} had to skip: the entry's source is here, but the host's
+ * `python3` did not parse it (none installed, a syntax it does not know, or over 20 s on a starved
+ * machine; see {@link scanModule}). Reads the check's own cached scan, so the two agree.
+ * @param entry - from {@link parseEntry}
+ * @param root - the project root
+ * @returns the file, project-relative with /, or undefined when it was checked or is installed
+ */
+export function uncheckedEntryFile(entry: WsgiEntry, root: string): string | undefined {
+  if (entry.kind === 'callable' && entry.installed) return undefined;
+  const file = entry.kind === 'script' ? join(root, entry.path) : moduleFile(entry, root);
+  return scanModule(file) === undefined ? posix.normalize(relative(root, file).split(sep).join('/')) : undefined;
+}
+
+/**
  * Checks that the entry's callable exists in its module and is called the right way, with
  * Python's own parser (one `python3` run per module file; see {@link scanModule} for when the
  * check is skipped). Refused:

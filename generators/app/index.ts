@@ -19,6 +19,7 @@ import {
   yoCommandLine,
 } from '../lib/argv.js';
 import { lockFileNotices } from './lock-files.js';
+import { formatEntry, uncheckedEntryFile } from './entry.js';
 import { composeBuild, DockerUnavailableError } from '../lib/docker-build.js';
 import { InputError } from '../lib/input-error.js';
 import { packageRoot } from '../lib/package-root.js';
@@ -327,6 +328,13 @@ export default class WsgiApacheGenerator extends Generator<Record<string, unknow
       }
     }
     const { facts } = this.#context;
+    const { entry } = this.#model.answers;
+    const unchecked = uncheckedEntryFile(entry, this.destinationRoot());
+    if (unchecked) {
+      this.log(
+        `Note: --entry ${formatEntry(entry)} was not checked: python3 on this machine could not parse ${unchecked}; the image build imports it, and a wrong name shows on the first request.`,
+      );
+    }
     for (const notice of lockFileNotices(this.destinationRoot(), facts.requirementFiles.length > 0)) {
       this.log(`Note: ${notice}.`);
     }

@@ -1450,3 +1450,21 @@ describe('detection: Django below the root, packaged projects, requirements incl
     expect(readdirSync(dir).sort()).toEqual(before);
   });
 });
+
+describe('an entry python3 could not check', () => {
+  it('is accepted, and the closing lines say which file was not checked and what checks it instead', async () => {
+    const dir = projectWith({ 'site_app.py': 'def application(environ, start_response):\n    return []\n' });
+    const path = process.env.PATH;
+    const lines: string[] = [];
+    process.env.PATH = '/nonexistent';
+    try {
+      await runGenerator(dir, { yes: true, name: 'site', entry: 'site_app:application' }).onGenerator(recordLog(lines));
+    } finally {
+      process.env.PATH = path;
+    }
+    expect(lines.filter(line => line.startsWith('Note: '))).toEqual([
+      'Note: --entry site_app:application was not checked: python3 on this machine could not parse site_app.py; the image build imports it, and a wrong name shows on the first request.',
+    ]);
+    expect(read(dir, 'docker/app.wsgi')).toContain('from site_app import application');
+  });
+});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkEntryCallable, formatEntry, parseEntry } from '../../generators/app/entry.js';
+import { checkEntryCallable, formatEntry, parseEntry, uncheckedEntryFile } from '../../generators/app/entry.js';
 import { makeProject, projectWith } from '../helpers/project.js';
 import { djangoProject } from '../helpers/python-sources.js';
 
@@ -167,10 +167,21 @@ describe("checkEntryCallable: the callable exists and is called the right way (P
     process.env.PATH = '/nonexistent';
     try {
       const fresh = makeProject({ files: { 'gone.py': 'x = 1\n' } });
-      expect(formatEntry(checkEntryCallable(parseEntry('gone:nothing', fresh), fresh))).toBe('gone:nothing');
+      const entry = parseEntry('gone:nothing', fresh);
+      expect(formatEntry(checkEntryCallable(entry, fresh))).toBe('gone:nothing');
+      // What the generator's closing note names as not checked: the same scan, so the two agree.
+      expect(uncheckedEntryFile(entry, fresh)).toBe('gone.py');
     } finally {
       process.env.PATH = path;
     }
+  });
+});
+
+describe('uncheckedEntryFile', () => {
+  it('is undefined for an entry python3 checked, and for an installed module', () => {
+    const fresh = makeProject({ files: { 'here.py': 'application = None\n' } });
+    expect(uncheckedEntryFile(parseEntry('here:application', fresh), fresh)).toBeUndefined();
+    expect(uncheckedEntryFile(parseEntry('elsewhere:application', fresh, [], true), fresh)).toBeUndefined();
   });
 });
 
