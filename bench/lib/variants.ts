@@ -171,6 +171,17 @@ function editedConfig(sedExpressions: readonly string[], directives: readonly st
   ];
 }
 
+/** Each cut of daemon mode's cost as an edit of the generated configuration (issue 30). */
+const CUTS = {
+  /** mod_wsgi's `Status: 200 Continue` round trip goes with both of these */
+  noContinue: { edits: ['s/queue-timeout=[^ ]*/queue-timeout=0/'], directives: ['WSGIScriptReloading Off'] },
+  /** the WSGI script 2 path components nearer the root, for the PATH_TRANSLATED subrequest's stat calls */
+  shallowScript: {
+    edits: ['s#/srv/app/docker/app.wsgi#/tmp/app.wsgi#', 's#<Directory /srv/app/docker>#<Directory /tmp>#'],
+    prepare: 'cp /srv/app/docker/app.wsgi /tmp/app.wsgi',
+  },
+} as const;
+
 /** Cores gunicorn's sync sizing rule (2 x cores + 1) is computed from: the machine's. */
 const CORES = availableParallelism();
 
@@ -235,7 +246,7 @@ const TABLE = [
     `generated, python:${PYTHON_VERSION}-slim, WSGIScriptReloading Off and queue-timeout=0`,
     'generated-python',
     {
-      command: () => editedConfig(['s/queue-timeout=[^ ]*/queue-timeout=0/'], ['WSGIScriptReloading Off']),
+      command: () => editedConfig(CUTS.noContinue.edits, CUTS.noContinue.directives),
       timeStartup: false,
       byDefault: false,
     },
@@ -245,12 +256,7 @@ const TABLE = [
     `generated, python:${PYTHON_VERSION}-slim, WSGI script at /tmp/app.wsgi`,
     'generated-python',
     {
-      command: () =>
-        editedConfig(
-          ['s#/srv/app/docker/app.wsgi#/tmp/app.wsgi#', 's#<Directory /srv/app/docker>#<Directory /tmp>#'],
-          [],
-          'cp /srv/app/docker/app.wsgi /tmp/app.wsgi',
-        ),
+      command: () => editedConfig(CUTS.shallowScript.edits, [], CUTS.shallowScript.prepare),
       timeStartup: false,
       byDefault: false,
     },
@@ -275,13 +281,9 @@ const TABLE = [
       env: { APACHE_MAX_REQUEST_WORKERS: '128', APACHE_ACCESS_LOG_FORMAT: 'off' },
       command: () =>
         editedConfig(
-          [
-            's/queue-timeout=[^ ]*/queue-timeout=0/',
-            's#/srv/app/docker/app.wsgi#/tmp/app.wsgi#',
-            's#<Directory /srv/app/docker>#<Directory /tmp>#',
-          ],
-          ['WSGIScriptReloading Off'],
-          'cp /srv/app/docker/app.wsgi /tmp/app.wsgi',
+          [...CUTS.noContinue.edits, ...CUTS.shallowScript.edits],
+          CUTS.noContinue.directives,
+          CUTS.shallowScript.prepare,
         ),
       timeStartup: false,
       byDefault: false,
