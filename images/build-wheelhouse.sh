@@ -25,6 +25,9 @@
 # recipe: .recipe holds the hash of this script and the Dockerfile) is kept as is.
 #
 # Usage: images/build-wheelhouse.sh        (FORCE=1 rebuilds a complete DIR)
+#        images/build-wheelhouse.sh --builder-only   (the build environment's image alone)
+#        WHEELHOUSE_CHECK_AFTER=PID images/build-wheelhouse.sh   (the check waits for process
+#          PID to end: .ci/setup-docker.sh builds the stand-in it checks against meanwhile)
 #        WSGI_APACHE_WHEELHOUSE=/some/dir images/build-wheelhouse.sh
 #        DEBIAN_MIRROR=http://mirror.example/debian images/build-wheelhouse.sh
 # Default DIR: $HOME/.cache/generator-wsgi-apache/wheelhouse-py3.13
@@ -78,7 +81,7 @@ recipe=$(cat build-wheelhouse.sh wheelhouse/Dockerfile | sha256sum | cut -d' ' -
 if [ "${FORCE:-0}" != 1 ] && [ -f "$out/.complete" ] && [ "$(cat "$out/.recipe" 2>/dev/null)" = "$recipe" ] &&
   (cd "$out" && sha256sum --quiet --status -c .complete); then
   echo "[wheelhouse] already complete" >&2
-  show "$out"
+  [ "${1:-}" = --builder-only ] || show "$out"
   exit 0
 fi
 
@@ -95,6 +98,7 @@ mkdir -p "$partial"
 
 echo "[wheelhouse] build environment $builder (images/wheelhouse/Dockerfile)" >&2
 docker build -q --build-arg DEBIAN_MIRROR="$mirror" -t "$builder" wheelhouse >/dev/null
+[ "${1:-}" != --builder-only ] || exit 0
 
 # The build, inside the container: sources into /src, results into /wheelhouse.
 IFS= read -r -d '' build_script <<'BUILD' || true
@@ -351,6 +355,10 @@ check() {
   cid=
 }
 
+if [ -n "${WHEELHOUSE_CHECK_AFTER:-}" ]; then
+  echo "[wheelhouse] waiting for process $WHEELHOUSE_CHECK_AFTER (the build of $check_image) to check against it" >&2
+  while kill -0 "$WHEELHOUSE_CHECK_AFTER" 2>/dev/null; do sleep 2; done
+fi
 if docker image inspect "$check_image" >/dev/null 2>&1; then
   python=python3
   headers=

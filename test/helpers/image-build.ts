@@ -32,8 +32,6 @@ export async function buildImage(options: {
   context: string;
   tag: string;
   pip?: Record<string, string>;
-  /** `--no-cache` */
-  noCache?: boolean;
   /** each line of the build's output */
   onLine?: (line: string) => void;
 }): Promise<string> {
@@ -50,7 +48,6 @@ export async function buildImage(options: {
       options.tag,
       '--secret',
       `id=${PIP_INDEX_SECRET},env=PIP_INDEX_URL`,
-      ...(options.noCache ? ['--no-cache'] : []),
       ...Object.entries(args).flatMap(([name, value]) => ['--build-arg', `${name}=${value}`]),
       '.',
     ],
