@@ -217,7 +217,7 @@ export const MAX_DAEMON_THREADS = Math.floor(APACHE_WORKERS.max / APACHE_WORKERS
  * - `daemon`: in `WSGIDaemonProcess` groups, Apache's workers handing each request over a UNIX
  *   socket (mod_wsgi's recommended mode, and the only one the development shape and `--mount` use);
  * - `embedded`: inside Apache's own children (mpm_event), `WSGI_PROCESSES` of them, each running
- *   at most `WSGI_THREADS` requests in Python at once (docker/embedded.wsgi), without the hop to
+ *   the app on `WSGI_THREADS` Python threads of its own (docker/embedded.wsgi), without the hop to
  *   the daemon. What it gives up (request-timeout becomes a process kill, no maximum-requests,
  *   no touch-to-reload, no process-group isolation): DOCKER.md.
  */

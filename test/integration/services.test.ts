@@ -13,8 +13,11 @@
  * Proves, in the production shape: migrations ran against PostgreSQL (DATABASE_URL through the
  * generated settings), an admin login writes its session there, a view's task runs on the worker
  * and its result comes back, 64 connections on a page writing to the database give 0 errors, and
- * the data survives `down` and `up` without `-v`. In the development shape: the worker runs as the
- * developer and an edit of the task's code restarts it, so the next task runs the new code. Then
+ * the data survives `down` and `up` without `-v`. The same image with WSGI_MODE=embedded: 64
+ * connections on the writing page give 0 errors and leave no more PostgreSQL connections than
+ * WSGI_PROCESSES x WSGI_THREADS (the app's own threads, not Apache's). In the development shape:
+ * the worker runs as the developer and an edit of the task's code restarts it, so the next task
+ * runs the new code. Then
  * `yo wsgi-apache:check` on the writing page, with the connections seen in `pg_stat_activity`.
  *
  * Last, `--service mysql,memcached` on the plain fixture in both shapes: MariaDB accepts the
@@ -68,14 +71,45 @@ function fastHealthFile(): string {
 let dir: string;
 let health: string;
 
-async function up(shape: Shape, port: number, project: string): Promise<StartedDockerComposeEnvironment> {
-  return new DockerComposeEnvironment(dir, [...SHAPES[shape], health])
+/** The same image in embedded mode: WSGI_MODE is the image's, not compose.yaml's, so a file sets it. */
+function embeddedModeFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'wsgi-apache-services-embedded-')), 'compose.embedded.yaml');
+  writeFileSync(file, `services:\n  ${NAME}:\n    environment:\n      WSGI_MODE: embedded\n`);
+  return file;
+}
+
+async function up(
+  shape: Shape,
+  port: number,
+  project: string,
+  ...extraFiles: string[]
+): Promise<StartedDockerComposeEnvironment> {
+  return new DockerComposeEnvironment(dir, [...SHAPES[shape], health, ...extraFiles])
     .withProjectName(project)
     .withEnvironment({ PUBLISH_PORT: String(port) })
     .withWaitStrategy(`${NAME}-1`, Wait.forHealthCheck())
     .withWaitStrategy('worker-1', Wait.forHealthCheck())
     .withStartupTimeout(180_000)
     .up();
+}
+
+/** Runs `query` with psql in the PostgreSQL container of the production-shape stack `project`; its unaligned output. */
+function psqlIn(project: string, query: string): Promise<string> {
+  return composeAsync(dir, [
+    '-p',
+    project,
+    ...SHAPES.production.flatMap(f => ['-f', f]),
+    'exec',
+    '-T',
+    'postgres',
+    'psql',
+    '-U',
+    'app',
+    '-d',
+    'app',
+    '-tAc',
+    query,
+  ]);
 }
 
 async function json<T>(url: string): Promise<T> {
@@ -141,22 +175,7 @@ describe('production shape', () => {
     await stack?.down({ removeVolumes: true, timeout: 30_000 });
   });
 
-  const psql = (query: string) =>
-    composeAsync(dir, [
-      '-p',
-      project,
-      ...SHAPES.production.flatMap(f => ['-f', f]),
-      'exec',
-      '-T',
-      'postgres',
-      'psql',
-      '-U',
-      'app',
-      '-d',
-      'app',
-      '-tAc',
-      query,
-    ]);
+  const psql = (query: string) => psqlIn(project, query);
 
   it('migrated PostgreSQL, and an admin login writes its session there', async () => {
     await createSuperuserAndLogIn(
@@ -212,6 +231,49 @@ describe('production shape', () => {
     }, 300_000);
   }
 });
+
+// On the default base only (scope.ts, DEFAULT_BASE_ONLY_SERVICE_PARTS): not registered elsewhere rather than skipped.
+if (TEST_BASE === DEFAULT_BASE)
+  describe('production shape, WSGI_MODE=embedded (the same image)', () => {
+    const project = `${NAME}-embedded`;
+    let stack: StartedDockerComposeEnvironment | undefined;
+    let baseUrl: string;
+
+    beforeAll(async () => {
+      const port = await freePort();
+      baseUrl = `http://127.0.0.1:${port}`;
+      stack = await up('production', port, project, embeddedModeFile());
+    }, 300_000);
+
+    afterAll(async () => {
+      await stack?.down({ removeVolumes: true, timeout: 30_000 });
+    });
+
+    // Django keeps a connection per thread (CONN_MAX_AGE, the generated settings' persistent
+    // connections). Apache runs each request on any of its 2 x 512 threads, so the app must run on
+    // WSGI_THREADS threads of its own per child for the connections to stay bounded, as in daemon mode.
+    it('64 connections on a page writing to PostgreSQL: 0 errors, and at most WSGI_PROCESSES x WSGI_THREADS connections held', async () => {
+      const amount = 1280;
+      const report = await runLoad({ baseUrl, path: '/polls/write/', connections: 64, amount, timeoutSeconds: 90 });
+      console.log(
+        `[services] embedded mode, 64 connections, /polls/write/: ${report.requests} requests, p99 ${report.p99} ms, ${report.errors} errors, ${report.non2xx} non-2xx`,
+      );
+      // psql itself is refused ("too many clients already") when the app holds every connection.
+      const held = Number(
+        (
+          await psqlIn(
+            project,
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = 'app' AND backend_type = 'client backend' AND pid <> pg_backend_pid()",
+          )
+        ).trim(),
+      );
+      console.log(`[services] embedded mode: ${held} PostgreSQL connections held after the load`);
+      assertCleanLoad(report, amount);
+      expect(held).toBeGreaterThan(0);
+      // The image's defaults: WSGI_PROCESSES=2, WSGI_THREADS=5.
+      expect(held).toBeLessThanOrEqual(2 * 5);
+    });
+  });
 
 describe('development shape', () => {
   const project = `${NAME}-development`;

@@ -1,8 +1,10 @@
 /**
- * runtime/embedded.wsgi outside Apache: WSGI_THREADS slots bound how many requests run the app at
- * once (real threads), a request that waits WSGI_QUEUE_TIMEOUT for one gets a 504, closing the
- * response gives the slot back (also when the app raises), a wsgi.file_wrapper response is
- * returned as it is, and mod_wsgi's request-timeout rule decides when the process is ended.
+ * runtime/embedded.wsgi outside Apache: the app runs on WSGI_THREADS threads of its own (real
+ * threads), whichever thread calls it, so what it keeps per thread is bounded; a streamed body
+ * arrives in order, read at most two chunks ahead, and is closed once on the app's thread, also
+ * when the reader stops early or the iterator raises; a request that waits WSGI_QUEUE_TIMEOUT
+ * for a thread gets a 504; a wsgi.file_wrapper response is returned as it is; and mod_wsgi's
+ * request-timeout rule decides when the process is ended.
  * The container tests (test/integration/embedded-mode.test.ts) run it inside Apache.
  */
 import { join } from 'node:path';
@@ -46,12 +48,100 @@ describe('runtime/embedded.wsgi', () => {
     expect(out).toBe('3 12 None');
   });
 
+  it("calls the app, reads its body and closes it on WSGI_THREADS threads of its own, never the callers': per-thread state stays bounded", () => {
+    const out = python(
+      [
+        'slots = embedded.from_environment()',
+        'seen, local = set(), threading.local()',
+        'connections = [0]',
+        'class Body:',
+        '    def __init__(self): seen.add(threading.get_ident())',
+        '    def __iter__(self):',
+        '        seen.add(threading.get_ident()); yield b"a"; seen.add(threading.get_ident()); yield b"b"',
+        '    def close(self): seen.add(threading.get_ident())',
+        'def app(environ, start_response):',
+        '    if not hasattr(local, "connection"):  # as Django opens one persistent connection per thread',
+        '        local.connection = True; connections[0] += 1',
+        '    time.sleep(0.01)',
+        '    start_response("200 OK", [])',
+        '    return Body() if environ["stream"] else [b"ab"]',
+        'callers, bodies = set(), []',
+        'def client(n):',
+        '    callers.add(threading.get_ident())',
+        '    response = slots.wrap(app)({"stream": n % 2 == 0}, lambda status, headers: None)',
+        '    bodies.append(b"".join(response)); response.close()',
+        'threads = [threading.Thread(target=client, args=(n,)) for n in range(24)]',
+        '[t.start() for t in threads]; [t.join() for t in threads]',
+        'print(len(seen), connections[0], len(seen & callers), set(bodies), slots.overdue())',
+      ].join('\n'),
+      { WSGI_THREADS: '3', WSGI_QUEUE_TIMEOUT: '30', WSGI_REQUEST_TIMEOUT: '60' },
+    );
+    expect(out).toBe("3 3 0 {b'ab'} None");
+  });
+
+  it('streams a body in order, read at most two chunks ahead; a reader that stops early closes it on its thread, which is free again', () => {
+    const out = python(
+      [
+        'slots = embedded.Slots(1, queue_timeout=1, request_timeout=60)',
+        'produced, events = [0], []',
+        'def app(environ, start_response):',
+        '    def body():',
+        '        try:',
+        '            for n in range(6):',
+        '                produced[0] += 1',
+        '                yield str(n).encode()',
+        '        finally:',
+        '            events.append("closed")',
+        '    return body()',
+        'wrapped = slots.wrap(app)',
+        'response = wrapped({}, None)',
+        'first = next(iter(response)); time.sleep(0.1)',
+        'ahead = produced[0]',
+        'rest = b"".join(response); response.close()',
+        'early = wrapped({}, None)',
+        'next(iter(early)); early.close()',
+        'again = wrapped({}, None); b"".join(again); again.close()  # the only thread is free',
+        'print(first + rest, ahead, events)',
+      ].join('\n'),
+    );
+    expect(out).toBe("b'012345' 2 ['closed', 'closed', 'closed']");
+  });
+
+  it("raises on the caller what the app's iterator or its close() raised, after closing the body once", () => {
+    const out = python(
+      [
+        'slots = embedded.Slots(1, queue_timeout=1, request_timeout=60)',
+        'closes = []',
+        'class Broken:',
+        '    def __iter__(self):',
+        '        yield b"a"; raise ValueError("mid-body")',
+        '    def close(self): closes.append("iterator")',
+        'class BadClose(list):',
+        '    def close(self): closes.append("close"); raise OSError("in close")',
+        'outcomes = []',
+        'for body in (Broken(), BadClose([b"x"])):',
+        '    response = slots.wrap(lambda environ, start_response: body)({}, None)',
+        '    try:',
+        '        b"".join(response)',
+        '    except ValueError as error:',
+        '        outcomes.append(str(error))',
+        '    try:',
+        '        response.close(); response.close()',
+        '    except OSError as error:',
+        '        outcomes.append(str(error))',
+        'print(outcomes, closes)',
+      ].join('\n'),
+    );
+    expect(out).toBe("['mid-body', 'in close'] ['iterator', 'close']");
+  });
+
   it('a request that waits WSGI_QUEUE_TIMEOUT for a slot gets a 504 without running the app', () => {
     const out = python(
       [
         'slots = embedded.Slots(1, queue_timeout=0.05, request_timeout=60)',
-        'app = slots.wrap(lambda environ, start_response: (start_response("200 OK", []), [b"ok"])[1])',
-        'held = app({}, lambda *a: None)  # holds the only slot: not closed yet',
+        '# A streamed body holds its thread until it is read or closed; a list is read whole at once.',
+        'app = slots.wrap(lambda environ, start_response: (start_response("200 OK", []), (chunk for chunk in [b"o", b"k", b""]))[1])',
+        'held = app({}, lambda *a: None)  # holds the only thread: not closed yet',
         'statuses = []',
         'body = b"".join(app({}, lambda status, headers: statuses.append(status)))',
         'held.close()',
@@ -97,7 +187,7 @@ describe('runtime/embedded.wsgi', () => {
       [
         'now = [100.0]',
         'slots = embedded.Slots(2, queue_timeout=1, request_timeout=10, clock=lambda: now[0])',
-        'app = slots.wrap(lambda environ, start_response: [b""])',
+        'app = slots.wrap(lambda environ, start_response: (chunk for chunk in [b"a", b"b", b"c"]))  # streamed: held until closed',
         'first = app({}, None)',
         'now[0] += 15',
         'one = slots.overdue()  # 15 / 2 < 10',
