@@ -112,6 +112,23 @@ function psqlIn(project: string, query: string): Promise<string> {
   ]);
 }
 
+/**
+ * Brings the stack `project` up in `shape` (plus `extraFiles`) before the enclosing describe's
+ * tests and down, volumes too, after them: what the tests read is the returned object's.
+ */
+function stackPerDescribe(shape: Shape, project: string, ...extraFiles: string[]) {
+  const live: { stack?: StartedDockerComposeEnvironment; baseUrl: string; port: number } = { baseUrl: '', port: 0 };
+  beforeAll(async () => {
+    live.port = await freePort();
+    live.baseUrl = `http://127.0.0.1:${live.port}`;
+    live.stack = await up(shape, live.port, project, ...extraFiles);
+  }, 300_000);
+  afterAll(async () => {
+    await live.stack?.down({ removeVolumes: true, timeout: 30_000 });
+  });
+  return live;
+}
+
 async function json<T>(url: string): Promise<T> {
   const response = await fetch(url);
   expect(response.status, url).toBe(200);
@@ -161,25 +178,13 @@ it('takes PostgreSQL, Redis and the Celery worker from the project, with no --se
 
 describe('production shape', () => {
   const project = `${NAME}-production`;
-  let stack: StartedDockerComposeEnvironment | undefined;
-  let baseUrl: string;
-  let port: number;
-
-  beforeAll(async () => {
-    port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    stack = await up('production', port, project);
-  }, 300_000);
-
-  afterAll(async () => {
-    await stack?.down({ removeVolumes: true, timeout: 30_000 });
-  });
+  const live = stackPerDescribe('production', project);
 
   const psql = (query: string) => psqlIn(project, query);
 
   it('migrated PostgreSQL, and an admin login writes its session there', async () => {
     await createSuperuserAndLogIn(
-      { dir, project, files: SHAPES.production, service: NAME, baseUrl },
+      { dir, project, files: SHAPES.production, service: NAME, baseUrl: live.baseUrl },
       'services-admin',
       'services-pass-1',
     );
@@ -188,25 +193,31 @@ describe('production shape', () => {
   });
 
   it('runs a task a view enqueued on the worker, and reads its result back', async () => {
-    expect(await addOnWorker(baseUrl, 2, 5)).toBe(7);
+    expect(await addOnWorker(live.baseUrl, 2, 5)).toBe(7);
   });
 
   it('64 connections on a page writing to PostgreSQL: 0 errors', async () => {
-    const before = (await json<{ questions: number }>(`${baseUrl}/polls/count/`)).questions;
-    const report = await runLoad({ baseUrl, path: '/polls/write/', connections: 64, amount: 320, timeoutSeconds: 30 });
+    const before = (await json<{ questions: number }>(`${live.baseUrl}/polls/count/`)).questions;
+    const report = await runLoad({
+      baseUrl: live.baseUrl,
+      path: '/polls/write/',
+      connections: 64,
+      amount: 320,
+      timeoutSeconds: 30,
+    });
     console.log(
       `[services] 64 connections, /polls/write/: ${report.requests} requests, p99 ${report.p99} ms, ${report.errors} errors, ${report.non2xx} non-2xx`,
     );
     assertCleanLoad(report, 320);
-    const after = (await json<{ questions: number }>(`${baseUrl}/polls/count/`)).questions;
+    const after = (await json<{ questions: number }>(`${live.baseUrl}/polls/count/`)).questions;
     expect(after - before).toBe(report.requests);
   });
 
   // On the default base only (scope.ts, DEFAULT_BASE_ONLY_SERVICE_PARTS): not registered elsewhere rather than skipped.
   if (TEST_BASE === DEFAULT_BASE) {
     it("docker stop lets the worker finish the task it runs (Celery's warm shutdown), within the grace period", async () => {
-      const { task } = await json<{ task: string }>(`${baseUrl}/polls/slow-add/?x=20&y=22&seconds=4`);
-      const worker = stack!.getContainer('worker-1');
+      const { task } = await json<{ task: string }>(`${live.baseUrl}/polls/slow-add/?x=20&y=22&seconds=4`);
+      const worker = live.stack!.getContainer('worker-1');
       await pollFor(
         () => (containerLogs(worker.getId()).includes(`polls.tasks.slow_add[${task}] received`) ? true : false),
         20_000,
@@ -216,18 +227,18 @@ describe('production shape', () => {
       await composeAsync(dir, ['-p', project, ...SHAPES.production.flatMap(f => ['-f', f]), 'stop', 'worker']);
       const seconds = (performance.now() - start) / 1000;
       console.log(`[services] docker compose stop worker with a 4 s task running: ${seconds.toFixed(1)} s`);
-      const { ready, value } = await json<{ ready: boolean; value: number }>(`${baseUrl}/polls/result/${task}/`);
+      const { ready, value } = await json<{ ready: boolean; value: number }>(`${live.baseUrl}/polls/result/${task}/`);
       expect({ ready, value }).toEqual({ ready: true, value: 42 });
       expect(seconds).toBeLessThan(15);
       await composeAsync(dir, ['-p', project, ...SHAPES.production.flatMap(f => ['-f', f]), 'start', 'worker']);
     });
 
     it('keeps the data across docker compose down and up (without -v)', async () => {
-      const before = (await json<{ questions: number }>(`${baseUrl}/polls/count/`)).questions;
+      const before = (await json<{ questions: number }>(`${live.baseUrl}/polls/count/`)).questions;
       expect(before).toBeGreaterThan(0);
-      await stack!.down({ removeVolumes: false, timeout: 30_000 });
-      stack = await up('production', port, project);
-      expect((await json<{ questions: number }>(`${baseUrl}/polls/count/`)).questions).toBe(before);
+      await live.stack!.down({ removeVolumes: false, timeout: 30_000 });
+      live.stack = await up('production', live.port, project);
+      expect((await json<{ questions: number }>(`${live.baseUrl}/polls/count/`)).questions).toBe(before);
     }, 300_000);
   }
 });
@@ -236,25 +247,20 @@ describe('production shape', () => {
 if (TEST_BASE === DEFAULT_BASE)
   describe('production shape, WSGI_MODE=embedded (the same image)', () => {
     const project = `${NAME}-embedded`;
-    let stack: StartedDockerComposeEnvironment | undefined;
-    let baseUrl: string;
-
-    beforeAll(async () => {
-      const port = await freePort();
-      baseUrl = `http://127.0.0.1:${port}`;
-      stack = await up('production', port, project, embeddedModeFile());
-    }, 300_000);
-
-    afterAll(async () => {
-      await stack?.down({ removeVolumes: true, timeout: 30_000 });
-    });
+    const live = stackPerDescribe('production', project, embeddedModeFile());
 
     // Django keeps a connection per thread (CONN_MAX_AGE, the generated settings' persistent
     // connections). Apache runs each request on any of its 2 x 512 threads, so the app must run on
     // WSGI_THREADS threads of its own per child for the connections to stay bounded, as in daemon mode.
     it('64 connections on a page writing to PostgreSQL: 0 errors, and at most WSGI_PROCESSES x WSGI_THREADS connections held', async () => {
       const amount = 1280;
-      const report = await runLoad({ baseUrl, path: '/polls/write/', connections: 64, amount, timeoutSeconds: 90 });
+      const report = await runLoad({
+        baseUrl: live.baseUrl,
+        path: '/polls/write/',
+        connections: 64,
+        amount,
+        timeoutSeconds: 90,
+      });
       console.log(
         `[services] embedded mode, 64 connections, /polls/write/: ${report.requests} requests, p99 ${report.p99} ms, ${report.errors} errors, ${report.non2xx} non-2xx`,
       );
@@ -277,31 +283,20 @@ if (TEST_BASE === DEFAULT_BASE)
 
 describe('development shape', () => {
   const project = `${NAME}-development`;
-  let stack: StartedDockerComposeEnvironment | undefined;
-  let baseUrl: string;
-
-  beforeAll(async () => {
-    const port = await freePort();
-    baseUrl = `http://127.0.0.1:${port}`;
-    stack = await up('development', port, project);
-  }, 300_000);
-
-  afterAll(async () => {
-    await stack?.down({ removeVolumes: true, timeout: 30_000 });
-  });
+  const live = stackPerDescribe('development', project);
 
   it(`runs the worker as the developer (uid ${DEV_UID}), restarted by an edit of the task's code`, async () => {
-    const worker = stack!.getContainer('worker-1');
+    const worker = live.stack!.getContainer('worker-1');
     const { output } = await worker.exec(['stat', '-c', '%u', '/proc/1']);
     expect(output.trim()).toBe(String(DEV_UID));
-    expect(await addOnWorker(baseUrl, 2, 5)).toBe(7);
+    expect(await addOnWorker(live.baseUrl, 2, 5)).toBe(7);
     const tasks = join(dir, 'polls/tasks.py');
     writeFileSync(tasks, readFileSync(tasks, 'utf8').replace('return x + y', 'return x + y + 1000'));
     const start = performance.now();
     // The app enqueues either way; the restarted worker runs the new code.
-    await pollUntil(`${baseUrl}/polls/count/`, status => status === 200, 10_000);
+    await pollUntil(`${live.baseUrl}/polls/count/`, status => status === 200, 10_000);
     let value = 0;
-    while (value !== 1007 && performance.now() - start < 60_000) value = await addOnWorker(baseUrl, 2, 5);
+    while (value !== 1007 && performance.now() - start < 60_000) value = await addOnWorker(live.baseUrl, 2, 5);
     console.log(
       `[services] the worker ran the edited task ${((performance.now() - start) / 1000).toFixed(1)} s after the save`,
     );
