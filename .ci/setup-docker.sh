@@ -14,9 +14,10 @@ source .ci/phases.sh
 phase "docker engine" bash .ci/provision-docker.sh
 phase "image debian bases" bash images/build-offline-base.sh trixie bookworm
 # The wheelhouse mostly waits on Debian's mirror, one source package at a time, while the
-# CPython compile keeps both cores busy: so the wheelhouse is built beside the compile (cold,
-# one after the other they took 397 s and 337 s), and only its check, which installs the wheels
-# into the stand-in, waits for it. Its build environment is built first: one image build at once.
+# CPython compile keeps both cores busy: so the wheelhouse is built beside the compile, and only
+# its check, which installs the wheels into the stand-in, waits for it. Cold, one after the other
+# they took 397 s and 337 s; side by side 493 s and 584 s from the same start (ci49cold). Its
+# build environment is built first: one image build at once.
 phase "wheelhouse build environment" bash images/build-wheelhouse.sh --builder-only
 # PYTHON_BUILD=faithful for docker-library's PGO+LTO interpreter (about 33 min), as the benchmarks want.
 python_log=$(mktemp /tmp/python-stand-in.XXXXXX)
