@@ -50,7 +50,7 @@ interface RunOptions {
   startupRuns: number;
   /** saves per server in the reload measure; 0 skips it */
   reloadEdits: number;
-  /** seconds of each app's ceiling measure (bench/ceiling.py); 0 skips it */
+  /** seconds of each app's ceiling measure (bench/ceiling.py) in each round; 0 skips it */
   ceilingSeconds: number;
   /** use the images a previous run built (no build times then) */
   reuseImages: boolean;
@@ -206,32 +206,36 @@ async function runBenchmark(options: RunOptions, goals: BenchTargets): Promise<v
     : await buildImages({ root: ROOT, apps, kinds, cold: options.cold, log });
 
   // 2. The ceiling: each app's Python alone, in its gunicorn image on the python base (the
-  // interpreter and libraries the python-base variants run), before any server is loaded.
+  // interpreter and libraries the python-base variants run), at the start of each round, so that
+  // every round's rates are set against the machine's speed in that round.
   const ceilings: Ceiling[] = [];
-  if (options.ceilingSeconds > 0) {
-    const ceilingKind = 'gunicorn-python';
-    if (!kinds.has(ceilingKind)) log(`ceiling skipped: no ${ceilingKind} variant in this run builds its image`);
-    else
-      for (const app of apps) {
-        const ceiling = await measureCeiling({
-          root: ROOT,
-          app,
-          image: imageTag(app.id, ceilingKind),
-          seconds: options.ceilingSeconds,
-          cores: cpus().length,
-        });
-        log(
-          `ceiling ${app.id}: ${ceiling.cpuMicrosPerCall.toFixed(0)} µs CPU per call (${ceiling.calls} calls), ${ceiling.requestsPerSecond.toFixed(0)} requests/s on ${ceiling.cores} cores`,
-        );
-        ceilings.push(ceiling);
-      }
-  }
+  const ceilingKind = 'gunicorn-python';
+  const measuresCeiling = options.ceilingSeconds > 0 && kinds.has(ceilingKind);
+  if (options.ceilingSeconds > 0 && !measuresCeiling)
+    log(`ceiling skipped: no ${ceilingKind} variant in this run builds its image`);
+  const measureCeilings = async (round: number) => {
+    for (const app of apps) {
+      const ceiling = await measureCeiling({
+        root: ROOT,
+        app,
+        image: imageTag(app.id, ceilingKind),
+        seconds: options.ceilingSeconds,
+        cores: cpus().length,
+        round,
+      });
+      log(
+        `round ${round} ceiling ${app.id}: ${ceiling.cpuMicrosPerCall.toFixed(0)} µs CPU per call (${ceiling.calls} calls), ${ceiling.requestsPerSecond.toFixed(0)} requests/s on ${ceiling.cores} cores`,
+      );
+      ceilings.push(ceiling);
+    }
+  };
 
   // 3. Load, in alternating order.
   const pairs = apps.flatMap(app => variants.filter(v => servesApp(v, app)).map(variant => ({ app, variant })));
   const runs: LoadRun[] = [];
   for (let round = 1; round <= rounds && !interrupted; round++) {
     const order = round % 2 ? pairs : [...pairs].reverse();
+    if (measuresCeiling) await measureCeilings(round);
     for (const { app, variant } of order) {
       const results = await loadVariant({ ...options, round, variant, app });
       for (const r of results) {

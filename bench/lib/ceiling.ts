@@ -12,6 +12,12 @@ const run = promisify(execFile);
 /** One app's Python cost, as measured. */
 export interface Ceiling {
   app: string;
+  /**
+   * the round it was measured at the start of, so each round's rates are set against the
+   * machine's speed in that round (a shared 2-core host drifts by a third within one run);
+   * absent: measured once, before every round (runs before that change)
+   */
+  round?: number;
   /** the image it ran in: the app with its libraries on the interpreter the servers compared use */
   image: string;
   /** calls timed (after the warm-up) */
@@ -37,8 +43,9 @@ export async function measureCeiling(options: {
   image: string;
   seconds: number;
   cores: number;
+  round?: number;
 }): Promise<Ceiling> {
-  const { root, app, image, seconds, cores } = options;
+  const { root, app, image, seconds, cores, round } = options;
   const { stdout } = await run(
     'docker',
     [
@@ -70,6 +77,7 @@ export async function measureCeiling(options: {
     throw new Error(`ceiling of ${app.id}: ${app.fixture.loadPath} gave ${measured.status}, not the page under load`);
   return {
     app: app.id,
+    ...(round === undefined ? {} : { round }),
     image,
     calls: measured.calls,
     cpuMicrosPerCall: measured.cpuMicrosPerCall,
@@ -82,4 +90,14 @@ export async function measureCeiling(options: {
 /** cores × 10⁶ / µs per request: the requests per second `cores` fully busy running the app alone would serve. */
 export function ceilingRate(cpuMicrosPerCall: number, cores: number): number {
   return (cores * 1e6) / cpuMicrosPerCall;
+}
+
+/**
+ * The ceiling a load run of `app` in `round` is set against: the one measured at that round's
+ * start, else the app's only one (a run measured once); undefined when the app has neither.
+ */
+export function ceilingOf(ceilings: readonly Ceiling[], app: string, round: number): Ceiling | undefined {
+  return (
+    ceilings.find(c => c.app === app && c.round === round) ?? ceilings.find(c => c.app === app && c.round === undefined)
+  );
 }

@@ -3,7 +3,7 @@
 // and a markdown report.
 import { median, spread, type Spread } from './statistics.js';
 import { appLabel } from './apps.js';
-import type { Ceiling } from './ceiling.js';
+import { type Ceiling, ceilingOf } from './ceiling.js';
 import type { BuiltImage, ColdBuilds } from './images.js';
 import type { LoadRun, NetworkPath } from './load.js';
 import type { ReloadResult } from './reload.js';
@@ -127,7 +127,7 @@ export function summarize(
     const [first] = group;
     const rps = spread(group.map(r => r.rps));
     const cpuMicrosPerRequest = median(group.map(r => r.cpuMicrosPerRequest));
-    const ceiling = ceilings.find(c => c.app === first.app);
+    const shares = group.map(r => r.rps / (ceilingOf(ceilings, r.app, r.round)?.requestsPerSecond ?? NaN));
     const anchor = familyAnchor(first.variant);
     const ratio = (field: 'rps' | 'p99Ms' | 'cpuMicrosPerRequest') =>
       roundRatios(runs, {
@@ -154,7 +154,7 @@ export function summarize(
       requests: group.reduce((sum, r) => sum + r.requests, 0),
       non2xx: group.reduce((sum, r) => sum + r.non2xx, 0),
       cpuMicrosPerRequest,
-      ofCeiling: ceiling ? rps.median / ceiling.requestsPerSecond : null,
+      ofCeiling: shares.every(Number.isFinite) ? median(shares) : null,
       serverCpuShare: (cpuMicrosPerRequest * rps.median) / (machine.cpus * 1e6),
       loadCpuShare: group.every(r => r.loadCpuSeconds !== undefined)
         ? median(group.map(r => (r.loadCpuSeconds ?? 0) / (machine.cpus * r.seconds)))
@@ -181,6 +181,33 @@ const percent = (share: number | null | undefined) =>
 /** The FROM of an image, as recorded or (runs before the bases) the method's one base. */
 const baseOf = (image: BuiltImage, method: Method) =>
   image.baseImage ?? method.base ?? IMAGE_KINDS[image.kind as ImageKind]?.baseImage ?? '?';
+
+/**
+ * The ceiling's table: one row per app measured once (runs before per-round ceilings), or per
+ * app its median [min–max] over the rounds, each measured at its round's start.
+ */
+function ceilingTable(ceilings: readonly Ceiling[]): string[] {
+  if (ceilings.every(c => c.round === undefined))
+    return [
+      '| app | CPU µs per call | wall µs per call | calls | ceiling requests/s |',
+      '|---|---|---|---|---|',
+      ...ceilings.map(
+        c =>
+          `| ${appLabel(c.app)} | ${c.cpuMicrosPerCall.toFixed(0)} | ${c.wallMicrosPerCall.toFixed(0)} | ${c.calls} | ${c.requestsPerSecond.toFixed(0)} on ${c.cores} cores |`,
+      ),
+    ];
+  const apps = [...new Set(ceilings.map(c => c.app))];
+  return [
+    "Measured at the start of each round: each load run's share is against its own round's ceiling.",
+    '',
+    '| app | rounds | CPU µs per call | ceiling requests/s |',
+    '|---|---|---|---|',
+    ...apps.map(app => {
+      const own = ceilings.filter(c => c.app === app);
+      return `| ${appLabel(app)} | ${own.length} | ${fmtSpread(spread(own.map(c => c.cpuMicrosPerCall)), 0)} | ${fmtSpread(spread(own.map(c => c.requestsPerSecond)), 0)} on ${own[0].cores} cores |`;
+    }),
+  ];
+}
 
 /** @returns the report as markdown: method, targets, a table per path and load level, images, cold starts, reload */
 export function renderMarkdown(result: BenchResult, summary: Summary): string {
@@ -212,14 +239,8 @@ export function renderMarkdown(result: BenchResult, summary: Summary): string {
       '',
       "Each app's WSGI callable called in a loop in one process and one thread, with a canned environ for the page under load and no server (bench/ceiling.py), in its gunicorn image on the python base. No server can serve more than cores / (CPU per call) requests per second; **% of ceiling** in the tables below is each server's rate against it. **server CPU %** is the server container's share of the machine under that load; **wrk CPU %** is the load generator's own (on the same cores, from its shell's `times`); the rest went to Docker's proxy (published path) and the kernel outside the containers.",
       '',
-      '| app | CPU µs per call | wall µs per call | calls | ceiling requests/s |',
-      '|---|---|---|---|---|',
     );
-    for (const c of result.ceilings)
-      out.push(
-        `| ${appLabel(c.app)} | ${c.cpuMicrosPerCall.toFixed(0)} | ${c.wallMicrosPerCall.toFixed(0)} | ${c.calls} | ${c.requestsPerSecond.toFixed(0)} on ${c.cores} cores |`,
-      );
-    out.push('');
+    out.push(...ceilingTable(result.ceilings), '');
   }
   const paths = [...new Set(summary.loads.map(l => l.path))];
   const conns = [...new Set(summary.loads.map(l => l.connections))].sort((a, b) => a - b);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { spread, type Spread } from './statistics.js';
 import { APPS } from './apps.js';
-import type { Ceiling } from './ceiling.js';
+import { type Ceiling, ceilingOf } from './ceiling.js';
 import type { BuiltImage } from './images.js';
 import { type LoadRun, type NetworkPath, NETWORK_PATHS } from './load.js';
 import type { ReloadResult } from './reload.js';
@@ -240,16 +240,15 @@ export function evaluateTargets(
       }
     }
   }
-  // The ceiling: each round's requests/s over the app's ceiling.
+  // The ceiling: each round's requests/s over the app's ceiling in that round.
   for (const variant of goals.ceiling?.variants.filter(id => !notRun.has(id) && runs.some(r => r.variant === id)) ??
     []) {
     for (const path of goals.paths) {
       for (const app of goals.ceiling?.apps ?? []) {
-        const ceiling = ceilings.find(x => x.app === app);
         const shares = runs
           .filter(r => r.variant === variant && r.app === app && r.path === path && r.connections === c)
-          .map(r => (ceiling ? r.rps / ceiling.requestsPerSecond : NaN));
-        const share = ceiling && shares.length ? spread(shares.map(x => x * 100)) : null;
+          .map(r => r.rps / (ceilingOf(ceilings, app, r.round)?.requestsPerSecond ?? NaN));
+        const share = shares.length && shares.every(Number.isFinite) ? spread(shares.map(x => x * 100)) : null;
         const minShare = goals.ceiling?.minShare ?? 0;
         targets.push({
           name: `${variant}, ${app}: requests/s as a share of the app's ceiling at ${c} connections (${path})`,

@@ -358,6 +358,30 @@ describe("the ceiling (issue 30): each server's requests/s against cores / the a
     ]);
   });
 
+  it("measured each round: each round's rate is set against that round's ceiling, and the table gives their spread", () => {
+    // The machine slows in round 2 and speeds up in round 3: the server's rate and the ceiling move together.
+    const perRound = [2000, 1800, 2500].map((requestsPerSecond, i) => ({
+      ...ceiling,
+      round: i + 1,
+      requestsPerSecond,
+      cpuMicrosPerCall: 2e6 / requestsPerSecond,
+    }));
+    const runs = rounds('flask', { 'generated-python': [{ rps: 1600 }, { rps: 1800 }, { rps: 1750 }] });
+    const saved = { ...result(runs), ceilings: perRound };
+    const summary = summarize(saved, CEILING_GOAL);
+    // 1600/2000, 1800/1800, 1750/2500: 80, 100 and 70 %; against one ceiling of 2000 it would be 88 %.
+    expect(summary.targets.map(line)).toEqual([
+      "generated-python, flask: requests/s as a share of the app's ceiling at 64 connections (published): ≥ 85 % → 80 [70–100] % (not met)",
+    ]);
+    expect(summary.loads[0].ofCeiling).toBeCloseTo(0.8);
+    const markdown = renderMarkdown(saved, summary);
+    expect(markdown).toContain('| app | rounds | CPU µs per call | ceiling requests/s |');
+    expect(markdown).toContain('| Flask page | 3 | 1000 [800–1111] | 2000 [1800–2500] on 2 cores |');
+    // A round with no ceiling of its own, in a run that has some: not measured, never another round's.
+    const missing = { ...saved, ceilings: perRound.slice(0, 2) };
+    expect(summarize(missing, CEILING_GOAL).targets[0].met).toBeNull();
+  });
+
   it("the report gives the ceiling's table, each load's share of it and the server's share of the machine's CPU", () => {
     const runs = rounds('flask', { 'generated-python': [{ rps: 1500, cpu: 1200 }] });
     const saved = withCeiling(runs);
