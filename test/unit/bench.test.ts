@@ -157,6 +157,7 @@ describe('report', () => {
     '2026-11-23-bases',
     '2026-11-23-bases-cold-builds',
     '2026-12-05-ceiling',
+    '2026-12-05-optimized-and-embedded',
   ])('rebuilds bench/results/%s.md and its summary from its raw runs', name => {
     const saved = JSON.parse(readFileSync(join(REPO_ROOT, 'bench/results', `${name}.json`), 'utf8')) as BenchResult & {
       summary: unknown;
