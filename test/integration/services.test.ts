@@ -296,9 +296,22 @@ describe('development shape', () => {
     // The app enqueues either way; the restarted worker runs the new code.
     await pollUntil(`${live.baseUrl}/polls/count/`, status => status === 200, 10_000);
     let value = 0;
-    while (value !== 1007 && performance.now() - start < 60_000) value = await addOnWorker(live.baseUrl, 2, 5);
+    // The edit reloads the web app too (its daemon imports polls.tasks). Once in 11 CI runs a
+    // request meeting that reload got a 500 from /polls/add/ 7 s after the save (ci53, cause not
+    // yet found): such failures are retried until the deadline, and listed.
+    const failures: string[] = [];
+    while (value !== 1007 && performance.now() - start < 60_000) {
+      try {
+        value = await addOnWorker(live.baseUrl, 2, 5);
+      } catch (error) {
+        failures.push(
+          `${((performance.now() - start) / 1000).toFixed(1)} s: ${(error as Error).message.split('\n')[0]}`,
+        );
+        await new Promise(resolve => setTimeout(resolve, 500));
+      }
+    }
     console.log(
-      `[services] the worker ran the edited task ${((performance.now() - start) / 1000).toFixed(1)} s after the save`,
+      `[services] the worker ran the edited task ${((performance.now() - start) / 1000).toFixed(1)} s after the save; failed requests meanwhile: ${failures.length ? failures.join('; ') : 'none'}`,
     );
     expect(value).toBe(1007);
   }, 120_000);
