@@ -4,8 +4,7 @@
 # nothing when its result is already there, and pulls instead of building where a registry
 # answers. Measured on a fresh 2-core machine: engine 1 min, Debian bases 2.5 min, the fast
 # python stand-in about 6 min with the wheelhouse built beside it, the service stand-ins 1 min
-# beside the wheelhouse's check
-# (.ci/RUNS.md has the figures).
+# beside the wheelhouse's check (.ci/RUNS.md has the figures).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=.ci/phases.sh

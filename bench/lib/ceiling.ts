@@ -14,7 +14,8 @@ export interface Ceiling {
   app: string;
   /**
    * the round it was measured at the start of, so each round's rates are set against the
-   * machine's speed in that round (a shared 2-core host drifts by a third within one run);
+   * machine's speed in that round (a shared 2-core host drifts: Django's ceiling was 2,068–2,406 µs
+   * over the 3 rounds of 2026-12-05-optimized-and-embedded);
    * absent: measured once, before every round (runs before that change)
    */
   round?: number;
